@@ -1,0 +1,72 @@
+/**
+ * The one error registry. Every refusal the product makes carries one of these codes and the
+ * HTTP status that goes with it. A retired code is never reused: mark it retired instead.
+ */
+export const ERROR_CODES = {
+  BAD_REQUEST: { status: 400, summary: 'The request is malformed or a field is invalid.' },
+  INVALID_JSON: { status: 400, summary: 'The body is not valid JSON.' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, summary: 'The body must be JSON.' },
+  PAYLOAD_TOO_LARGE: { status: 413, summary: 'The body is larger than the server accepts.' },
+  UNAUTHORIZED: { status: 401, summary: 'Credentials are missing, wrong or expired.' },
+  FORBIDDEN: { status: 403, summary: 'The credentials do not allow this operation.' },
+  NOT_FOUND: { status: 404, summary: 'No such resource.' },
+  METHOD_NOT_ALLOWED: { status: 405, summary: 'The resource does not support this method.' },
+  CONFLICT: { status: 409, summary: 'The request conflicts with the current state.' },
+  LICENSE_REJECTED: { status: 422, summary: 'The license file was refused; nothing was changed.' },
+  UNDO_NOT_ALLOWED: { status: 409, summary: 'The consumption cannot be undone.' },
+  RATE_LIMITED: { status: 429, summary: 'Too many attempts; try again later.' },
+  STORAGE_UNAVAILABLE: { status: 503, summary: 'Trusted storage could not commit; nothing was changed.' },
+  NOT_READY: { status: 503, summary: 'The server is starting or stopping.' },
+  INTERNAL: { status: 500, summary: 'An unexpected error; it was logged.' },
+} as const satisfies Record<string, { status: number; summary: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** One problem with one field of the input, named by its path (`body.features.0.count`). */
+export interface ErrorDetail {
+  field: string;
+  message: string;
+}
+
+/** The one error body shape on every API: `{error: {code, message, details}}`. */
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; details: ErrorDetail[] };
+}
+
+/** An error meant for the caller: its message and details are safe to show. */
+export class TallyError extends Error {
+  readonly code: ErrorCode;
+  readonly details: ErrorDetail[];
+
+  constructor(code: ErrorCode, message: string, details: ErrorDetail[] = []) {
+    super(message);
+    this.name = 'TallyError';
+    this.code = code;
+    this.details = details;
+  }
+
+  get status(): number {
+    return ERROR_CODES[this.code].status;
+  }
+
+  toBody(): ErrorBody {
+    return { error: { code: this.code, message: this.message, details: this.details } };
+  }
+}
+
+/** Shorthand for the most common refusal: one field, one reason. */
+export function badField(field: string, message: string): TallyError {
+  return new TallyError('BAD_REQUEST', `${field}: ${message}`, [{ field, message }]);
+}
+
+/** Turns zod-style issues into error details with dotted field paths. */
+export function detailsFromIssues(
+  issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>,
+  prefix = '',
+): ErrorDetail[] {
+  return issues.map((issue) => {
+    const path = issue.path.map((p) => String(p)).join('.');
+    const field = [prefix, path].filter((s) => s.length > 0).join('.') || prefix || '(root)';
+    return { field, message: issue.message };
+  });
+}

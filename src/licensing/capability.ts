@@ -1,0 +1,375 @@
+import { TallyError } from '../common/errors.js';
+import { newId } from '../common/ids.js';
+import type { EpochMs } from '../common/time.js';
+import type { Denial } from './denials.js';
+import { deny, NOT_A_DENIAL } from './denials.js';
+import type { FeatureRecord } from './feature-record.js';
+import { recordStatus } from './feature-record.js';
+import type { Holding, HoldingKind } from './holding.js';
+import { isReturnable } from './holding.js';
+import type { Device } from './hostid.js';
+import { deviceKey } from './hostid.js';
+import type { LicensingPolicy } from './lease.js';
+import { leaseExpiry } from './lease.js';
+import type { LicenseState, StateChange } from './license-state.js';
+import { emptyChange } from './license-state.js';
+import type { Allocation, Candidate } from './select-records.js';
+import { allocate } from './select-records.js';
+import type { EventContext, UsageEvent, UsageEventKind } from './usage-event.js';
+import { satisfiesVersion } from './version.js';
+
+/** One feature a device asks for. In incremental requests the count may be negative. */
+export interface DesiredFeature {
+  name: string;
+  version: string;
+  count: number;
+}
+
+export type CapabilityOperation = 'request' | 'preview' | 'undo';
+
+export interface CapabilityRequest {
+  device: Device;
+  features: DesiredFeature[];
+  /** Incremental requests add to or take from what the device holds; full ones replace it. */
+  incremental: boolean;
+  /** Serve what is available when the whole count is not. */
+  partial: boolean;
+  /** The lease length the client asks for, in seconds. */
+  borrowInterval: number | null;
+  /** `preview` decides without changing anything; `undo` takes back a metered consumption. */
+  operation: CapabilityOperation;
+  /** The consumption an `undo` takes back. */
+  correlationId: string | null;
+}
+
+/** The outcome of a request: what to write, and which features were refused. */
+export interface CapabilityDecision {
+  correlationId: string;
+  deviceKey: string;
+  change: StateChange;
+  denials: Denial[];
+}
+
+interface Decider {
+  state: LicenseState;
+  policy: LicensingPolicy;
+  now: EpochMs;
+  context: EventContext;
+  request: CapabilityRequest;
+  key: string;
+  correlationId: string;
+  change: StateChange;
+  denials: Denial[];
+  /** Net change of in-use counts per feature name made so far by this decision. */
+  inUseDelta: Map<string, number>;
+}
+
+/**
+ * Decides a capability request against the current state, without changing it. The rules,
+ * checked for each desired feature in this order:
+ *   1. no record of that name → 15 NOT_AVAILABLE
+ *   2. no record at the requested version or higher → 12 NO_MATCHING_VERSION
+ *   3. none of those is current → 11 EXPIRED if any has expired, else 10 NOT_YET_STARTED
+ *   4. not enough counts → 58 WOULD_CAUSE_OVERAGE (capped metered) or 7 INSUFFICIENT_COUNT
+ * Counts come from the record that expires first, then the lowest version; one grant may
+ * combine records; overdraft is used only once every regular count is taken.
+ */
+export function decideCapability(
+  state: LicenseState,
+  request: CapabilityRequest,
+  policy: LicensingPolicy,
+  now: EpochMs,
+  context: EventContext,
+): CapabilityDecision {
+  const d: Decider = {
+    state,
+    policy,
+    now,
+    context,
+    request,
+    key: deviceKey(request.device.hostId),
+    correlationId: newId(),
+    change: emptyChange(),
+    denials: [],
+    inUseDelta: new Map(),
+  };
+  if (request.operation === 'undo') {
+    undoConsumption(d);
+  } else if (request.features.length > 0) {
+    for (const desired of request.features) decideFeature(d, desired);
+    if (!request.incremental) releaseUnlisted(d);
+  }
+  if (d.change.upserts.length + d.change.removals.length > 0) noteDevice(d);
+  return { correlationId: d.correlationId, deviceKey: d.key, change: d.change, denials: d.denials };
+}
+
+function decideFeature(d: Decider, desired: DesiredFeature): void {
+  const named = d.state.recordsNamed(desired.name);
+  if (named.length === 0) return refuse(d, desired, 15);
+  const matching = named.filter((r) => satisfiesVersion(r.version, desired.version));
+  if (matching.length === 0) return refuse(d, desired, 12);
+  const active = matching.filter((r) => recordStatus(r, d.now) === 'active');
+  if (active.length === 0) {
+    const anyExpired = matching.some((r) => recordStatus(r, d.now) === 'expired');
+    return refuse(d, desired, anyExpired ? 11 : 10);
+  }
+  const model = active[0]!.model;
+  const sameModel = active.filter((r) => r.model === model);
+  if (model === 'metered' && !sameModel[0]!.metered!.reusable) return consume(d, desired, sameModel);
+  return hold(d, desired, sameModel, model === 'concurrent' ? 'lease' : 'metered');
+}
+
+/** Leases (concurrent) and reusable metered units: the device ends up holding a target count. */
+function hold(d: Decider, desired: DesiredFeature, records: FeatureRecord[], kind: HoldingKind): void {
+  const recordIds = new Set(records.map((r) => r.id));
+  const current = d.state.holdingsOf(d.key).filter((h) => h.feature === desired.name && h.kind === kind);
+  const kept = current.filter((h) => recordIds.has(h.recordId));
+  const stale = current.filter((h) => !recordIds.has(h.recordId));
+  const keptTotal = sum(kept);
+  const target = d.request.incremental ? Math.max(0, keptTotal + desired.count) : desired.count;
+  const order = new Map(records.map((r, i) => [r.id, i]));
+  kept.sort((a, b) => (order.get(a.recordId) ?? 0) - (order.get(b.recordId) ?? 0));
+
+  const next = new Map<string, Holding>(kept.map((h) => [h.recordId, { ...h }]));
+  const returned: Array<{ holding: Holding; count: number }> = [];
+  const drawn: Allocation[] = [];
+
+  if (target <= keptTotal) {
+    // Give back from the least preferred records first; overdraft counts go back before regular ones.
+    let excess = keptTotal - target;
+    for (let i = kept.length - 1; i >= 0 && excess > 0; i--) {
+      const h = next.get(kept[i]!.recordId)!;
+      const n = Math.min(excess, h.count);
+      h.count -= n;
+      h.overdraft = Math.max(0, h.overdraft - n);
+      excess -= n;
+      returned.push({ holding: h, count: n });
+    }
+  } else {
+    const need = target - keptTotal;
+    const capped = kind === 'lease' || (records[0]!.metered?.capped ?? true);
+    const result = allocate(candidatesOf(d, records), need, !capped);
+    const granted = need - result.shortfall;
+    if (result.shortfall > 0) {
+      const code = kind === 'lease' ? 7 : 58;
+      if (!d.request.partial || granted === 0) {
+        // Nothing of this feature changes: what the device held stays, neither renewed nor lost.
+        return refuse(d, desired, code, need);
+      }
+      refuse(d, desired, code, result.shortfall, `Only ${granted} of the ${need} requested counts were available.`);
+    }
+    for (const a of result.allocations) {
+      drawn.push(a);
+      const existing = next.get(a.record.id);
+      if (existing) {
+        existing.count += a.count;
+        existing.overdraft += a.overdraft;
+      } else {
+        next.set(a.record.id, newHolding(d, a.record, kind, a.count, a.overdraft));
+      }
+    }
+  }
+
+  // Everything the device keeps of this feature is renewed.
+  for (const h of next.values()) {
+    const record = d.state.record(h.recordId)!;
+    if (h.count === 0) {
+      d.change.removals.push(kept.find((k) => k.id === h.id)!);
+      continue;
+    }
+    h.expiresAt = kind === 'lease' ? leaseExpiry(record, d.request.borrowInterval, d.policy, d.now) : record.expiresAt;
+    h.correlationId = d.correlationId;
+    d.change.upserts.push(h);
+  }
+  if (!d.request.incremental) for (const h of stale) release(d, h, 'return');
+  for (const r of returned) {
+    if (r.count > 0) record(d, 'return', r.holding, r.count, 0);
+  }
+  for (const a of drawn) {
+    record(d, kind === 'lease' ? 'checkout' : 'consume', next.get(a.record.id)!, a.count, a.overdraft);
+  }
+}
+
+/** Non-reusable metered units: each request uses up its count for good. */
+function consume(d: Decider, desired: DesiredFeature, records: FeatureRecord[]): void {
+  if (desired.count === 0) return;
+  if (desired.count < 0) {
+    d.denials.push(
+      deny(51, desired.name, desired.version, -desired.count,
+        'Units of this metered feature are not reusable and cannot be returned; undo the consumption within its undo interval instead.'),
+    );
+    return;
+  }
+  const capped = records[0]!.metered?.capped ?? true;
+  const result = allocate(candidatesOf(d, records), desired.count, !capped);
+  const granted = desired.count - result.shortfall;
+  if (result.shortfall > 0) {
+    if (!d.request.partial || granted === 0) return refuse(d, desired, 58, desired.count);
+    refuse(d, desired, 58, result.shortfall, `Only ${granted} of the ${desired.count} requested units were left under the cap.`);
+  }
+  for (const a of result.allocations) {
+    const h = newHolding(d, a.record, 'consumption', a.count, a.overdraft);
+    h.expiresAt = a.record.expiresAt;
+    d.change.upserts.push(h);
+    record(d, 'consume', h, a.count, a.overdraft);
+  }
+}
+
+/** A full request replaces holdings: features it does not name are given back. */
+function releaseUnlisted(d: Decider): void {
+  const listed = new Set(d.request.features.map((f) => f.name));
+  for (const h of d.state.holdingsOf(d.key)) {
+    if (isReturnable(h) && !listed.has(h.feature)) release(d, h, 'return');
+  }
+}
+
+function undoConsumption(d: Decider): void {
+  const id = d.request.correlationId;
+  const targets = d.state
+    .holdingsOf(d.key)
+    .filter((h) => h.kind === 'consumption' && h.correlationId === id);
+  if (targets.length === 0) {
+    throw new TallyError('NOT_FOUND', `This device has no metered consumption with correlation ID ${id}.`, [
+      { field: 'correlationId', message: 'matches no consumption of this device' },
+    ]);
+  }
+  for (const h of targets) {
+    const record = d.state.record(h.recordId);
+    const window = (record?.metered?.undoInterval ?? 0) * 1000;
+    if (d.now - h.grantedAt > window) {
+      const message = window === 0
+        ? `Consumption of ${h.feature} cannot be undone: the feature has no undo interval.`
+        : `The undo interval of ${h.feature} (${window / 1000}s) has passed.`;
+      throw new TallyError('UNDO_NOT_ALLOWED', message, [{ field: 'correlationId', message }]);
+    }
+  }
+  for (const h of targets) release(d, h, 'return');
+}
+
+/** Builds the change for holdings whose time is up: each one ends with an `expire` event. */
+export function decideExpiry(state: LicenseState, due: Holding[], now: EpochMs, context: EventContext): StateChange {
+  const d: Decider = {
+    state,
+    policy: { borrowInterval: 0, borrowIntervalMax: 0, renewInterval: 0, trackDeniedRequests: false },
+    now,
+    context,
+    request: { device: null as never, features: [], incremental: true, partial: false, borrowInterval: null, operation: 'request', correlationId: null },
+    key: '',
+    correlationId: '',
+    change: emptyChange(),
+    denials: [],
+    inUseDelta: new Map(),
+  };
+  for (const h of due) {
+    d.key = h.deviceKey;
+    release(d, h, 'expire');
+  }
+  return d.change;
+}
+
+function release(d: Decider, h: Holding, kind: 'return' | 'expire'): void {
+  d.change.removals.push(h);
+  record(d, kind, h, h.count, 0);
+}
+
+function candidatesOf(d: Decider, records: FeatureRecord[]): Candidate[] {
+  return records.map((record) => {
+    if (!record.counted) return { record, free: Number.POSITIVE_INFINITY, overdraftFree: 0 };
+    const used = d.state.usedOf(record.id);
+    return {
+      record,
+      free: Math.max(0, record.count - used),
+      overdraftFree: Math.max(0, Math.min(record.overdraft, record.count + record.overdraft - used)),
+    };
+  });
+}
+
+function newHolding(d: Decider, record: FeatureRecord, kind: HoldingKind, count: number, overdraft: number): Holding {
+  return {
+    id: newId(),
+    deviceKey: d.key,
+    recordId: record.id,
+    feature: record.name,
+    version: record.version,
+    model: record.model,
+    kind,
+    count,
+    overdraft,
+    grantedAt: d.now,
+    expiresAt: null,
+    correlationId: d.correlationId,
+  };
+}
+
+function refuse(d: Decider, desired: DesiredFeature, code: Denial['code'], count = Math.abs(desired.count), text?: string): void {
+  const denial = deny(code, desired.name, desired.version, count, text);
+  d.denials.push(denial);
+  if (!d.policy.trackDeniedRequests || NOT_A_DENIAL.has(code)) return;
+  const model = d.state.recordsNamed(desired.name)[0]?.model ?? null;
+  d.change.events.push(event(d, 'deny', desired.name, desired.version, count, model, null, 0, code));
+}
+
+function record(d: Decider, kind: UsageEventKind, h: Holding, count: number, overdraft: number): void {
+  const sign = kind === 'checkout' || kind === 'consume' ? 1 : -1;
+  d.inUseDelta.set(h.feature, (d.inUseDelta.get(h.feature) ?? 0) + sign * count);
+  d.change.events.push(event(d, kind, h.feature, h.version, count, h.model, h.recordId, overdraft, null));
+}
+
+function event(
+  d: Decider,
+  kind: UsageEventKind,
+  feature: string,
+  version: string,
+  count: number,
+  model: Holding['model'] | null,
+  recordId: string | null,
+  overdraft: number,
+  statusCode: Denial['code'] | null,
+): UsageEvent {
+  const device = d.request.device ?? d.state.device(d.key);
+  return {
+    eventId: newId(),
+    ts: new Date(d.now).toISOString(),
+    instanceId: d.context.instanceId,
+    accountId: d.context.accountId,
+    kind,
+    feature,
+    version,
+    count,
+    model,
+    deviceId: device?.hostId.value ?? d.key.slice(d.key.indexOf(':') + 1),
+    deviceIdType: device?.hostId.type ?? (d.key.slice(0, d.key.indexOf(':')) as UsageEvent['deviceIdType']),
+    deviceAlias: device?.alias ?? null,
+    user: device?.user ?? null,
+    pool: null,
+    statusCode,
+    inUseAfter: d.state.inUseOf(feature) + (d.inUseDelta.get(feature) ?? 0),
+    capacity: d.state.capacityOf(feature, d.now),
+    overdraft,
+    recordId,
+    correlationId: d.correlationId || null,
+    source: 'server',
+  };
+}
+
+function noteDevice(d: Decider): void {
+  const known = d.state.device(d.key);
+  const dev = d.request.device;
+  if (known && sameDevice(known, dev)) return;
+  d.change.devices.push({ key: d.key, device: dev, seenAt: d.now });
+}
+
+function sameDevice(a: Device, b: Device): boolean {
+  return (
+    a.hostId.value === b.hostId.value &&
+    a.alias === b.alias &&
+    a.user === b.user &&
+    a.deviceType === b.deviceType &&
+    a.hostType === b.hostType &&
+    JSON.stringify(a.vendorDictionary) === JSON.stringify(b.vendorDictionary)
+  );
+}
+
+function sum(holdings: Holding[]): number {
+  return holdings.reduce((n, h) => n + h.count, 0);
+}

@@ -1,0 +1,49 @@
+/**
+ * The denial code table. Reports group denials by these codes, so a code keeps its meaning
+ * forever: add new ones with care and never reuse a retired one.
+ */
+export const DENIALS = {
+  7: { name: 'INSUFFICIENT_COUNT', description: 'No count is left for this feature.' },
+  10: { name: 'NOT_YET_STARTED', description: 'Every matching feature record starts in the future.' },
+  11: { name: 'EXPIRED', description: 'Every matching feature record has expired.' },
+  12: {
+    name: 'NO_MATCHING_VERSION',
+    description: 'The feature exists, but not at the requested version or higher.',
+  },
+  15: { name: 'NOT_AVAILABLE', description: 'This server has no such feature.' },
+  51: { name: 'BAD_REQUEST', description: 'The request for this feature is malformed.' },
+  58: { name: 'WOULD_CAUSE_OVERAGE', description: 'The metered feature would go past its cap.' },
+  67: { name: 'FILTER_REJECTION', description: 'A checkout filter on the server refused the request.' },
+  80: { name: 'RULE_REJECTION', description: 'The rules of access of the license pools refused the device.' },
+  81: { name: 'RULE_MAX_EXCEEDED', description: "A rule's per-device or per-user maximum was reached." },
+} as const;
+
+export type DenialCode = keyof typeof DENIALS;
+export type DenialName = (typeof DENIALS)[DenialCode]['name'];
+
+/** Codes that describe a malformed request rather than a refused one: reports do not count them. */
+export const NOT_A_DENIAL: ReadonlySet<DenialCode> = new Set<DenialCode>([51]);
+
+/** A refused feature as it appears in a capability response. */
+export interface Denial {
+  feature: string;
+  /** The version the client asked for. */
+  version: string;
+  /** The count that was refused. */
+  count: number;
+  code: DenialCode;
+  name: DenialName;
+  description: string;
+}
+
+/** Builds a denial with the table's name and description, optionally more specific text. */
+export function deny(
+  code: DenialCode,
+  feature: string,
+  version: string,
+  count: number,
+  description?: string,
+): Denial {
+  const entry = DENIALS[code];
+  return { feature, version, count, code, name: entry.name, description: description ?? entry.description };
+}

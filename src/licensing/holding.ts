@@ -1,0 +1,36 @@
+import type { EpochMs } from '../common/time.js';
+import type { LicenseModel } from './feature-record.js';
+
+/**
+ * What a device holds of one feature record.
+ * - `lease`: concurrent counts, held until the borrow interval lapses or they are returned;
+ * - `metered`: reusable metered units, held until returned or the record expires;
+ * - `consumption`: non-reusable metered units, used up; only an undo within the undo
+ *   interval gives them back.
+ * A device has at most one lease or metered holding per record (counts add up in it), and one
+ * consumption per record and request.
+ */
+export type HoldingKind = 'lease' | 'metered' | 'consumption';
+
+export interface Holding {
+  id: string;
+  deviceKey: string;
+  recordId: string;
+  feature: string;
+  version: string;
+  model: LicenseModel;
+  kind: HoldingKind;
+  count: number;
+  /** Of `count`, how many were served from overdraft or past an uncapped cap. */
+  overdraft: number;
+  grantedAt: EpochMs;
+  /** When the holding lapses; null when it lasts as long as a permanent record. */
+  expiresAt: EpochMs | null;
+  /** The request that created or last changed the holding. */
+  correlationId: string;
+}
+
+/** Holdings that come back to the pool when they lapse (consumptions never do). */
+export function isReturnable(holding: Holding): boolean {
+  return holding.kind !== 'consumption';
+}

@@ -1,0 +1,197 @@
+import TinyQueue from 'tinyqueue';
+import type { EpochMs } from '../common/time.js';
+import type { FeatureRecord } from './feature-record.js';
+import { recordStatus } from './feature-record.js';
+import type { Holding } from './holding.js';
+import type { Device } from './hostid.js';
+import { preferenceOrder } from './select-records.js';
+import type { UsageEvent } from './usage-event.js';
+
+/** Everything one operation changes: storage writes it in one transaction, then state applies it. */
+export interface StateChange {
+  /** New holdings, or holdings with new counts or expiry. */
+  upserts: Holding[];
+  /** Holdings that end, as they were before ending. */
+  removals: Holding[];
+  /** Devices seen for the first time or with a new alias, user, type or dictionary. */
+  devices: Array<{ key: string; device: Device; seenAt: EpochMs }>;
+  events: UsageEvent[];
+}
+
+export function emptyChange(): StateChange {
+  return { upserts: [], removals: [], devices: [], events: [] };
+}
+
+export function isEmptyChange(change: StateChange): boolean {
+  return change.upserts.length + change.removals.length + change.devices.length + change.events.length === 0;
+}
+
+interface ExpiryEntry {
+  at: EpochMs;
+  holdingId: string;
+}
+
+/**
+ * The license server's working state in memory: feature records, what each device holds,
+ * and running totals. Storage is the source of truth; this is rebuilt from it at start-up and
+ * after a failed commit, and changed only through `apply` after storage accepted a change.
+ */
+export class LicenseState {
+  private readonly recordsById = new Map<string, FeatureRecord>();
+  private readonly recordsByName = new Map<string, FeatureRecord[]>();
+  private readonly holdingsById = new Map<string, Holding>();
+  private readonly holdingsByDevice = new Map<string, Map<string, Holding>>();
+  private readonly usedByRecord = new Map<string, number>();
+  private readonly usedByName = new Map<string, number>();
+  private readonly devicesByKey = new Map<string, Device>();
+  private readonly expiryQueue = new TinyQueue<ExpiryEntry>([], (a, b) => a.at - b.at);
+
+  /** Replaces every record (a license load or removal recomputes the whole set). */
+  setRecords(records: Iterable<FeatureRecord>): void {
+    this.recordsById.clear();
+    this.recordsByName.clear();
+    for (const r of records) {
+      this.recordsById.set(r.id, r);
+      const list = this.recordsByName.get(r.name) ?? [];
+      list.push(r);
+      this.recordsByName.set(r.name, list);
+    }
+    for (const list of this.recordsByName.values()) list.sort(preferenceOrder);
+  }
+
+  record(id: string): FeatureRecord | undefined {
+    return this.recordsById.get(id);
+  }
+
+  /** Records of a feature name, in preference order. */
+  recordsNamed(name: string): readonly FeatureRecord[] {
+    return this.recordsByName.get(name) ?? [];
+  }
+
+  allRecords(): FeatureRecord[] {
+    return [...this.recordsById.values()];
+  }
+
+  featureNames(): string[] {
+    return [...this.recordsByName.keys()];
+  }
+
+  holding(id: string): Holding | undefined {
+    return this.holdingsById.get(id);
+  }
+
+  holdingsOf(deviceKey: string): Holding[] {
+    const map = this.holdingsByDevice.get(deviceKey);
+    return map ? [...map.values()] : [];
+  }
+
+  allHoldings(): IterableIterator<Holding> {
+    return this.holdingsById.values();
+  }
+
+  device(key: string): Device | undefined {
+    return this.devicesByKey.get(key);
+  }
+
+  devices(): IterableIterator<[string, Device]> {
+    return this.devicesByKey.entries();
+  }
+
+  /** Counts of a record held or consumed by all devices. */
+  usedOf(recordId: string): number {
+    return this.usedByRecord.get(recordId) ?? 0;
+  }
+
+  /** Counts of a feature name in use across its records. */
+  inUseOf(name: string): number {
+    return this.usedByName.get(name) ?? 0;
+  }
+
+  /** Regular counts of a feature's records that are active now; null if any is uncounted. */
+  capacityOf(name: string, now: EpochMs): number | null {
+    let total = 0;
+    for (const r of this.recordsNamed(name)) {
+      if (recordStatus(r, now) !== 'active') continue;
+      if (!r.counted) return null;
+      total += r.count;
+    }
+    return total;
+  }
+
+  /** Applies a change that storage has committed. */
+  apply(change: StateChange): void {
+    for (const h of change.removals) this.removeHolding(h.id);
+    for (const h of change.upserts) this.putHolding(h);
+    for (const d of change.devices) this.devicesByKey.set(d.key, d.device);
+  }
+
+  /** Loads a holding read back from storage (start-up). */
+  restoreHolding(holding: Holding): void {
+    this.putHolding(holding);
+  }
+
+  restoreDevice(key: string, device: Device): void {
+    this.devicesByKey.set(key, device);
+  }
+
+  /**
+   * Holdings whose time is up at `now`, earliest first. Entries for holdings that were
+   * renewed or returned since they were queued are skipped.
+   */
+  dueHoldings(now: EpochMs, limit = Number.POSITIVE_INFINITY): Holding[] {
+    const due: Holding[] = [];
+    while (due.length < limit) {
+      const top = this.expiryQueue.peek();
+      if (!top || top.at > now) break;
+      this.expiryQueue.pop();
+      const h = this.holdingsById.get(top.holdingId);
+      if (h && h.kind !== 'consumption' && h.expiresAt !== null && h.expiresAt === top.at) due.push(h);
+    }
+    return due;
+  }
+
+  /** The next moment a holding lapses, if any. */
+  nextExpiry(): EpochMs | undefined {
+    return this.expiryQueue.peek()?.at;
+  }
+
+  private putHolding(h: Holding): void {
+    const previous = this.holdingsById.get(h.id);
+    if (previous) this.adjustUsed(previous, -previous.count);
+    this.holdingsById.set(h.id, h);
+    let map = this.holdingsByDevice.get(h.deviceKey);
+    if (!map) {
+      map = new Map();
+      this.holdingsByDevice.set(h.deviceKey, map);
+    }
+    map.set(h.id, h);
+    this.adjustUsed(h, h.count);
+    if (h.kind !== 'consumption' && h.expiresAt !== null && h.expiresAt !== previous?.expiresAt) {
+      this.expiryQueue.push({ at: h.expiresAt, holdingId: h.id });
+      // Renewals and returns leave stale entries behind; rebuild before they outnumber the live ones.
+      if (this.expiryQueue.length > 2 * this.holdingsById.size + 1024) this.rebuildExpiryQueue();
+    }
+  }
+
+  private rebuildExpiryQueue(): void {
+    while (this.expiryQueue.length > 0) this.expiryQueue.pop();
+    for (const h of this.holdingsById.values()) {
+      if (h.kind !== 'consumption' && h.expiresAt !== null) this.expiryQueue.push({ at: h.expiresAt, holdingId: h.id });
+    }
+  }
+
+  private removeHolding(id: string): void {
+    const h = this.holdingsById.get(id);
+    if (!h) return;
+    this.holdingsById.delete(id);
+    const map = this.holdingsByDevice.get(h.deviceKey);
+    map?.delete(id);
+    if (map && map.size === 0) this.holdingsByDevice.delete(h.deviceKey);
+    this.adjustUsed(h, -h.count);
+  }
+
+  private adjustUsed(h: Holding, delta: number): void {
+    this.usedByRecord.set(h.recordId, (this.usedByRecord.get(h.recordId) ?? 0) + delta);
+    this.usedByName.set(h.feature, (this.usedByName.get(h.feature) ?? 0) + delta);
+  }
+}

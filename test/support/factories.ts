@@ -1,0 +1,43 @@
+import type { FeatureRecord } from '../../src/licensing/feature-record.js';
+import { featureRecordInputSchema, toFeatureRecord } from '../../src/licensing/feature-record.js';
+import type { CapabilityRequest, DesiredFeature } from '../../src/licensing/capability.js';
+import type { Device } from '../../src/licensing/hostid.js';
+
+let seq = 0;
+
+/** A feature record with sensible defaults: concurrent, counted, permanent, started. */
+export function buildFeature(overrides: Record<string, unknown> = {}): FeatureRecord {
+  const input = featureRecordInputSchema.parse({
+    name: 'cad',
+    version: '1.0',
+    count: 5,
+    expiry: 'permanent',
+    ...overrides,
+  });
+  return toFeatureRecord({ ...input, id: input.id ?? `rec-${++seq}` }, 'lic-test');
+}
+
+export function buildDevice(value = 'device-1', overrides: Partial<Device> = {}): Device {
+  return {
+    hostId: { value, type: 'STRING' },
+    deviceType: 'UNKNOWN',
+    hostType: 'FLX_CLIENT',
+    alias: null,
+    user: null,
+    vendorDictionary: {},
+    ...overrides,
+  };
+}
+
+export function buildRequest(features: DesiredFeature[], overrides: Partial<CapabilityRequest> = {}): CapabilityRequest {
+  return {
+    device: buildDevice(),
+    features,
+    incremental: false,
+    partial: false,
+    borrowInterval: null,
+    operation: 'request',
+    correlationId: null,
+    ...overrides,
+  };
+}
