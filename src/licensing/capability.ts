@@ -179,6 +179,7 @@ function hold(d: Decider, desired: DesiredFeature, records: FeatureRecord[], kin
     }
     h.expiresAt = kind === 'lease' ? leaseExpiry(record, d.request.borrowInterval, d.policy, d.now) : record.expiresAt;
     h.correlationId = d.correlationId;
+    h.renewedAt = d.now;
     d.change.upserts.push(h);
   }
   if (!d.request.incremental) for (const h of stale) release(d, h, 'return');
@@ -296,6 +297,7 @@ function newHolding(d: Decider, record: FeatureRecord, kind: HoldingKind, count:
     count,
     overdraft,
     grantedAt: d.now,
+    renewedAt: d.now,
     expiresAt: null,
     correlationId: d.correlationId,
   };

@@ -65,7 +65,6 @@ export function parseLicenseDate(text: string, edge: 'start' | 'end'): EpochMs |
   return Number.isNaN(ms) ? undefined : ms;
 }
 
-const text = (max: number) => z.string().trim().min(1).max(max);
 const optionalText = (max: number) => z.string().max(max).nullable().optional();
 
 const durationField = z

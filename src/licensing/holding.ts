@@ -24,6 +24,8 @@ export interface Holding {
   /** Of `count`, how many were served from overdraft or past an uncapped cap. */
   overdraft: number;
   grantedAt: EpochMs;
+  /** When the holding was last granted or renewed: leases run from here. */
+  renewedAt: EpochMs;
   /** When the holding lapses; null when it lasts as long as a permanent record. */
   expiresAt: EpochMs | null;
   /** The request that created or last changed the holding. */

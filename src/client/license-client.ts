@@ -1,0 +1,93 @@
+import type { ErrorBody } from '../common/errors.js';
+import type { CapabilityResponse, LicenseSummary } from '../server/license-service.js';
+
+export type { CapabilityResponse, LicenseSummary };
+
+/** An error answer from a Tally server, with its code and the fields it names. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: ErrorBody | null,
+  ) {
+    super(body?.error.message ?? `HTTP ${status}`);
+    this.name = 'ApiError';
+  }
+}
+
+export interface DeviceIdentity {
+  hostId: { value: string; type: string };
+  deviceType?: string;
+  hostType?: string;
+  alias?: string | null;
+  user?: string | null;
+  vendorDictionary?: Record<string, string | number>;
+}
+
+export interface CapabilityBody {
+  device: DeviceIdentity;
+  features?: Array<{ name: string; version: string; count: number }>;
+  incremental?: boolean;
+  partial?: boolean;
+  borrowInterval?: number | string | null;
+  operation?: 'request' | 'preview' | 'undo';
+  correlationId?: string | null;
+}
+
+/** A small client of the license server API: what the CLI, tests and benchmarks use. */
+export class LicenseClient {
+  private token: string | undefined;
+
+  constructor(
+    readonly baseUrl: string,
+    token?: string,
+  ) {
+    this.token = token;
+  }
+
+  capability(body: CapabilityBody): Promise<CapabilityResponse> {
+    return this.call('POST', '/api/1.0/instances/~/capability', body);
+  }
+
+  async authorize(user: string, password: string): Promise<{ token: string; role: string; mustChangePassword: boolean }> {
+    const result = await this.call<{ token: string; role: string; mustChangePassword: boolean }>('POST', '/api/1.0/instances/~/authorize', { user, password });
+    this.token = result.token;
+    return result;
+  }
+
+  health(): Promise<{ status: string; version: string; instanceId: string }> {
+    return this.call('GET', '/api/1.0/health');
+  }
+
+  licenses(): Promise<{ licenses: LicenseSummary[] }> {
+    return this.call('GET', '/api/1.0/instances/~/licenses');
+  }
+
+  loadLicense(file: unknown): Promise<{ license: LicenseSummary; replaced: boolean }> {
+    return this.call('POST', '/api/1.0/instances/~/licenses', file);
+  }
+
+  removeLicense(licenseId: string): Promise<null> {
+    return this.call('DELETE', `/api/1.0/instances/~/licenses/${encodeURIComponent(licenseId)}`);
+  }
+
+  /** Any JSON call; refusals come back as ApiError. */
+  async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    const response = await fetch(new URL(path, this.baseUrl), {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    let parsed: unknown = null;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      parsed = null;
+    }
+    if (!response.ok) throw new ApiError(response.status, parsed as ErrorBody | null);
+    return parsed as T;
+  }
+}

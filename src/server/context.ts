@@ -1,0 +1,12 @@
+import type { Clock, EpochMs } from '../common/time.js';
+import type { AdminSecurity } from './auth/admin-security.js';
+import type { LicenseService } from './license-service.js';
+
+/** What the HTTP layer of the license server needs. */
+export interface ServerContext {
+  service: LicenseService;
+  security: AdminSecurity;
+  clock: Clock;
+  version: string;
+  startedAt: EpochMs;
+}

@@ -1,0 +1,36 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { TallyError } from '../../common/errors.js';
+import type { AdminSecurity, Principal, Role } from '../auth/admin-security.js';
+
+/** Who may call a route: `public` (no login), or the roles allowed. Routes default to admin only. */
+export type Access = 'public' | readonly Role[];
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+}
+
+export const READ_ROLES: readonly Role[] = ['admin', 'read-only', 'reservations'];
+
+/**
+ * Deny by default: every route needs a bearer token of an allowed role unless it declares
+ * itself public, so a route added without thought is closed, not open.
+ */
+export function installAccessControl(app: FastifyInstance, security: AdminSecurity): void {
+  app.addHook('onRequest', async (request: FastifyRequest) => {
+    if (!request.routeOptions.url) return; // unknown route: answered 404 by the not-found handler
+    const access: Access = request.routeOptions.config.access ?? ['admin'];
+    if (access === 'public') return;
+    const header = request.headers.authorization;
+    const token = header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined;
+    const principal = security.authenticate(token);
+    if (!access.includes(principal.role)) {
+      throw new TallyError('FORBIDDEN', `The ${principal.role} role may not do this.`);
+    }
+    request.principal = principal;
+  });
+}

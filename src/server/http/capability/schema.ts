@@ -1,0 +1,128 @@
+import { z } from 'zod';
+import { parseDurationSeconds } from '../../../common/time.js';
+import { DENIALS } from '../../../licensing/denials.js';
+import { DEVICE_TYPES, HOSTID_TYPES } from '../../../licensing/hostid.js';
+import { isVersion } from '../../../licensing/version.js';
+
+/** Largest count one desired feature may ask for; more is a client bug, not a need. */
+export const MAX_REQUEST_COUNT = 1_000_000;
+/** Most desired features one request may carry. */
+export const MAX_DESIRED_FEATURES = 256;
+
+const featureName = z
+  .string()
+  .regex(/^[A-Za-z0-9_.\- ]{1,128}$/, 'must be 1-128 letters, digits, spaces, dots, dashes or underscores');
+
+const desiredFeature = z
+  .object({
+    name: featureName,
+    version: z.string().refine(isVersion, 'must be an a.b version of two whole numbers, e.g. 1.0'),
+    count: z
+      .number()
+      .int('must be a whole number')
+      .min(-MAX_REQUEST_COUNT, `must be at least -${MAX_REQUEST_COUNT}`)
+      .max(MAX_REQUEST_COUNT, `must be at most ${MAX_REQUEST_COUNT}`),
+  })
+  .strict();
+
+export const deviceSchema = z
+  .object({
+    hostId: z
+      .object({
+        value: z.string().trim().min(1, 'must not be empty').max(256),
+        type: z.enum(HOSTID_TYPES, { error: `must be one of ${HOSTID_TYPES.join(', ')}` }),
+      })
+      .strict(),
+    deviceType: z.enum(DEVICE_TYPES).default('UNKNOWN'),
+    hostType: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 letters, digits, dots, dashes or underscores').default('FLX_CLIENT'),
+    alias: z.string().max(256).nullable().default(null),
+    user: z.string().max(256).nullable().default(null),
+    vendorDictionary: z
+      .record(z.string().min(1).max(64), z.union([z.string().max(1024), z.number().int()]))
+      .refine((d) => Object.keys(d).length <= 64, 'must have at most 64 entries')
+      .default({}),
+  })
+  .strict();
+
+/** `POST /api/1.0/instances/~/capability` body. */
+export const capabilityRequestSchema = z
+  .object({
+    device: deviceSchema,
+    features: z.array(desiredFeature).max(MAX_DESIRED_FEATURES).default([]),
+    incremental: z.boolean().default(false),
+    partial: z.boolean().default(false),
+    borrowInterval: z
+      .union([z.number(), z.string()])
+      .transform((value, ctx) => {
+        const seconds = parseDurationSeconds(value);
+        if (seconds === undefined || seconds < 1 || seconds > 10 * 365 * 86_400) {
+          ctx.addIssue({ code: 'custom', message: 'must be a duration between 1 second and 10 years, e.g. 3600, 90m, 7d' });
+          return z.NEVER;
+        }
+        return seconds;
+      })
+      .nullable()
+      .default(null),
+    operation: z.enum(['request', 'preview', 'undo']).default('request'),
+    correlationId: z.string().min(1).max(64).nullable().default(null),
+  })
+  .strict()
+  .superRefine((req, ctx) => {
+    const seen = new Map<string, number>();
+    req.features.forEach((f, i) => {
+      const first = seen.get(f.name);
+      if (first !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['features', i, 'name'], message: `feature ${f.name} is already asked for in features.${first}` });
+      }
+      seen.set(f.name, i);
+      if (!req.incremental && f.count < 0) {
+        ctx.addIssue({ code: 'custom', path: ['features', i, 'count'], message: 'must not be negative in a full request; send incremental: true to give counts back' });
+      }
+    });
+    if (req.incremental && req.features.some((f) => f.count > 0) && req.features.some((f) => f.count < 0)) {
+      ctx.addIssue({ code: 'custom', path: ['features'], message: 'an incremental request either adds (positive counts) or gives back (negative counts), not both' });
+    }
+    if (req.operation === 'undo' && req.correlationId === null) {
+      ctx.addIssue({ code: 'custom', path: ['correlationId'], message: 'is required to undo a consumption' });
+    }
+    if (req.operation !== 'undo' && req.correlationId !== null) {
+      ctx.addIssue({ code: 'custom', path: ['correlationId'], message: 'is only used with operation "undo"' });
+    }
+  });
+
+export type CapabilityRequestBody = z.output<typeof capabilityRequestSchema>;
+
+const denialCodes = Object.keys(DENIALS).map(Number) as [number, ...number[]];
+
+export const capabilityResponseSchema = z.object({
+  correlationId: z.string().describe('Identifies this request; undo a metered consumption with it.'),
+  serverTime: z.string(),
+  instanceId: z.string(),
+  renewInterval: z.number().describe('Renew leases after this percentage of their length.'),
+  granted: z
+    .array(
+      z.object({
+        feature: z.string(),
+        version: z.string().describe('Version of the record the counts come from.'),
+        count: z.number(),
+        model: z.enum(['concurrent', 'metered']),
+        kind: z.enum(['lease', 'metered', 'consumption']),
+        recordId: z.string(),
+        overdraft: z.number(),
+        expires: z.string().nullable(),
+        renewAt: z.string().nullable(),
+      }),
+    )
+    .describe('Everything the device holds after this request.'),
+  denied: z.array(
+    z.object({
+      feature: z.string(),
+      version: z.string(),
+      count: z.number(),
+      code: z.number().refine((c) => denialCodes.includes(c)),
+      name: z.string(),
+      description: z.string(),
+    }),
+  ),
+  preview: z.boolean(),
+});

@@ -1,0 +1,36 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { ServerContext } from '../../context.js';
+
+const healthSchema = z.object({
+  status: z.enum(['ok', 'degraded']),
+  version: z.string(),
+  instanceId: z.string(),
+  startedAt: z.string(),
+  uptimeSeconds: z.number(),
+  storage: z.object({ ok: z.boolean(), outboxBacklog: z.number() }),
+});
+
+/** Health without credentials: for load balancers and container checks. */
+export const healthRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = async (app, { ctx }) => {
+  const handler = async () => {
+    let ok = true;
+    let backlog = 0;
+    try {
+      backlog = ctx.service.store.outboxSize();
+    } catch {
+      ok = false;
+    }
+    return {
+      status: ok ? ('ok' as const) : ('degraded' as const),
+      version: ctx.version,
+      instanceId: ctx.service.instanceId,
+      startedAt: new Date(ctx.startedAt).toISOString(),
+      uptimeSeconds: Math.round((ctx.clock.now() - ctx.startedAt) / 1000),
+      storage: { ok, outboxBacklog: backlog },
+    };
+  };
+  const options = { config: { access: 'public' as const }, schema: { tags: ['health'], response: { 200: healthSchema } } };
+  app.get('/api/1.0/health', options, handler);
+  app.get('/api/1.0/instances/~/health', options, handler);
+};

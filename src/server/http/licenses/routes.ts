@@ -1,0 +1,50 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { ServerContext } from '../../context.js';
+import { READ_ROLES } from '../access.js';
+import { errorBodySchema } from '../errors.js';
+
+const licenseSummary = z.object({
+  licenseId: z.string(),
+  producer: z.string(),
+  keyId: z.string(),
+  issuedAt: z.string(),
+  loadedAt: z.string(),
+  records: z.number(),
+});
+
+/** Signed license files: load (add or reissue), list, remove. */
+export const licenseRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = async (app, { ctx }) => {
+  app.get(
+    '/api/1.0/instances/~/licenses',
+    { config: { access: READ_ROLES }, schema: { tags: ['licenses'], response: { 200: z.object({ licenses: z.array(licenseSummary) }) } } },
+    async () => ({ licenses: ctx.service.licenses() }),
+  );
+
+  app.post(
+    '/api/1.0/instances/~/licenses',
+    {
+      config: { access: ['admin'] },
+      bodyLimit: 16 * 1024 * 1024,
+      schema: {
+        tags: ['licenses'],
+        summary: 'Load a signed license file; it is verified against the producer key first',
+        body: z.record(z.string(), z.unknown()).describe('The signed license file as produced by `tally producer sign`'),
+        response: { 200: z.object({ license: licenseSummary, replaced: z.boolean() }), 422: errorBodySchema },
+      },
+    },
+    async (request) => ctx.service.loadLicense(request.body),
+  );
+
+  app.delete(
+    '/api/1.0/instances/~/licenses/:licenseId',
+    {
+      config: { access: ['admin'] },
+      schema: { tags: ['licenses'], params: z.object({ licenseId: z.string().min(1).max(64) }), response: { 204: z.null(), 404: errorBodySchema } },
+    },
+    async (request, reply) => {
+      await ctx.service.removeLicense(request.params.licenseId);
+      return reply.code(204).send(null);
+    },
+  );
+};

@@ -1,0 +1,300 @@
+import { readFileSync } from 'node:fs';
+import { TallyError } from '../common/errors.js';
+import { newId } from '../common/ids.js';
+import type { Logger } from '../common/log.js';
+import type { Clock, EpochMs } from '../common/time.js';
+import { isoOrNull } from '../common/time.js';
+import type { CapabilityRequest } from '../licensing/capability.js';
+import { decideCapability, decideExpiry } from '../licensing/capability.js';
+import type { Denial } from '../licensing/denials.js';
+import type { Holding } from '../licensing/holding.js';
+import type { LicensingPolicy } from '../licensing/lease.js';
+import { renewAt } from '../licensing/lease.js';
+import { verifyLicense } from '../licensing/license-file.js';
+import { LicenseState, isEmptyChange } from '../licensing/license-state.js';
+import type { StateChange } from '../licensing/license-state.js';
+import type { EventContext } from '../licensing/usage-event.js';
+import { CommitBatcher } from './store/commit-batcher.js';
+import type { DB } from './store/db.js';
+import { LicenseStore } from './store/license-store.js';
+
+/** One line of a capability response: counts of one record that the device holds. */
+export interface GrantedFeature {
+  feature: string;
+  version: string;
+  count: number;
+  model: Holding['model'];
+  kind: Holding['kind'];
+  recordId: string;
+  /** Counts of this line served from overdraft (or, for uncapped metered, past the cap). */
+  overdraft: number;
+  /** When the lease lapses; null while the record is permanent. */
+  expires: string | null;
+  /** When the client should renew (leases only). */
+  renewAt: string | null;
+}
+
+export interface CapabilityResponse {
+  correlationId: string;
+  serverTime: string;
+  instanceId: string;
+  /** Renew at this percentage of the lease. */
+  renewInterval: number;
+  /** Everything the device holds after this request. */
+  granted: GrantedFeature[];
+  denied: Denial[];
+  /** True when the request was a preview and nothing was changed. */
+  preview: boolean;
+}
+
+export interface LicenseSummary {
+  licenseId: string;
+  producer: string;
+  keyId: string;
+  issuedAt: string;
+  loadedAt: string;
+  records: number;
+}
+
+export interface LicenseServiceOptions {
+  db: DB;
+  clock: Clock;
+  log: Logger;
+  policy: LicensingPolicy;
+  accountId: string | null;
+  /** PEM of the producer key license files must be signed with; null refuses every file. */
+  producerPublicKey: string | null;
+}
+
+/**
+ * The license server's core service: holds the in-memory state, decides requests with the
+ * licensing domain, and writes every change with its usage events through group commit.
+ */
+export class LicenseService {
+  readonly store: LicenseStore;
+  readonly instanceId: string;
+  private state = new LicenseState();
+  private readonly batcher: CommitBatcher;
+  private readonly clock: Clock;
+  private readonly log: Logger;
+  policy: LicensingPolicy;
+  private readonly context: EventContext;
+  private readonly producerPublicKey: string | null;
+
+  constructor(options: LicenseServiceOptions) {
+    this.store = new LicenseStore(options.db);
+    this.clock = options.clock;
+    this.log = options.log;
+    this.policy = options.policy;
+    this.producerPublicKey = options.producerPublicKey;
+    let instanceId = this.store.getMeta('instanceId');
+    if (!instanceId) {
+      instanceId = newId();
+      this.store.setMeta('instanceId', instanceId);
+      this.store.setMeta('createdAt', new Date(this.clock.now()).toISOString());
+    }
+    this.instanceId = instanceId;
+    this.context = { instanceId, accountId: options.accountId };
+    this.batcher = new CommitBatcher(options.db, {
+      onRollback: (error) => {
+        this.log.error({ event: 'storage.commit.failed', err: error.message }, 'commit failed; state reloaded from storage');
+        this.reload();
+      },
+    });
+    this.reload();
+  }
+
+  /** Rebuilds the in-memory state from trusted storage. */
+  reload(): void {
+    const state = new LicenseState();
+    state.setRecords(this.store.readRecords());
+    for (const d of this.store.readDevices()) state.restoreDevice(d.key, d.device);
+    for (const h of this.store.readHoldings()) state.restoreHolding(h);
+    this.state = state;
+  }
+
+  get licenseState(): LicenseState {
+    return this.state;
+  }
+
+  /** Serves a capability request. Resolves once its changes are durable. */
+  async capability(request: CapabilityRequest): Promise<CapabilityResponse> {
+    const now = this.clock.now();
+    if ((this.state.nextExpiry() ?? Number.POSITIVE_INFINITY) <= now) await this.expireDue(now);
+    const decision = decideCapability(this.state, request, this.policy, now, this.context);
+    const preview = request.operation === 'preview';
+    if (preview) {
+      return this.present(decision.correlationId, decision.deviceKey, decision.denials, now, true, decision.change);
+    }
+    if (!isEmptyChange(decision.change)) {
+      await this.commit(decision.change, now);
+    }
+    return this.present(decision.correlationId, decision.deviceKey, decision.denials, now, false);
+  }
+
+  /** Ends every holding whose time is up, recording an `expire` event for each. */
+  async expireDue(now: EpochMs = this.clock.now()): Promise<number> {
+    const due = this.state.dueHoldings(now, 5000);
+    if (due.length === 0) return 0;
+    const change = decideExpiry(this.state, due, now, this.context);
+    await this.commit(change, now);
+    this.log.info({ event: 'lease.expired', count: due.length }, 'expired lapsed holdings');
+    return due.length;
+  }
+
+  /** What a device holds now (a capability request without desired features). */
+  holdingsOf(key: string): Holding[] {
+    return this.state.holdingsOf(key);
+  }
+
+  /**
+   * Loads a signed license file: verifies it against the producer key, refuses replays of an
+   * older issue and conflicts with other licenses, then replaces that license's records.
+   * Nothing changes when it is refused.
+   */
+  async loadLicense(file: unknown): Promise<{ license: LicenseSummary; replaced: boolean }> {
+    if (!this.producerPublicKey) {
+      throw new TallyError('LICENSE_REJECTED', 'This server has no producer public key configured (producer.publicKeyFile), so it cannot verify license files.', [
+        { field: 'producer.publicKeyFile', message: 'is not set' },
+      ]);
+    }
+    const now = this.clock.now();
+    const verified = verifyLicense(file, this.producerPublicKey, now);
+    const existing = this.store.license(verified.licenseId);
+    if (existing && existing.issuedAt > verified.issuedAt) {
+      throw new TallyError('LICENSE_REJECTED', `License ${verified.licenseId} issued ${new Date(existing.issuedAt).toISOString()} is already loaded; this file is an older issue.`, [
+        { field: 'payload.issuedAt', message: 'is older than the loaded issue of this license' },
+      ]);
+    }
+    const others = this.state.allRecords().filter((r) => r.licenseId !== verified.licenseId);
+    for (const r of verified.records) {
+      const clash = others.find((o) => o.id === r.id);
+      if (clash) {
+        throw new TallyError('LICENSE_REJECTED', `Record ${r.id} is already loaded from license ${clash.licenseId}.`, [{ field: 'payload.features', message: `record ID ${r.id} is used by license ${clash.licenseId}` }]);
+      }
+      const other = others.find((o) => o.name === r.name && o.model !== r.model);
+      if (other) {
+        throw new TallyError('LICENSE_REJECTED', `Feature ${r.name} is ${r.model} here but ${other.model} in license ${other.licenseId}; a feature has one license model.`, [
+          { field: 'payload.features', message: `feature ${r.name} changes license model` },
+        ]);
+      }
+    }
+    const records = [...others, ...verified.records];
+    const summary = {
+      licenseId: verified.licenseId,
+      producer: verified.producer,
+      keyId: verified.keyId,
+      issuedAt: verified.issuedAt,
+      file: JSON.stringify(file),
+    };
+    await this.batcher.run(() => {
+      this.store.putLicense(summary, verified.records, now);
+      this.state.setRecords(records);
+    });
+    this.log.info({ event: 'license.loaded', licenseId: verified.licenseId, records: verified.records.length }, 'license loaded');
+    return {
+      replaced: existing !== undefined,
+      license: {
+        licenseId: summary.licenseId,
+        producer: summary.producer,
+        keyId: summary.keyId,
+        issuedAt: new Date(summary.issuedAt).toISOString(),
+        loadedAt: new Date(now).toISOString(),
+        records: verified.records.length,
+      },
+    };
+  }
+
+  /** Loads a license from a file on disk (the CLI's `--license` option). */
+  async loadLicenseFile(path: string): Promise<LicenseSummary> {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(readFileSync(path, 'utf8'));
+    } catch (err) {
+      throw new TallyError('LICENSE_REJECTED', `Cannot read license file ${path}: ${(err as Error).message}`);
+    }
+    return (await this.loadLicense(parsed)).license;
+  }
+
+  /** Removes a license and its records; what devices hold of them lapses as usual. */
+  async removeLicense(licenseId: string): Promise<void> {
+    if (!this.store.license(licenseId)) throw new TallyError('NOT_FOUND', `No license ${licenseId} is loaded.`);
+    await this.batcher.run(() => {
+      this.store.deleteLicense(licenseId);
+      this.state.setRecords(this.state.allRecords().filter((r) => r.licenseId !== licenseId));
+    });
+    this.log.info({ event: 'license.removed', licenseId }, 'license removed');
+  }
+
+  licenses(): LicenseSummary[] {
+    return this.store.licenses().map((l) => ({
+      ...l,
+      issuedAt: new Date(l.issuedAt).toISOString(),
+      loadedAt: new Date(l.loadedAt).toISOString(),
+    }));
+  }
+
+  /** Commits whatever is waiting (used at shutdown). */
+  flush(): void {
+    this.batcher.flush();
+  }
+
+  private async commit(change: StateChange, now: EpochMs): Promise<void> {
+    await this.batcher.run(() => {
+      this.store.writeChange(change, now);
+      this.state.apply(change);
+    });
+  }
+
+  private present(
+    correlationId: string,
+    key: string,
+    denied: Denial[],
+    now: EpochMs,
+    preview: boolean,
+    projected?: StateChange,
+  ): CapabilityResponse {
+    let holdings = this.state.holdingsOf(key);
+    if (projected) {
+      const removed = new Set(projected.removals.map((h) => h.id));
+      const upserted = new Map(projected.upserts.map((h) => [h.id, h]));
+      holdings = [...holdings.filter((h) => !removed.has(h.id) && !upserted.has(h.id)), ...upserted.values()];
+    }
+    return {
+      correlationId,
+      serverTime: new Date(now).toISOString(),
+      instanceId: this.instanceId,
+      renewInterval: this.policy.renewInterval,
+      granted: grantedLines(holdings, this.policy),
+      denied,
+      preview,
+    };
+  }
+}
+
+/** One line per record and kind; consumptions of a record add up in one line. */
+function grantedLines(holdings: Holding[], policy: LicensingPolicy): GrantedFeature[] {
+  const lines = new Map<string, GrantedFeature>();
+  for (const h of holdings) {
+    const key = `${h.recordId}\u0000${h.kind}`;
+    const line = lines.get(key);
+    if (line) {
+      line.count += h.count;
+      line.overdraft += h.overdraft;
+      continue;
+    }
+    lines.set(key, {
+      feature: h.feature,
+      version: h.version,
+      count: h.count,
+      model: h.model,
+      kind: h.kind,
+      recordId: h.recordId,
+      overdraft: h.overdraft,
+      expires: isoOrNull(h.expiresAt),
+      renewAt: h.kind === 'lease' && h.expiresAt !== null ? isoOrNull(renewAt(h.renewedAt, h.expiresAt, policy)) : null,
+    });
+  }
+  return [...lines.values()].sort((a, b) => (a.feature < b.feature ? -1 : a.feature > b.feature ? 1 : 0));
+}
+

@@ -1,0 +1,111 @@
+import { readFileSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import type { Settings } from '../common/config.js';
+import { TallyError } from '../common/errors.js';
+import type { Logger } from '../common/log.js';
+import { createLogger } from '../common/log.js';
+import type { Clock } from '../common/time.js';
+import { systemClock } from '../common/time.js';
+import { VERSION } from '../common/version.js';
+import { buildServerApp } from './app.js';
+import { AdminSecurity } from './auth/admin-security.js';
+import { prepareDemo } from './demo.js';
+import { LicenseService } from './license-service.js';
+import { openDatabase } from './store/db.js';
+import { startExpireLeasesTask } from './tasks/expire-leases.js';
+
+export interface StartOptions {
+  settings: Settings;
+  /** License files to load at start-up. */
+  licenseFiles?: string[];
+  /** Quick start: make a demo producer key and load a demo license. */
+  demo?: boolean;
+  clock?: Clock;
+  log?: Logger;
+  /** Where the one-time admin password is announced (stdout by default). */
+  announce?: (text: string) => void;
+}
+
+export interface RunningServer {
+  app: FastifyInstance;
+  service: LicenseService;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Opens trusted storage, loads state, and starts the license server listening. */
+export async function startLicenseServer(options: StartOptions): Promise<RunningServer> {
+  const { settings } = options;
+  const clock = options.clock ?? systemClock;
+  const log = options.log ?? createLogger(settings.log.level);
+  const announce = options.announce ?? ((text: string) => process.stdout.write(`${text}\n`));
+  const db = openDatabase(settings.server.dataDir, { synchronous: settings.storage.synchronous });
+
+  let producerPublicKey = settings.producer.publicKeyFile ? readKey(settings.producer.publicKeyFile) : null;
+  const demo = options.demo ? prepareDemo(settings.server.dataDir, clock.now()) : null;
+  if (demo && !producerPublicKey) producerPublicKey = demo.publicKeyPem;
+
+  const service = new LicenseService({
+    db,
+    clock,
+    log,
+    accountId: settings.server.accountId,
+    producerPublicKey,
+    policy: {
+      borrowInterval: settings.licensing.borrowInterval,
+      borrowIntervalMax: settings.licensing.borrowIntervalMax,
+      renewInterval: settings.licensing.renewInterval,
+      trackDeniedRequests: settings.licensing.trackDeniedRequests,
+    },
+  });
+  const security = new AdminSecurity(db, clock, log);
+  const created = await security.bootstrap(settings.server.dataDir);
+  if (created) {
+    announce(
+      `Created admin user "${created.user}" with one-time password: ${created.password}\n` +
+        `(also in ${created.file}, readable only by you; you will be asked to change it at first login)`,
+    );
+  }
+  if (demo && !service.licenses().some((l) => l.licenseId === 'demo')) await service.loadLicense(demo.license);
+  for (const file of options.licenseFiles ?? []) await service.loadLicenseFile(file);
+
+  const startedAt = clock.now();
+  const app = await buildServerApp({
+    ctx: { service, security, clock, version: VERSION, startedAt },
+    log,
+    bodyLimit: settings.server.bodyLimit,
+  });
+  const stopSweeper = startExpireLeasesTask(service, settings.licensing.clientExpiryTimer, log);
+  await app.listen({ host: settings.server.host, port: settings.server.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : settings.server.port;
+  const host = settings.server.host === '0.0.0.0' ? '127.0.0.1' : settings.server.host;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  log.info({ event: 'server.started', url, instanceId: service.instanceId, version: VERSION }, 'license server ready');
+
+  let closed = false;
+  return {
+    app,
+    service,
+    url,
+    async close() {
+      if (closed) return;
+      closed = true;
+      stopSweeper();
+      await app.close();
+      service.flush();
+      db.close();
+      log.info({ event: 'server.stopped' }, 'license server stopped');
+    },
+  };
+}
+
+function readKey(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new TallyError('BAD_REQUEST', `Cannot read the producer public key ${path}: ${(err as Error).message}`, [
+      { field: 'producer.publicKeyFile', message: 'cannot be read' },
+    ]);
+  }
+}

@@ -1,0 +1,178 @@
+import type { Statement } from 'better-sqlite3';
+import type { EpochMs } from '../../common/time.js';
+import type { FeatureRecord } from '../../licensing/feature-record.js';
+import type { Holding } from '../../licensing/holding.js';
+import type { Device } from '../../licensing/hostid.js';
+import type { StateChange } from '../../licensing/license-state.js';
+import type { UsageEvent } from '../../licensing/usage-event.js';
+import type { DB } from './db.js';
+
+/** A license as stored: the file plus when it was loaded. */
+export interface StoredLicense {
+  licenseId: string;
+  producer: string;
+  keyId: string;
+  issuedAt: EpochMs;
+  loadedAt: EpochMs;
+  file: string;
+}
+
+interface HoldingRow {
+  id: string;
+  device_key: string;
+  record_id: string;
+  feature: string;
+  version: string;
+  model: Holding['model'];
+  kind: Holding['kind'];
+  count: number;
+  overdraft: number;
+  granted_at: number;
+  renewed_at: number;
+  expires_at: number | null;
+  correlation_id: string;
+}
+
+interface DeviceRow {
+  device_key: string;
+  hostid_value: string;
+  hostid_type: Device['hostId']['type'];
+  device_type: Device['deviceType'];
+  host_type: string;
+  alias: string | null;
+  user_name: string | null;
+  vendor_dictionary: string;
+}
+
+/** SQL access to trusted storage. Writes run inside the caller's transaction. */
+export class LicenseStore {
+  private readonly upsertHolding: Statement;
+  private readonly deleteHolding: Statement;
+  private readonly upsertDevice: Statement;
+  private readonly insertEvent: Statement;
+
+  constructor(readonly db: DB) {
+    this.upsertHolding = db.prepare(`INSERT INTO holdings
+      (id, device_key, record_id, feature, version, model, kind, count, overdraft, granted_at, renewed_at, expires_at, correlation_id)
+      VALUES (@id, @deviceKey, @recordId, @feature, @version, @model, @kind, @count, @overdraft, @grantedAt, @renewedAt, @expiresAt, @correlationId)
+      ON CONFLICT (id) DO UPDATE SET count = excluded.count, overdraft = excluded.overdraft, renewed_at = excluded.renewed_at,
+        expires_at = excluded.expires_at, correlation_id = excluded.correlation_id`);
+    this.deleteHolding = db.prepare('DELETE FROM holdings WHERE id = ?');
+    this.upsertDevice = db.prepare(`INSERT INTO devices
+      (device_key, hostid_value, hostid_type, device_type, host_type, alias, user_name, vendor_dictionary, first_seen, last_seen)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (device_key) DO UPDATE SET hostid_value = excluded.hostid_value, device_type = excluded.device_type,
+        host_type = excluded.host_type, alias = excluded.alias, user_name = excluded.user_name,
+        vendor_dictionary = excluded.vendor_dictionary, last_seen = excluded.last_seen`);
+    this.insertEvent = db.prepare('INSERT INTO outbox (event_id, created_at, event) VALUES (?, ?, ?)');
+  }
+
+  /** Writes a state change and its usage events (inside the caller's transaction). */
+  writeChange(change: StateChange, now: EpochMs): void {
+    for (const h of change.removals) this.deleteHolding.run(h.id);
+    for (const h of change.upserts) this.upsertHolding.run(h);
+    for (const { key, device, seenAt } of change.devices) {
+      this.upsertDevice.run(
+        key,
+        device.hostId.value,
+        device.hostId.type,
+        device.deviceType,
+        device.hostType,
+        device.alias,
+        device.user,
+        JSON.stringify(device.vendorDictionary),
+        seenAt,
+        seenAt,
+      );
+    }
+    for (const e of change.events) this.insertEvent.run(e.eventId, now, JSON.stringify(e));
+  }
+
+  readRecords(): FeatureRecord[] {
+    return (this.db.prepare('SELECT record FROM feature_records').pluck().all() as string[]).map(
+      (json) => JSON.parse(json) as FeatureRecord,
+    );
+  }
+
+  readHoldings(): Holding[] {
+    return (this.db.prepare('SELECT * FROM holdings').all() as HoldingRow[]).map((r) => ({
+      id: r.id,
+      deviceKey: r.device_key,
+      recordId: r.record_id,
+      feature: r.feature,
+      version: r.version,
+      model: r.model,
+      kind: r.kind,
+      count: r.count,
+      overdraft: r.overdraft,
+      grantedAt: r.granted_at,
+      renewedAt: r.renewed_at,
+      expiresAt: r.expires_at,
+      correlationId: r.correlation_id,
+    }));
+  }
+
+  readDevices(): Array<{ key: string; device: Device }> {
+    return (this.db.prepare('SELECT * FROM devices').all() as DeviceRow[]).map((r) => ({
+      key: r.device_key,
+      device: {
+        hostId: { value: r.hostid_value, type: r.hostid_type },
+        deviceType: r.device_type,
+        hostType: r.host_type,
+        alias: r.alias,
+        user: r.user_name,
+        vendorDictionary: JSON.parse(r.vendor_dictionary) as Device['vendorDictionary'],
+      },
+    }));
+  }
+
+  getMeta(key: string): string | undefined {
+    return this.db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(key) as string | undefined;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+
+  license(licenseId: string): StoredLicense | undefined {
+    const row = this.db
+      .prepare('SELECT license_id, producer, key_id, issued_at, loaded_at, file FROM licenses WHERE license_id = ?')
+      .get(licenseId) as { license_id: string; producer: string; key_id: string; issued_at: number; loaded_at: number; file: string } | undefined;
+    return row && { licenseId: row.license_id, producer: row.producer, keyId: row.key_id, issuedAt: row.issued_at, loadedAt: row.loaded_at, file: row.file };
+  }
+
+  licenses(): Array<Omit<StoredLicense, 'file'> & { records: number }> {
+    return (
+      this.db
+        .prepare(`SELECT l.license_id, l.producer, l.key_id, l.issued_at, l.loaded_at, count(r.id) AS records
+          FROM licenses l LEFT JOIN feature_records r ON r.license_id = l.license_id
+          GROUP BY l.license_id ORDER BY l.loaded_at, l.license_id`)
+        .all() as Array<{ license_id: string; producer: string; key_id: string; issued_at: number; loaded_at: number; records: number }>
+    ).map((r) => ({ licenseId: r.license_id, producer: r.producer, keyId: r.key_id, issuedAt: r.issued_at, loadedAt: r.loaded_at, records: r.records }));
+  }
+
+  /** Replaces one license and its records (inside the caller's transaction). */
+  putLicense(license: Omit<StoredLicense, 'loadedAt'>, records: FeatureRecord[], now: EpochMs): void {
+    this.db.prepare('DELETE FROM licenses WHERE license_id = ?').run(license.licenseId);
+    this.db
+      .prepare('INSERT INTO licenses (license_id, producer, key_id, issued_at, loaded_at, file) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(license.licenseId, license.producer, license.keyId, license.issuedAt, now, license.file);
+    const insert = this.db.prepare('INSERT INTO feature_records (id, license_id, name, version, record) VALUES (?, ?, ?, ?, ?)');
+    for (const r of records) insert.run(r.id, license.licenseId, r.name, r.version, JSON.stringify(r));
+  }
+
+  deleteLicense(licenseId: string): boolean {
+    return this.db.prepare('DELETE FROM licenses WHERE license_id = ?').run(licenseId).changes > 0;
+  }
+
+  outboxSize(): number {
+    return this.db.prepare('SELECT count(*) FROM outbox').pluck().get() as number;
+  }
+
+  /** The oldest events waiting to be sent, in order. */
+  outboxPeek(limit: number): Array<{ seq: number; event: UsageEvent }> {
+    return (this.db.prepare('SELECT seq, event FROM outbox ORDER BY seq LIMIT ?').all(limit) as Array<{ seq: number; event: string }>).map(
+      (r) => ({ seq: r.seq, event: JSON.parse(r.event) as UsageEvent }),
+    );
+  }
+}

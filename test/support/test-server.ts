@@ -1,0 +1,110 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Settings } from '../../src/common/config.js';
+import { loadSettings } from '../../src/common/config.js';
+import { createLogger } from '../../src/common/log.js';
+import type { Clock } from '../../src/common/time.js';
+import type { ProducerKeyPair } from '../../src/licensing/license-file.js';
+import { generateProducerKeys, signLicense } from '../../src/licensing/license-file.js';
+import type { RunningServer } from '../../src/server/main.js';
+import { startLicenseServer } from '../../src/server/main.js';
+
+export interface TestServer extends RunningServer {
+  dataDir: string;
+  keys: ProducerKeyPair;
+  adminPassword: string;
+  /** Signs a features document with this server's producer key. */
+  sign(doc: unknown, options?: { now?: number; validFor?: number }): ReturnType<typeof signLicense>;
+  /** A bearer token of the admin user. */
+  adminToken(): Promise<string>;
+  /** POST JSON and parse the JSON answer. */
+  post(path: string, body: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
+  get(path: string, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
+  stop(): Promise<void>;
+}
+
+export interface TestServerOptions {
+  features?: unknown;
+  settings?: Record<string, unknown>;
+  clock?: Clock;
+  dataDir?: string;
+  keys?: ProducerKeyPair;
+}
+
+/** A real license server on 127.0.0.1 and a free port, in a fresh data folder. */
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'tally-test-'));
+  const keys = options.keys ?? generateProducerKeys();
+  const pubFile = join(dataDir, 'producer.pub');
+  writeFileSync(pubFile, keys.publicKeyPem);
+  const settings: Settings = loadSettings({
+    env: {},
+    overrides: {
+      'server.host': '127.0.0.1',
+      'server.port': 0,
+      'server.dataDir': dataDir,
+      'producer.publicKeyFile': pubFile,
+      'storage.synchronous': 'NORMAL',
+      'log.level': 'silent',
+      ...options.settings,
+    },
+  });
+  let adminPassword = '';
+  const running = await startLicenseServer({
+    settings,
+    ...(options.clock ? { clock: options.clock } : {}),
+    log: createLogger('silent'),
+    announce: (text) => {
+      adminPassword = /one-time password: (\S+)/.exec(text)?.[1] ?? adminPassword;
+    },
+  });
+  const sign = (doc: unknown, o: { now?: number; validFor?: number } = {}) =>
+    signLicense(doc, keys.privateKeyPem, { now: o.now ?? options.clock?.now() ?? Date.now(), ...(o.validFor ? { validFor: o.validFor } : {}) });
+  const request = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const res = await fetch(running.url + path, {
+      method,
+      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null };
+  };
+  let token: string | undefined;
+  const server: TestServer = {
+    ...running,
+    dataDir,
+    keys,
+    adminPassword,
+    sign,
+    post: (path, body, headers) => request('POST', path, body, headers),
+    get: (path, headers) => request('GET', path, undefined, headers),
+    async adminToken() {
+      if (token) return token;
+      const res = await request('POST', '/api/1.0/instances/~/authorize', { user: 'admin', password: adminPassword });
+      if (res.status !== 200) throw new Error(`login failed: ${JSON.stringify(res.body)}`);
+      token = res.body.token as string;
+      return token;
+    },
+    async stop() {
+      await running.close();
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  if (options.features) {
+    const res = await server.post('/api/1.0/instances/~/licenses', sign(options.features), { authorization: `Bearer ${await server.adminToken()}` });
+    if (res.status !== 200) throw new Error(`license load failed: ${JSON.stringify(res.body)}`);
+  }
+  return server;
+}
+
+/** A capability request body for a STRING hostid. */
+export function capability(device: string, features: Array<{ name: string; version?: string; count: number }>, extra: Record<string, unknown> = {}) {
+  return {
+    device: { hostId: { value: device, type: 'STRING' } },
+    features: features.map((f) => ({ name: f.name, version: f.version ?? '1.0', count: f.count })),
+    ...extra,
+  };
+}
+
+export const CAPABILITY = '/api/1.0/instances/~/capability';
