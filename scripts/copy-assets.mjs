@@ -1,4 +1,5 @@
-// Copies files tsc does not emit (SQL migrations) next to the compiled code.
+// Copies files tsc does not emit (SQL migrations, the writer thread) next to the compiled code.
 import { cpSync } from 'node:fs';
 
 cpSync('src/server/store/migrations', 'dist/server/store/migrations', { recursive: true });
+cpSync('src/server/store/writer-thread.js', 'dist/server/store/writer-thread.js');

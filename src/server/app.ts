@@ -25,6 +25,9 @@ export async function buildServerApp({ ctx, log, bodyLimit }: BuildOptions): Pro
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
     loggerInstance: log as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
+    // Handlers log with stable event names, not per-request bindings; skipping the child logger
+    // Fastify would make for every request keeps it off the hot path.
+    childLoggerFactory: (logger) => logger,
     bodyLimit: bodyLimit ?? 1024 * 1024,
     // Prototype poisoning through __proto__ / constructor keys in JSON bodies is refused outright.
     onProtoPoisoning: 'error',

@@ -14,9 +14,9 @@ import { verifyLicense } from '../licensing/license-file.js';
 import { LicenseState, isEmptyChange } from '../licensing/license-state.js';
 import type { StateChange } from '../licensing/license-state.js';
 import type { EventContext } from '../licensing/usage-event.js';
-import { CommitBatcher } from './store/commit-batcher.js';
 import type { DB } from './store/db.js';
-import { LicenseStore } from './store/license-store.js';
+import { LicenseStore, changeOps, deleteLicenseOps, putLicenseOps } from './store/license-store.js';
+import type { StorageWriter } from './store/storage-writer.js';
 
 /** One line of a capability response: counts of one record that the device holds. */
 export interface GrantedFeature {
@@ -58,6 +58,8 @@ export interface LicenseSummary {
 
 export interface LicenseServiceOptions {
   db: DB;
+  /** Where every write goes: group commit on the writer thread. */
+  writer: StorageWriter;
   clock: Clock;
   log: Logger;
   policy: LicensingPolicy;
@@ -74,7 +76,7 @@ export class LicenseService {
   readonly store: LicenseStore;
   readonly instanceId: string;
   private state = new LicenseState();
-  private readonly batcher: CommitBatcher;
+  private readonly writer: StorageWriter;
   private readonly clock: Clock;
   private readonly log: Logger;
   policy: LicensingPolicy;
@@ -95,12 +97,13 @@ export class LicenseService {
     }
     this.instanceId = instanceId;
     this.context = { instanceId, accountId: options.accountId };
-    this.batcher = new CommitBatcher(options.db, {
-      onRollback: (error) => {
-        this.log.error({ event: 'storage.commit.failed', err: error.message }, 'commit failed; state reloaded from storage');
-        this.reload();
-      },
-    });
+    this.writer = options.writer;
+    this.reload();
+  }
+
+  /** After a failed commit: forget what was not committed by rebuilding state from storage. */
+  recoverFromFailedCommit(error: Error): void {
+    this.log.error({ event: 'storage.commit.failed', err: error.message }, 'commit failed; state reloaded from storage');
     this.reload();
   }
 
@@ -187,10 +190,8 @@ export class LicenseService {
       issuedAt: verified.issuedAt,
       file: JSON.stringify(file),
     };
-    await this.batcher.run(() => {
-      this.store.putLicense(summary, verified.records, now);
-      this.state.setRecords(records);
-    });
+    this.state.setRecords(records);
+    await this.writer.submit(putLicenseOps(summary, verified.records, now));
     this.log.info({ event: 'license.loaded', licenseId: verified.licenseId, records: verified.records.length }, 'license loaded');
     return {
       replaced: existing !== undefined,
@@ -219,10 +220,8 @@ export class LicenseService {
   /** Removes a license and its records; what devices hold of them lapses as usual. */
   async removeLicense(licenseId: string): Promise<void> {
     if (!this.store.license(licenseId)) throw new TallyError('NOT_FOUND', `No license ${licenseId} is loaded.`);
-    await this.batcher.run(() => {
-      this.store.deleteLicense(licenseId);
-      this.state.setRecords(this.state.allRecords().filter((r) => r.licenseId !== licenseId));
-    });
+    this.state.setRecords(this.state.allRecords().filter((r) => r.licenseId !== licenseId));
+    await this.writer.submit(deleteLicenseOps(licenseId));
     this.log.info({ event: 'license.removed', licenseId }, 'license removed');
   }
 
@@ -234,16 +233,19 @@ export class LicenseService {
     }));
   }
 
-  /** Commits whatever is waiting (used at shutdown). */
-  flush(): void {
-    this.batcher.flush();
+  /** Resolves when every change made so far is committed. */
+  flush(): Promise<void> {
+    return this.writer.drain();
   }
 
-  private async commit(change: StateChange, now: EpochMs): Promise<void> {
-    await this.batcher.run(() => {
-      this.store.writeChange(change, now);
-      this.state.apply(change);
-    });
+  /**
+   * Applies a change in memory at once, so the next request is decided on it, and resolves
+   * once storage has committed it. If the commit fails, state is rebuilt from storage.
+   */
+  private commit(change: StateChange, now: EpochMs): Promise<void> {
+    const ops = changeOps(change, now);
+    this.state.apply(change);
+    return this.writer.submit(ops);
   }
 
   private present(

@@ -11,7 +11,9 @@ import { buildServerApp } from './app.js';
 import { AdminSecurity } from './auth/admin-security.js';
 import { prepareDemo } from './demo.js';
 import { LicenseService } from './license-service.js';
-import { openDatabase } from './store/db.js';
+import { connectionPragmas, databaseFile, openDatabase } from './store/db.js';
+import { WRITE_STATEMENTS } from './store/license-store.js';
+import { StorageWriter } from './store/storage-writer.js';
 import { startExpireLeasesTask } from './tasks/expire-leases.js';
 
 export interface StartOptions {
@@ -45,8 +47,17 @@ export async function startLicenseServer(options: StartOptions): Promise<Running
   const demo = options.demo ? prepareDemo(settings.server.dataDir, clock.now()) : null;
   if (demo && !producerPublicKey) producerPublicKey = demo.publicKeyPem;
 
-  const service = new LicenseService({
+  let service: LicenseService | undefined;
+  const writer = new StorageWriter({
+    file: databaseFile(settings.server.dataDir),
+    pragmas: connectionPragmas({ synchronous: settings.storage.synchronous }),
+    statements: WRITE_STATEMENTS,
+    onFailure: (error) => service?.recoverFromFailedCommit(error),
+  });
+  await writer.started();
+  service = new LicenseService({
     db,
+    writer,
     clock,
     log,
     accountId: settings.server.accountId,
@@ -93,7 +104,7 @@ export async function startLicenseServer(options: StartOptions): Promise<Running
       closed = true;
       stopSweeper();
       await app.close();
-      service.flush();
+      await writer.close();
       db.close();
       log.info({ event: 'server.stopped' }, 'license server stopped');
     },

@@ -19,13 +19,19 @@ export interface OpenOptions {
  */
 export function openDatabase(dataDir: string, options: OpenOptions): DB {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const db = new Database(join(dataDir, 'server.db'));
-  db.pragma('journal_mode = WAL');
-  db.pragma(`synchronous = ${options.synchronous}`);
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
+  const db = new Database(databaseFile(dataDir));
+  for (const pragma of connectionPragmas(options)) db.pragma(pragma);
   migrate(db);
   return db;
+}
+
+export function databaseFile(dataDir: string): string {
+  return join(dataDir, 'server.db');
+}
+
+/** Settings every connection to trusted storage uses, the writer thread's included. */
+export function connectionPragmas(options: OpenOptions): string[] {
+  return ['journal_mode = WAL', `synchronous = ${options.synchronous}`, 'foreign_keys = ON', 'busy_timeout = 5000'];
 }
 
 /** Numbered SQL files (`001_initial.sql`), applied in order, each exactly once. */

@@ -1,4 +1,3 @@
-import type { Statement } from 'better-sqlite3';
 import type { EpochMs } from '../../common/time.js';
 import type { FeatureRecord } from '../../licensing/feature-record.js';
 import type { Holding } from '../../licensing/holding.js';
@@ -44,49 +43,58 @@ interface DeviceRow {
   vendor_dictionary: string;
 }
 
-/** SQL access to trusted storage. Writes run inside the caller's transaction. */
-export class LicenseStore {
-  private readonly upsertHolding: Statement;
-  private readonly deleteHolding: Statement;
-  private readonly upsertDevice: Statement;
-  private readonly insertEvent: Statement;
-
-  constructor(readonly db: DB) {
-    this.upsertHolding = db.prepare(`INSERT INTO holdings
+/** Statements the writer thread runs; every write to state and outbox goes through them. */
+export const WRITE_STATEMENTS = {
+  upsertHolding: `INSERT INTO holdings
       (id, device_key, record_id, feature, version, model, kind, count, overdraft, granted_at, renewed_at, expires_at, correlation_id)
-      VALUES (@id, @deviceKey, @recordId, @feature, @version, @model, @kind, @count, @overdraft, @grantedAt, @renewedAt, @expiresAt, @correlationId)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (id) DO UPDATE SET count = excluded.count, overdraft = excluded.overdraft, renewed_at = excluded.renewed_at,
-        expires_at = excluded.expires_at, correlation_id = excluded.correlation_id`);
-    this.deleteHolding = db.prepare('DELETE FROM holdings WHERE id = ?');
-    this.upsertDevice = db.prepare(`INSERT INTO devices
+        expires_at = excluded.expires_at, correlation_id = excluded.correlation_id`,
+  deleteHolding: 'DELETE FROM holdings WHERE id = ?',
+  upsertDevice: `INSERT INTO devices
       (device_key, hostid_value, hostid_type, device_type, host_type, alias, user_name, vendor_dictionary, first_seen, last_seen)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (device_key) DO UPDATE SET hostid_value = excluded.hostid_value, device_type = excluded.device_type,
         host_type = excluded.host_type, alias = excluded.alias, user_name = excluded.user_name,
-        vendor_dictionary = excluded.vendor_dictionary, last_seen = excluded.last_seen`);
-    this.insertEvent = db.prepare('INSERT INTO outbox (event_id, created_at, event) VALUES (?, ?, ?)');
-  }
+        vendor_dictionary = excluded.vendor_dictionary, last_seen = excluded.last_seen`,
+  insertEvent: 'INSERT INTO outbox (event_id, created_at, event) VALUES (?, ?, ?)',
+  deleteLicense: 'DELETE FROM licenses WHERE license_id = ?',
+  insertLicense: 'INSERT INTO licenses (license_id, producer, key_id, issued_at, loaded_at, file) VALUES (?, ?, ?, ?, ?, ?)',
+  insertRecord: 'INSERT INTO feature_records (id, license_id, name, version, record) VALUES (?, ?, ?, ?, ?)',
+} as const;
 
-  /** Writes a state change and its usage events (inside the caller's transaction). */
-  writeChange(change: StateChange, now: EpochMs): void {
-    for (const h of change.removals) this.deleteHolding.run(h.id);
-    for (const h of change.upserts) this.upsertHolding.run(h);
-    for (const { key, device, seenAt } of change.devices) {
-      this.upsertDevice.run(
-        key,
-        device.hostId.value,
-        device.hostId.type,
-        device.deviceType,
-        device.hostType,
-        device.alias,
-        device.user,
-        JSON.stringify(device.vendorDictionary),
-        seenAt,
-        seenAt,
-      );
-    }
-    for (const e of change.events) this.insertEvent.run(e.eventId, now, JSON.stringify(e));
+type Op = [keyof typeof WRITE_STATEMENTS, unknown[]];
+
+/** The writes that record a state change and its usage events. */
+export function changeOps(change: StateChange, now: EpochMs): Op[] {
+  const ops: Op[] = [];
+  for (const h of change.removals) ops.push(['deleteHolding', [h.id]]);
+  for (const h of change.upserts) {
+    ops.push(['upsertHolding', [h.id, h.deviceKey, h.recordId, h.feature, h.version, h.model, h.kind, h.count, h.overdraft, h.grantedAt, h.renewedAt, h.expiresAt, h.correlationId]]);
   }
+  for (const { key, device, seenAt } of change.devices) {
+    ops.push(['upsertDevice', [key, device.hostId.value, device.hostId.type, device.deviceType, device.hostType, device.alias, device.user, device.vendorDictionary, seenAt, seenAt]]);
+  }
+  for (const e of change.events) ops.push(['insertEvent', [e.eventId, now, e]]);
+  return ops;
+}
+
+/** The writes that replace one license and its records. */
+export function putLicenseOps(license: Omit<StoredLicense, 'loadedAt'>, records: FeatureRecord[], now: EpochMs): Op[] {
+  return [
+    ['deleteLicense', [license.licenseId]],
+    ['insertLicense', [license.licenseId, license.producer, license.keyId, license.issuedAt, now, license.file]],
+    ...records.map((r): Op => ['insertRecord', [r.id, license.licenseId, r.name, r.version, r]]),
+  ];
+}
+
+export function deleteLicenseOps(licenseId: string): Op[] {
+  return [['deleteLicense', [licenseId]]];
+}
+
+/** Reads of trusted storage (on the main thread's connection, which sees committed data). */
+export class LicenseStore {
+  constructor(readonly db: DB) {}
 
   readRecords(): FeatureRecord[] {
     return (this.db.prepare('SELECT record FROM feature_records').pluck().all() as string[]).map(
@@ -149,20 +157,6 @@ export class LicenseStore {
           GROUP BY l.license_id ORDER BY l.loaded_at, l.license_id`)
         .all() as Array<{ license_id: string; producer: string; key_id: string; issued_at: number; loaded_at: number; records: number }>
     ).map((r) => ({ licenseId: r.license_id, producer: r.producer, keyId: r.key_id, issuedAt: r.issued_at, loadedAt: r.loaded_at, records: r.records }));
-  }
-
-  /** Replaces one license and its records (inside the caller's transaction). */
-  putLicense(license: Omit<StoredLicense, 'loadedAt'>, records: FeatureRecord[], now: EpochMs): void {
-    this.db.prepare('DELETE FROM licenses WHERE license_id = ?').run(license.licenseId);
-    this.db
-      .prepare('INSERT INTO licenses (license_id, producer, key_id, issued_at, loaded_at, file) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(license.licenseId, license.producer, license.keyId, license.issuedAt, now, license.file);
-    const insert = this.db.prepare('INSERT INTO feature_records (id, license_id, name, version, record) VALUES (?, ?, ?, ?, ?)');
-    for (const r of records) insert.run(r.id, license.licenseId, r.name, r.version, JSON.stringify(r));
-  }
-
-  deleteLicense(licenseId: string): boolean {
-    return this.db.prepare('DELETE FROM licenses WHERE license_id = ?').run(licenseId).changes > 0;
   }
 
   outboxSize(): number {

@@ -55,14 +55,12 @@ CREATE TABLE holdings (
   expires_at     INTEGER,
   correlation_id TEXT NOT NULL
 ) STRICT;
-CREATE INDEX holdings_device ON holdings (device_key);
-CREATE INDEX holdings_record ON holdings (record_id);
 
 -- Usage events waiting to be sent to the back office, written in the same transaction as
 -- the state change they describe.
 CREATE TABLE outbox (
   seq        INTEGER PRIMARY KEY AUTOINCREMENT,
-  event_id   TEXT NOT NULL UNIQUE,
+  event_id   TEXT NOT NULL,
   created_at INTEGER NOT NULL,
   event      TEXT NOT NULL
 ) STRICT;
