@@ -55,7 +55,7 @@ export function newId(): string {
   for (let i = 9; i < 16; i++) b[i] = rand[i - 6]!;
   let s = '';
   for (let i = 0; i < 16; i++) {
-    s += HEX[b[i]!];
+    s += HEX[b[i]!]!;
     if (i === 3 || i === 5 || i === 7 || i === 9) s += '-';
   }
   return s;

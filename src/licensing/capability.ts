@@ -62,6 +62,8 @@ interface Decider {
   denials: Denial[];
   /** Net change of in-use counts per feature name made so far by this decision. */
   inUseDelta: Map<string, number>;
+  /** `now` as ISO text, made once for all events of the decision. */
+  ts: string;
 }
 
 /**
@@ -92,6 +94,7 @@ export function decideCapability(
     change: emptyChange(),
     denials: [],
     inUseDelta: new Map(),
+    ts: new Date(now).toISOString(),
   };
   if (request.operation === 'undo') {
     undoConsumption(d);
@@ -260,6 +263,7 @@ export function decideExpiry(state: LicenseState, due: Holding[], now: EpochMs, 
     change: emptyChange(),
     denials: [],
     inUseDelta: new Map(),
+    ts: new Date(now).toISOString(),
   };
   for (const h of due) {
     d.key = h.deviceKey;
@@ -331,7 +335,7 @@ function event(
   const device = d.request.device ?? d.state.device(d.key);
   return {
     eventId: newId(),
-    ts: new Date(d.now).toISOString(),
+    ts: d.ts,
     instanceId: d.context.instanceId,
     accountId: d.context.accountId,
     kind,

@@ -98,6 +98,7 @@ export class LicenseService {
     this.instanceId = instanceId;
     this.context = { instanceId, accountId: options.accountId };
     this.writer = options.writer;
+    this.writer.setFailureHandler((error) => this.recoverFromFailedCommit(error));
     this.reload();
   }
 

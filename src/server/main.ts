@@ -47,15 +47,13 @@ export async function startLicenseServer(options: StartOptions): Promise<Running
   const demo = options.demo ? prepareDemo(settings.server.dataDir, clock.now()) : null;
   if (demo && !producerPublicKey) producerPublicKey = demo.publicKeyPem;
 
-  let service: LicenseService | undefined;
   const writer = new StorageWriter({
     file: databaseFile(settings.server.dataDir),
     pragmas: connectionPragmas({ synchronous: settings.storage.synchronous }),
     statements: WRITE_STATEMENTS,
-    onFailure: (error) => service?.recoverFromFailedCommit(error),
   });
   await writer.started();
-  service = new LicenseService({
+  const service = new LicenseService({
     db,
     writer,
     clock,

@@ -21,16 +21,25 @@ export const READ_ROLES: readonly Role[] = ['admin', 'read-only', 'reservations'
  * itself public, so a route added without thought is closed, not open.
  */
 export function installAccessControl(app: FastifyInstance, security: AdminSecurity): void {
-  app.addHook('onRequest', async (request: FastifyRequest) => {
-    if (!request.routeOptions.url) return; // unknown route: answered 404 by the not-found handler
+  // A callback hook, not an async one: it runs on every request, capability requests included.
+  app.addHook('onRequest', (request: FastifyRequest, _reply, done) => {
     const access: Access = request.routeOptions.config.access ?? ['admin'];
-    if (access === 'public') return;
-    const header = request.headers.authorization;
-    const token = header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined;
-    const principal = security.authenticate(token);
-    if (!access.includes(principal.role)) {
-      throw new TallyError('FORBIDDEN', `The ${principal.role} role may not do this.`);
+    // Unknown routes fall through to the not-found handler's 404.
+    if (access === 'public' || !request.routeOptions.url) {
+      done();
+      return;
     }
-    request.principal = principal;
+    try {
+      const header = request.headers.authorization;
+      const token = header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined;
+      const principal = security.authenticate(token);
+      if (!access.includes(principal.role)) {
+        throw new TallyError('FORBIDDEN', `The ${principal.role} role may not do this.`);
+      }
+      request.principal = principal;
+      done();
+    } catch (error) {
+      done(error as Error);
+    }
   });
 }

@@ -20,8 +20,6 @@ export interface StorageWriterOptions {
   pragmas: string[];
   /** Every statement the writer may run, by name. */
   statements: Record<string, string>;
-  /** Called after a batch failed and was rolled back: whatever mirrors storage must reload. */
-  onFailure: (error: Error) => void;
   /** Batches handed to the writer thread before the first is confirmed (default 2). */
   maxInFlight?: number;
 }
@@ -39,7 +37,7 @@ export interface StorageWriterOptions {
 export class StorageWriter {
   private readonly worker: Worker;
   private readonly ready: Promise<void>;
-  private readonly onFailure: (error: Error) => void;
+  private onFailure: (error: Error) => void = () => undefined;
   private readonly maxInFlight: number;
   private inFlight: Batch[] = [];
   private pending: Batch;
@@ -51,8 +49,7 @@ export class StorageWriter {
   private drained: Array<() => void> = [];
 
   constructor(options: StorageWriterOptions) {
-    this.onFailure = options.onFailure;
-    this.maxInFlight = options.maxInFlight ?? Number(process.env.INFL ?? 2);
+    this.maxInFlight = options.maxInFlight ?? 2;
     this.pending = this.newBatch();
     this.worker = new Worker(new URL('./writer-thread.js', import.meta.url), {
       workerData: { file: options.file, pragmas: options.pragmas, statements: options.statements },
@@ -70,6 +67,11 @@ export class StorageWriter {
     this.worker.on('exit', (code) => {
       if (code !== 0 && !this.broken) this.fail(new Error(`storage writer stopped with code ${code}`));
     });
+  }
+
+  /** Called after a batch failed and was rolled back: whatever mirrors storage must reload. */
+  setFailureHandler(handler: (error: Error) => void): void {
+    this.onFailure = handler;
   }
 
   /** Resolves once the writer thread has opened storage. */
