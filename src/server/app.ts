@@ -38,6 +38,8 @@ export async function buildServerApp({ ctx, log, bodyLimit }: BuildOptions): Pro
   // Response schemas document the API; handlers build their responses from typed values, so
   // plain JSON serialization is enough and keeps the hot path fast.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  // Every API speaks JSON only: a text body is refused as 415, not parsed as a string.
+  app.removeContentTypeParser('text/plain');
   installErrorHandling(app);
   installAccessControl(app, ctx.security);
 

@@ -23,6 +23,11 @@ const runBatch = db.transaction((/** @type {Array<[string, unknown[]]>} */ ops) 
   }
 });
 
+// Fault injection for the crash tests only: hold every commit open this long, so that a kill
+// lands while writes are still uncommitted and an early answer would be caught.
+const commitDelayMs = Number(process.env.TALLY_FAULT_COMMIT_DELAY_MS ?? 0);
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
 if (!parentPort) throw new Error('writer-thread.js runs only as a worker thread');
 const port = parentPort;
 // After a failed batch, the batches already queued behind it were decided on its outcome:
@@ -36,6 +41,7 @@ port.on('message', (/** @type {{ type: string; id?: number; ops?: string }} */ m
   } else if (message.type === 'batch') {
     try {
       // Batches arrive as one JSON text: far cheaper to pass between threads than many small arrays.
+      if (commitDelayMs > 0) Atomics.wait(sleeper, 0, 0, commitDelayMs);
       runBatch(JSON.parse(message.ops ?? '[]'));
       port.postMessage({ type: 'done', id: message.id });
     } catch (error) {

@@ -1,0 +1,23 @@
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { UsageEvent } from '../../src/licensing/usage-event.js';
+
+/** Reads the usage outbox straight from a server's trusted storage (committed rows only). */
+export function outboxEvents(dataDir: string): UsageEvent[] {
+  const db = new Database(join(dataDir, 'server.db'), { readonly: true });
+  try {
+    return (db.prepare('SELECT event FROM outbox ORDER BY seq').pluck().all() as string[]).map((e) => JSON.parse(e) as UsageEvent);
+  } finally {
+    db.close();
+  }
+}
+
+/** Holdings rows per device key, as stored. */
+export function storedHoldings(dataDir: string): Array<{ device_key: string; feature: string; count: number; kind: string }> {
+  const db = new Database(join(dataDir, 'server.db'), { readonly: true });
+  try {
+    return db.prepare('SELECT device_key, feature, count, kind FROM holdings').all() as Array<{ device_key: string; feature: string; count: number; kind: string }>;
+  } finally {
+    db.close();
+  }
+}
