@@ -59,14 +59,16 @@ export function badField(field: string, message: string): TallyError {
   return new TallyError('BAD_REQUEST', `${field}: ${message}`, [{ field, message }]);
 }
 
-/** Turns zod-style issues into error details with dotted field paths. */
+/** Turns zod-style issues into error details with dotted field paths; unknown keys are named one by one. */
 export function detailsFromIssues(
-  issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>,
+  issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string; code?: string; keys?: readonly string[] }>,
   prefix = '',
 ): ErrorDetail[] {
-  return issues.map((issue) => {
-    const path = issue.path.map((p) => String(p)).join('.');
-    const field = [prefix, path].filter((s) => s.length > 0).join('.') || prefix || '(root)';
-    return { field, message: issue.message };
-  });
+  const fieldOf = (path: ReadonlyArray<PropertyKey>) =>
+    [prefix, path.map((p) => String(p)).join('.')].filter((s) => s.length > 0).join('.') || '(root)';
+  return issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys' && issue.keys
+      ? issue.keys.map((key) => ({ field: fieldOf([...issue.path, key]), message: 'is not a known field' }))
+      : [{ field: fieldOf(issue.path), message: issue.message }],
+  );
 }

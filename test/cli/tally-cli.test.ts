@@ -1,0 +1,124 @@
+import type { ChildProcess } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const dir = mkdtempSync(join(tmpdir(), 'tally-cli-'));
+const env = { ...process.env, TALLY_HOME: join(dir, 'home') };
+
+/** Runs `tally ...` from the sources; resolves with its output and exit code. */
+async function tally(args: string[], input?: string): Promise<{ stdout: string; stderr: string; code: number }> {
+  if (input !== undefined) {
+    return new Promise((resolve) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { env });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      child.on('exit', (code) => resolve({ stdout, stderr, code: code ?? 1 }));
+      child.stdin.end(input);
+    });
+  }
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { env });
+    return { stdout, stderr, code: 0 };
+  } catch (error) {
+    const e = error as { stdout: string; stderr: string; code: number };
+    return { stdout: e.stdout, stderr: e.stderr, code: e.code };
+  }
+}
+
+describe('the tally command line', () => {
+  let server: ChildProcess;
+  let url = '';
+  const client = (cmd: string, ...args: string[]) => tally(['client', cmd, ...args, '--server', url, '--hostid', 'cli-box', '--hostid-type', 'STRING']);
+
+  beforeAll(async () => {
+    expect((await tally(['producer', 'keygen', '--out', join(dir, 'keys')])).code).toBe(0);
+    writeFileSync(
+      join(dir, 'features.json'),
+      JSON.stringify({ licenseId: 'cli', features: [{ name: 'cad', version: '2.0', count: 2, expiry: 'permanent' }] }),
+    );
+    const signed = await tally(['producer', 'sign', join(dir, 'features.json'), '--key', join(dir, 'keys', 'producer.key'), '--out', join(dir, 'license.json')]);
+    expect(signed.code).toBe(0);
+    server = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/main.ts', 'server', '--host', '127.0.0.1', '--port', '0', '--data', join(dir, 'data'),
+        '--producer-key', join(dir, 'keys', 'producer.pub'), '--license', join(dir, 'license.json'), '--log-level', 'warn'],
+      { env },
+    );
+    url = await new Promise((resolve) => {
+      let output = '';
+      const onData = (c: Buffer) => {
+        output += c.toString();
+        const match = /listening on (http:\/\/[\d.:]+)/.exec(output);
+        if (match) resolve(match[1]!);
+      };
+      server.stdout!.on('data', onData);
+      server.stderr!.on('data', onData);
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    server.kill('SIGTERM');
+    await new Promise((resolve) => server.once('exit', resolve));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keeps the producer private key readable by its owner only', () => {
+    expect(statSync(join(dir, 'keys', 'producer.key')).mode & 0o077).toBe(0);
+  });
+
+  it('requests, shows and returns licenses as a client', async () => {
+    const granted = await client('request', 'cad:1.0=2');
+    expect(granted.code).toBe(0);
+    expect(granted.stdout).toMatch(/held\s+cad\s+2\.0\s+x2\s+lease/);
+    const denied = await tally(['client', 'request', 'cad=1', '--server', url, '--hostid', 'other', '--hostid-type', 'STRING']);
+    expect(denied.code).toBe(3);
+    expect(denied.stdout).toMatch(/denied\s+cad\s+1\.0\s+x1\s+7 INSUFFICIENT_COUNT/);
+    const status = await client('status', '--json');
+    expect(JSON.parse(status.stdout).granted).toEqual([expect.objectContaining({ feature: 'cad', count: 2 })]);
+    const renewed = await client('renew');
+    expect(renewed.stdout).toMatch(/held\s+cad/);
+    await client('return');
+    expect(JSON.parse((await client('status', '--json')).stdout).granted).toEqual([]);
+  });
+
+  it('holds a lease until stopped, then gives it back', async () => {
+    const holder = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'client', 'request', 'cad=1', '--hold', '--server', url, '--hostid', 'holder', '--hostid-type', 'STRING'], { env });
+    await new Promise<void>((resolve) => holder.stdout.on('data', (c: Buffer) => c.toString().includes('held') && resolve()));
+    const during = await tally(['client', 'status', '--json', '--server', url, '--hostid', 'holder', '--hostid-type', 'STRING']);
+    expect(JSON.parse(during.stdout).granted).toHaveLength(1);
+    holder.kill('SIGINT');
+    await new Promise((resolve) => holder.once('exit', resolve));
+    const after = await tally(['client', 'status', '--json', '--server', url, '--hostid', 'holder', '--hostid-type', 'STRING']);
+    expect(JSON.parse(after.stdout).granted).toEqual([]);
+  }, 30_000);
+
+  it('logs in with the one-time admin password and lists the loaded licenses', async () => {
+    const password = readFileSync(join(dir, 'data', 'admin-password.txt'), 'utf8').trim();
+    expect((await tally(['admin', 'login', '--server', url, '--user', 'admin', '--password-stdin'], password)).code).toBe(0);
+    const list = await tally(['admin', 'licenses', 'list', '--server', url, '--json']);
+    expect(JSON.parse(list.stdout).licenses).toEqual([expect.objectContaining({ licenseId: 'cli', records: 1 })]);
+  });
+
+  it('explains a bad feature argument instead of failing with a stack trace', async () => {
+    const bad = await client('request', 'cad:two=1');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^error: .*version two/);
+    expect(bad.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('refuses to load a tampered license file and says why', async () => {
+    const file = JSON.parse(readFileSync(join(dir, 'license.json'), 'utf8'));
+    file.payload.features[0].count = 200;
+    writeFileSync(join(dir, 'tampered.json'), JSON.stringify(file));
+    const res = await tally(['admin', 'licenses', 'load', join(dir, 'tampered.json'), '--server', url]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/signature does not match/);
+  });
+});
