@@ -1,12 +1,16 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { TallyError } from './errors.js';
 import { loadSettings } from './config.js';
 
+const dir = mkdtempSync(join(tmpdir(), 'tally-config-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+let files = 0;
 function configFile(content: unknown): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'tally-config-')), 'tally.json');
+  const file = join(dir, `tally-${++files}.json`);
   writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
   return file;
 }

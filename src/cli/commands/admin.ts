@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { LicenseClient } from '../../client/license-client.js';
 import { TallyError } from '../../common/errors.js';
+import { withServer } from '../options.js';
 import { emit, table } from '../output.js';
 import { saveToken, tokenFor } from '../sessions.js';
 import { readJson } from './producer.js';
@@ -8,12 +9,6 @@ import { readJson } from './producer.js';
 interface AdminOptions {
   server: string;
   json?: boolean;
-}
-
-function withServer(command: Command): Command {
-  return command
-    .option('-s, --server <url>', 'license server URL (TALLY_SERVER)', process.env.TALLY_SERVER ?? 'http://127.0.0.1:7070')
-    .option('--json', 'print JSON');
 }
 
 async function readStdin(): Promise<string> {

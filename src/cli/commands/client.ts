@@ -4,6 +4,7 @@ import type { CapabilityBody, CapabilityResponse, DeviceIdentity } from '../../c
 import { LicenseClient } from '../../client/license-client.js';
 import { badField } from '../../common/errors.js';
 import { isVersion } from '../../licensing/version.js';
+import { withServer } from '../options.js';
 import { describeFailure, emit, table } from '../output.js';
 
 interface ClientOptions {
@@ -63,13 +64,11 @@ export function describeResponse(r: CapabilityResponse): string {
 }
 
 function withCommon(command: Command): Command {
-  return command
-    .option('-s, --server <url>', 'license server URL (TALLY_SERVER)', process.env.TALLY_SERVER ?? 'http://127.0.0.1:7070')
+  return withServer(command)
     .option('--hostid <value>', 'the device hostid', hostname())
     .option('--hostid-type <type>', 'ETHERNET, STRING, USER, HOSTNAME, VM_UUID, CONTAINER_ID, ...', 'HOSTNAME')
     .option('--alias <name>', 'device alias shown to administrators (default: host name)')
-    .option('--user <name>', 'user name (default: the current user)')
-    .option('--json', 'print JSON');
+    .option('--user <name>', 'user name (default: the current user)');
 }
 
 /** `tally client`: a reference client of the capability API. */
