@@ -48,8 +48,8 @@ export class LicenseClient {
     return this.call('POST', '/api/1.0/instances/~/capability', body);
   }
 
-  async authorize(user: string, password: string): Promise<{ token: string; role: string; mustChangePassword: boolean }> {
-    const result = await this.call<{ token: string; role: string; mustChangePassword: boolean }>('POST', '/api/1.0/instances/~/authorize', { user, password });
+  async authorize(user: string, password: string): Promise<{ token: string; role: string }> {
+    const result = await this.call<{ token: string; role: string }>('POST', '/api/1.0/instances/~/authorize', { user, password });
     this.token = result.token;
     return result;
   }

@@ -12,6 +12,7 @@ const duration = z.union([z.number(), z.string()]).transform((value, ctx) => {
   }
   return seconds;
 });
+const list = z.union([z.array(z.string()), z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))]);
 const port = z.coerce.number().int().min(0).max(65_535);
 const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0'])]).transform((v) => v === true || v === 'true' || v === '1');
 
@@ -35,6 +36,15 @@ export const settingsSchema = z
         accountId: z.string().min(1).nullable().default(null),
         /** Largest request body accepted, in bytes. */
         bodyLimit: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+        /** Serve HTTPS with this PEM certificate and key; both or neither. */
+        https: z
+          .object({
+            certFile: z.string().min(1).nullable().default(null),
+            keyFile: z.string().min(1).nullable().default(null),
+          })
+          .strict()
+          .prefault({})
+          .refine((h) => (h.certFile === null) === (h.keyFile === null), 'needs both certFile and keyFile, or neither'),
       })
       .strict()
       .prefault({}),
@@ -42,6 +52,8 @@ export const settingsSchema = z
       .object({
         /** PEM file with the producer public key that license files must be signed with. */
         publicKeyFile: z.string().min(1).nullable().default(null),
+        /** Properties the administrator may not change through the API (the producer's policy). */
+        lockedProperties: list.default(['licensing.borrowInterval']),
       })
       .strict()
       .prefault({}),
@@ -57,6 +69,21 @@ export const settingsSchema = z
         trackDeniedRequests: bool.default(true),
         /** How often lapsed leases are looked for (licensing.clientExpiryTimer). */
         clientExpiryTimer: duration.default(1),
+      })
+      .strict()
+      .prefault({}),
+    security: z
+      .object({
+        /** An admin session ends after this long without a request. */
+        sessionIdleTimeout: duration.default(1800),
+        /** Failed logins in a row that lock an account. */
+        lockoutAttempts: z.coerce.number().int().min(1).max(100).default(5),
+        /** How long a locked account stays locked. */
+        lockoutDuration: duration.default(900),
+        /** Shortest password a user may set. */
+        passwordMinLength: z.coerce.number().int().min(8).max(128).default(12),
+        /** Browser origins allowed to call the API (comma-separated in the environment). */
+        corsOrigins: list.default([]),
       })
       .strict()
       .prefault({}),

@@ -9,6 +9,7 @@ export const ERROR_CODES = {
   PAYLOAD_TOO_LARGE: { status: 413, summary: 'The body is larger than the server accepts.' },
   UNAUTHORIZED: { status: 401, summary: 'Credentials are missing, wrong or expired.' },
   FORBIDDEN: { status: 403, summary: 'The credentials do not allow this operation.' },
+  PASSWORD_CHANGE_REQUIRED: { status: 403, summary: 'The password must be changed before anything else.' },
   NOT_FOUND: { status: 404, summary: 'No such resource.' },
   METHOD_NOT_ALLOWED: { status: 405, summary: 'The resource does not support this method.' },
   CONFLICT: { status: 409, summary: 'The request conflicts with the current state.' },

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import type { Settings } from '../common/config.js';
 import { TallyError } from '../common/errors.js';
@@ -11,6 +12,7 @@ import { buildServerApp } from './app.js';
 import { AdminSecurity } from './auth/admin-security.js';
 import { prepareDemo } from './demo.js';
 import { LicenseService } from './license-service.js';
+import { PropertyService } from './properties/property-service.js';
 import { connectionPragmas, databaseFile, openDatabase } from './store/db.js';
 import { WRITE_STATEMENTS } from './store/license-store.js';
 import { StorageWriter } from './store/storage-writer.js';
@@ -60,6 +62,7 @@ export async function startLicenseServer(options: StartOptions): Promise<Running
     log,
     accountId: settings.server.accountId,
     producerPublicKey,
+    // Replaced from the properties below, before the first request.
     policy: {
       borrowInterval: settings.licensing.borrowInterval,
       borrowIntervalMax: settings.licensing.borrowIntervalMax,
@@ -67,7 +70,14 @@ export async function startLicenseServer(options: StartOptions): Promise<Running
       trackDeniedRequests: settings.licensing.trackDeniedRequests,
     },
   });
-  const security = new AdminSecurity(db, clock, log);
+  const startedAt = clock.now();
+  const properties = new PropertyService(db, settings, { instanceId: service.instanceId, version: VERSION, hostIds: ethernetHostIds(), startedAt: new Date(startedAt).toISOString() }, clock, log);
+  const security = new AdminSecurity(db, clock, log, () => ({
+    sessionIdleMs: Number(properties.get('security.sessionIdleTimeout')) * 1000,
+    lockoutAttempts: Number(properties.get('security.lockoutAttempts')),
+    lockoutMs: Number(properties.get('security.lockoutDuration')) * 1000,
+    passwordMinLength: Number(properties.get('security.passwordMinLength')),
+  }));
   const created = await security.bootstrap(settings.server.dataDir);
   if (created) {
     announce(
@@ -78,18 +88,37 @@ export async function startLicenseServer(options: StartOptions): Promise<Running
   if (demo && !service.licenses().some((l) => l.licenseId === 'demo')) await service.loadLicense(demo.license);
   for (const file of options.licenseFiles ?? []) await service.loadLicenseFile(file);
 
-  const startedAt = clock.now();
   const app = await buildServerApp({
-    ctx: { service, security, clock, version: VERSION, startedAt },
+    ctx: { service, security, properties, clock, version: VERSION, startedAt },
     log,
     bodyLimit: settings.server.bodyLimit,
+    https: settings.server.https.certFile && settings.server.https.keyFile ? { cert: readFile(settings.server.https.certFile, 'server.https.certFile'), key: readFile(settings.server.https.keyFile, 'server.https.keyFile') } : null,
   });
-  const stopSweeper = startExpireLeasesTask(service, settings.licensing.clientExpiryTimer, log);
+
+  // Properties take effect as soon as they change.
+  let stopSweeper = () => {};
+  let sweeperSeconds = -1;
+  properties.subscribe((values) => {
+    service.policy = {
+      borrowInterval: Number(values.get('licensing.borrowInterval')),
+      borrowIntervalMax: Number(values.get('licensing.borrowIntervalMax')),
+      renewInterval: Number(values.get('licensing.renewInterval')),
+      trackDeniedRequests: values.get('licensing.trackDeniedRequests') === true,
+    };
+    log.level = String(values.get('log.level'));
+    const seconds = Number(values.get('licensing.clientExpiryTimer'));
+    if (seconds !== sweeperSeconds) {
+      stopSweeper();
+      stopSweeper = startExpireLeasesTask(service, seconds, log);
+      sweeperSeconds = seconds;
+    }
+  });
   await app.listen({ host: settings.server.host, port: settings.server.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : settings.server.port;
   const host = settings.server.host === '0.0.0.0' ? '127.0.0.1' : settings.server.host;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const scheme = settings.server.https.certFile ? 'https' : 'http';
+  const url = `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`;
   log.info({ event: 'server.started', url, instanceId: service.instanceId, version: VERSION }, 'license server ready');
 
   let closed = false;
@@ -107,6 +136,23 @@ export async function startLicenseServer(options: StartOptions): Promise<Running
       log.info({ event: 'server.stopped' }, 'license server stopped');
     },
   };
+}
+
+/** The machine's ETHERNET hostids: MAC addresses of its real network interfaces. */
+function ethernetHostIds(): string[] {
+  const macs = new Set<string>();
+  for (const addresses of Object.values(networkInterfaces())) {
+    for (const a of addresses ?? []) if (!a.internal && a.mac !== '00:00:00:00:00:00') macs.add(a.mac.replace(/:/g, '').toUpperCase());
+  }
+  return [...macs].sort();
+}
+
+function readFile(path: string, setting: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new TallyError('BAD_REQUEST', `Cannot read ${path} (${setting}): ${(err as Error).message}`, [{ field: setting, message: 'cannot be read' }]);
+  }
 }
 
 function readKey(path: string): string {

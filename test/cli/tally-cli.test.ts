@@ -99,11 +99,28 @@ describe('the tally command line', () => {
     expect(JSON.parse(after.stdout).granted).toEqual([]);
   }, 30_000);
 
-  it('logs in with the one-time admin password and lists the loaded licenses', async () => {
-    const password = readFileSync(join(dir, 'data', 'admin-password.txt'), 'utf8').trim();
-    expect((await tally(['admin', 'login', '--server', url, '--user', 'admin', '--password-stdin'], password)).code).toBe(0);
+  it('makes the admin replace the one-time password at first login, then administers the server', async () => {
+    const oneTime = readFileSync(join(dir, 'data', 'admin-password.txt'), 'utf8').trim();
+    const login = await tally(['admin', 'login', '--server', url, '--user', 'admin', '--password-stdin'], oneTime);
+    expect(login.code).toBe(1);
+    expect(login.stderr).toMatch(/tally admin reset-password --user admin/);
+    const reset = await tally(['admin', 'reset-password', '--server', url, '--user', 'admin'], `${oneTime}\nblue harbor lights 42\n`);
+    expect(reset.code).toBe(0);
+    expect((await tally(['admin', 'login', '--server', url, '--user', 'admin'], "blue harbor lights 42\n")).code).toBe(0);
+
     const list = await tally(['admin', 'licenses', 'list', '--server', url, '--json']);
     expect(JSON.parse(list.stdout).licenses).toEqual([expect.objectContaining({ licenseId: 'cli', records: 1 })]);
+    const summary = await tally(['admin', 'features', '--summary', '--server', url]);
+    expect(summary.stdout).toMatch(/cad\s+2\.0\s+2\s+0\s+2\s+permanent\s+permanent/);
+    const set = await tally(['admin', 'properties', 'set', 'licensing.renewInterval=25', '--server', url]);
+    expect(set.stdout).toMatch(/licensing\.renewInterval\s+license-generation\s+25/);
+    const locked = await tally(['admin', 'properties', 'set', 'licensing.borrowInterval=1h', '--server', url]);
+    expect(locked.code).toBe(1);
+    expect(locked.stderr).toMatch(/locked by the producer/);
+    const added = await tally(['admin', 'users', 'add', 'viewer', '--role', 'read-only', '--server', url, '--json']);
+    expect(JSON.parse(added.stdout)).toMatchObject({ user: { name: 'viewer', role: 'read-only', mustChangePassword: true }, oneTimePassword: expect.any(String) });
+    const devices = await tally(['admin', 'devices', '--server', url]);
+    expect(devices.stdout).toMatch(/cli-box\s+STRING/);
   });
 
   it('explains a bad feature argument instead of failing with a stack trace', async () => {

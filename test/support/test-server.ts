@@ -81,7 +81,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     get: (path, headers) => request('GET', path, undefined, headers),
     async adminToken() {
       if (token) return token;
-      const res = await request('POST', '/api/1.0/instances/~/authorize', { user: 'admin', password: adminPassword });
+      // The one-time password must be replaced at the first login.
+      const res = await request('POST', '/api/1.0/instances/~/reset-password', { user: 'admin', currentPassword: adminPassword, newPassword: ADMIN_PASSWORD });
       if (res.status !== 200) throw new Error(`login failed: ${JSON.stringify(res.body)}`);
       token = res.body.token as string;
       return token;
@@ -108,3 +109,6 @@ export function capability(device: string, features: Array<{ name: string; versi
 }
 
 export const CAPABILITY = '/api/1.0/instances/~/capability';
+
+/** The password test servers' admin sets at its first login. */
+export const ADMIN_PASSWORD = 'correct horse battery staple';

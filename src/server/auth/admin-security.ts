@@ -1,20 +1,40 @@
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { TallyError } from '../../common/errors.js';
+import { z } from 'zod';
+import { TallyError, detailsFromIssues } from '../../common/errors.js';
 import { newId, newSecret } from '../../common/ids.js';
 import type { Logger } from '../../common/log.js';
 import type { Clock } from '../../common/time.js';
 import type { DB } from '../store/db.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 
-export type Role = 'admin' | 'read-only' | 'reservations';
+export const ROLES = ['admin', 'read-only', 'reservations'] as const;
+export type Role = (typeof ROLES)[number];
 
 /** A logged-in caller. */
 export interface Principal {
   userId: string;
   name: string;
   role: Role;
+  /** The hash of the session token the caller used. */
+  session: string;
+}
+
+/** The security properties in force (they change without a restart). */
+export interface SecurityPolicy {
+  sessionIdleMs: number;
+  lockoutAttempts: number;
+  lockoutMs: number;
+  passwordMinLength: number;
+}
+
+export interface UserView {
+  name: string;
+  role: Role;
+  mustChangePassword: boolean;
+  locked: boolean;
+  createdAt: string;
 }
 
 interface UserRow {
@@ -25,25 +45,35 @@ interface UserRow {
   must_change_password: number;
   failed_logins: number;
   locked_until: number | null;
+  created_at: number;
 }
 
-/** Sessions end after this long without a request. */
-export const SESSION_IDLE_MS = 30 * 60_000;
+export const userNameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9._@-]{1,64}$/, 'must be 1-64 letters, digits, dots, dashes, underscores or @');
 
 /** Hash under which a token is stored; the token itself is never kept. */
 function tokenHash(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
+// A real scrypt hash of a random password: unknown users cost the same time as known ones.
+const DUMMY_HASH = 'scrypt$16384$8$1$UuUznSKtoKcKxFOyn+wpRQ==$txqfz03h6Egg+iAmT3b/1oUZ14nJXSQ3e2BUg9UrZCs=';
+const REFUSED = 'Wrong user name or password, or the account is locked after repeated failures; try again later.';
+
 /**
  * Users, passwords and bearer tokens of the admin API. Capability requests and health never
  * pass through here; every other route does.
  */
 export class AdminSecurity {
+  /** Failed logins of names that are not users, so that they lock exactly as users do. */
+  private readonly unknownFailures = new Map<string, { count: number; lockedUntil: number }>();
+
   constructor(
     private readonly db: DB,
     private readonly clock: Clock,
     private readonly log: Logger,
+    private readonly policy: () => SecurityPolicy,
   ) {}
 
   /**
@@ -54,35 +84,42 @@ export class AdminSecurity {
     const users = this.db.prepare('SELECT count(*) FROM users').pluck().get() as number;
     if (users > 0) return null;
     const password = newSecret(18);
-    const hash = await hashPassword(password);
-    this.db
-      .prepare('INSERT INTO users (id, name, role, password_hash, must_change_password, created_at) VALUES (?, ?, ?, ?, 1, ?)')
-      .run(newId(), 'admin', 'admin', hash, this.clock.now());
+    await this.insertUser('admin', 'admin', password);
     const file = join(dataDir, 'admin-password.txt');
     writeFileSync(file, `${password}\n`, { mode: 0o600 });
     this.log.info({ event: 'security.admin.created', file }, 'created the admin user with a one-time password');
     return { user: 'admin', password, file };
   }
 
-  /** Checks a user's password and opens a session. The refusal never tells whether the user exists. */
-  async authorize(name: string, password: string): Promise<{ token: string; principal: Principal; mustChangePassword: boolean }> {
-    const row = this.db.prepare('SELECT * FROM users WHERE name = ?').get(name) as UserRow | undefined;
-    const refused = new TallyError('UNAUTHORIZED', 'Wrong user name or password.');
-    if (!row) {
-      // Spend the same time as a real check so that timing does not reveal unknown users.
-      await verifyPassword(password, 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=');
-      this.log.warn({ event: 'security.login.failed', user: name }, 'login failed');
-      throw refused;
+  /**
+   * Checks a user's password and opens a session. Refusals never tell whether the user exists
+   * or is locked; repeated failures lock the name for a while. A user whose password was set
+   * by someone else must change it first (PASSWORD_CHANGE_REQUIRED).
+   */
+  async authorize(name: string, password: string): Promise<{ token: string; principal: Principal }> {
+    const row = await this.checkPassword(name, password);
+    if (row.must_change_password === 1) {
+      throw new TallyError('PASSWORD_CHANGE_REQUIRED', 'This password was set for you: set a new one with the current one first (reset-password).', [
+        { field: 'password', message: 'must be changed before the first login' },
+      ]);
     }
-    if (!(await verifyPassword(password, row.password_hash))) {
-      this.log.warn({ event: 'security.login.failed', user: name }, 'login failed');
-      throw refused;
-    }
-    const token = newSecret(32);
-    const now = this.clock.now();
-    this.db.prepare('INSERT INTO sessions (token_hash, user_id, created_at, last_used_at) VALUES (?, ?, ?, ?)').run(tokenHash(token), row.id, now, now);
-    this.log.info({ event: 'security.login', user: row.name }, 'user logged in');
-    return { token, principal: { userId: row.id, name: row.name, role: row.role }, mustChangePassword: row.must_change_password === 1 };
+    return this.openSession(row);
+  }
+
+  /** First login or after a reset: give the current password and a new one; logs in. */
+  async resetPassword(name: string, currentPassword: string, newPassword: string): Promise<{ token: string; principal: Principal }> {
+    const row = await this.checkPassword(name, currentPassword);
+    this.checkNewPassword(newPassword, row.name, currentPassword);
+    await this.setPassword(row.id, newPassword);
+    this.log.info({ event: 'security.password.reset', user: row.name }, 'password changed at first login');
+    return this.openSession({ ...row, must_change_password: 0 });
+  }
+
+  /** A logged-in user changes its own password without the current one; its other sessions end. */
+  async changeOwnPassword(principal: Principal, newPassword: string): Promise<void> {
+    this.checkNewPassword(newPassword, principal.name, null);
+    await this.setPassword(principal.userId, newPassword, principal.session);
+    this.log.info({ event: 'security.password.changed', user: principal.name }, 'password changed');
   }
 
   /** The caller a bearer token belongs to; refreshes its idle timer. */
@@ -93,11 +130,166 @@ export class AdminSecurity {
     const row = this.db
       .prepare('SELECT s.last_used_at, u.id, u.name, u.role FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?')
       .get(hash) as { last_used_at: number; id: string; name: string; role: Role } | undefined;
-    if (!row || now - row.last_used_at > SESSION_IDLE_MS) {
+    if (!row || now - row.last_used_at > this.policy().sessionIdleMs) {
       if (row) this.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(hash);
       throw new TallyError('UNAUTHORIZED', 'The session has expired or the token is not valid; log in again.');
     }
     this.db.prepare('UPDATE sessions SET last_used_at = ? WHERE token_hash = ?').run(now, hash);
-    return { userId: row.id, name: row.name, role: row.role };
+    return { userId: row.id, name: row.name, role: row.role, session: hash };
+  }
+
+  /** Ends the caller's session. */
+  logout(principal: Principal): void {
+    this.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(principal.session);
+  }
+
+  users(offset: number, limit: number): { total: number; items: UserView[] } {
+    const total = this.db.prepare('SELECT count(*) FROM users').pluck().get() as number;
+    const rows = this.db.prepare('SELECT * FROM users ORDER BY name LIMIT ? OFFSET ?').all(limit, offset) as UserRow[];
+    return { total, items: rows.map((r) => this.userView(r)) };
+  }
+
+  user(name: string): UserView {
+    return this.userView(this.findUser(name));
+  }
+
+  /** Adds a user with a one-time password, returned once; the user must change it at first login. */
+  async createUser(name: string, role: Role, by: string): Promise<{ user: UserView; password: string }> {
+    const parsed = userNameSchema.safeParse(name);
+    if (!parsed.success) throw new TallyError('BAD_REQUEST', `name ${parsed.error.issues[0]!.message}`, detailsFromIssues(parsed.error.issues, 'name'));
+    if (this.db.prepare('SELECT 1 FROM users WHERE name = ?').get(name)) {
+      throw new TallyError('CONFLICT', `A user named ${name} already exists.`, [{ field: 'name', message: 'is taken' }]);
+    }
+    const password = newSecret(18);
+    await this.insertUser(name, role, password);
+    this.log.info({ event: 'security.user.created', user: name, role, by }, 'user created');
+    return { user: this.user(name), password };
+  }
+
+  setRole(name: string, role: Role, by: string): UserView {
+    const row = this.findUser(name);
+    if (row.role === 'admin' && role !== 'admin') this.keepOneAdmin(row.id);
+    this.db.prepare('UPDATE users SET role = ? WHERE id = ?').run(role, row.id);
+    this.log.info({ event: 'security.user.role', user: name, role, by }, 'user role changed');
+    return this.user(name);
+  }
+
+  /** Gives a user a new one-time password, unlocks it and ends its sessions. */
+  async resetUser(name: string, by: string): Promise<{ user: UserView; password: string }> {
+    const row = this.findUser(name);
+    const password = newSecret(18);
+    const hash = await hashPassword(password);
+    this.db.transaction(() => {
+      this.db.prepare('UPDATE users SET password_hash = ?, must_change_password = 1, failed_logins = 0, locked_until = NULL WHERE id = ?').run(hash, row.id);
+      this.db.prepare('DELETE FROM sessions WHERE user_id = ?').run(row.id);
+    })();
+    this.log.info({ event: 'security.user.reset', user: name, by }, 'user password reset');
+    return { user: this.user(name), password };
+  }
+
+  deleteUser(name: string, by: Principal): void {
+    const row = this.findUser(name);
+    if (row.id === by.userId) throw new TallyError('CONFLICT', 'You cannot delete the user you are logged in as.', [{ field: 'name', message: 'is you' }]);
+    if (row.role === 'admin') this.keepOneAdmin(row.id);
+    this.db.prepare('DELETE FROM users WHERE id = ?').run(row.id);
+    this.log.info({ event: 'security.user.deleted', user: name, by: by.name }, 'user deleted');
+  }
+
+  private keepOneAdmin(leaving: string): void {
+    const others = this.db.prepare("SELECT count(*) FROM users WHERE role = 'admin' AND id != ?").pluck().get(leaving) as number;
+    if (others === 0) throw new TallyError('CONFLICT', 'This is the last admin user; make another user admin first.', [{ field: 'role', message: 'the server needs one admin' }]);
+  }
+
+  private findUser(name: string): UserRow {
+    const row = this.db.prepare('SELECT * FROM users WHERE name = ?').get(name) as UserRow | undefined;
+    if (!row) throw new TallyError('NOT_FOUND', `There is no user named ${name}.`, [{ field: 'name', message: 'matches no user' }]);
+    return row;
+  }
+
+  private userView(r: UserRow): UserView {
+    return {
+      name: r.name,
+      role: r.role,
+      mustChangePassword: r.must_change_password === 1,
+      locked: r.locked_until !== null && r.locked_until > this.clock.now(),
+      createdAt: new Date(r.created_at).toISOString(),
+    };
+  }
+
+  private async insertUser(name: string, role: Role, password: string): Promise<void> {
+    const hash = await hashPassword(password);
+    this.db
+      .prepare('INSERT INTO users (id, name, role, password_hash, must_change_password, created_at) VALUES (?, ?, ?, ?, 1, ?)')
+      .run(newId(), name, role, hash, this.clock.now());
+  }
+
+  private async setPassword(userId: string, password: string, keepSession?: string): Promise<void> {
+    const hash = await hashPassword(password);
+    this.db.transaction(() => {
+      this.db.prepare('UPDATE users SET password_hash = ?, must_change_password = 0, failed_logins = 0, locked_until = NULL WHERE id = ?').run(hash, userId);
+      this.db.prepare('DELETE FROM sessions WHERE user_id = ? AND token_hash != ?').run(userId, keepSession ?? '');
+    })();
+  }
+
+  /** The password rules, each with its own message. */
+  private checkNewPassword(password: string, name: string, current: string | null): void {
+    const min = this.policy().passwordMinLength;
+    const problems: string[] = [];
+    if (password.length < min) problems.push(`must be at least ${min} characters`);
+    if (password.length > 1024) problems.push('must be at most 1024 characters');
+    if (password.toLowerCase().includes(name.toLowerCase())) problems.push('must not contain the user name');
+    if (current !== null && password === current) problems.push('must differ from the current password');
+    if (problems.length > 0) {
+      throw new TallyError('BAD_REQUEST', `newPassword ${problems.join('; ')}`, problems.map((message) => ({ field: 'newPassword', message })));
+    }
+  }
+
+  private async checkPassword(name: string, password: string): Promise<UserRow> {
+    const now = this.clock.now();
+    const policy = this.policy();
+    const row = this.db.prepare('SELECT * FROM users WHERE name = ?').get(name) as UserRow | undefined;
+    const refused = new TallyError('UNAUTHORIZED', REFUSED);
+    if (!row) {
+      await verifyPassword(password, DUMMY_HASH);
+      const entry = this.unknownFailures.get(name) ?? { count: 0, lockedUntil: 0 };
+      if (entry.lockedUntil <= now) {
+        entry.count += 1;
+        if (entry.count >= policy.lockoutAttempts) {
+          entry.lockedUntil = now + policy.lockoutMs;
+          entry.count = 0;
+          this.log.warn({ event: 'security.login.locked', user: name }, 'too many failed logins: locked');
+        }
+      }
+      if (this.unknownFailures.size > 10_000) this.unknownFailures.clear();
+      this.unknownFailures.set(name, entry);
+      this.log.warn({ event: 'security.login.failed', user: name }, 'login failed');
+      throw refused;
+    }
+    const locked = row.locked_until !== null && row.locked_until > now;
+    // A locked account refuses even the right password, with the same answer as a wrong one.
+    const valid = (await verifyPassword(password, row.password_hash)) && !locked;
+    if (!valid) {
+      if (!locked) {
+        const failures = row.failed_logins + 1;
+        const lock = failures >= policy.lockoutAttempts;
+        this.db.prepare('UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?').run(lock ? 0 : failures, lock ? now + policy.lockoutMs : null, row.id);
+        if (lock) this.log.warn({ event: 'security.login.locked', user: name }, 'too many failed logins: locked');
+      }
+      this.log.warn({ event: 'security.login.failed', user: name }, 'login failed');
+      throw refused;
+    }
+    if (row.failed_logins > 0 || row.locked_until !== null) {
+      this.db.prepare('UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?').run(row.id);
+    }
+    return row;
+  }
+
+  private openSession(row: UserRow): { token: string; principal: Principal } {
+    const token = newSecret(32);
+    const now = this.clock.now();
+    const hash = tokenHash(token);
+    this.db.prepare('INSERT INTO sessions (token_hash, user_id, created_at, last_used_at) VALUES (?, ?, ?, ?)').run(hash, row.id, now, now);
+    this.log.info({ event: 'security.login', user: row.name }, 'user logged in');
+    return { token, principal: { userId: row.id, name: row.name, role: row.role, session: hash } };
   }
 }

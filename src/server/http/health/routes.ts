@@ -9,6 +9,12 @@ const healthSchema = z.object({
   startedAt: z.string(),
   uptimeSeconds: z.number(),
   storage: z.object({ ok: z.boolean(), outboxBacklog: z.number() }),
+  sync: z.object({
+    enabled: z.boolean(),
+    backlog: z.number().describe('usage events waiting to be sent'),
+    lastSuccess: z.string().nullable(),
+    lastError: z.string().nullable(),
+  }),
 });
 
 /** Health without credentials: for load balancers and container checks. */
@@ -28,6 +34,8 @@ export const healthRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = async
       startedAt: new Date(ctx.startedAt).toISOString(),
       uptimeSeconds: Math.round((ctx.clock.now() - ctx.startedAt) / 1000),
       storage: { ok, outboxBacklog: backlog },
+      // Usage is not sent anywhere until a back office is configured (usageService.sync.*).
+      sync: { enabled: false, backlog, lastSuccess: null, lastError: null },
     };
   };
   const options = { config: { access: 'public' as const }, schema: { tags: ['health'], response: { 200: healthSchema } } };

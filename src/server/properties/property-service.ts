@@ -1,0 +1,162 @@
+import type { Settings } from '../../common/config.js';
+import type { ErrorDetail } from '../../common/errors.js';
+import { TallyError } from '../../common/errors.js';
+import type { Logger } from '../../common/log.js';
+import type { Clock } from '../../common/time.js';
+import type { DB } from '../store/db.js';
+import type { PropertyDefinition, PropertyGroup, ServerFacts } from './registry.js';
+import { PROPERTIES, PROPERTY_BY_KEY, PROPERTY_GROUPS } from './registry.js';
+
+/** A property as the API shows it. */
+export interface PropertyView {
+  key: string;
+  group: PropertyGroup;
+  value: unknown;
+  default: unknown;
+  editable: boolean;
+  /** Why it cannot be changed here: `producer` (locked by the producer), `configuration` (start-up setting), `server` (a fact). */
+  lockedBy: 'producer' | 'configuration' | 'server' | null;
+  type: PropertyDefinition['type'];
+  choices?: readonly string[];
+  description: string;
+}
+
+/** Current values of the live properties, by key, normalized (durations in seconds). */
+export type PropertyValues = ReadonlyMap<string, unknown>;
+
+/**
+ * The server's properties: configured values, overridden by what administrators set (kept in
+ * trusted storage), validated by the registry, and announced to listeners so that changes take
+ * effect without a restart.
+ */
+export class PropertyService {
+  private values = new Map<string, unknown>();
+  private readonly listeners: Array<(values: PropertyValues) => void> = [];
+  private readonly locked: ReadonlySet<string>;
+
+  constructor(
+    private readonly db: DB,
+    private readonly settings: Settings,
+    private readonly facts: ServerFacts,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+  ) {
+    this.locked = new Set(settings.producer.lockedProperties);
+    for (const p of PROPERTIES) this.values.set(p.key, p.configured(settings, facts));
+    const rows = db.prepare('SELECT key, value FROM properties').all() as Array<{ key: string; value: string }>;
+    for (const row of rows) {
+      const def = PROPERTY_BY_KEY.get(row.key);
+      // A stored override of a property that has since been locked or retired no longer applies.
+      if (def && this.lockReason(def) === null) this.values.set(row.key, JSON.parse(row.value));
+    }
+  }
+
+  /** Calls `listener` now and after every change. */
+  subscribe(listener: (values: PropertyValues) => void): void {
+    this.listeners.push(listener);
+    listener(this.values);
+  }
+
+  get(key: string): unknown {
+    return this.values.get(key);
+  }
+
+  /** Every property, in registry order, optionally of one group. */
+  list(group?: PropertyGroup): PropertyView[] {
+    return PROPERTIES.filter((p) => group === undefined || p.group === group).map((p) => this.view(p));
+  }
+
+  groups(): Array<{ group: PropertyGroup; description: string; count: number }> {
+    return (Object.keys(PROPERTY_GROUPS) as PropertyGroup[]).map((g) => ({
+      group: g,
+      description: PROPERTY_GROUPS[g],
+      count: PROPERTIES.filter((p) => p.group === g).length,
+    }));
+  }
+
+  view(def: PropertyDefinition): PropertyView {
+    const show = def.display ?? ((v: unknown) => v);
+    const lockedBy = this.lockReason(def);
+    return {
+      key: def.key,
+      group: def.group,
+      value: show(this.values.get(def.key)),
+      default: def.defaultValue === null ? null : show(def.defaultValue),
+      editable: lockedBy === null,
+      lockedBy,
+      type: def.type,
+      ...(def.choices ? { choices: def.choices } : {}),
+      description: def.description,
+    };
+  }
+
+  /**
+   * Sets several properties at once, all or nothing: an unknown key, a locked property or a
+   * bad value refuses the whole update, naming each offending key and why.
+   */
+  update(changes: Record<string, unknown>, by: string): PropertyView[] {
+    const details: ErrorDetail[] = [];
+    const parsed = new Map<string, unknown>();
+    for (const [key, raw] of Object.entries(changes)) {
+      const def = PROPERTY_BY_KEY.get(key);
+      if (!def) {
+        details.push({ field: key, message: 'is not a known property' });
+        continue;
+      }
+      const lock = this.lockReason(def);
+      if (lock) {
+        details.push({ field: key, message: LOCK_MESSAGES[lock] });
+        continue;
+      }
+      const result = def.schema.safeParse(raw);
+      if (!result.success) {
+        details.push({ field: key, message: result.error.issues.map((i) => i.message).join('; ') });
+        continue;
+      }
+      parsed.set(key, result.data);
+    }
+    if (Object.keys(changes).length === 0) details.push({ field: 'body', message: 'names no property to change' });
+    if (details.length > 0) {
+      throw new TallyError('BAD_REQUEST', `No property was changed: ${details.map((d) => `${d.field} ${d.message}`).join('; ')}`, details);
+    }
+    const now = this.clock.now();
+    const upsert = this.db.prepare(`INSERT INTO properties (key, value, updated_at, updated_by) VALUES (?, ?, ?, ?)
+      ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at, updated_by = excluded.updated_by`);
+    this.db.transaction(() => {
+      for (const [key, value] of parsed) upsert.run(key, JSON.stringify(value), now, by);
+    })();
+    const next = new Map(this.values);
+    for (const [key, value] of parsed) next.set(key, value);
+    this.values = next;
+    this.log.info({ event: 'properties.changed', keys: [...parsed.keys()], by }, 'properties changed');
+    for (const listener of this.listeners) listener(this.values);
+    return [...parsed.keys()].map((k) => this.view(PROPERTY_BY_KEY.get(k)!));
+  }
+
+  /** Drops an administrator's value: the configured one applies again. */
+  reset(key: string, by: string): PropertyView {
+    const def = PROPERTY_BY_KEY.get(key);
+    if (!def) throw new TallyError('NOT_FOUND', `There is no property ${key}.`, [{ field: 'key', message: 'is not a known property' }]);
+    const lock = this.lockReason(def);
+    if (lock) throw new TallyError('BAD_REQUEST', `${key} ${LOCK_MESSAGES[lock]}.`, [{ field: key, message: LOCK_MESSAGES[lock] }]);
+    this.db.prepare('DELETE FROM properties WHERE key = ?').run(key);
+    const next = new Map(this.values);
+    next.set(key, def.configured(this.settings, this.facts));
+    this.values = next;
+    this.log.info({ event: 'properties.reset', key, by }, 'property reset');
+    for (const listener of this.listeners) listener(this.values);
+    return this.view(def);
+  }
+
+  private lockReason(def: PropertyDefinition): PropertyView['lockedBy'] {
+    if (def.scope === 'info') return 'server';
+    if (def.scope === 'startup') return 'configuration';
+    return this.locked.has(def.key) ? 'producer' : null;
+  }
+}
+
+const LOCK_MESSAGES = {
+  producer: 'is locked by the producer',
+  configuration: 'is a start-up setting: change it in the configuration and restart',
+  server: 'describes the server and cannot be changed',
+} as const;
