@@ -18,7 +18,7 @@ const qs = (params: Record<string, string | number | undefined>) => {
   const entries = Object.entries(params).filter(([, v]) => v !== undefined) as Array<[string, string]>;
   return entries.length === 0 ? '' : `?${new URLSearchParams(entries).toString()}`;
 };
-const show = (v: unknown): string => (v === null || v === undefined ? '' : Array.isArray(v) ? v.join(',') : typeof v === 'object' ? JSON.stringify(v) : String(v as string | number | boolean));
+const show = (v: unknown): string => (v === null || v === undefined ? '' : Array.isArray(v) ? v.join(',') : typeof v === 'object' ? JSON.stringify(v) : String(v));
 
 interface Page<T> {
   total: number;
