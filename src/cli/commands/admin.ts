@@ -18,7 +18,13 @@ const qs = (params: Record<string, string | number | undefined>) => {
   const entries = Object.entries(params).filter(([, v]) => v !== undefined) as Array<[string, string]>;
   return entries.length === 0 ? '' : `?${new URLSearchParams(entries).toString()}`;
 };
-const show = (v: unknown): string => (v === null || v === undefined ? '' : Array.isArray(v) ? v.join(',') : typeof v === 'object' ? JSON.stringify(v) : String(v));
+/** One table cell: lists comma-separated, objects as JSON, nothing for null. */
+function show(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (Array.isArray(v)) return v.join(',');
+  if (typeof v === 'object') return JSON.stringify(v);
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
 
 interface Page<T> {
   total: number;
