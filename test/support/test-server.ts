@@ -18,13 +18,18 @@ export interface TestServer extends RunningServer {
   sign(doc: unknown, options?: { now?: number; validFor?: number }): ReturnType<typeof signLicense>;
   /** A bearer token of the admin user. */
   adminToken(): Promise<string>;
+  /** Creates a user with a role, sets its password, and returns its bearer token. */
+  userToken(name: string, role: 'admin' | 'read-only' | 'reservations'): Promise<string>;
   /** POST JSON and parse the JSON answer. */
   post(path: string, body: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
   get(path: string, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
+  call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
   stop(): Promise<void>;
 }
 
 export interface TestServerOptions {
+  /** Collect the server's log lines (parsed JSON) here. */
+  logLines?: Array<Record<string, unknown>>;
   features?: unknown;
   settings?: Record<string, unknown>;
   clock?: Clock;
@@ -46,7 +51,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       'server.dataDir': dataDir,
       'producer.publicKeyFile': pubFile,
       'storage.synchronous': 'NORMAL',
-      'log.level': 'silent',
+      'log.level': options.logLines ? 'info' : 'silent',
       ...options.settings,
     },
   });
@@ -54,7 +59,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const running = await startLicenseServer({
     settings,
     ...(options.clock ? { clock: options.clock } : {}),
-    log: createLogger('silent'),
+    log: options.logLines
+      ? createLogger('info', { write: (line: string) => void options.logLines!.push(JSON.parse(line) as Record<string, unknown>) })
+      : createLogger('silent'),
     announce: (text) => {
       adminPassword = /one-time password: (\S+)/.exec(text)?.[1] ?? adminPassword;
     },
@@ -79,13 +86,28 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     sign,
     post: (path, body, headers) => request('POST', path, body, headers),
     get: (path, headers) => request('GET', path, undefined, headers),
+    call: (method, path, body, headers) => request(method, path, body, headers),
     async adminToken() {
-      if (token) return token;
+      // A cached token may have idled out when a test moved the clock: log in again then.
+      if (token && (await request('GET', '/api/1.0/instances/~/users?pageSize=1', undefined, { authorization: `Bearer ${token}` })).status === 200) return token;
+      if (token) {
+        const again = await request('POST', '/api/1.0/instances/~/authorize', { user: 'admin', password: ADMIN_PASSWORD });
+        token = again.body.token as string;
+        return token;
+      }
       // The one-time password must be replaced at the first login.
       const res = await request('POST', '/api/1.0/instances/~/reset-password', { user: 'admin', currentPassword: adminPassword, newPassword: ADMIN_PASSWORD });
       if (res.status !== 200) throw new Error(`login failed: ${JSON.stringify(res.body)}`);
       token = res.body.token as string;
       return token;
+    },
+    async userToken(name, role) {
+      const auth = { authorization: `Bearer ${await this.adminToken()}` };
+      const created = await request('POST', '/api/1.0/instances/~/users', { name, role }, auth);
+      if (created.status !== 201) throw new Error(`user creation failed: ${JSON.stringify(created.body)}`);
+      const res = await request('POST', '/api/1.0/instances/~/reset-password', { user: name, currentPassword: created.body.oneTimePassword, newPassword: ADMIN_PASSWORD });
+      if (res.status !== 200) throw new Error(`login failed: ${JSON.stringify(res.body)}`);
+      return res.body.token as string;
     },
     async stop() {
       await running.close();

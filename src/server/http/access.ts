@@ -12,6 +12,16 @@ declare module 'fastify' {
   interface FastifyRequest {
     principal?: Principal;
   }
+  interface FastifyInstance {
+    /** Every route with who may call it, for audits and the access tests. */
+    registeredRoutes: RegisteredRoute[];
+  }
+}
+
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+  access: Access;
 }
 
 export const READ_ROLES: readonly Role[] = ['admin', 'read-only', 'reservations'];
@@ -21,6 +31,11 @@ export const READ_ROLES: readonly Role[] = ['admin', 'read-only', 'reservations'
  * itself public, so a route added without thought is closed, not open.
  */
 export function installAccessControl(app: FastifyInstance, security: AdminSecurity): void {
+  const routes: RegisteredRoute[] = [];
+  app.decorate('registeredRoutes', routes);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url, access: route.config?.access ?? ['admin'] });
+  });
   // A callback hook, not an async one: it runs on every request, capability requests included.
   app.addHook('onRequest', (request: FastifyRequest, _reply, done) => {
     const access: Access = request.routeOptions.config.access ?? ['admin'];

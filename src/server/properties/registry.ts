@@ -63,7 +63,7 @@ const integer = (min: number, max: number) =>
   z
     .union([z.number(), z.string().regex(/^-?\d+$/, 'must be a whole number').transform(Number)], { error: 'must be a whole number' })
     .pipe(z.number().int('must be a whole number').min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
-const boolean = z.union([z.boolean(), z.enum(['true', 'false'], { error: 'must be true or false' })]).transform((v) => v === true || v === 'true');
+const boolean = z.union([z.boolean(), z.enum(['true', 'false'])], { error: 'must be true or false' }).transform((v) => v === true || v === 'true');
 const showDuration = (v: unknown) => formatDuration(Number(v));
 const fixed = (schema: z.ZodType) => schema;
 

@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestServer } from '../../support/test-server.js';
+import { startTestServer } from '../../support/test-server.js';
+
+/** The only routes anyone may call without logging in. Adding one here must be a decision. */
+const PUBLIC = [
+  'GET /api/1.0/health',
+  'GET /api/1.0/instances/~/health',
+  'POST /api/1.0/instances/~/capability',
+  'POST /api/1.0/instances/~/authorize',
+  'POST /api/1.0/instances/~/reset-password',
+];
+
+const ROLES = ['admin', 'read-only', 'reservations'] as const;
+
+/** Fills path parameters with plausible values; access is decided before they are looked at. */
+function concrete(url: string): string {
+  return url.replace(':idType', 'STRING').replace(/:[A-Za-z]+/g, 'probe');
+}
+
+describe('access control on every route', () => {
+  let server: TestServer;
+  const tokens: Record<string, string> = {};
+  beforeAll(async () => {
+    server = await startTestServer();
+    tokens.admin = await server.adminToken();
+    tokens['read-only'] = await server.userToken('reader', 'read-only');
+    tokens.reservations = await server.userToken('booker', 'reservations');
+  });
+  afterAll(async () => server.stop());
+
+  const guarded = () =>
+    server.app.registeredRoutes.filter(
+      (r) => r.method !== 'HEAD' && r.method !== 'OPTIONS' && !r.url.startsWith('/docs') && !PUBLIC.includes(`${r.method} ${r.url}`),
+    );
+
+  it('opens no route to anonymous callers but capability, health, login and first-login password reset', () => {
+    const open = server.app.registeredRoutes
+      .filter((r) => r.access === 'public' && r.method !== 'HEAD' && r.method !== 'OPTIONS' && !r.url.startsWith('/docs'))
+      .map((r) => `${r.method} ${r.url}`);
+    expect(open.sort()).toEqual([...PUBLIC].sort());
+    expect(guarded().length).toBeGreaterThan(15);
+  });
+
+  it('refuses an anonymous call to every other route with 401', async () => {
+    for (const route of guarded()) {
+      const res = await server.call(route.method, concrete(route.url), route.method === 'GET' || route.method === 'DELETE' ? undefined : {});
+      expect({ route: `${route.method} ${route.url}`, status: res.status, code: res.body?.error?.code }).toEqual({
+        route: `${route.method} ${route.url}`,
+        status: 401,
+        code: 'UNAUTHORIZED',
+      });
+    }
+  });
+
+  it('refuses a call with a made-up token with 401', async () => {
+    for (const route of guarded()) {
+      const res = await server.call(route.method, concrete(route.url), undefined, { authorization: 'Bearer not-a-real-token' });
+      expect([`${route.method} ${route.url}`, res.status]).toEqual([`${route.method} ${route.url}`, 401]);
+    }
+  });
+
+  it('refuses a call from every role the route does not allow with 403', async () => {
+    let checked = 0;
+    for (const route of guarded()) {
+      const allowed = route.access === 'public' ? ROLES : route.access;
+      for (const role of ROLES.filter((r) => !allowed.includes(r))) {
+        const res = await server.call(route.method, concrete(route.url), route.method === 'GET' || route.method === 'DELETE' ? undefined : {}, { authorization: `Bearer ${tokens[role]}` });
+        expect([`${route.method} ${route.url}`, role, res.status, res.body?.error?.code]).toEqual([`${route.method} ${route.url}`, role, 403, 'FORBIDDEN']);
+        checked += 1;
+      }
+    }
+    expect(checked).toBeGreaterThan(15);
+  });
+
+  it('lets read-only and reservations users read features, devices and properties', async () => {
+    for (const role of ['read-only', 'reservations'] as const) {
+      for (const path of ['/api/1.0/instances/~/features', '/api/1.0/instances/~/features/summaries', '/api/1.0/instances/~/devices', '/api/1.0/instances/~/properties', '/api/1.0/instances/~/licenses']) {
+        expect([role, path, (await server.get(path, { authorization: `Bearer ${tokens[role]}` })).status]).toEqual([role, path, 200]);
+      }
+    }
+  });
+});
