@@ -8,6 +8,8 @@ export type Access = 'public' | readonly Role[];
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
+    /** false: @fastify/cors skips the route. */
+    cors?: false;
   }
   interface FastifyRequest {
     principal?: Principal;

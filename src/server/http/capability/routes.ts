@@ -8,7 +8,8 @@ export const capabilityRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = a
   app.post(
     '/api/1.0/instances/~/capability',
     {
-      config: { access: 'public' },
+      // Devices call this, not browsers: no CORS work on the busiest route.
+      config: { access: 'public', cors: false },
       bodyLimit: 256 * 1024,
       schema: {
         tags: ['capability'],
