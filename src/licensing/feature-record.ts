@@ -177,8 +177,3 @@ export function recordStatus(record: FeatureRecord, now: EpochMs): RecordStatus 
   if (record.expiresAt !== null && now >= record.expiresAt) return 'expired';
   return 'active';
 }
-
-/** The full count a record can serve: its regular count plus overdraft. Infinity if uncounted. */
-export function recordCeiling(record: FeatureRecord): number {
-  return record.counted ? record.count + record.overdraft : Number.POSITIVE_INFINITY;
-}

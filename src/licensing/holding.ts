@@ -36,3 +36,8 @@ export interface Holding {
 export function isReturnable(holding: Holding): boolean {
   return holding.kind !== 'consumption';
 }
+
+/** What every listing of a holding shows: which feature and record, how many, of what kind. */
+export function holdingLine(h: Holding): Pick<Holding, 'feature' | 'version' | 'count' | 'model' | 'kind' | 'recordId'> {
+  return { feature: h.feature, version: h.version, count: h.count, model: h.model, kind: h.kind, recordId: h.recordId };
+}

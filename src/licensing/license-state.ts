@@ -72,10 +72,6 @@ export class LicenseState {
     return [...this.recordsById.values()];
   }
 
-  featureNames(): string[] {
-    return [...this.recordsByName.keys()];
-  }
-
   holding(id: string): Holding | undefined {
     return this.holdingsById.get(id);
   }

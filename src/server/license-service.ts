@@ -8,6 +8,7 @@ import type { CapabilityRequest } from '../licensing/capability.js';
 import { decideCapability, decideExpiry } from '../licensing/capability.js';
 import type { Denial } from '../licensing/denials.js';
 import type { Holding } from '../licensing/holding.js';
+import { holdingLine } from '../licensing/holding.js';
 import type { LicensingPolicy } from '../licensing/lease.js';
 import { renewAt } from '../licensing/lease.js';
 import { verifyLicense } from '../licensing/license-file.js';
@@ -146,11 +147,6 @@ export class LicenseService {
     return due.length;
   }
 
-  /** What a device holds now (a capability request without desired features). */
-  holdingsOf(key: string): Holding[] {
-    return this.state.holdingsOf(key);
-  }
-
   /**
    * Loads a signed license file: verifies it against the producer key, refuses replays of an
    * older issue and conflicts with other licenses, then replaces that license's records.
@@ -287,12 +283,7 @@ function grantedLines(holdings: Holding[], policy: LicensingPolicy): GrantedFeat
       continue;
     }
     lines.set(key, {
-      feature: h.feature,
-      version: h.version,
-      count: h.count,
-      model: h.model,
-      kind: h.kind,
-      recordId: h.recordId,
+      ...holdingLine(h),
       overdraft: h.overdraft,
       expires: isoOrNull(h.expiresAt),
       renewAt: h.kind === 'lease' && h.expiresAt !== null ? isoOrNull(renewAt(h.renewedAt, h.expiresAt, policy)) : null,

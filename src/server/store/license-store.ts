@@ -3,7 +3,6 @@ import type { FeatureRecord } from '../../licensing/feature-record.js';
 import type { Holding } from '../../licensing/holding.js';
 import type { Device } from '../../licensing/hostid.js';
 import type { StateChange } from '../../licensing/license-state.js';
-import type { UsageEvent } from '../../licensing/usage-event.js';
 import type { DB } from './db.js';
 
 /** A license as stored: the file plus when it was loaded. */
@@ -163,10 +162,4 @@ export class LicenseStore {
     return this.db.prepare('SELECT count(*) FROM outbox').pluck().get() as number;
   }
 
-  /** The oldest events waiting to be sent, in order. */
-  outboxPeek(limit: number): Array<{ seq: number; event: UsageEvent }> {
-    return (this.db.prepare('SELECT seq, event FROM outbox ORDER BY seq LIMIT ?').all(limit) as Array<{ seq: number; event: string }>).map(
-      (r) => ({ seq: r.seq, event: JSON.parse(r.event) as UsageEvent }),
-    );
-  }
 }

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { TallyError } from '../../../common/errors.js';
+import { holdingLine } from '../../../licensing/holding.js';
 import { deviceExpiry } from '../../../licensing/inventory.js';
 import type { Device } from '../../../licensing/hostid.js';
 import { HOSTID_TYPES, deviceKey } from '../../../licensing/hostid.js';
@@ -90,12 +91,7 @@ export const deviceRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = async
         ...present(key, device),
         vendorDictionary: device.vendorDictionary,
         consumedFeatures: state.holdingsOf(key).map((h) => ({
-          feature: h.feature,
-          version: h.version,
-          count: h.count,
-          model: h.model,
-          kind: h.kind,
-          recordId: h.recordId,
+          ...holdingLine(h),
           grantedAt: new Date(h.grantedAt).toISOString(),
           expiry: expiryText(h.expiresAt),
           recordExpiry: state.record(h.recordId)?.expiry ?? 'removed',
