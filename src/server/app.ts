@@ -40,6 +40,7 @@ export async function buildServerApp({ ctx, log, bodyLimit, https }: BuildOption
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     return503OnClosing: true,
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
   });
   app.setValidatorCompiler(validatorCompiler);
   // Response schemas document the API; handlers build their responses from typed values, so

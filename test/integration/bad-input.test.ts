@@ -23,6 +23,8 @@ const CASES: Array<{ why: string; body: unknown; status: number; code: string; f
   { why: 'a count is negative in a full request', body: { device, features: [{ ...feature, count: -1 }] }, status: 400, code: 'BAD_REQUEST', field: 'body.features.0.count' },
   { why: 'a version is not a.b', body: { device, features: [{ ...feature, version: '1.0.2' }] }, status: 400, code: 'BAD_REQUEST', field: 'body.features.0.version' },
   { why: 'a version is a number', body: { device, features: [{ ...feature, version: 1 }] }, status: 400, code: 'BAD_REQUEST', field: 'body.features.0.version' },
+  { why: 'a feature has no version', body: { device, features: [{ name: 'cad', count: 1 }] }, status: 400, code: 'BAD_REQUEST', field: 'body.features.0.version' },
+  { why: 'a feature has no count', body: { device, features: [{ name: 'cad', version: '1.0' }] }, status: 400, code: 'BAD_REQUEST', field: 'body.features.0.count' },
   { why: 'a feature is asked for twice', body: { device, features: [feature, feature] }, status: 400, code: 'BAD_REQUEST', field: 'body.features.1.name' },
   {
     why: 'an incremental request both adds and gives back',
@@ -69,6 +71,19 @@ describe('capability requests with bad input', () => {
     expect(parsed.error.details.map((d: { field: string }) => d.field)).toContain(field);
     expect(outboxEvents(server.dataDir).length).toBe(eventsBefore);
     expect(storedHoldings(server.dataDir)).toEqual(holdingsBefore);
+  });
+
+  it('tells a missing field from a wrong one', async () => {
+    const missing = await server.post(CAPABILITY, { device: { hostId: { value: 'x' } }, features: [{ name: 'cad', count: 1 }] });
+    expect(missing.body.error.details).toEqual([
+      { field: 'body.device.hostId.type', message: 'is required' },
+      { field: 'body.features.0.version', message: 'is required' },
+    ]);
+    const wrong = await server.post(CAPABILITY, { device: { hostId: { value: 'x', type: 'STRING' } }, features: [{ name: 'cad', version: 2, count: 'one' }] });
+    expect(wrong.body.error.details).toEqual([
+      { field: 'body.features.0.version', message: 'must be an a.b version such as 1.0' },
+      { field: 'body.features.0.count', message: 'must be a whole number' },
+    ]);
   });
 
   it('answers 404 in the same error shape for an unknown route', async () => {

@@ -118,6 +118,15 @@ describe('POST /api/1.0/instances/~/capability', () => {
     expect(status.body.granted.map((g: { feature: string }) => g.feature)).toContain('cad');
   });
 
+  it('accepts hostid types in any case, an encoded ~ and a trailing slash, as clients send them', async () => {
+    const res = await fetch(`${server.url}/api/1.0/instances/%7E/capability/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      body: JSON.stringify({ device: { hostId: { value: 'aa:bb:cc:dd:ee:ff', type: 'ethernet' } }, features: [{ name: 'cam', version: '1.0', count: 0 }] }),
+    });
+    expect(res.status).toBe(200);
+  });
+
   it('answers health without credentials', async () => {
     const res = await server.get('/api/1.0/health');
     expect(res.status).toBe(200);

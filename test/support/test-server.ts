@@ -43,29 +43,36 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const keys = options.keys ?? generateProducerKeys();
   const pubFile = join(dataDir, 'producer.pub');
   writeFileSync(pubFile, keys.publicKeyPem);
-  const settings: Settings = loadSettings({
-    env: {},
-    overrides: {
-      'server.host': '127.0.0.1',
-      'server.port': 0,
-      'server.dataDir': dataDir,
-      'producer.publicKeyFile': pubFile,
-      'storage.synchronous': 'NORMAL',
-      'log.level': options.logLines ? 'info' : 'silent',
-      ...options.settings,
-    },
-  });
   let adminPassword = '';
-  const running = await startLicenseServer({
-    settings,
-    ...(options.clock ? { clock: options.clock } : {}),
-    log: options.logLines
-      ? createLogger('info', { write: (line: string) => void options.logLines!.push(JSON.parse(line) as Record<string, unknown>) })
-      : createLogger('silent'),
-    announce: (text) => {
-      adminPassword = /one-time password: (\S+)/.exec(text)?.[1] ?? adminPassword;
-    },
-  });
+  let running: RunningServer;
+  try {
+    const settings: Settings = loadSettings({
+      env: {},
+      overrides: {
+        'server.host': '127.0.0.1',
+        'server.port': 0,
+        'server.dataDir': dataDir,
+        'producer.publicKeyFile': pubFile,
+        'storage.synchronous': 'NORMAL',
+        'log.level': options.logLines ? 'info' : 'silent',
+        ...options.settings,
+      },
+    });
+    running = await startLicenseServer({
+      settings,
+      ...(options.clock ? { clock: options.clock } : {}),
+      log: options.logLines
+        ? createLogger('info', { write: (line: string) => void options.logLines!.push(JSON.parse(line) as Record<string, unknown>) })
+        : createLogger('silent'),
+      announce: (text) => {
+        adminPassword = /one-time password: (\S+)/.exec(text)?.[1] ?? adminPassword;
+      },
+    });
+  } catch (error) {
+    // A server that failed to start leaves no folder behind.
+    if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
   const sign = (doc: unknown, o: { now?: number; validFor?: number } = {}) =>
     signLicense(doc, keys.privateKeyPem, { now: o.now ?? options.clock?.now() ?? Date.now(), ...(o.validFor ? { validFor: o.validFor } : {}) });
   const request = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {

@@ -9,16 +9,19 @@ export const MAX_REQUEST_COUNT = 1_000_000;
 /** Most desired features one request may carry. */
 export const MAX_DESIRED_FEATURES = 256;
 
+/** Messages that tell a missing field from a wrong one. */
+const required = (what: string) => ({ error: (issue: { input: unknown }) => (issue.input === undefined ? 'is required' : `must be ${what}`) });
+
 const featureName = z
-  .string()
+  .string(required('text'))
   .regex(/^[A-Za-z0-9_.\- ]{1,128}$/, 'must be 1-128 letters, digits, spaces, dots, dashes or underscores');
 
 const desiredFeature = z
   .object({
     name: featureName,
-    version: z.string().refine(isVersion, 'must be an a.b version of two whole numbers, e.g. 1.0'),
+    version: z.string(required('an a.b version such as 1.0')).refine(isVersion, 'must be an a.b version of two whole numbers, e.g. 1.0'),
     count: z
-      .number()
+      .number(required('a whole number'))
       .int('must be a whole number')
       .min(-MAX_REQUEST_COUNT, `must be at least -${MAX_REQUEST_COUNT}`)
       .max(MAX_REQUEST_COUNT, `must be at most ${MAX_REQUEST_COUNT}`),
@@ -28,10 +31,17 @@ const desiredFeature = z
 export const deviceSchema = z
   .object({
     hostId: z
-      .object({
-        value: z.string().trim().min(1, 'must not be empty').max(256),
-        type: z.enum(HOSTID_TYPES, { error: `must be one of ${HOSTID_TYPES.join(', ')}` }),
-      })
+      .object(
+        {
+          value: z.string(required('text')).trim().min(1, 'must not be empty').max(256),
+          // Clients write hostid types in any case (ethernet, Ethernet, ETHERNET).
+          type: z.preprocess(
+            (v) => (typeof v === 'string' ? v.toUpperCase() : v),
+            z.enum(HOSTID_TYPES, { error: (issue) => (issue.input === undefined ? 'is required' : `must be one of ${HOSTID_TYPES.join(', ')}`) }),
+          ),
+        },
+        required('an object {value, type}'),
+      )
       .strict(),
     deviceType: z.enum(DEVICE_TYPES).default('UNKNOWN'),
     hostType: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 letters, digits, dots, dashes or underscores').default('FLX_CLIENT'),
@@ -41,7 +51,7 @@ export const deviceSchema = z
       .record(z.string().min(1).max(64), z.union([z.string().max(1024), z.number().int()]))
       .refine((d) => Object.keys(d).length <= 64, 'must have at most 64 entries')
       .default({}),
-  })
+  }, required('an object with hostId'))
   .strict();
 
 /** `POST /api/1.0/instances/~/capability` body. */
