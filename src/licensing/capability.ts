@@ -50,20 +50,28 @@ export interface CapabilityDecision {
   denials: Denial[];
 }
 
-interface Decider {
+/** What recording usage needs: where, when, for which device, and the change being built. */
+interface Ledger {
   state: LicenseState;
-  policy: LicensingPolicy;
   now: EpochMs;
   context: EventContext;
-  request: CapabilityRequest;
+  /** The device whose holdings change. */
   key: string;
+  /** Its identity as it asked (null when the server acts on its own, as on expiry). */
+  device: Device | null;
   correlationId: string;
   change: StateChange;
-  denials: Denial[];
-  /** Net change of in-use counts per feature name made so far by this decision. */
+  /** Net change of in-use counts per feature name made so far. */
   inUseDelta: Map<string, number>;
-  /** `now` as ISO text, made once for all events of the decision. */
+  /** `now` as ISO text, made once for all events. */
   ts: string;
+}
+
+/** A ledger deciding one capability request. */
+interface Decider extends Ledger {
+  policy: LicensingPolicy;
+  request: CapabilityRequest;
+  denials: Denial[];
 }
 
 /**
@@ -90,6 +98,7 @@ export function decideCapability(
     context,
     request,
     key: deviceKey(request.device.hostId),
+    device: request.device,
     correlationId: newId(),
     change: emptyChange(),
     denials: [],
@@ -252,16 +261,14 @@ function undoConsumption(d: Decider): void {
 
 /** Builds the change for holdings whose time is up: each one ends with an `expire` event. */
 export function decideExpiry(state: LicenseState, due: Holding[], now: EpochMs, context: EventContext): StateChange {
-  const d: Decider = {
+  const d: Ledger = {
     state,
-    policy: { borrowInterval: 0, borrowIntervalMax: 0, renewInterval: 0, trackDeniedRequests: false },
     now,
     context,
-    request: { device: null as never, features: [], incremental: true, partial: false, borrowInterval: null, operation: 'request', correlationId: null },
     key: '',
+    device: null,
     correlationId: '',
     change: emptyChange(),
-    denials: [],
     inUseDelta: new Map(),
     ts: new Date(now).toISOString(),
   };
@@ -272,7 +279,7 @@ export function decideExpiry(state: LicenseState, due: Holding[], now: EpochMs, 
   return d.change;
 }
 
-function release(d: Decider, h: Holding, kind: 'return' | 'expire'): void {
+function release(d: Ledger, h: Holding, kind: 'return' | 'expire'): void {
   d.change.removals.push(h);
   record(d, kind, h, h.count, 0);
 }
@@ -315,14 +322,14 @@ function refuse(d: Decider, desired: DesiredFeature, code: Denial['code'], count
   d.change.events.push(event(d, 'deny', desired.name, desired.version, count, model, null, 0, code));
 }
 
-function record(d: Decider, kind: UsageEventKind, h: Holding, count: number, overdraft: number): void {
+function record(d: Ledger, kind: UsageEventKind, h: Holding, count: number, overdraft: number): void {
   const sign = kind === 'checkout' || kind === 'consume' ? 1 : -1;
   d.inUseDelta.set(h.feature, (d.inUseDelta.get(h.feature) ?? 0) + sign * count);
   d.change.events.push(event(d, kind, h.feature, h.version, count, h.model, h.recordId, overdraft, null));
 }
 
 function event(
-  d: Decider,
+  d: Ledger,
   kind: UsageEventKind,
   feature: string,
   version: string,
@@ -332,7 +339,7 @@ function event(
   overdraft: number,
   statusCode: Denial['code'] | null,
 ): UsageEvent {
-  const device = d.request.device ?? d.state.device(d.key);
+  const device = d.device ?? d.state.device(d.key);
   return {
     eventId: newId(),
     ts: d.ts,
