@@ -53,7 +53,7 @@ export const settingsSchema = z
         /** PEM file with the producer public key that license files must be signed with. */
         publicKeyFile: z.string().min(1).nullable().default(null),
         /** Properties the administrator may not change through the API (the producer's policy). */
-        lockedProperties: list.default(['licensing.borrowInterval']),
+        lockedProperties: list.default(['licensing.borrowInterval', 'usageService.sync.enabled', 'usageService.sync.url']),
       })
       .strict()
       .prefault({}),
@@ -84,6 +84,19 @@ export const settingsSchema = z
         passwordMinLength: z.coerce.number().int().min(8).max(128).default(12),
         /** Browser origins allowed to call the API (comma-separated in the environment). */
         corsOrigins: list.default([]),
+      })
+      .strict()
+      .prefault({}),
+    sync: z
+      .object({
+        /** Send usage events to a back office (usageService.sync.enabled). */
+        enabled: bool.default(false),
+        /** Back office URL; `/usage/api/1.0/sync` is added when it has no path (usageService.sync.url). */
+        url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).nullable().default(null),
+        /** This instance's sync credential, issued when the instance was registered. Never shown or logged. */
+        credential: z.string().min(1).nullable().default(null),
+        /** Events per request (usageService.sync.batchSize). */
+        batchSize: z.coerce.number().int().min(1).max(10_000).default(1000),
       })
       .strict()
       .prefault({}),

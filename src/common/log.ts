@@ -23,6 +23,8 @@ export function createLogger(level: string, destination?: pino.DestinationStream
           'req.headers.authorization',
           'headers.authorization',
           'privateKey',
+          'credential',
+          '*.credential',
           '*.privateKey',
         ],
         censor: '[redacted]',

@@ -2,12 +2,14 @@ import type { Clock, EpochMs } from '../common/time.js';
 import type { AdminSecurity } from './auth/admin-security.js';
 import type { LicenseService } from './license-service.js';
 import type { PropertyService } from './properties/property-service.js';
+import type { OutboxSender } from './sync/outbox-sender.js';
 
 /** What the HTTP layer of the license server needs. */
 export interface ServerContext {
   service: LicenseService;
   security: AdminSecurity;
   properties: PropertyService;
+  sync: OutboxSender;
   clock: Clock;
   version: string;
   startedAt: EpochMs;

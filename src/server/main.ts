@@ -16,6 +16,7 @@ import { PropertyService } from './properties/property-service.js';
 import { connectionPragmas, databaseFile, openDatabase } from './store/db.js';
 import { WRITE_STATEMENTS } from './store/license-store.js';
 import { StorageWriter } from './store/storage-writer.js';
+import { OutboxSender } from './sync/outbox-sender.js';
 import { startExpireLeasesTask } from './tasks/expire-leases.js';
 
 export interface StartOptions {
@@ -88,8 +89,9 @@ export async function startLicenseServer(options: StartOptions): Promise<Running
   if (demo && !service.licenses().some((l) => l.licenseId === 'demo')) await service.loadLicense(demo.license);
   for (const file of options.licenseFiles ?? []) await service.loadLicenseFile(file);
 
+  const sync = new OutboxSender({ store: service.store, writer, instanceId: service.instanceId, credential: settings.sync.credential, clock, log });
   const app = await buildServerApp({
-    ctx: { service, security, properties, clock, version: VERSION, startedAt },
+    ctx: { service, security, properties, sync, clock, version: VERSION, startedAt },
     log,
     bodyLimit: settings.server.bodyLimit,
     https: settings.server.https.certFile && settings.server.https.keyFile ? { cert: readFile(settings.server.https.certFile, 'server.https.certFile'), key: readFile(settings.server.https.keyFile, 'server.https.keyFile') } : null,
@@ -106,6 +108,11 @@ export async function startLicenseServer(options: StartOptions): Promise<Running
       trackDeniedRequests: values.get('licensing.trackDeniedRequests') === true,
     };
     log.level = String(values.get('log.level'));
+    sync.configure({
+      enabled: values.get('usageService.sync.enabled') === true,
+      url: (values.get('usageService.sync.url') as string | null) ?? null,
+      batchSize: Number(values.get('usageService.sync.batchSize')),
+    });
     const seconds = Number(values.get('licensing.clientExpiryTimer'));
     if (seconds !== sweeperSeconds) {
       stopSweeper();
@@ -131,6 +138,7 @@ export async function startLicenseServer(options: StartOptions): Promise<Running
       closed = true;
       stopSweeper();
       await app.close();
+      await sync.stop();
       await writer.close();
       db.close();
       log.info({ event: 'server.stopped' }, 'license server stopped');

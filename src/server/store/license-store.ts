@@ -57,6 +57,7 @@ export const WRITE_STATEMENTS = {
         host_type = excluded.host_type, alias = excluded.alias, user_name = excluded.user_name,
         vendor_dictionary = excluded.vendor_dictionary, last_seen = excluded.last_seen`,
   insertEvent: 'INSERT INTO outbox (event_id, created_at, event) VALUES (?, ?, ?)',
+  deleteOutboxUpTo: 'DELETE FROM outbox WHERE seq <= ?',
   deleteLicense: 'DELETE FROM licenses WHERE license_id = ?',
   insertLicense: 'INSERT INTO licenses (license_id, producer, key_id, issued_at, loaded_at, file) VALUES (?, ?, ?, ?, ?, ?)',
   insertRecord: 'INSERT INTO feature_records (id, license_id, name, version, record) VALUES (?, ?, ?, ?, ?)',
@@ -156,6 +157,11 @@ export class LicenseStore {
           GROUP BY l.license_id ORDER BY l.loaded_at, l.license_id`)
         .all() as Array<{ license_id: string; producer: string; key_id: string; issued_at: number; loaded_at: number; records: number }>
     ).map((r) => ({ licenseId: r.license_id, producer: r.producer, keyId: r.key_id, issuedAt: r.issued_at, loadedAt: r.loaded_at, records: r.records }));
+  }
+
+  /** The oldest committed events waiting to be sent, in order, as stored JSON text. */
+  outboxBatch(limit: number): Array<{ seq: number; event: string }> {
+    return this.db.prepare('SELECT seq, event FROM outbox ORDER BY seq LIMIT ?').all(limit) as Array<{ seq: number; event: string }>;
   }
 
   outboxSize(): number {

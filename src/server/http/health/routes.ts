@@ -2,6 +2,16 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ServerContext } from '../../context.js';
 
+export const syncStatusSchema = z.object({
+  enabled: z.boolean(),
+  url: z.string().nullable(),
+  backlog: z.number().describe('usage events waiting in the outbox'),
+  lastSuccess: z.string().nullable(),
+  lastError: z.string().nullable(),
+  retryAt: z.string().nullable().describe('when the next attempt is due while backing off'),
+  sent: z.number().describe('events acknowledged since start-up'),
+});
+
 const healthSchema = z.object({
   status: z.enum(['ok', 'degraded']),
   version: z.string(),
@@ -9,12 +19,7 @@ const healthSchema = z.object({
   startedAt: z.string(),
   uptimeSeconds: z.number(),
   storage: z.object({ ok: z.boolean(), outboxBacklog: z.number() }),
-  sync: z.object({
-    enabled: z.boolean(),
-    backlog: z.number().describe('usage events waiting to be sent'),
-    lastSuccess: z.string().nullable(),
-    lastError: z.string().nullable(),
-  }),
+  sync: syncStatusSchema,
 });
 
 /** Health without credentials: for load balancers and container checks. */
@@ -34,8 +39,7 @@ export const healthRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = async
       startedAt: new Date(ctx.startedAt).toISOString(),
       uptimeSeconds: Math.round((ctx.clock.now() - ctx.startedAt) / 1000),
       storage: { ok, outboxBacklog: backlog },
-      // Usage is not sent anywhere until a back office is configured (usageService.sync.*).
-      sync: { enabled: false, backlog, lastSuccess: null, lastError: null },
+      sync: ctx.sync.status(),
     };
   };
   const options = { config: { access: 'public' as const }, schema: { tags: ['health'], response: { 200: healthSchema } } };

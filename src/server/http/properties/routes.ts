@@ -5,6 +5,7 @@ import { PROPERTY_BY_KEY, PROPERTY_GROUPS } from '../../properties/registry.js';
 import type { ServerContext } from '../../context.js';
 import { READ_ROLES } from '../access.js';
 import { errorBodySchema } from '../errors.js';
+import { syncStatusSchema } from '../health/routes.js';
 
 const groups = Object.keys(PROPERTY_GROUPS) as [keyof typeof PROPERTY_GROUPS, ...Array<keyof typeof PROPERTY_GROUPS>];
 
@@ -30,10 +31,16 @@ export const propertyRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = asy
         tags: ['properties'],
         summary: 'Every property with its group, value, default, whether it may be changed, and why not',
         querystring: z.object({ group: z.enum(groups).optional() }),
-        response: { 200: z.object({ groups: z.array(z.object({ group: z.string(), description: z.string(), count: z.number() })), properties: z.array(propertySchema) }) },
+        response: {
+          200: z.object({
+            groups: z.array(z.object({ group: z.string(), description: z.string(), count: z.number() })),
+            properties: z.array(propertySchema),
+            syncStatus: syncStatusSchema,
+          }),
+        },
       },
     },
-    async (request) => ({ groups: ctx.properties.groups(), properties: ctx.properties.list(request.query.group) }),
+    async (request) => ({ groups: ctx.properties.groups(), properties: ctx.properties.list(request.query.group), syncStatus: ctx.sync.status() }),
   );
 
   app.get(

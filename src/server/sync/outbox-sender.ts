@@ -1,0 +1,184 @@
+import type { Logger } from '../../common/log.js';
+import type { Clock, EpochMs } from '../../common/time.js';
+import { isoOrNull } from '../../common/time.js';
+import type { LicenseStore } from '../store/license-store.js';
+import type { StorageWriter } from '../store/storage-writer.js';
+
+/** Where the sender stands, for health and properties. */
+export interface SyncStatus {
+  enabled: boolean;
+  url: string | null;
+  /** Events waiting in the outbox. */
+  backlog: number;
+  lastSuccess: string | null;
+  lastError: string | null;
+  /** When the next attempt is due after a failure; null when not backing off. */
+  retryAt: string | null;
+  /** Events acknowledged by the back office since start-up. */
+  sent: number;
+}
+
+export interface SyncSettings {
+  enabled: boolean;
+  url: string | null;
+  batchSize: number;
+}
+
+export interface OutboxSenderOptions {
+  store: LicenseStore;
+  writer: StorageWriter;
+  instanceId: string;
+  /** The instance's sync credential; sent as a bearer token, never logged. */
+  credential: string | null;
+  clock: Clock;
+  log: Logger;
+  /** How often an idle sender looks for new events, in ms (default 1000). */
+  pollMs?: number;
+  /** Backoff bounds after failures, in ms (defaults 1 s and 5 min). */
+  backoffMinMs?: number;
+  backoffMaxMs?: number;
+}
+
+export const SYNC_PATH = '/usage/api/1.0/sync';
+
+/** The URL events are posted to: the configured one, with the sync path when it has none. */
+export function syncEndpoint(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.pathname === '/' || parsed.pathname === '') parsed.pathname = SYNC_PATH;
+  return parsed.toString();
+}
+
+/**
+ * Sends the usage outbox to the back office, oldest first, a batch at a time. An event leaves
+ * the outbox only after the back office acknowledged its batch, so delivery is at least once
+ * (the back office ignores events it already has). While the back office is unreachable or
+ * failing, attempts back off exponentially, with jitter, up to five minutes apart; the
+ * outbox is in trusted storage, so the backlog survives restarts.
+ */
+export class OutboxSender {
+  private settings: SyncSettings = { enabled: false, url: null, batchSize: 1000 };
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private stopped = false;
+  private failures = 0;
+  private lastSuccess: EpochMs | null = null;
+  private lastError: string | null = null;
+  private retryAt: EpochMs | null = null;
+  private sent = 0;
+  private readonly pollMs: number;
+  private readonly backoffMinMs: number;
+  private readonly backoffMaxMs: number;
+
+  constructor(private readonly options: OutboxSenderOptions) {
+    this.pollMs = options.pollMs ?? 1000;
+    this.backoffMinMs = options.backoffMinMs ?? 1000;
+    this.backoffMaxMs = options.backoffMaxMs ?? 300_000;
+  }
+
+  /** Applies new settings (from properties); a newly enabled sender starts at once. */
+  configure(settings: SyncSettings): void {
+    const wasOn = this.settings.enabled && this.settings.url !== null;
+    this.settings = settings;
+    const on = settings.enabled && settings.url !== null;
+    if (on && !wasOn) {
+      this.failures = 0;
+      this.retryAt = null;
+      this.schedule(0);
+    }
+  }
+
+  status(): SyncStatus {
+    let backlog = 0;
+    try {
+      backlog = this.options.store.outboxSize();
+    } catch {
+      backlog = -1;
+    }
+    return {
+      enabled: this.settings.enabled && this.settings.url !== null,
+      url: this.settings.url,
+      backlog,
+      lastSuccess: isoOrNull(this.lastSuccess),
+      lastError: this.lastError,
+      retryAt: isoOrNull(this.retryAt),
+      sent: this.sent,
+    };
+  }
+
+  /** Stops sending; resolves when no request is in flight. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.running = this.tick().finally(() => {
+        this.running = null;
+      });
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  private async tick(): Promise<void> {
+    const { enabled, url, batchSize } = this.settings;
+    if (!enabled || url === null || this.stopped) return;
+    const rows = this.options.store.outboxBatch(batchSize);
+    if (rows.length === 0) {
+      this.schedule(this.pollMs);
+      return;
+    }
+    const firstSeq = rows[0]!.seq;
+    const lastSeq = rows[rows.length - 1]!.seq;
+    try {
+      await this.post(syncEndpoint(url), firstSeq, lastSeq, rows.map((r) => r.event));
+      // Only now, with the batch acknowledged, may its events leave the outbox.
+      await this.options.writer.submit([['deleteOutboxUpTo', [lastSeq]]]);
+      this.sent += rows.length;
+      this.failures = 0;
+      this.retryAt = null;
+      this.lastSuccess = this.options.clock.now();
+      this.options.log.debug({ event: 'sync.batch.acked', events: rows.length, lastSeq }, 'usage batch acknowledged');
+      this.schedule(rows.length === batchSize ? 0 : this.pollMs);
+    } catch (error) {
+      this.failures += 1;
+      this.lastError = error instanceof Error ? error.message : String(error);
+      const ceiling = Math.min(this.backoffMaxMs, this.backoffMinMs * 2 ** (this.failures - 1));
+      const delay = Math.round(ceiling * (0.5 + Math.random() * 0.5));
+      this.retryAt = this.options.clock.now() + delay;
+      this.options.log.warn({ event: 'sync.batch.failed', failures: this.failures, retryInMs: delay, err: this.lastError }, 'usage sync failed; will retry');
+      this.schedule(delay);
+    }
+  }
+
+  /** Posts one batch; resolves only on a 2xx answer. */
+  private async post(url: string, firstSeq: number, lastSeq: number, events: string[]): Promise<void> {
+    // The events are already JSON in the outbox: splice them in rather than parse and re-encode.
+    const body = `{"instanceId":${JSON.stringify(this.options.instanceId)},"firstSeq":${firstSeq},"lastSeq":${lastSeq},"events":[${events.join(',')}]}`;
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (this.options.credential) headers.authorization = `Bearer ${this.options.credential}`;
+    let response: Response;
+    try {
+      response = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(30_000) });
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string } }).cause?.code;
+      throw new Error(`cannot reach ${new URL(url).origin}${cause ? ` (${cause})` : ''}`);
+    }
+    if (!response.ok) {
+      const text = await response.text().catch(() => '');
+      let message = text.slice(0, 300);
+      try {
+        message = (JSON.parse(text) as { error?: { message?: string } }).error?.message ?? message;
+      } catch {
+        // Not JSON: keep the text.
+      }
+      throw new Error(`back office answered ${response.status}${message ? `: ${message}` : ''}`);
+    }
+    await response.arrayBuffer();
+  }
+}

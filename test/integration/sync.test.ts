@@ -1,0 +1,137 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Fastify from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestServer } from '../support/test-server.js';
+import { CAPABILITY, capability, startTestServer } from '../support/test-server.js';
+import { outboxEvents } from '../support/storage.js';
+
+/**
+ * A stand-in for the back office's sync endpoint: it checks the instance credential and keeps
+ * every event it acknowledged, so the test can see what arrived, in what order, how often.
+ */
+class Receiver {
+  app: FastifyInstance | null = null;
+  port = 0;
+  mode: 'ok' | 'fail' = 'ok';
+  batches: Array<{ firstSeq: number; lastSeq: number; ids: string[] }> = [];
+  seen = new Map<string, number>();
+  kinds: string[] = [];
+
+  async start(): Promise<string> {
+    const app = Fastify({ bodyLimit: 64 * 1024 * 1024 });
+    app.post('/usage/api/1.0/sync', async (request, reply) => {
+      if (request.headers.authorization !== 'Bearer instance-secret') return reply.code(401).send({ error: { code: 'UNAUTHORIZED', message: 'unknown instance credential', details: [] } });
+      if (this.mode === 'fail') return reply.code(503).send({ error: { code: 'NOT_READY', message: 'warehouse busy', details: [] } });
+      const body = request.body as { firstSeq: number; lastSeq: number; events: Array<{ eventId: string; kind: string }> };
+      this.batches.push({ firstSeq: body.firstSeq, lastSeq: body.lastSeq, ids: body.events.map((e) => e.eventId) });
+      for (const e of body.events) {
+        this.seen.set(e.eventId, (this.seen.get(e.eventId) ?? 0) + 1);
+        this.kinds.push(e.kind);
+      }
+      return { accepted: body.events.length };
+    });
+    await app.listen({ host: '127.0.0.1', port: this.port });
+    this.port = (app.server.address() as { port: number }).port;
+    this.app = app;
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async stop(): Promise<void> {
+    await this.app?.close();
+    this.app = null;
+  }
+}
+
+async function until(condition: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await condition())) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('usage sync to the back office', () => {
+  const receiver = new Receiver();
+  let server: TestServer;
+  beforeAll(async () => {
+    const url = await receiver.start();
+    server = await startTestServer({
+      features: [{ name: 'cad', version: '1.0', count: 2, expiry: 'permanent' }],
+      settings: { 'sync.enabled': true, 'sync.url': url, 'sync.credential': 'instance-secret', 'sync.batchSize': 5 },
+    });
+  });
+  afterAll(async () => {
+    await server.stop();
+    await receiver.stop();
+  });
+
+  it('sends every event in order, then empties the outbox', async () => {
+    await server.post(CAPABILITY, capability('s1', [{ name: 'cad', count: 2 }]));
+    await server.post(CAPABILITY, capability('s2', [{ name: 'cad', count: 1 }]));
+    await server.post(CAPABILITY, capability('s1', [{ name: 'cad', count: 0 }]));
+    await until(() => outboxEvents(server.dataDir).length === 0 && receiver.kinds.length >= 3);
+    expect(receiver.kinds).toEqual(['checkout', 'deny', 'return']);
+    const health = await server.get('/api/1.0/health');
+    expect(health.body.sync).toMatchObject({ enabled: true, backlog: 0, lastError: null, sent: 3 });
+    expect(health.body.sync.lastSuccess).not.toBeNull();
+  });
+
+  it('keeps events while the back office is failing, says why, and delivers each once when it recovers', async () => {
+    receiver.mode = 'fail';
+    for (let i = 0; i < 12; i++) await server.post(CAPABILITY, capability(`busy-${i}`, [{ name: 'cad', count: 1 }], { partial: true }));
+    await until(async () => (await server.get('/api/1.0/health')).body.sync.lastError !== null);
+    const failing = (await server.get('/api/1.0/health')).body.sync;
+    expect(failing.lastError).toMatch(/503: warehouse busy/);
+    expect(failing.backlog).toBeGreaterThan(0);
+    expect(failing.retryAt).not.toBeNull();
+    receiver.mode = 'ok';
+    await until(() => outboxEvents(server.dataDir).length === 0, 30_000);
+    expect([...receiver.seen.values()].every((n) => n === 1)).toBe(true);
+    // 3 from the first test; then 2 checkouts and 10 denials.
+    expect(receiver.seen.size).toBe(3 + 12);
+  });
+
+  it('sends batches of the configured size, in sequence, without gaps', () => {
+    const seqs = receiver.batches.map((b) => [b.firstSeq, b.lastSeq]);
+    for (let i = 1; i < seqs.length; i++) expect(seqs[i]![0]).toBeGreaterThan(seqs[i - 1]![1]!);
+    expect(Math.max(...receiver.batches.map((b) => b.ids.length))).toBeLessThanOrEqual(5);
+  });
+
+  it('shows the sync status and settings among the properties, never the credential', async () => {
+    const res = await server.get('/api/1.0/instances/~/properties?group=server-sync', { authorization: `Bearer ${await server.adminToken()}` });
+    const byKey = Object.fromEntries(res.body.properties.map((p: { key: string }) => [p.key, p]));
+    expect(byKey['usageService.sync.enabled']).toMatchObject({ value: true, lockedBy: 'producer' });
+    expect(byKey['usageService.sync.credential'].value).toBe('set');
+    expect(JSON.stringify(res.body)).not.toContain('instance-secret');
+    expect(res.body.syncStatus).toMatchObject({ enabled: true, backlog: 0 });
+  });
+});
+
+describe('a backlog across a restart', () => {
+  it('survives the license server stopping while the back office is down, and is delivered after', async () => {
+    const receiver = new Receiver();
+    const url = await receiver.start();
+    await receiver.stop();
+    const settings = { 'sync.enabled': true, 'sync.url': url, 'sync.credential': 'instance-secret' };
+    const dataDir = mkdtempSync(join(tmpdir(), 'tally-sync-'));
+    const first = await startTestServer({ dataDir, features: [{ name: 'cad', version: '1.0', count: 5, expiry: 'permanent' }], settings });
+    const keys = first.keys;
+    for (let i = 0; i < 4; i++) await first.post(CAPABILITY, capability(`r-${i}`, [{ name: 'cad', count: 1 }]));
+    await first.stop();
+    expect(outboxEvents(dataDir).length).toBe(4);
+
+    await receiver.start();
+    const second = await startTestServer({ dataDir, keys, settings });
+    try {
+      await until(() => outboxEvents(dataDir).length === 0);
+      expect(receiver.seen.size).toBe(4);
+    } finally {
+      await second.stop();
+      await receiver.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
