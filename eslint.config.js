@@ -1,9 +1,10 @@
 // Lint rules, including the import rule between contexts (see docs/ARCHITECTURE.md):
-// cli → client → server | backoffice → warehouse | importers | reports → licensing; common from anywhere.
+// cli → client → server | backoffice → http → auth; server | backoffice → warehouse | importers | reports
+// → licensing; common from anywhere.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const contexts = ['cli', 'client', 'server', 'backoffice', 'warehouse', 'importers', 'reports', 'licensing', 'common'];
+const contexts = ['cli', 'client', 'server', 'backoffice', 'http', 'auth', 'warehouse', 'importers', 'reports', 'licensing', 'common'];
 const forbid = (...names) => names.flatMap((n) => [`../${n}/*`, `../../${n}/*`, `../../../${n}/*`, `../../../../${n}/*`]);
 const io = ['node:fs', 'node:fs/promises', 'node:net', 'node:http', 'node:https', 'node:child_process', 'node:os', 'fs', 'net', 'http', 'better-sqlite3', 'fastify', 'pino', '@duckdb/node-api'];
 
@@ -11,9 +12,11 @@ const io = ['node:fs', 'node:fs/promises', 'node:net', 'node:http', 'node:https'
 const rules = {
   common: { contexts: contexts.filter((c) => c !== 'common'), modules: [] },
   licensing: { contexts: contexts.filter((c) => !['licensing', 'common'].includes(c)), modules: io },
-  warehouse: { contexts: ['cli', 'client', 'server', 'backoffice'], modules: [] },
-  importers: { contexts: ['cli', 'client', 'server', 'backoffice'], modules: [] },
-  reports: { contexts: ['cli', 'client', 'server', 'backoffice'], modules: [] },
+  auth: { contexts: contexts.filter((c) => c !== 'common'), modules: [] },
+  http: { contexts: ['cli', 'client', 'server', 'backoffice', 'warehouse', 'importers', 'reports', 'licensing'], modules: [] },
+  warehouse: { contexts: ['cli', 'client', 'server', 'backoffice', 'http', 'auth'], modules: [] },
+  importers: { contexts: ['cli', 'client', 'server', 'backoffice', 'http', 'auth'], modules: [] },
+  reports: { contexts: ['cli', 'client', 'server', 'backoffice', 'http', 'auth'], modules: [] },
   server: { contexts: ['cli', 'client', 'backoffice'], modules: [] },
   backoffice: { contexts: ['cli', 'client', 'server'], modules: [] },
   client: { contexts: ['cli'], modules: [], typeOnly: ['server', 'backoffice'] },

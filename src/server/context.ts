@@ -1,5 +1,5 @@
 import type { Clock, EpochMs } from '../common/time.js';
-import type { AdminSecurity } from './auth/admin-security.js';
+import type { AdminSecurity } from '../auth/admin-security.js';
 import type { LicenseService } from './license-service.js';
 import type { PropertyService } from './properties/property-service.js';
 import type { OutboxSender } from './sync/outbox-sender.js';

@@ -9,7 +9,7 @@ import type { Clock } from '../common/time.js';
 import { systemClock } from '../common/time.js';
 import { VERSION } from '../common/version.js';
 import { buildServerApp } from './app.js';
-import { AdminSecurity } from './auth/admin-security.js';
+import { AdminSecurity } from '../auth/admin-security.js';
 import { prepareDemo } from './demo.js';
 import { LicenseService } from './license-service.js';
 import { PropertyService } from './properties/property-service.js';

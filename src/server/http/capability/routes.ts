@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { ServerContext } from '../../context.js';
-import { errorBodySchema } from '../errors.js';
+import { errorBodySchema } from '../../../http/errors.js';
 import { capabilityRequestSchema, capabilityResponseSchema } from './schema.js';
 
 /** Client capability requests: no admin credentials, as clients are devices, not administrators. */

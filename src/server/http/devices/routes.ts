@@ -6,10 +6,10 @@ import { deviceExpiry } from '../../../licensing/inventory.js';
 import type { Device } from '../../../licensing/hostid.js';
 import { HOSTID_TYPES, deviceKey } from '../../../licensing/hostid.js';
 import type { ServerContext } from '../../context.js';
-import { READ_ROLES } from '../access.js';
-import { errorBodySchema } from '../errors.js';
+import { READ_ROLES } from '../../../http/access.js';
+import { errorBodySchema } from '../../../http/errors.js';
 import { expiryText } from '../features/routes.js';
-import { pageSchema, paginate, pagingQuery } from '../paging.js';
+import { pageSchema, paginate, pagingQuery } from '../../../http/paging.js';
 
 const deviceSchema = z.object({
   deviceId: z.string(),

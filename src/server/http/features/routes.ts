@@ -6,9 +6,9 @@ import { isoOrNull } from '../../../common/time.js';
 import type { RecordUsage } from '../../../licensing/inventory.js';
 import { recordUsage, recordsInOrder, servedDevices, summarizeFeatures } from '../../../licensing/inventory.js';
 import type { ServerContext } from '../../context.js';
-import { READ_ROLES } from '../access.js';
-import { errorBodySchema } from '../errors.js';
-import { pageSchema, paginate, pagingQuery } from '../paging.js';
+import { READ_ROLES } from '../../../http/access.js';
+import { errorBodySchema } from '../../../http/errors.js';
+import { pageSchema, paginate, pagingQuery } from '../../../http/paging.js';
 
 const recordSchema = z.object({
   id: z.string(),

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ServerContext } from '../../context.js';
-import { READ_ROLES } from '../access.js';
-import { errorBodySchema } from '../errors.js';
+import { READ_ROLES } from '../../../http/access.js';
+import { errorBodySchema } from '../../../http/errors.js';
 
 const licenseSummary = z.object({
   licenseId: z.string(),

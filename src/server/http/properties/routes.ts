@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { TallyError } from '../../../common/errors.js';
 import { PROPERTY_BY_KEY, PROPERTY_GROUPS } from '../../properties/registry.js';
 import type { ServerContext } from '../../context.js';
-import { READ_ROLES } from '../access.js';
-import { errorBodySchema } from '../errors.js';
+import { READ_ROLES } from '../../../http/access.js';
+import { errorBodySchema } from '../../../http/errors.js';
 import { syncStatusSchema } from '../health/routes.js';
 
 const groups = Object.keys(PROPERTY_GROUPS) as [keyof typeof PROPERTY_GROUPS, ...Array<keyof typeof PROPERTY_GROUPS>];

@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ROLES, userNameSchema } from '../../auth/admin-security.js';
-import type { ServerContext } from '../../context.js';
-import { READ_ROLES } from '../access.js';
-import { errorBodySchema } from '../errors.js';
-import { pageSchema, pagingQuery } from '../paging.js';
+import type { AdminSecurity } from '../auth/admin-security.js';
+import { ROLES, userNameSchema } from '../auth/admin-security.js';
+import { READ_ROLES } from './access.js';
+import { errorBodySchema } from './errors.js';
+import { pageSchema, pagingQuery } from './paging.js';
 
 const userSchema = z.object({ name: z.string(), role: z.enum(ROLES), mustChangePassword: z.boolean(), locked: z.boolean(), createdAt: z.string() });
 const withPassword = z.object({ user: userSchema, oneTimePassword: z.string().describe('shown once; the user must change it at first login') });
@@ -13,9 +13,16 @@ const newPassword = z.string().min(1, 'must not be empty').max(1024, 'must be at
 const session = z.object({ token: z.string(), user: z.string(), role: z.enum(ROLES), idleTimeoutSeconds: z.number() });
 
 /** Administrative users, roles, passwords and sessions. */
-export const userRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = async (app, { ctx }) => {
+export interface UserRoutesOptions {
+  security: AdminSecurity;
+  /** The session idle timeout in force, in seconds. */
+  idleSeconds: () => number;
+}
+
+/** The same on every role that has administrators: the license server and the back office. */
+export const userRoutes: FastifyPluginAsyncZod<UserRoutesOptions> = async (app, { security, idleSeconds }) => {
   const admin = { access: ['admin'] as const };
-  const idleSeconds = () => Number(ctx.properties.get('security.sessionIdleTimeout'));
+  const ctx = { security };
 
   app.post(
     '/api/1.0/instances/~/authorize',

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { TallyError } from '../../common/errors.js';
+import { TallyError } from '../common/errors.js';
 import type { AdminSecurity, Principal, Role } from '../auth/admin-security.js';
 
 /** Who may call a route: `public` (no login), or the roles allowed. Routes default to admin only. */

@@ -1,8 +1,8 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { ErrorDetail } from '../../common/errors.js';
-import { ERROR_CODES, TallyError } from '../../common/errors.js';
+import type { ErrorDetail } from '../common/errors.js';
+import { ERROR_CODES, TallyError } from '../common/errors.js';
 
 /** The error body, for route schemas and the OpenAPI document. */
 export const errorBodySchema = z.object({

@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { TallyError, detailsFromIssues } from '../../common/errors.js';
-import { newId, newSecret } from '../../common/ids.js';
-import type { Logger } from '../../common/log.js';
-import type { Clock } from '../../common/time.js';
-import type { DB } from '../store/db.js';
+import { TallyError, detailsFromIssues } from '../common/errors.js';
+import { newId, newSecret } from '../common/ids.js';
+import type { Logger } from '../common/log.js';
+import type { Clock } from '../common/time.js';
+import type { Database as DB } from 'better-sqlite3';
 import { hashPassword, verifyPassword } from './passwords.js';
 
 export const ROLES = ['admin', 'read-only', 'reservations'] as const;
