@@ -1,59 +1,16 @@
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
-import type { Database as DB } from 'better-sqlite3';
+import type { DB, OpenOptions } from '../../common/sqlite.js';
+import { connectionPragmas, migrationsOf, openSqlite } from '../../common/sqlite.js';
 
 export type { DB };
+export { connectionPragmas };
 
-const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
-
-export interface OpenOptions {
-  /** FULL: every commit reaches the disk before it returns. */
-  synchronous: 'FULL' | 'NORMAL';
-}
-
-/**
- * Opens trusted storage in `dataDir` (created if missing), in WAL mode, and applies every
- * numbered migration it has not applied yet, each in its own transaction.
- */
-export function openDatabase(dataDir: string, options: OpenOptions): DB {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const db = new Database(databaseFile(dataDir));
-  for (const pragma of connectionPragmas(options)) db.pragma(pragma);
-  migrate(db);
-  return db;
-}
-
+/** The license server's trusted storage file in its data folder. */
 export function databaseFile(dataDir: string): string {
   return join(dataDir, 'server.db');
 }
 
-/** Settings every connection to trusted storage uses, the writer thread's included. */
-export function connectionPragmas(options: OpenOptions): string[] {
-  return ['journal_mode = WAL', `synchronous = ${options.synchronous}`, 'foreign_keys = ON', 'busy_timeout = 5000'];
-}
-
-/** Numbered SQL files (`001_initial.sql`), applied in order, each exactly once. */
-export function migrate(db: DB, dir = MIGRATIONS_DIR): string[] {
-  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
-    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT`);
-  const applied = new Set(
-    db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[],
-  );
-  const files = readdirSync(dir)
-    .filter((f) => /^\d{3}_[a-z0-9_]+\.sql$/.test(f))
-    .sort();
-  const ran: string[] = [];
-  for (const file of files) {
-    const version = Number(file.slice(0, 3));
-    if (applied.has(version)) continue;
-    const sql = readFileSync(join(dir, file), 'utf8');
-    db.transaction(() => {
-      db.exec(sql);
-      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(version, file, Date.now());
-    })();
-    ran.push(file);
-  }
-  return ran;
+/** Opens trusted storage and brings its schema up to date. */
+export function openDatabase(dataDir: string, options: OpenOptions): DB {
+  return openSqlite(databaseFile(dataDir), migrationsOf(import.meta.url), options);
 }
