@@ -4,3 +4,4 @@ import { cpSync } from 'node:fs';
 cpSync('src/server/store/migrations', 'dist/server/store/migrations', { recursive: true });
 cpSync('src/server/store/writer-thread.js', 'dist/server/store/writer-thread.js');
 cpSync('src/warehouse/duckdb/migrations', 'dist/warehouse/duckdb/migrations', { recursive: true });
+cpSync('src/backoffice/store/migrations', 'dist/backoffice/store/migrations', { recursive: true });

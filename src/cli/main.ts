@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../common/version.js';
 import { registerAdminCommands } from './commands/admin.js';
+import { registerBackofficeCommands } from './commands/backoffice.js';
 import { registerClientCommands } from './commands/client.js';
 import { registerProducerCommands } from './commands/producer.js';
 import { registerServerCommand } from './commands/server.js';
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerServerCommand(program);
+  registerBackofficeCommands(program);
   registerClientCommands(program);
   registerProducerCommands(program);
   registerAdminCommands(program);

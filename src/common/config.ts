@@ -48,6 +48,17 @@ export const settingsSchema = z
       })
       .strict()
       .prefault({}),
+    backoffice: z
+      .object({
+        /** Address the back office listens on. */
+        host: z.string().min(1).default('0.0.0.0'),
+        /** Port of the back office (sync endpoint, report API, web UI). */
+        port: port.default(8080),
+        /** Folder holding the back office's database and warehouse. */
+        dataDir: z.string().min(1).default('./tally-backoffice'),
+      })
+      .strict()
+      .prefault({}),
     producer: z
       .object({
         /** PEM file with the producer public key that license files must be signed with. */
@@ -158,6 +169,7 @@ export function loadSettings(options: LoadOptions = {}): Settings {
   }
   const settings = parsed.data;
   settings.server.dataDir = resolve(settings.server.dataDir);
+  settings.backoffice.dataDir = resolve(settings.backoffice.dataDir);
   return settings;
 }
 

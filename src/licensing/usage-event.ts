@@ -1,6 +1,10 @@
+import { z } from 'zod';
 import type { DenialCode } from './denials.js';
+import { DENIALS } from './denials.js';
 import type { HostIdType } from './hostid.js';
+import { HOSTID_TYPES } from './hostid.js';
 import type { LicenseModel } from './feature-record.js';
+import { isVersion } from './version.js';
 
 /** What happened: a lease taken, given back or lapsed, metered units used, or a refusal. */
 export type UsageEventKind = 'checkout' | 'return' | 'expire' | 'consume' | 'deny';
@@ -47,3 +51,42 @@ export interface EventContext {
   instanceId: string;
   accountId: string | null;
 }
+
+const DENIAL_CODES = Object.keys(DENIALS).map(Number);
+const count = z.number().int('must be a whole number').min(0, 'must not be negative').max(1_000_000_000);
+const text = (max: number) => z.string().min(1, 'must not be empty').max(max);
+
+/** A usage event as it travels between Tally parts (sync, import): checked field by field. */
+export const usageEventSchema = z
+  .object({
+    eventId: text(64),
+    ts: z.iso.datetime({ offset: true, error: 'must be an ISO timestamp' }),
+    instanceId: text(64),
+    accountId: text(128).nullable(),
+    kind: z.enum(['checkout', 'return', 'expire', 'consume', 'deny'], { error: 'must be checkout, return, expire, consume or deny' }),
+    feature: text(128),
+    version: z.string().refine(isVersion, 'must be an a.b version'),
+    count,
+    model: z.enum(['concurrent', 'metered']).nullable(),
+    deviceId: text(256),
+    deviceIdType: z.enum(HOSTID_TYPES, { error: 'must be a known hostid type' }),
+    deviceAlias: z.string().max(256).nullable(),
+    user: z.string().max(256).nullable(),
+    pool: z.string().max(128).nullable(),
+    statusCode: z
+      .number()
+      .int()
+      .refine((c) => DENIAL_CODES.includes(c), `must be a denial code (${DENIAL_CODES.join(', ')})`)
+      .nullable() as z.ZodType<DenialCode | null>,
+    inUseAfter: count,
+    capacity: count.nullable(),
+    overdraft: count,
+    recordId: z.string().max(64).nullable(),
+    correlationId: z.string().max(64).nullable(),
+    source: z.enum(['server', 'flexlm', 'rlm', 'lmstat']),
+  })
+  .strict()
+  .superRefine((e, ctx) => {
+    if (e.kind === 'deny' && e.statusCode === null) ctx.addIssue({ code: 'custom', path: ['statusCode'], message: 'is required for a deny event' });
+    if (e.kind !== 'deny' && e.statusCode !== null) ctx.addIssue({ code: 'custom', path: ['statusCode'], message: 'is only for deny events' });
+  });

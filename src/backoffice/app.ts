@@ -1,0 +1,14 @@
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from '../common/log.js';
+import { createBaseApp } from '../http/app-base.js';
+import { userRoutes } from '../http/users-routes.js';
+import type { BackofficeContext } from './context.js';
+import { backofficeRoutes } from './http/routes.js';
+
+/** Builds the back office's HTTP app (not listening). */
+export async function buildBackofficeApp(ctx: BackofficeContext, log: Logger, options: { corsOrigins: readonly string[]; idleSeconds: number }): Promise<FastifyInstance> {
+  const app = await createBaseApp({ title: 'Tally back office API', version: ctx.version, log, security: ctx.security, corsOrigins: () => options.corsOrigins });
+  await app.register(userRoutes, { security: ctx.security, idleSeconds: () => options.idleSeconds });
+  await app.register(backofficeRoutes, { ctx });
+  return app;
+}

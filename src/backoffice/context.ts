@@ -1,0 +1,14 @@
+import type { AdminSecurity } from '../auth/admin-security.js';
+import type { Clock, EpochMs } from '../common/time.js';
+import type { Warehouse } from '../warehouse/warehouse.js';
+import type { InstanceRegistry } from './instances/instance-registry.js';
+
+/** What the HTTP layer of the back office needs. */
+export interface BackofficeContext {
+  registry: InstanceRegistry;
+  warehouse: Warehouse;
+  security: AdminSecurity;
+  clock: Clock;
+  version: string;
+  startedAt: EpochMs;
+}

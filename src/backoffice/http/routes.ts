@@ -1,0 +1,100 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { READ_ROLES } from '../../http/access.js';
+import { errorBodySchema } from '../../http/errors.js';
+import { pageSchema, pagingQuery } from '../../http/paging.js';
+import type { BackofficeContext } from '../context.js';
+import { MAX_BATCH, ingestBatch, syncBatchSchema } from '../ingest/sync-batch.js';
+import { accountInput, instanceInput } from '../instances/instance-registry.js';
+
+const accountSchema = z.object({ id: z.string(), name: z.string(), createdAt: z.string() });
+const instanceSchema = z.object({
+  id: z.string(),
+  accountId: z.string(),
+  kind: z.enum(['local', 'cloud']),
+  name: z.string(),
+  hostId: z.string().nullable(),
+  createdAt: z.string(),
+  lastSyncAt: z.string().nullable(),
+});
+const BASE = '/api/1.0/backoffice';
+
+/** The back office API: usage sync from license servers, accounts and instances, health. */
+export const backofficeRoutes: FastifyPluginAsyncZod<{ ctx: BackofficeContext }> = async (app, { ctx }) => {
+  app.post(
+    '/usage/api/1.0/sync',
+    {
+      // License servers authenticate with their instance credential, checked in the handler.
+      config: { access: 'public', cors: false },
+      bodyLimit: MAX_BATCH * 4096,
+      schema: {
+        tags: ['sync'],
+        summary: 'Usage events from a license server; acknowledged once stored; events already stored are ignored',
+        body: syncBatchSchema,
+        response: { 200: z.object({ accepted: z.number(), duplicates: z.number() }), 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema },
+      },
+    },
+    async (request) => {
+      const header = request.headers.authorization;
+      const instance = ctx.registry.authenticate(header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined);
+      const result = await ingestBatch(request.body, instance, ctx.warehouse);
+      ctx.registry.noteSync(instance.id);
+      return result;
+    },
+  );
+
+  app.get(
+    '/api/1.0/health',
+    {
+      config: { access: 'public' },
+      schema: { tags: ['health'], response: { 200: z.object({ status: z.enum(['ok', 'degraded']), role: z.literal('backoffice'), version: z.string(), uptimeSeconds: z.number(), warehouse: z.object({ ok: z.boolean(), events: z.number() }) }) } },
+    },
+    async () => {
+      let events = -1;
+      try {
+        events = await ctx.warehouse.countEvents();
+      } catch {
+        events = -1;
+      }
+      return {
+        status: events >= 0 ? ('ok' as const) : ('degraded' as const),
+        role: 'backoffice' as const,
+        version: ctx.version,
+        uptimeSeconds: Math.round((ctx.clock.now() - ctx.startedAt) / 1000),
+        warehouse: { ok: events >= 0, events: Math.max(0, events) },
+      };
+    },
+  );
+
+  app.get(`${BASE}/accounts`, { config: { access: READ_ROLES }, schema: { tags: ['accounts'], querystring: pagingQuery, response: { 200: pageSchema(accountSchema) } } }, async (request) => {
+    const { page, pageSize } = request.query;
+    return { page, pageSize, ...ctx.registry.accounts((page - 1) * pageSize, pageSize) };
+  });
+
+  app.post(`${BASE}/accounts`, { config: { access: ['admin'] }, schema: { tags: ['accounts'], body: accountInput, response: { 201: accountSchema, 400: errorBodySchema, 409: errorBodySchema } } }, async (request, reply) =>
+    reply.code(201).send(ctx.registry.addAccount(request.body)),
+  );
+
+  app.get(
+    `${BASE}/instances`,
+    { config: { access: READ_ROLES }, schema: { tags: ['instances'], querystring: pagingQuery.extend({ accountId: z.string().max(64).optional() }), response: { 200: pageSchema(instanceSchema) } } },
+    async (request) => {
+      const { page, pageSize, accountId } = request.query;
+      return { page, pageSize, ...ctx.registry.instances((page - 1) * pageSize, pageSize, accountId) };
+    },
+  );
+
+  app.post(
+    `${BASE}/instances`,
+    {
+      config: { access: ['admin'] },
+      schema: {
+        tags: ['instances'],
+        summary: 'Register a license server instance; answers its sync credential once',
+        body: instanceInput,
+        response: { 201: z.object({ instance: instanceSchema, credential: z.string() }), 400: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema },
+      },
+    },
+    async (request, reply) => reply.code(201).send(ctx.registry.addInstance(request.body)),
+  );
+};

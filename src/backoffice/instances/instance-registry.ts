@@ -1,0 +1,141 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { TallyError, detailsFromIssues } from '../../common/errors.js';
+import { newId, newSecret } from '../../common/ids.js';
+import type { DB } from '../../common/sqlite.js';
+import type { Clock } from '../../common/time.js';
+
+export interface Account {
+  id: string;
+  name: string;
+  createdAt: string;
+}
+
+export interface Instance {
+  id: string;
+  accountId: string;
+  kind: 'local' | 'cloud';
+  name: string;
+  hostId: string | null;
+  createdAt: string;
+  lastSyncAt: string | null;
+}
+
+interface InstanceRow {
+  id: string;
+  account_id: string;
+  kind: 'local' | 'cloud';
+  name: string;
+  hostid: string | null;
+  created_at: number;
+  last_sync_at: number | null;
+}
+
+const idSchema = z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be 1-64 letters, digits, dots, dashes, colons or underscores');
+
+export const accountInput = z.object({ id: idSchema, name: z.string().trim().min(1, 'must not be empty').max(256) }).strict();
+export const instanceInput = z
+  .object({
+    accountId: idSchema,
+    name: z.string().trim().min(1, 'must not be empty').max(256),
+    kind: z.enum(['local', 'cloud']).default('local'),
+    hostId: z.string().trim().min(1).max(256).nullable().default(null),
+    /** Keep an ID the license server already has (its instanceId); a new one is made otherwise. */
+    id: idSchema.optional(),
+  })
+  .strict();
+
+const hash = (credential: string) => createHash('sha256').update(credential).digest('hex');
+
+function parse<T>(schema: z.ZodType<T>, input: unknown): T {
+  const r = schema.safeParse(input);
+  if (!r.success) {
+    const details = detailsFromIssues(r.error.issues);
+    throw new TallyError('BAD_REQUEST', `${details[0]!.field}: ${details[0]!.message}`, details);
+  }
+  return r.data;
+}
+
+/**
+ * Accounts and the license server instances that belong to them. An instance's sync
+ * credential is made when the instance is registered, shown once, and kept only as a hash.
+ */
+export class InstanceRegistry {
+  constructor(
+    private readonly db: DB,
+    private readonly clock: Clock,
+  ) {}
+
+  addAccount(input: unknown): Account {
+    const a = parse(accountInput, input);
+    if (this.db.prepare('SELECT 1 FROM accounts WHERE id = ?').get(a.id)) {
+      throw new TallyError('CONFLICT', `Account ${a.id} already exists.`, [{ field: 'id', message: 'is taken' }]);
+    }
+    this.db.prepare('INSERT INTO accounts (id, name, created_at) VALUES (?, ?, ?)').run(a.id, a.name, this.clock.now());
+    return this.account(a.id);
+  }
+
+  account(id: string): Account {
+    const row = this.db.prepare('SELECT id, name, created_at FROM accounts WHERE id = ?').get(id) as { id: string; name: string; created_at: number } | undefined;
+    if (!row) throw new TallyError('NOT_FOUND', `There is no account ${id}.`, [{ field: 'accountId', message: 'matches no account' }]);
+    return { id: row.id, name: row.name, createdAt: new Date(row.created_at).toISOString() };
+  }
+
+  accounts(offset: number, limit: number): { total: number; items: Account[] } {
+    const total = this.db.prepare('SELECT count(*) FROM accounts').pluck().get() as number;
+    const rows = this.db.prepare('SELECT id FROM accounts ORDER BY id LIMIT ? OFFSET ?').pluck().all(limit, offset) as string[];
+    return { total, items: rows.map((id) => this.account(id)) };
+  }
+
+  /** Registers an instance; the answer carries its sync credential, which is never shown again. */
+  addInstance(input: unknown): { instance: Instance; credential: string } {
+    const i = parse(instanceInput, input);
+    this.account(i.accountId);
+    const id = i.id ?? newId();
+    if (this.db.prepare('SELECT 1 FROM instances WHERE id = ?').get(id)) {
+      throw new TallyError('CONFLICT', `Instance ${id} is already registered.`, [{ field: 'id', message: 'is taken' }]);
+    }
+    const credential = `tally_${newSecret(32)}`;
+    this.db
+      .prepare('INSERT INTO instances (id, account_id, kind, name, hostid, credential_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(id, i.accountId, i.kind, i.name, i.hostId, hash(credential), this.clock.now());
+    return { instance: this.instance(id), credential };
+  }
+
+  instance(id: string): Instance {
+    const row = this.db.prepare('SELECT * FROM instances WHERE id = ?').get(id) as InstanceRow | undefined;
+    if (!row) throw new TallyError('NOT_FOUND', `There is no instance ${id}.`, [{ field: 'instanceId', message: 'matches no instance' }]);
+    return present(row);
+  }
+
+  instances(offset: number, limit: number, accountId?: string): { total: number; items: Instance[] } {
+    const where = accountId ? 'WHERE account_id = ?' : '';
+    const args = accountId ? [accountId] : [];
+    const total = this.db.prepare(`SELECT count(*) FROM instances ${where}`).pluck().get(...args) as number;
+    const rows = this.db.prepare(`SELECT * FROM instances ${where} ORDER BY account_id, name LIMIT ? OFFSET ?`).all(...args, limit, offset) as InstanceRow[];
+    return { total, items: rows.map(present) };
+  }
+
+  /** The instance a sync credential belongs to, or UNAUTHORIZED. */
+  authenticate(credential: string | undefined): Instance {
+    const row = credential ? (this.db.prepare('SELECT * FROM instances WHERE credential_hash = ?').get(hash(credential)) as InstanceRow | undefined) : undefined;
+    if (!row) throw new TallyError('UNAUTHORIZED', 'Unknown instance credential: register the instance (tally backoffice instance add) and configure the license server with its credential.');
+    return present(row);
+  }
+
+  noteSync(instanceId: string): void {
+    this.db.prepare('UPDATE instances SET last_sync_at = ? WHERE id = ?').run(this.clock.now(), instanceId);
+  }
+}
+
+function present(row: InstanceRow): Instance {
+  return {
+    id: row.id,
+    accountId: row.account_id,
+    kind: row.kind,
+    name: row.name,
+    hostId: row.hostid,
+    createdAt: new Date(row.created_at).toISOString(),
+    lastSyncAt: row.last_sync_at === null ? null : new Date(row.last_sync_at).toISOString(),
+  };
+}

@@ -1,0 +1,82 @@
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { AdminSecurity } from '../auth/admin-security.js';
+import type { Settings } from '../common/config.js';
+import type { Logger } from '../common/log.js';
+import { createLogger } from '../common/log.js';
+import type { DB } from '../common/sqlite.js';
+import { migrationsOf, openSqlite } from '../common/sqlite.js';
+import type { Clock } from '../common/time.js';
+import { systemClock } from '../common/time.js';
+import { VERSION } from '../common/version.js';
+import { DuckDbWarehouse } from '../warehouse/duckdb/duckdb-warehouse.js';
+import { buildBackofficeApp } from './app.js';
+import { InstanceRegistry } from './instances/instance-registry.js';
+
+export interface BackofficeStartOptions {
+  settings: Settings;
+  clock?: Clock;
+  log?: Logger;
+  /** Where the one-time admin password is announced (stdout by default). */
+  announce?: (text: string) => void;
+}
+
+export interface RunningBackoffice {
+  app: FastifyInstance;
+  registry: InstanceRegistry;
+  warehouse: DuckDbWarehouse;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** The back office's own database (accounts, instances, users) in its data folder. */
+export function openBackofficeDb(dataDir: string): DB {
+  return openSqlite(join(dataDir, 'backoffice.db'), migrationsOf(new URL('./store/', import.meta.url).href), { synchronous: 'FULL' });
+}
+
+/** Opens the back office's database and warehouse and starts it listening. */
+export async function startBackoffice(options: BackofficeStartOptions): Promise<RunningBackoffice> {
+  const { settings } = options;
+  const clock = options.clock ?? systemClock;
+  const log = options.log ?? createLogger(settings.log.level);
+  const announce = options.announce ?? ((text: string) => process.stdout.write(`${text}\n`));
+  const dataDir = settings.backoffice.dataDir;
+  const db = openBackofficeDb(dataDir);
+  const warehouse = await DuckDbWarehouse.open(join(dataDir, 'warehouse.duckdb'));
+  const registry = new InstanceRegistry(db, clock);
+  const security = new AdminSecurity(db, clock, log, () => ({
+    sessionIdleMs: settings.security.sessionIdleTimeout * 1000,
+    lockoutAttempts: settings.security.lockoutAttempts,
+    lockoutMs: settings.security.lockoutDuration * 1000,
+    passwordMinLength: settings.security.passwordMinLength,
+  }));
+  const created = await security.bootstrap(dataDir);
+  if (created) {
+    announce(`Created back office admin user "${created.user}" with one-time password: ${created.password}\n(also in ${created.file}, readable only by you)`);
+  }
+  const startedAt = clock.now();
+  const app = await buildBackofficeApp({ registry, warehouse, security, clock, version: VERSION, startedAt }, log, {
+    corsOrigins: settings.security.corsOrigins,
+    idleSeconds: settings.security.sessionIdleTimeout,
+  });
+  await app.listen({ host: settings.backoffice.host, port: settings.backoffice.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : settings.backoffice.port;
+  const host = settings.backoffice.host === '0.0.0.0' ? '127.0.0.1' : settings.backoffice.host;
+  const url = `http://${host}:${port}`;
+  log.info({ event: 'backoffice.started', url, version: VERSION }, 'back office ready');
+  let closed = false;
+  return {
+    app,
+    registry,
+    warehouse,
+    url,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await app.close();
+      await warehouse.close();
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,100 @@
+import type { Command } from 'commander';
+import { loadSettings } from '../../common/config.js';
+import { systemClock } from '../../common/time.js';
+import { InstanceRegistry } from '../../backoffice/instances/instance-registry.js';
+import { openBackofficeDb, startBackoffice } from '../../backoffice/main.js';
+import { emit, table } from '../output.js';
+
+interface DataOptions {
+  data?: string;
+  config?: string;
+  json?: boolean;
+}
+
+/** Works on the back office's data folder directly (the back office may be running). */
+function withRegistry<T>(opts: DataOptions, work: (registry: InstanceRegistry) => T): T {
+  const settings = loadSettings({ file: opts.config, overrides: { 'backoffice.dataDir': opts.data } });
+  const db = openBackofficeDb(settings.backoffice.dataDir);
+  try {
+    return work(new InstanceRegistry(db, systemClock));
+  } finally {
+    db.close();
+  }
+}
+
+/** `tally backoffice`: the back office role and its accounts and instances. */
+export function registerBackofficeCommands(program: Command): void {
+  const backoffice = program
+    .command('backoffice')
+    .description('run the back office (usage sync, warehouse), or manage its accounts and instances')
+    .option('-p, --port <port>', 'port to listen on (backoffice.port, TALLY_BACKOFFICE_PORT; default 8080)')
+    .option('--host <address>', 'address to listen on (backoffice.host; default 0.0.0.0)')
+    .option('-d, --data <dir>', 'data folder (backoffice.dataDir, TALLY_BACKOFFICE_DATA_DIR; default ./tally-backoffice)')
+    .option('-c, --config <file>', 'JSON config file (TALLY_CONFIG)')
+    .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent')
+    .action(async (opts: { port?: string; host?: string; data?: string; config?: string; logLevel?: string }) => {
+      const settings = loadSettings({
+        file: opts.config,
+        overrides: { 'backoffice.port': opts.port, 'backoffice.host': opts.host, 'backoffice.dataDir': opts.data, 'log.level': opts.logLevel },
+      });
+      const running = await startBackoffice({ settings });
+      process.stderr.write(`Tally back office listening on ${running.url} (data in ${settings.backoffice.dataDir})\n`);
+      const stop = (signal: string) => {
+        process.stderr.write(`${signal}: stopping\n`);
+        running.close().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
+      };
+      process.once('SIGINT', () => stop('SIGINT'));
+      process.once('SIGTERM', () => stop('SIGTERM'));
+    });
+
+  const dataOptions = (command: Command) =>
+    command.option('-d, --data <dir>', 'back office data folder').option('-c, --config <file>', 'JSON config file').option('--json', 'print JSON');
+
+  const account = backoffice.command('account').description("the producer's customers");
+  dataOptions(account.command('add <id>'))
+    .description('add an account')
+    .option('--name <name>', 'display name (default: the ID)')
+    .action((id: string, opts: DataOptions & { name?: string }) => {
+      const a = withRegistry(opts, (r) => r.addAccount({ id, name: opts.name ?? id }));
+      emit(opts.json ?? false, a, () => `Added account ${a.id} (${a.name}).`);
+    });
+  dataOptions(account.command('list'))
+    .description('list accounts')
+    .action((opts: DataOptions) => {
+      const r = withRegistry(opts, (reg) => reg.accounts(0, 10_000));
+      emit(opts.json ?? false, r, () => table([['ACCOUNT', 'NAME', 'CREATED'], ...r.items.map((a) => [a.id, a.name, a.createdAt])]));
+    });
+
+  const instance = backoffice.command('instance').description('license servers that send usage');
+  dataOptions(instance.command('add'))
+    .description('register a license server instance; prints its sync credential once')
+    .requiredOption('--account <id>', 'the account it belongs to')
+    .requiredOption('--name <name>', 'a name for it')
+    .option('--kind <kind>', 'local (customer hosted) or cloud', 'local')
+    .option('--hostid <hostid>', 'its hostid')
+    .option('--id <instanceId>', "the license server's instance ID (see its server.instanceId property)")
+    .action((opts: DataOptions & { account: string; name: string; kind: string; hostid?: string; id?: string }) => {
+      const r = withRegistry(opts, (reg) =>
+        reg.addInstance({ accountId: opts.account, name: opts.name, kind: opts.kind, hostId: opts.hostid ?? null, ...(opts.id ? { id: opts.id } : {}) }),
+      );
+      emit(opts.json ?? false, r, () =>
+        [
+          `Registered instance ${r.instance.id} (${r.instance.name}) of account ${r.instance.accountId}.`,
+          `Sync credential (shown once): ${r.credential}`,
+          'Configure the license server with sync.credential, sync.url and sync.enabled.',
+        ].join('\n'),
+      );
+    });
+  dataOptions(instance.command('list'))
+    .description('list instances')
+    .option('--account <id>', 'only this account')
+    .action((opts: DataOptions & { account?: string }) => {
+      const r = withRegistry(opts, (reg) => reg.instances(0, 10_000, opts.account));
+      emit(opts.json ?? false, r, () =>
+        table([['INSTANCE', 'ACCOUNT', 'KIND', 'NAME', 'HOSTID', 'LAST SYNC'], ...r.items.map((i) => [i.id, i.accountId, i.kind, i.name, i.hostId ?? '', i.lastSyncAt ?? 'never'])]),
+      );
+    });
+}

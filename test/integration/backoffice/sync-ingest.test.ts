@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestBackoffice } from '../../support/test-backoffice.js';
+import { startTestBackoffice } from '../../support/test-backoffice.js';
+import { buildEvent } from '../../warehouse/warehouse-contract.js';
+
+const SYNC = '/usage/api/1.0/sync';
+
+describe('POST /usage/api/1.0/sync on the back office', () => {
+  let bo: TestBackoffice;
+  let instanceId: string;
+  let auth: Record<string, string>;
+  beforeAll(async () => {
+    bo = await startTestBackoffice();
+    const registered = await bo.register('acme');
+    instanceId = registered.instanceId;
+    auth = { authorization: `Bearer ${registered.credential}` };
+  });
+  afterAll(async () => bo.stop());
+
+  const batch = (events: unknown[]) => ({ instanceId, events });
+
+  it('stores the events of a registered instance, under its account, and acknowledges how many', async () => {
+    const events = [buildEvent({ instanceId, accountId: null }), buildEvent({ instanceId, kind: 'deny', statusCode: 7 })];
+    const res = await bo.call('POST', SYNC, batch(events), auth);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ accepted: 2, duplicates: 0 });
+    const stored = await bo.warehouse.events({ instanceId, limit: 10 });
+    expect(stored.map((e) => e.accountId)).toEqual(['acme', 'acme']);
+  });
+
+  it('ignores events it already has, so a batch sent again is acknowledged without storing twice', async () => {
+    const events = [buildEvent({ instanceId }), buildEvent({ instanceId })];
+    await bo.call('POST', SYNC, batch(events), auth);
+    const again = await bo.call('POST', SYNC, batch(events), auth);
+    expect(again.body).toEqual({ accepted: 0, duplicates: 2 });
+    expect(await bo.warehouse.countEvents({ instanceId })).toBe(4);
+  });
+
+  it('refuses a batch with one bad event whole, naming its index and field', async () => {
+    const before = await bo.warehouse.countEvents();
+    const events = [buildEvent({ instanceId }), buildEvent({ instanceId }), buildEvent({ instanceId }), { ...buildEvent({ instanceId }), kind: 'borrow' }];
+    const res = await bo.call('POST', SYNC, batch(events), auth);
+    expect(res.status).toBe(400);
+    expect(res.body.error.details).toEqual([{ field: 'body.events.3.kind', message: 'must be checkout, return, expire, consume or deny' }]);
+    expect(await bo.warehouse.countEvents()).toBe(before);
+  });
+
+  it.each([
+    { why: 'a deny without its code', change: { kind: 'deny', statusCode: null }, field: 'body.events.0.statusCode' },
+    { why: 'an unknown denial code', change: { kind: 'deny', statusCode: 99 }, field: 'body.events.0.statusCode' },
+    { why: 'a time that is not ISO', change: { ts: 'yesterday' }, field: 'body.events.0.ts' },
+    { why: 'a negative count', change: { count: -1 }, field: 'body.events.0.count' },
+    { why: 'an unknown field', change: { colour: 'red' }, field: 'body.events.0.colour' },
+  ])('refuses $why', async ({ change, field }) => {
+    const res = await bo.call('POST', SYNC, batch([{ ...buildEvent({ instanceId }), ...change }]), auth);
+    expect(res.status).toBe(400);
+    expect(res.body.error.details.map((d: { field: string }) => d.field)).toContain(field);
+  });
+
+  it('refuses an unknown credential with 401 and events of another instance with 403', async () => {
+    expect((await bo.call('POST', SYNC, batch([buildEvent({ instanceId })]), { authorization: 'Bearer tally_guess' })).status).toBe(401);
+    expect((await bo.call('POST', SYNC, batch([buildEvent({ instanceId })]))).status).toBe(401);
+    const other = await bo.call('POST', SYNC, batch([buildEvent({ instanceId: 'someone-else' })]), auth);
+    expect(other.status).toBe(403);
+    expect(other.body.error.details).toEqual([{ field: 'body.events.0.instanceId', message: 'does not match the credential' }]);
+  });
+
+  it('keeps accounts and instances behind the admin login', async () => {
+    expect((await bo.call('GET', '/api/1.0/backoffice/instances')).status).toBe(401);
+    const list = await bo.call('GET', '/api/1.0/backoffice/instances', undefined, { authorization: `Bearer ${await bo.adminToken()}` });
+    expect(list.body.items).toEqual([expect.objectContaining({ id: instanceId, accountId: 'acme', kind: 'local' })]);
+    expect(list.body.items[0].lastSyncAt).not.toBeNull();
+    expect(JSON.stringify(list.body)).not.toContain('tally_');
+  });
+
+  it('refuses anonymous calls on every route but sync, health and login', async () => {
+    const open = ['POST /usage/api/1.0/sync', 'GET /api/1.0/health', 'POST /api/1.0/instances/~/authorize', 'POST /api/1.0/instances/~/reset-password'];
+    for (const route of bo.app.registeredRoutes) {
+      if (route.method === 'HEAD' || route.method === 'OPTIONS' || route.url.startsWith('/docs') || open.includes(`${route.method} ${route.url}`)) continue;
+      const res = await bo.call(route.method, route.url.replace(/:[A-Za-z]+/g, 'probe'), route.method === 'GET' || route.method === 'DELETE' ? undefined : {});
+      expect([`${route.method} ${route.url}`, res.status]).toEqual([`${route.method} ${route.url}`, 401]);
+    }
+  });
+});
