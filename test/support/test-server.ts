@@ -97,8 +97,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     async adminToken() {
       // A cached token may have idled out when a test moved the clock: log in again then.
       if (token && (await request('GET', '/api/1.0/instances/~/users?pageSize=1', undefined, { authorization: `Bearer ${token}` })).status === 200) return token;
-      if (token) {
+      // After a restart on an existing data folder there is no one-time password: the admin's is set.
+      if (token || !adminPassword) {
         const again = await request('POST', '/api/1.0/instances/~/authorize', { user: 'admin', password: ADMIN_PASSWORD });
+        if (again.status !== 200) throw new Error(`login failed: ${JSON.stringify(again.body)}`);
         token = again.body.token as string;
         return token;
       }

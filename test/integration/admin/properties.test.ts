@@ -104,7 +104,7 @@ describe('properties', () => {
     const dataDir = server.dataDir;
     const again = await startTestServer({ dataDir, keys: server.keys, settings: { 'server.port': 0 } });
     try {
-      const token = { authorization: `Bearer ${await again.adminToken().catch(async () => (await again.post('/api/1.0/instances/~/authorize', { user: 'admin', password: 'correct horse battery staple' })).body.token)}` };
+      const token = { authorization: `Bearer ${await again.adminToken()}` };
       expect((await again.get(`${PROPERTIES}/licensing.renewInterval`, token)).body.value).toBe(50);
     } finally {
       await again.stop();

@@ -1,0 +1,145 @@
+import type { ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { generateProducerKeys, signLicense } from '../../../src/licensing/license-file.js';
+import type { UsageEvent } from '../../../src/licensing/usage-event.js';
+import { outboxEvents, storedHoldings } from '../../support/storage.js';
+import { startTestBackoffice } from '../../support/test-backoffice.js';
+import { CAPABILITY, capability, startTestServer } from '../../support/test-server.js';
+
+const dirs: string[] = [];
+const tempDir = (name: string) => {
+  const dir = mkdtempSync(join(tmpdir(), name));
+  dirs.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+async function until(condition: () => boolean | Promise<boolean>, ms = 30_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await condition())) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Every event exactly once: no ID twice, and replaying them gives the server's holdings. */
+function expectExactlyOnce(events: UsageEvent[], serverDataDir: string): void {
+  expect(new Set(events.map((e) => e.eventId)).size).toBe(events.length);
+  const replayed = new Map<string, number>();
+  for (const e of events) {
+    const key = `${e.deviceIdType}:${e.deviceId}|${e.feature}`;
+    const sign = e.kind === 'checkout' || e.kind === 'consume' ? 1 : e.kind === 'deny' ? 0 : -1;
+    replayed.set(key, (replayed.get(key) ?? 0) + sign * e.count);
+  }
+  for (const [key, n] of replayed) if (n === 0) replayed.delete(key);
+  const stored = new Map<string, number>();
+  for (const h of storedHoldings(serverDataDir)) stored.set(`${h.device_key}|${h.feature}`, (stored.get(`${h.device_key}|${h.feature}`) ?? 0) + h.count);
+  expect(Object.fromEntries(replayed)).toEqual(Object.fromEntries(stored));
+}
+
+describe('usage from a license server to the back office, exactly once', () => {
+  it('arrives once when the back office is down for a while', async () => {
+    const bo = await startTestBackoffice({ dataDir: tempDir('tally-bo-') });
+    const serverDir = tempDir('tally-ls-');
+    const keys = generateProducerKeys();
+    const features = [{ name: 'cad', version: '1.0', count: 5, expiry: 'permanent' }];
+    const probe = await startTestServer({ dataDir: serverDir, keys });
+    const instanceId = probe.service.instanceId;
+    await probe.adminToken(); // sets the admin's own password, used after the restart
+    await probe.stop();
+    const { credential } = await bo.register('acme', instanceId);
+    const server = await startTestServer({ dataDir: serverDir, keys, features, settings: { 'sync.enabled': true, 'sync.url': bo.url, 'sync.credential': credential, 'sync.batchSize': 7 } });
+    try {
+      for (let i = 0; i < 10; i++) await server.post(CAPABILITY, capability(`d${i}`, [{ name: 'cad', count: 1 }]));
+      await until(() => outboxEvents(serverDir).length === 0);
+      const port = Number(new URL(bo.url).port);
+      await bo.stop({ keepData: true });
+      for (let i = 0; i < 10; i++) await server.post(CAPABILITY, capability(`d${i}`, [{ name: 'cad', count: 0 }]));
+      await until(async () => (await server.get('/api/1.0/health')).body.sync.lastError !== null);
+      expect(outboxEvents(serverDir).length).toBeGreaterThan(0);
+      await new Promise((r) => setTimeout(r, 1500));
+      const back = await startTestBackoffice({ dataDir: bo.dataDir, port });
+      try {
+        await until(() => outboxEvents(serverDir).length === 0);
+        const events = await back.warehouse.events({ limit: 1000 });
+        // 5 checkouts and 5 denials (5 seats, 10 devices), then 5 returns.
+        expect(events.length).toBe(15);
+        expect(events.every((e) => e.accountId === 'acme' && e.instanceId === instanceId)).toBe(true);
+        expectExactlyOnce(events, serverDir);
+      } finally {
+        await back.stop();
+      }
+    } finally {
+      await server.stop();
+    }
+  }, 60_000);
+
+  it('arrives once when the license server is killed with SIGKILL while syncing', async () => {
+    const bo = await startTestBackoffice({ dataDir: tempDir('tally-bo-') });
+    const dir = tempDir('tally-ls-kill-');
+    const keys = generateProducerKeys();
+    writeFileSync(join(dir, 'producer.pub'), keys.publicKeyPem);
+    writeFileSync(join(dir, 'license.json'), JSON.stringify(signLicense({ licenseId: 'sync', features: [{ name: 'seat', version: '1.0', count: 500, expiry: 'permanent' }] }, keys.privateKeyPem)));
+    const data = join(dir, 'data');
+    const start = (env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> => {
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', 'src/cli/main.ts', 'server', '--host', '127.0.0.1', '--port', '0', '--data', data, '--producer-key', join(dir, 'producer.pub'), '--license', join(dir, 'license.json'), '--log-level', 'warn'],
+        { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } },
+      );
+      return new Promise((resolve, reject) => {
+        let out = '';
+        const onData = (c: Buffer) => {
+          out += c.toString();
+          const m = /listening on (http:\/\/[\d.:]+)/.exec(out);
+          if (m) resolve({ child, url: m[1]! });
+        };
+        child.stdout.on('data', onData);
+        child.stderr.on('data', onData);
+        child.once('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
+      });
+    };
+    // First start without sync, to learn the instance ID and register it.
+    const first = await start({});
+    const instanceId = ((await (await fetch(`${first.url}/api/1.0/health`)).json()) as { instanceId: string }).instanceId;
+    first.child.kill('SIGTERM');
+    await new Promise((r) => first.child.once('exit', r));
+    const { credential } = await bo.register('globex', instanceId);
+    const syncEnv = { TALLY_SYNC_ENABLED: 'true', TALLY_SYNC_URL: bo.url, TALLY_SYNC_CREDENTIAL: credential, TALLY_SYNC_BATCH_SIZE: '20' };
+
+    const running = await start(syncEnv);
+    let stop = false;
+    const load = Array.from({ length: 8 }, async (_, c) => {
+      for (let n = 0; !stop; n++) {
+        await fetch(running.url + CAPABILITY, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(capability(`k${c}`, [{ name: 'seat', count: n % 3 }])),
+        }).catch(() => undefined);
+      }
+    });
+    await until(async () => (await bo.warehouse.countEvents()) > 100);
+    stop = true;
+    running.child.kill('SIGKILL');
+    await Promise.all(load);
+    await new Promise((r) => (running.child.exitCode !== null || running.child.signalCode ? r(null) : running.child.once('exit', r)));
+
+    const again = await start(syncEnv);
+    try {
+      await until(() => outboxEvents(data).length === 0);
+      const events = await bo.warehouse.events({ limit: 1_000_000 });
+      expect(events.length).toBeGreaterThan(100);
+      expectExactlyOnce(events, data);
+    } finally {
+      again.child.kill('SIGTERM');
+      await new Promise((r) => again.child.once('exit', r));
+      await bo.stop();
+    }
+  }, 90_000);
+});
