@@ -123,6 +123,18 @@ describe('the tally command line', () => {
     expect(devices.stdout).toMatch(/cli-box\s+STRING/);
   });
 
+  it('registers back office accounts and instances, showing the sync credential once', async () => {
+    const bo = join(dir, 'bo');
+    expect((await tally(['backoffice', 'account', 'add', 'acme', '--name', 'Acme Corp', '--data', bo])).stdout).toMatch(/Added account acme/);
+    const added = await tally(['backoffice', 'instance', 'add', '--account', 'acme', '--name', 'HQ', '--data', bo, '--json']);
+    expect(JSON.parse(added.stdout)).toMatchObject({ instance: { accountId: 'acme', name: 'HQ', kind: 'local' }, credential: expect.stringMatching(/^tally_/) });
+    const list = await tally(['backoffice', 'instance', 'list', '--data', bo]);
+    expect(list.stdout).toMatch(/acme\s+local\s+HQ/);
+    expect(list.stdout).not.toMatch(/tally_/);
+    const bad = await tally(['backoffice', 'instance', 'add', '--account', 'nobody', '--name', 'x', '--data', bo]);
+    expect(bad.stderr).toMatch(/There is no account nobody/);
+  });
+
   it('explains a bad feature argument instead of failing with a stack trace', async () => {
     const bad = await client('request', 'cad:two=1');
     expect(bad.code).toBe(1);
