@@ -5,6 +5,7 @@ import { registerBackofficeCommands } from './commands/backoffice.js';
 import { registerClientCommands } from './commands/client.js';
 import { registerProducerCommands } from './commands/producer.js';
 import { registerServerCommand } from './commands/server.js';
+import { registerStartCommands } from './commands/start.js';
 import { describeFailure } from './output.js';
 
 /** The `tally` command line: thin wrappers over the roles and the client. */
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerServerCommand(program);
   registerBackofficeCommands(program);
+  registerStartCommands(program);
   registerClientCommands(program);
   registerProducerCommands(program);
   registerAdminCommands(program);

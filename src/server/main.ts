@@ -34,6 +34,7 @@ export interface StartOptions {
 export interface RunningServer {
   app: FastifyInstance;
   service: LicenseService;
+  sync: OutboxSender;
   url: string;
   close(): Promise<void>;
 }
@@ -132,6 +133,7 @@ export async function startLicenseServer(options: StartOptions): Promise<Running
   return {
     app,
     service,
+    sync,
     url,
     async close() {
       if (closed) return;

@@ -69,10 +69,17 @@ export class OutboxSender {
   private readonly backoffMinMs: number;
   private readonly backoffMaxMs: number;
 
-  constructor(private readonly options: OutboxSenderOptions) {
+  constructor(private options: OutboxSenderOptions) {
     this.pollMs = options.pollMs ?? 1000;
     this.backoffMinMs = options.backoffMinMs ?? 1000;
     this.backoffMaxMs = options.backoffMaxMs ?? 300_000;
+  }
+
+  /** Replaces the sync credential (the quick start registers its own instance after start-up). */
+  setCredential(credential: string): void {
+    this.options.credential = credential;
+    this.failures = 0;
+    this.schedule(0);
   }
 
   /** Applies new settings (from properties); a newly enabled sender starts at once. */

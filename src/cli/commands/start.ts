@@ -1,0 +1,119 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { startBackoffice } from '../../backoffice/main.js';
+import { TrafficSimulator } from '../../client/simulator.js';
+import { TallyError } from '../../common/errors.js';
+import { loadSettings } from '../../common/config.js';
+import { parseDurationSeconds } from '../../common/time.js';
+import { startLicenseServer } from '../../server/main.js';
+
+interface StartOptions {
+  data: string;
+  port: string;
+  serverPort: string;
+  host: string;
+  devices: string;
+  simulate: boolean;
+  logLevel: string;
+}
+
+/** `tally start` (both roles with a demo) and `tally simulate` (client traffic). */
+export function registerStartCommands(program: Command): void {
+  program
+    .command('start')
+    .description('quick start: a license server and a back office in one process, with a demo license, account and traffic')
+    .option('-d, --data <dir>', 'data folder (server/ and backoffice/ inside)', './tally-data')
+    .option('-p, --port <port>', 'back office port', '8080')
+    .option('--server-port <port>', 'license server port', '7070')
+    .option('--host <address>', 'address both listen on', '127.0.0.1')
+    .option('--devices <n>', 'simulated client devices', '25')
+    .option('--no-simulate', 'no simulated traffic')
+    .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent', 'warn')
+    .action(async (opts: StartOptions) => {
+      const data = resolve(opts.data);
+      const base = loadSettings({
+        overrides: {
+          'backoffice.host': opts.host,
+          'backoffice.port': opts.port,
+          'backoffice.dataDir': join(data, 'backoffice'),
+          'log.level': opts.logLevel,
+        },
+      });
+      const backoffice = await startBackoffice({ settings: base });
+      const credentialFile = join(data, 'server', 'sync-credential');
+      const settings = loadSettings({
+        overrides: {
+          'server.host': opts.host,
+          'server.port': opts.serverPort,
+          'server.dataDir': join(data, 'server'),
+          'sync.enabled': true,
+          'sync.url': backoffice.url,
+          'sync.credential': existsSync(credentialFile) ? readFileSync(credentialFile, 'utf8').trim() : null,
+          'log.level': opts.logLevel,
+        },
+      });
+      const server = await startLicenseServer({ settings, demo: true });
+      if (!existsSync(credentialFile)) {
+        // First start: register this server with the back office, as an administrator would.
+        const registry = backoffice.registry;
+        if (registry.accounts(0, 1000).items.every((a) => a.id !== 'demo')) registry.addAccount({ id: 'demo', name: 'Demo Customer' });
+        const { credential } = registry.addInstance({ id: server.service.instanceId, accountId: 'demo', name: 'Demo license server', kind: 'local' });
+        writeFileSync(credentialFile, `${credential}\n`, { mode: 0o600 });
+        server.sync.setCredential(credential);
+      }
+      process.stderr.write(
+        [
+          `Tally is running:`,
+          `  license server  ${server.url}  (API docs at ${server.url}/docs; admin password file: ${join(data, 'server', 'admin-password.txt')})`,
+          `  back office     ${backoffice.url}  (admin password file: ${join(data, 'backoffice', 'admin-password.txt')})`,
+          opts.simulate ? `  ${opts.devices} simulated devices are using the demo license; usage flows to the back office.` : '  no simulated traffic (--no-simulate).',
+          'Ctrl-C stops everything.',
+          '',
+        ].join('\n'),
+      );
+      const simulator = opts.simulate ? new TrafficSimulator({ server: server.url, devices: Number(opts.devices), thinkMs: 2000, borrowSeconds: 60 }) : null;
+      void simulator?.run();
+      const stop = (signal: string) => {
+        process.stderr.write(`${signal}: stopping\n`);
+        simulator?.stop();
+        Promise.all([server.close()])
+          .then(() => backoffice.close())
+          .then(
+            () => process.exit(0),
+            () => process.exit(1),
+          );
+      };
+      process.once('SIGINT', () => stop('SIGINT'));
+      process.once('SIGTERM', () => stop('SIGTERM'));
+    });
+
+  program
+    .command('simulate')
+    .description('simulate client devices using a license server: checkouts, renewals, returns, expiries, metered use and denials')
+    .option('-s, --server <url>', 'license server URL', process.env.TALLY_SERVER ?? 'http://127.0.0.1:7070')
+    .option('--devices <n>', 'devices', '25')
+    .option('--duration <duration>', 'how long, e.g. 60s or 10m (default: until Ctrl-C)')
+    .option('--think <duration>', 'mean pause between a device’s actions', '3s')
+    .option('--borrow <duration>', 'lease length devices ask for', '2m')
+    .option('--json', 'print the totals as JSON')
+    .action(async (opts: { server: string; devices: string; duration?: string; think: string; borrow: string; json?: boolean }) => {
+      const seconds = (text: string, option: string) => {
+        const s = parseDurationSeconds(text);
+        if (s === undefined) throw new TallyError('BAD_REQUEST', `${option} must be a duration such as 30s, 5m or 1h`, [{ field: option, message: 'is not a duration' }]);
+        return s;
+      };
+      const devices = Number(opts.devices);
+      if (!Number.isInteger(devices) || devices < 1 || devices > 100_000) throw new TallyError('BAD_REQUEST', '--devices must be a whole number from 1 to 100000', [{ field: '--devices', message: 'is out of range' }]);
+      const simulator = new TrafficSimulator({
+        server: opts.server,
+        devices,
+        ...(opts.duration ? { durationMs: seconds(opts.duration, '--duration') * 1000 } : {}),
+        thinkMs: seconds(opts.think, '--think') * 1000,
+        borrowSeconds: Math.max(1, seconds(opts.borrow, '--borrow')),
+      });
+      process.once('SIGINT', () => simulator.stop());
+      const stats = await simulator.run();
+      process.stdout.write(opts.json ? `${JSON.stringify(stats)}\n` : `requests ${stats.requests}, fully granted ${stats.grants}, denied features ${stats.denials}, errors ${stats.errors}\n`);
+    });
+}
