@@ -3,6 +3,7 @@ import type { Logger } from '../common/log.js';
 import { createBaseApp } from '../http/app-base.js';
 import { userRoutes } from '../http/users-routes.js';
 import type { BackofficeContext } from './context.js';
+import { reportRoutes } from './http/report-routes.js';
 import { backofficeRoutes } from './http/routes.js';
 
 /** Builds the back office's HTTP app (not listening). */
@@ -10,5 +11,6 @@ export async function buildBackofficeApp(ctx: BackofficeContext, log: Logger, op
   const app = await createBaseApp({ title: 'Tally back office API', version: ctx.version, log, security: ctx.security, corsOrigins: () => options.corsOrigins });
   await app.register(userRoutes, { security: ctx.security, idleSeconds: () => options.idleSeconds });
   await app.register(backofficeRoutes, { ctx });
+  await app.register(reportRoutes, { ctx });
   return app;
 }

@@ -1,4 +1,5 @@
 import type { UsageEvent } from '../licensing/usage-event.js';
+import type { ReportFilters } from './filters.js';
 
 export interface IngestResult {
   /** Events stored now. */
@@ -19,5 +20,23 @@ export interface Warehouse {
   countEvents(filter?: { instanceId?: string }): Promise<number>;
   /** Stored events in time order (oldest first), for listings and checks. */
   events(filter: { instanceId?: string; limit: number; offset?: number }): Promise<UsageEvent[]>;
+  /** Runs one report query (see `queries/`: one file each, with its SQL per engine). */
+  report<O, R>(query: ReportQuery<O, R>, filters: ReportFilters, options: O): Promise<R>;
   close(): Promise<void>;
+}
+
+/** SQL text and its positional parameters ($1, $2, ...). */
+export interface Sql {
+  sql: string;
+  params: unknown[];
+}
+
+/**
+ * One report query: what it asks of each engine, and how its rows become the answer. The
+ * statements run in order; `map` gets the rows of each.
+ */
+export interface ReportQuery<O, R> {
+  name: string;
+  duckdb: (filters: ReportFilters, options: O) => Sql[];
+  map: (results: Array<Array<Record<string, unknown>>>, filters: ReportFilters, options: O) => R;
 }

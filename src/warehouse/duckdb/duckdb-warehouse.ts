@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { UsageEvent } from '../../licensing/usage-event.js';
-import type { IngestResult, Warehouse } from '../warehouse.js';
+import type { ReportFilters } from '../filters.js';
+import type { IngestResult, ReportQuery, Warehouse } from '../warehouse.js';
 
 const MIGRATIONS = fileURLToPath(new URL('./migrations/', import.meta.url));
 
@@ -106,6 +107,16 @@ export class DuckDbWarehouse implements Warehouse {
         params,
       );
       return reader.getRowObjectsJS().map(toEvent);
+    });
+  }
+
+  report<O, R>(query: ReportQuery<O, R>, filters: ReportFilters, options: O): Promise<R> {
+    return this.serialized(async () => {
+      const results: Array<Array<Record<string, unknown>>> = [];
+      for (const { sql, params } of query.duckdb(filters, options)) {
+        results.push((await this.connection.runAndReadAll(sql, params as never)).getRowObjectsJS() as Array<Record<string, unknown>>);
+      }
+      return query.map(results, filters, options);
     });
   }
 

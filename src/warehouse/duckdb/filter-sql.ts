@@ -1,0 +1,33 @@
+import type { ReportFilters } from '../filters.js';
+
+/** A WHERE clause and its parameters ($1, $2, ...) for the report filters on `usage_events e`. */
+export function filterSql(f: ReportFilters, options: { denialsOnly?: boolean } = {}): { where: string; params: unknown[] } {
+  const params: unknown[] = [];
+  const p = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  const inList = (column: string, values: readonly unknown[]) => `${column} IN (${values.map(p).join(', ')})`;
+  const clauses = [`e.ts >= make_timestamptz(${p(f.from * 1000)}::BIGINT)`, `e.ts < make_timestamptz(${p(f.to * 1000)}::BIGINT)`];
+  if (f.accounts.length > 0) clauses.push(inList('e.account_id', f.accounts));
+  if (f.instances.length > 0) clauses.push(inList('e.instance_id', f.instances));
+  if (f.features.length > 0) clauses.push(inList('e.feature', f.features));
+  if (f.model) clauses.push(`e.model = ${p(f.model)}`);
+  if (options.denialsOnly) clauses.push(`e.kind = 'deny'`);
+  else if (f.kinds.length > 0) clauses.push(inList('e.kind', f.kinds));
+  if (f.codes.length > 0) clauses.push(`(e.kind <> 'deny' OR ${inList('e.status_code', f.codes)})`);
+  if (f.search) {
+    const needle = p(`%${f.search.toLowerCase()}%`);
+    clauses.push(`(lower(e.device_id) LIKE ${needle} OR lower(coalesce(e.device_alias, '')) LIKE ${needle} OR lower(coalesce(e.user_name, '')) LIKE ${needle})`);
+  }
+  if (f.trueDenials) {
+    // Not a true denial: the same device or user got the same feature close to that moment.
+    const tolerance = p(f.toleranceSeconds);
+    clauses.push(`(e.kind <> 'deny' OR NOT EXISTS (
+      SELECT 1 FROM usage_events g
+      WHERE g.kind IN ('checkout', 'consume') AND g.feature = e.feature
+        AND (g.device_id = e.device_id OR (e.user_name IS NOT NULL AND g.user_name = e.user_name))
+        AND g.ts BETWEEN e.ts - to_seconds(${tolerance}::BIGINT) AND e.ts + to_seconds(${tolerance}::BIGINT)))`);
+  }
+  return { where: clauses.join('\n  AND '), params };
+}

@@ -1,0 +1,27 @@
+import { filterSql } from '../duckdb/filter-sql.js';
+import type { ReportQuery } from '../warehouse.js';
+
+export interface DenialsByAccount {
+  rows: Array<{ accountId: string | null; count: number; percentage: number }>;
+  total: number;
+}
+
+/** Denials per account, most first. */
+export const getDenialsByAccount: ReportQuery<{ limit: number }, DenialsByAccount> = {
+  name: 'denials-by-account',
+  duckdb: (filters, { limit }) => {
+    const { where, params } = filterSql(filters, { denialsOnly: true });
+    return [{ sql: `SELECT e.account_id AS account_id, count(*) AS count FROM usage_events e WHERE ${where} AND e.status_code <> 51 GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${Math.trunc(limit)}`, params }];
+  },
+  map: ([rows]) => {
+    const total = (rows ?? []).reduce((n, r) => n + Number(r.count), 0);
+    return {
+      total,
+      rows: (rows ?? []).map((r) => ({
+        accountId: (r.account_id as string | null) ?? null,
+        count: Number(r.count),
+        percentage: total === 0 ? 0 : Math.round((Number(r.count) * 10_000) / total) / 100,
+      })),
+    };
+  },
+};

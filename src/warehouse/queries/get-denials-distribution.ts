@@ -1,0 +1,37 @@
+import { DENIALS, NOT_A_DENIAL } from '../../licensing/denials.js';
+import type { DenialCode } from '../../licensing/denials.js';
+import { filterSql } from '../duckdb/filter-sql.js';
+import type { ReportQuery } from '../warehouse.js';
+
+export interface DenialsDistribution {
+  /** One row per denial code, most frequent first. */
+  rows: Array<{ code: number; name: string; description: string; count: number; percentage: number }>;
+  /** Denial events counted (malformed requests never are). */
+  total: number;
+}
+
+/** Denials by status code: how many, and their share of all denials in the filters. */
+export const getDenialsDistribution: ReportQuery<Record<string, never>, DenialsDistribution> = {
+  name: 'denials-distribution',
+  duckdb: (filters) => {
+    const { where, params } = filterSql(filters, { denialsOnly: true });
+    return [{ sql: `SELECT e.status_code AS code, count(*) AS count FROM usage_events e WHERE ${where} AND e.status_code NOT IN (${[...NOT_A_DENIAL].join(', ')}) GROUP BY 1 ORDER BY 2 DESC, 1`, params }];
+  },
+  map: ([rows]) => {
+    const total = (rows ?? []).reduce((n, r) => n + Number(r.count), 0);
+    return {
+      total,
+      rows: (rows ?? []).map((r) => {
+        const code = Number(r.code);
+        const entry = DENIALS[code as DenialCode] as (typeof DENIALS)[DenialCode] | undefined;
+        return {
+          code,
+          name: entry?.name ?? `CODE_${code}`,
+          description: entry?.description ?? 'Unknown denial code.',
+          count: Number(r.count),
+          percentage: total === 0 ? 0 : Math.round((Number(r.count) * 10_000) / total) / 100,
+        };
+      }),
+    };
+  },
+};

@@ -1,0 +1,27 @@
+import { filterSql } from '../duckdb/filter-sql.js';
+import { bucketFor } from '../filters.js';
+import type { ReportQuery } from '../warehouse.js';
+
+export interface DenialsOverTime {
+  bucket: 'minute' | 'hour' | 'day' | 'week';
+  /** One row per bucket and code that had denials, in time order. */
+  rows: Array<{ bucketStart: string; code: number; count: number }>;
+}
+
+/** Denials per time bucket (sized to the range) and code. */
+export const getDenialsOverTime: ReportQuery<Record<string, never>, DenialsOverTime> = {
+  name: 'denials-over-time',
+  duckdb: (filters) => {
+    const { where, params } = filterSql(filters, { denialsOnly: true });
+    const bucket = bucketFor(filters);
+    return [{
+      sql: `SELECT strftime(date_trunc('${bucket}', e.ts AT TIME ZONE 'UTC'), '%Y-%m-%dT%H:%M:%SZ') AS bucket_start, e.status_code AS code, count(*) AS count
+            FROM usage_events e WHERE ${where} AND e.status_code <> 51 GROUP BY 1, 2 ORDER BY 1, 2`,
+      params,
+    }];
+  },
+  map: ([rows], filters) => ({
+    bucket: bucketFor(filters),
+    rows: (rows ?? []).map((r) => ({ bucketStart: String(r.bucket_start), code: Number(r.code), count: Number(r.count) })),
+  }),
+};
