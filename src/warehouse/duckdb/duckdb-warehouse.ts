@@ -114,7 +114,7 @@ export class DuckDbWarehouse implements Warehouse {
     return this.serialized(async () => {
       const results: Array<Array<Record<string, unknown>>> = [];
       for (const { sql, params } of query.duckdb(filters, options)) {
-        results.push((await this.connection.runAndReadAll(sql, params as never)).getRowObjectsJS() as Array<Record<string, unknown>>);
+        results.push((await this.connection.runAndReadAll(sql, params as never)).getRowObjectsJS());
       }
       return query.map(results, filters, options);
     });
