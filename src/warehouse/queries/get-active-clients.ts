@@ -1,0 +1,69 @@
+import { filterSql } from '../duckdb/filter-sql.js';
+import type { ReportQuery } from '../warehouse.js';
+
+export interface ActiveRow {
+  id: string | null;
+  /** Counts checked out or consumed: what the ranking is by. */
+  usage: number;
+  checkouts: number;
+  clients: number;
+  denials: number;
+}
+
+export interface ActiveRanking {
+  /** The measure rows are ranked by. */
+  rankedBy: 'usage';
+  rows: ActiveRow[];
+}
+
+/** Ranks accounts or instances by the counts they checked out or consumed in the filters. */
+function activeBy(column: 'account_id' | 'instance_id', name: string): ReportQuery<{ limit: number }, ActiveRanking> {
+  return {
+    name,
+    duckdb: (filters, { limit }) => {
+      const { where, params } = filterSql(filters);
+      return [{
+        sql: `SELECT e.${column} AS id,
+                sum(CASE WHEN e.kind IN ('checkout', 'consume') THEN e.count ELSE 0 END) AS usage,
+                count(*) FILTER (WHERE e.kind = 'checkout') AS checkouts,
+                count(DISTINCT e.device_id) FILTER (WHERE e.kind IN ('checkout', 'consume')) AS clients,
+                count(*) FILTER (WHERE e.kind = 'deny' AND e.status_code <> 51) AS denials
+              FROM usage_events e WHERE ${where}
+              GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${Math.trunc(limit)}`,
+        params,
+      }];
+    },
+    map: ([rows]) => ({
+      rankedBy: 'usage',
+      rows: (rows ?? []).map((r) => ({ id: (r.id as string | null) ?? null, usage: Number(r.usage), checkouts: Number(r.checkouts), clients: Number(r.clients), denials: Number(r.denials) })),
+    }),
+  };
+}
+
+export const getActiveAccounts = activeBy('account_id', 'active-accounts');
+export const getActiveInstances = activeBy('instance_id', 'active-instances');
+
+export interface UniqueClients {
+  rows: Array<{ feature: string; devices: number; users: number; capacity: number | null; clientsPerLicense: number | null }>;
+}
+
+/** Distinct devices and users served per feature, and how many clients share each license count. */
+export const getUniqueClients: ReportQuery<Record<string, never>, UniqueClients> = {
+  name: 'unique-clients',
+  duckdb: (filters) => {
+    const { where, params } = filterSql(filters);
+    return [{
+      sql: `SELECT e.feature AS feature, count(DISTINCT e.device_id) AS devices, count(DISTINCT e.user_name) AS users, max(e.capacity) AS capacity
+            FROM usage_events e WHERE ${where} AND e.kind IN ('checkout', 'consume')
+            GROUP BY 1 ORDER BY 2 DESC, 1`,
+      params,
+    }];
+  },
+  map: ([rows]) => ({
+    rows: (rows ?? []).map((r) => {
+      const capacity = r.capacity === null ? null : Number(r.capacity);
+      const devices = Number(r.devices);
+      return { feature: String(r.feature), devices, users: Number(r.users), capacity, clientsPerLicense: capacity ? Math.round((devices / capacity) * 100) / 100 : null };
+    }),
+  }),
+};
