@@ -9,6 +9,8 @@ import { getDenialsOverTime } from '../../warehouse/queries/get-denials-over-tim
 import { getActiveAccounts, getActiveInstances, getUniqueClients } from '../../warehouse/queries/get-active-clients.js';
 import type { EventColumn } from '../../warehouse/queries/get-events.js';
 import { EVENT_COLUMNS, getEvents, parseConditions } from '../../warehouse/queries/get-events.js';
+import { getConcurrentUsage } from '../../warehouse/queries/get-concurrent-usage.js';
+import { getMeteredUsage } from '../../warehouse/queries/get-metered-usage.js';
 import type { BackofficeContext } from '../context.js';
 
 const BASE = '/api/reports/usage-denials';
@@ -96,6 +98,35 @@ export const reportRoutes: FastifyPluginAsyncZod<{ ctx: BackofficeContext }> = a
       schema: { tags: ['report'], summary: 'Denials one by one: client, user, feature, time and reason', querystring: reportQuerySchema.and(eventsQuery), response: { 200: eventsPage, 400: errorBodySchema } },
     },
     async (request) => eventsOf(request.query, true),
+  );
+
+  const bucketSchema = z.enum(['minute', 'hour', 'day', 'week']);
+  app.get(
+    `${BASE}/concurrent-usage`,
+    {
+      config: read,
+      schema: {
+        tags: ['report'],
+        summary: 'Concurrent usage over time per feature: in use at the end of each bucket, capacity, peak',
+        querystring: reportQuerySchema,
+        response: { 200: z.object({ bucket: bucketSchema, rows: z.array(z.object({ feature: z.string(), bucketStart: z.string(), inUse: z.number(), capacity: z.number().nullable(), peak: z.number() })) }), 400: errorBodySchema },
+      },
+    },
+    async (request) => ctx.warehouse.report(getConcurrentUsage, filtersOf(request.query), {}),
+  );
+
+  app.get(
+    `${BASE}/metered-usage`,
+    {
+      config: read,
+      schema: {
+        tags: ['report'],
+        summary: 'Metered usage over time per feature: consumed, cap, in use and overage',
+        querystring: reportQuerySchema,
+        response: { 200: z.object({ bucket: bucketSchema, rows: z.array(z.object({ feature: z.string(), bucketStart: z.string(), consumed: z.number(), cap: z.number().nullable(), inUseAfter: z.number(), overage: z.number() })) }), 400: errorBodySchema },
+      },
+    },
+    async (request) => ctx.warehouse.report(getMeteredUsage, filtersOf(request.query), {}),
   );
 
   app.get(

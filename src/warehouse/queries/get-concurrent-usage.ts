@@ -1,0 +1,59 @@
+import { filterSql } from '../duckdb/filter-sql.js';
+import { bucketFor } from '../filters.js';
+import type { ReportQuery } from '../warehouse.js';
+
+export interface ConcurrentUsage {
+  bucket: 'minute' | 'hour' | 'day' | 'week';
+  /** One row per feature and bucket, in time order. */
+  rows: Array<{ feature: string; bucketStart: string; inUse: number; capacity: number | null; peak: number }>;
+}
+
+/**
+ * Concurrent usage over time per feature, summed over the instances that serve it:
+ * `inUse` is what was in use at the end of the bucket (the last event's `inUseAfter`, carried
+ * over buckets without events), `peak` the most in use at any moment in the bucket, `capacity`
+ * the regular counts at the end of the bucket. Usage before the first event in the range is
+ * not known to the query, so a series starts at its first event.
+ */
+export const getConcurrentUsage: ReportQuery<Record<string, never>, ConcurrentUsage> = {
+  name: 'concurrent-usage',
+  duckdb: (filters) => {
+    const bucket = bucketFor(filters);
+    const { where, params } = filterSql({ ...filters, kinds: [] });
+    params.push(filters.from * 1000, filters.to * 1000);
+    const from = `make_timestamptz($${params.length - 1}::BIGINT)`;
+    const to = `make_timestamptz($${params.length}::BIGINT)`;
+    return [{
+      sql: `
+        WITH per_bucket AS (
+          SELECT e.instance_id, e.feature, date_trunc('${bucket}', e.ts AT TIME ZONE 'UTC') AS b,
+                 max(e.in_use_after) AS peak, arg_max(e.in_use_after, e.ts) AS last_in_use, arg_max(e.capacity, e.ts) AS last_capacity
+          FROM usage_events e WHERE ${where} AND e.model = 'concurrent'
+          GROUP BY ALL),
+        buckets AS (
+          SELECT unnest(generate_series(date_trunc('${bucket}', ${from} AT TIME ZONE 'UTC'), ${to} AT TIME ZONE 'UTC' - INTERVAL 1 MICROSECOND, INTERVAL 1 ${bucket})) AS b),
+        series AS (SELECT DISTINCT instance_id, feature, min(b) OVER (PARTITION BY instance_id, feature) AS first_b FROM per_bucket),
+        grid AS (SELECT s.instance_id, s.feature, k.b FROM series s CROSS JOIN buckets k WHERE k.b >= s.first_b),
+        filled AS (
+          SELECT g.instance_id, g.feature, g.b, p.peak,
+                 last_value(p.last_in_use IGNORE NULLS) OVER w AS in_use,
+                 last_value(p.last_capacity IGNORE NULLS) OVER w AS capacity
+          FROM grid g LEFT JOIN per_bucket p ON p.instance_id = g.instance_id AND p.feature = g.feature AND p.b = g.b
+          WINDOW w AS (PARTITION BY g.instance_id, g.feature ORDER BY g.b ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW))
+        SELECT feature, strftime(b, '%Y-%m-%dT%H:%M:%SZ') AS bucket_start, sum(in_use) AS in_use, sum(capacity) AS capacity,
+               sum(coalesce(peak, in_use)) AS peak
+        FROM filled GROUP BY feature, b ORDER BY feature, b`,
+      params,
+    }];
+  },
+  map: ([rows], filters) => ({
+    bucket: bucketFor(filters),
+    rows: (rows ?? []).map((r) => ({
+      feature: String(r.feature),
+      bucketStart: String(r.bucket_start),
+      inUse: Number(r.in_use ?? 0),
+      capacity: r.capacity === null ? null : Number(r.capacity),
+      peak: Number(r.peak ?? 0),
+    })),
+  }),
+};

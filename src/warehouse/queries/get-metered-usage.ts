@@ -1,0 +1,46 @@
+import { filterSql } from '../duckdb/filter-sql.js';
+import { bucketFor } from '../filters.js';
+import type { ReportQuery } from '../warehouse.js';
+
+export interface MeteredUsage {
+  bucket: 'minute' | 'hour' | 'day' | 'week';
+  /**
+   * One row per metered feature and bucket with consumption: units consumed in the bucket
+   * (returns and undos subtracted), the cap (the feature's regular units at the end of the
+   * bucket, summed over instances), what was in use at its end, and the overage past the cap.
+   */
+  rows: Array<{ feature: string; bucketStart: string; consumed: number; cap: number | null; inUseAfter: number; overage: number }>;
+}
+
+/** Metered consumption over time per feature. */
+export const getMeteredUsage: ReportQuery<Record<string, never>, MeteredUsage> = {
+  name: 'metered-usage',
+  duckdb: (filters) => {
+    const bucket = bucketFor(filters);
+    const { where, params } = filterSql({ ...filters, kinds: [] });
+    return [{
+      sql: `
+        WITH per_bucket AS (
+          SELECT e.instance_id, e.feature, date_trunc('${bucket}', e.ts AT TIME ZONE 'UTC') AS b,
+                 sum(CASE WHEN e.kind = 'consume' THEN e.count WHEN e.kind IN ('return', 'expire') THEN -e.count ELSE 0 END) AS consumed,
+                 arg_max(e.in_use_after, e.ts) AS in_use, arg_max(e.capacity, e.ts) AS cap
+          FROM usage_events e WHERE ${where} AND e.model = 'metered'
+          GROUP BY ALL)
+        SELECT feature, strftime(b, '%Y-%m-%dT%H:%M:%SZ') AS bucket_start, sum(consumed) AS consumed, sum(cap) AS cap, sum(in_use) AS in_use,
+               sum(greatest(0, in_use - coalesce(cap, in_use))) AS overage
+        FROM per_bucket GROUP BY feature, b ORDER BY feature, b`,
+      params,
+    }];
+  },
+  map: ([rows], filters) => ({
+    bucket: bucketFor(filters),
+    rows: (rows ?? []).map((r) => ({
+      feature: String(r.feature),
+      bucketStart: String(r.bucket_start),
+      consumed: Number(r.consumed),
+      cap: r.cap === null ? null : Number(r.cap),
+      inUseAfter: Number(r.in_use),
+      overage: Number(r.overage),
+    })),
+  }),
+};

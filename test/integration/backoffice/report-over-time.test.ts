@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestBackoffice } from '../../support/test-backoffice.js';
+import { startTestBackoffice } from '../../support/test-backoffice.js';
+import { buildEvent } from '../../warehouse/warehouse-contract.js';
+
+const REPORT = '/api/reports/usage-denials';
+const RANGE = 'from=2026-07-01T08:00:00Z&to=2026-07-02T08:00:00Z';
+const at = (hhmm: string) => `2026-07-01T${hhmm}:00.000Z`;
+
+describe('usage over time in the report', () => {
+  let bo: TestBackoffice;
+  let auth: Record<string, string>;
+  const get = async (path: string) => bo.call('GET', path, undefined, auth);
+
+  beforeAll(async () => {
+    bo = await startTestBackoffice();
+    auth = { authorization: `Bearer ${await bo.adminToken()}` };
+    await bo.warehouse.ingest([
+      buildEvent({ ts: at('08:10'), instanceId: 'a1', inUseAfter: 2, count: 2, capacity: 5 }),
+      buildEvent({ ts: at('08:40'), instanceId: 'a1', inUseAfter: 4, count: 2, capacity: 5 }),
+      buildEvent({ ts: at('08:50'), instanceId: 'a1', kind: 'return', inUseAfter: 3, count: 1, capacity: 5 }),
+      buildEvent({ ts: at('10:05'), instanceId: 'a2', inUseAfter: 1, count: 1, capacity: 3 }),
+      buildEvent({ ts: at('08:10'), instanceId: 'g1', feature: 'hours', model: 'metered', kind: 'consume', count: 30, inUseAfter: 30, capacity: 100 }),
+      buildEvent({ ts: at('09:20'), instanceId: 'g1', feature: 'hours', model: 'metered', kind: 'consume', count: 80, inUseAfter: 110, capacity: 100 }),
+    ]);
+  });
+  afterAll(async () => bo.stop());
+
+  it('shows concurrent use at the end of each hour, the peak within it, and capacity, over every instance', async () => {
+    const res = await get(`${REPORT}/concurrent-usage?${RANGE}`);
+    expect(res.body.bucket).toBe('hour');
+    const cad = res.body.rows.filter((r: { feature: string }) => r.feature === 'cad');
+    expect(cad).toHaveLength(24);
+    expect(cad.slice(0, 3)).toEqual([
+      { feature: 'cad', bucketStart: '2026-07-01T08:00:00Z', inUse: 3, capacity: 5, peak: 4 },
+      { feature: 'cad', bucketStart: '2026-07-01T09:00:00Z', inUse: 3, capacity: 5, peak: 3 },
+      { feature: 'cad', bucketStart: '2026-07-01T10:00:00Z', inUse: 4, capacity: 8, peak: 4 },
+    ]);
+    // Quiet hours keep the last known use.
+    expect(cad[23]).toEqual({ feature: 'cad', bucketStart: '2026-07-02T07:00:00Z', inUse: 4, capacity: 8, peak: 4 });
+    expect(res.body.rows.some((r: { feature: string }) => r.feature === 'hours')).toBe(false);
+  });
+
+  it('shows metered consumption per hour with its cap and the overage past it', async () => {
+    const res = await get(`${REPORT}/metered-usage?${RANGE}`);
+    expect(res.body.rows).toEqual([
+      { feature: 'hours', bucketStart: '2026-07-01T08:00:00Z', consumed: 30, cap: 100, inUseAfter: 30, overage: 0 },
+      { feature: 'hours', bucketStart: '2026-07-01T09:00:00Z', consumed: 80, cap: 100, inUseAfter: 110, overage: 10 },
+    ]);
+  });
+
+  it('uses minute buckets for a range of a few hours and day buckets for months', async () => {
+    expect((await get(`${REPORT}/concurrent-usage?from=2026-07-01T08:00:00Z&to=2026-07-01T09:00:00Z`)).body.bucket).toBe('minute');
+    expect((await get(`${REPORT}/concurrent-usage?from=2026-06-01T00:00:00Z&to=2026-08-01T00:00:00Z`)).body.bucket).toBe('day');
+  });
+});
