@@ -68,15 +68,16 @@ export class DuckDbWarehouse implements Warehouse {
         const appender = await c.createAppender('usage_events_staging');
         for (const e of events) appendRow(appender, e);
         appender.closeSync();
+        // The batch's time span as constants, so that only the row groups of that span are read.
+        const span = (await c.runAndReadAll('SELECT epoch_us(min(CAST(ts AS TIMESTAMPTZ))) AS lo, epoch_us(max(CAST(ts AS TIMESTAMPTZ))) AS hi FROM usage_events_staging')).getRowObjectsJS()[0]!;
         const reader = await c.runAndReadAll(`
           INSERT INTO usage_events (${NAMES})
           SELECT ${COLUMNS.map(([name]) => (name === 'ts' ? 'CAST(s.ts AS TIMESTAMPTZ)' : `s.${name}`)).join(', ')}
           FROM (SELECT DISTINCT ON (event_id) * FROM usage_events_staging ORDER BY event_id) s
           WHERE NOT EXISTS (
             SELECT 1 FROM usage_events e
-            WHERE e.ts BETWEEN (SELECT min(CAST(ts AS TIMESTAMPTZ)) FROM usage_events_staging)
-                           AND (SELECT max(CAST(ts AS TIMESTAMPTZ)) FROM usage_events_staging)
-              AND e.event_id = s.event_id)`);
+            WHERE e.ts BETWEEN make_timestamptz($1::BIGINT) AND make_timestamptz($2::BIGINT)
+              AND e.event_id = s.event_id)`, [String(span.lo), String(span.hi)] as never);
         const accepted = Number(reader.getRows()[0]?.[0] ?? 0);
         await c.run('DELETE FROM usage_events_staging');
         await c.run('COMMIT');
