@@ -77,7 +77,7 @@ export class DuckDbWarehouse implements Warehouse {
           WHERE NOT EXISTS (
             SELECT 1 FROM usage_events e
             WHERE e.ts BETWEEN make_timestamptz($1::BIGINT) AND make_timestamptz($2::BIGINT)
-              AND e.event_id = s.event_id)`, [String(span.lo as bigint), String(span.hi as bigint)] as never);
+              AND e.event_id = s.event_id)`, [Number(span.lo), Number(span.hi)]);
         const accepted = Number(reader.getRows()[0]?.[0] ?? 0);
         await c.run('DELETE FROM usage_events_staging');
         await c.run('COMMIT');
