@@ -14,6 +14,8 @@ export function buildProgram(): Command {
     .description('Tally: license server with usage and denials analytics')
     .version(VERSION)
     .showHelpAfterError()
+    // Options after a subcommand are the subcommand's: `backoffice --data` and `backoffice account add --data` differ.
+    .enablePositionalOptions()
     .exitOverride();
   registerServerCommand(program);
   registerBackofficeCommands(program);

@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -126,6 +126,7 @@ describe('the tally command line', () => {
   it('registers back office accounts and instances, showing the sync credential once', async () => {
     const bo = join(dir, 'bo');
     expect((await tally(['backoffice', 'account', 'add', 'acme', '--name', 'Acme Corp', '--data', bo])).stdout).toMatch(/Added account acme/);
+    expect(existsSync(join(bo, 'backoffice.db'))).toBe(true);
     const added = await tally(['backoffice', 'instance', 'add', '--account', 'acme', '--name', 'HQ', '--data', bo, '--json']);
     expect(JSON.parse(added.stdout)).toMatchObject({ instance: { accountId: 'acme', name: 'HQ', kind: 'local' }, credential: expect.stringMatching(/^tally_/) });
     const list = await tally(['backoffice', 'instance', 'list', '--data', bo]);

@@ -14,6 +14,8 @@ export interface TestBackoffice extends RunningBackoffice {
   /** Registers an account (if new) and an instance; answers the instance ID and credential. */
   register(accountId: string, instanceId?: string): Promise<{ instanceId: string; credential: string }>;
   call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
+  /** GET as the admin (logging in on first use). */
+  adminGet(path: string): Promise<{ status: number; body: any }>;
   stop(options?: { keepData?: boolean }): Promise<void>;
 }
 
@@ -53,6 +55,7 @@ export async function startTestBackoffice(options: { dataDir?: string; port?: nu
     dataDir,
     adminToken,
     call,
+    adminGet: async (path) => call('GET', path, undefined, { authorization: `Bearer ${await adminToken()}` }),
     async register(accountId, instanceId) {
       const auth = { authorization: `Bearer ${await adminToken()}` };
       await call('POST', '/api/1.0/backoffice/accounts', { id: accountId, name: `Account ${accountId}` }, auth);

@@ -3,6 +3,7 @@ import { loadSettings } from '../../common/config.js';
 import { systemClock } from '../../common/time.js';
 import { InstanceRegistry } from '../../backoffice/instances/instance-registry.js';
 import { openBackofficeDb, startBackoffice } from '../../backoffice/main.js';
+import { stopOnSignals } from '../options.js';
 import { emit, table } from '../output.js';
 
 interface DataOptions {
@@ -39,15 +40,7 @@ export function registerBackofficeCommands(program: Command): void {
       });
       const running = await startBackoffice({ settings });
       process.stderr.write(`Tally back office listening on ${running.url} (data in ${settings.backoffice.dataDir})\n`);
-      const stop = (signal: string) => {
-        process.stderr.write(`${signal}: stopping\n`);
-        running.close().then(
-          () => process.exit(0),
-          () => process.exit(1),
-        );
-      };
-      process.once('SIGINT', () => stop('SIGINT'));
-      process.once('SIGTERM', () => stop('SIGTERM'));
+      stopOnSignals(() => running.close());
     });
 
   const dataOptions = (command: Command) =>

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { loadSettings } from '../../common/config.js';
 import { startLicenseServer } from '../../server/main.js';
+import { stopOnSignals } from '../options.js';
 
 /** `tally server`: the license server role. */
 export function registerServerCommand(program: Command): void {
@@ -28,14 +29,6 @@ export function registerServerCommand(program: Command): void {
       });
       const server = await startLicenseServer({ settings, licenseFiles: opts.license ?? [], demo: opts.demo ?? false });
       process.stderr.write(`Tally license server listening on ${server.url} (data in ${settings.server.dataDir})\n`);
-      const stop = (signal: string) => {
-        process.stderr.write(`${signal}: stopping\n`);
-        server.close().then(
-          () => process.exit(0),
-          () => process.exit(1),
-        );
-      };
-      process.once('SIGINT', () => stop('SIGINT'));
-      process.once('SIGTERM', () => stop('SIGTERM'));
+      stopOnSignals(() => server.close());
     });
 }

@@ -7,6 +7,7 @@ import { TallyError } from '../../common/errors.js';
 import { loadSettings } from '../../common/config.js';
 import { parseDurationSeconds } from '../../common/time.js';
 import { startLicenseServer } from '../../server/main.js';
+import { stopOnSignals } from '../options.js';
 
 interface StartOptions {
   data: string;
@@ -74,18 +75,11 @@ export function registerStartCommands(program: Command): void {
       );
       const simulator = opts.simulate ? new TrafficSimulator({ server: server.url, devices: Number(opts.devices), thinkMs: 2000, borrowSeconds: 60 }) : null;
       void simulator?.run();
-      const stop = (signal: string) => {
-        process.stderr.write(`${signal}: stopping\n`);
+      stopOnSignals(async () => {
         simulator?.stop();
-        Promise.all([server.close()])
-          .then(() => backoffice.close())
-          .then(
-            () => process.exit(0),
-            () => process.exit(1),
-          );
-      };
-      process.once('SIGINT', () => stop('SIGINT'));
-      process.once('SIGTERM', () => stop('SIGTERM'));
+        await server.close();
+        await backoffice.close();
+      });
     });
 
   program

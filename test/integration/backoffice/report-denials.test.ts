@@ -11,12 +11,10 @@ const RANGE = `from=${DAY}T00:00:00Z&to=2026-03-12T00:00:00Z`;
 
 describe('the denials widgets of the Usage and Denials report', () => {
   let bo: TestBackoffice;
-  let auth: Record<string, string>;
-  const get = async (path: string) => bo.call('GET', path, undefined, auth);
+  const get = (path: string) => bo.adminGet(path);
 
   beforeAll(async () => {
     bo = await startTestBackoffice();
-    auth = { authorization: `Bearer ${await bo.adminToken()}` };
     const events: UsageEvent[] = [];
     // 200 denials whose reasons split 45 / 25 / 15 / 10 / 5 %, spread over two accounts and the day.
     const split: Array<[number, number]> = [[7, 90], [11, 50], [15, 30], [12, 20], [58, 10]];

@@ -9,12 +9,10 @@ const at = (hhmm: string) => `2026-07-01T${hhmm}:00.000Z`;
 
 describe('usage over time in the report', () => {
   let bo: TestBackoffice;
-  let auth: Record<string, string>;
-  const get = async (path: string) => bo.call('GET', path, undefined, auth);
+  const get = (path: string) => bo.adminGet(path);
 
   beforeAll(async () => {
     bo = await startTestBackoffice();
-    auth = { authorization: `Bearer ${await bo.adminToken()}` };
     await bo.warehouse.ingest([
       buildEvent({ ts: at('08:10'), instanceId: 'a1', inUseAfter: 2, count: 2, capacity: 5 }),
       buildEvent({ ts: at('08:40'), instanceId: 'a1', inUseAfter: 4, count: 2, capacity: 5 }),

@@ -9,12 +9,10 @@ const at = (minute: number) => new Date(Date.parse('2026-05-01T08:00:00Z') + min
 
 describe('the events listing, rankings and unique clients of the report', () => {
   let bo: TestBackoffice;
-  let auth: Record<string, string>;
-  const get = async (path: string) => bo.call('GET', path, undefined, auth);
+  const get = (path: string) => bo.adminGet(path);
 
   beforeAll(async () => {
     bo = await startTestBackoffice();
-    auth = { authorization: `Bearer ${await bo.adminToken()}` };
     await bo.warehouse.ingest([
       // acme: 5 seats of cad; four devices, three users; it reaches 80 % and 100 %.
       buildEvent({ ts: at(0), accountId: 'acme', instanceId: 'a1', deviceId: 'w1', user: 'ann', count: 2, inUseAfter: 2, capacity: 5 }),
