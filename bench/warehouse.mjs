@@ -1,8 +1,9 @@
 // npm run bench:warehouse -- --events N
 // Generates N realistic usage events (default 10 million), ingests them through the back
 // office's ingest code into a DuckDB warehouse in batches, prints events/s, then times every
-// report widget (p50 of 5 runs) and the whole report, over the last 12 months of data.
-import { mkdtempSync, rmSync } from 'node:fs';
+// report widget (p50 of 5 runs) and the whole report, over the last 12 months of data, and
+// the delay from a checkout on a license server to the event in the report API.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ingestBatch } from '../dist/backoffice/ingest/sync-batch.js';
@@ -16,6 +17,10 @@ import { getDenialsDistribution } from '../dist/warehouse/queries/get-denials-di
 import { getDenialsOverTime } from '../dist/warehouse/queries/get-denials-over-time.js';
 import { getEvents } from '../dist/warehouse/queries/get-events.js';
 import { getMeteredUsage } from '../dist/warehouse/queries/get-metered-usage.js';
+import { startBackoffice } from '../dist/backoffice/main.js';
+import { loadSettings } from '../dist/common/config.js';
+import { createLogger } from '../dist/common/log.js';
+import { startLicenseServer } from '../dist/server/main.js';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -118,6 +123,39 @@ try {
   console.table(rows);
   console.log(`whole report (the ten widgets, one after another): ${Math.round(report)} ms at ${total.toLocaleString()} events`);
   await warehouse.close();
+
+  // From a checkout on a license server to the event in the report API, through sync.
+  const quiet = createLogger('silent');
+  const bo = await startBackoffice({ settings: loadSettings({ env: {}, overrides: { 'backoffice.host': '127.0.0.1', 'backoffice.port': 0, 'backoffice.dataDir': join(dir, 'bo'), 'log.level': 'silent' } }), log: quiet, announce: () => {} });
+  const probe = await startLicenseServer({ settings: loadSettings({ env: {}, overrides: { 'server.host': '127.0.0.1', 'server.port': 0, 'server.dataDir': join(dir, 'ls'), 'log.level': 'silent' } }), demo: true, log: quiet, announce: () => {} });
+  const instanceId = probe.service.instanceId;
+  await probe.close();
+  bo.registry.addAccount({ id: 'bench', name: 'Bench' });
+  const { credential } = bo.registry.addInstance({ id: instanceId, accountId: 'bench', name: 'bench server' });
+  const server = await startLicenseServer({
+    settings: loadSettings({ env: {}, overrides: { 'server.host': '127.0.0.1', 'server.port': 0, 'server.dataDir': join(dir, 'ls'), 'sync.enabled': true, 'sync.url': bo.url, 'sync.credential': credential, 'log.level': 'silent' } }),
+    demo: true,
+    log: quiet,
+    announce: () => {},
+  });
+  const security = await fetch(`${bo.url}/api/1.0/instances/~/reset-password`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: 'admin', currentPassword: readFileSync(join(dir, 'bo', 'admin-password.txt'), 'utf8').trim(), newPassword: 'bench password 12345' }) });
+  const token = (await security.json()).token;
+  const delays = [];
+  for (let i = 0; i < 5; i++) {
+    const device = `delay-${i}`;
+    const t0 = performance.now();
+    await fetch(`${server.url}/api/1.0/instances/~/capability`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ device: { hostId: { value: device, type: 'STRING' } }, features: [{ name: 'cam', version: '1.0', count: 1 }] }) });
+    for (;;) {
+      const r = await fetch(`${bo.url}/api/reports/usage-denials/events?search=${device}&pageSize=1`, { headers: { authorization: `Bearer ${token}` } });
+      if ((await r.json()).total > 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    delays.push(performance.now() - t0);
+  }
+  delays.sort((a, b) => a - b);
+  console.log(`checkout to report: p50 ${Math.round(delays[2])} ms, max ${Math.round(delays[4])} ms over 5 checkouts (target < 5 s)`);
+  await server.close();
+  await bo.close();
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
