@@ -54,10 +54,6 @@ export class LicenseClient {
     return result;
   }
 
-  health(): Promise<{ status: string; version: string; instanceId: string }> {
-    return this.call('GET', '/api/1.0/health');
-  }
-
   licenses(): Promise<{ licenses: LicenseSummary[] }> {
     return this.call('GET', '/api/1.0/instances/~/licenses');
   }

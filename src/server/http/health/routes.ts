@@ -25,21 +25,17 @@ const healthSchema = z.object({
 /** Health without credentials: for load balancers and container checks. */
 export const healthRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = async (app, { ctx }) => {
   const handler = async () => {
-    let ok = true;
-    let backlog = 0;
-    try {
-      backlog = ctx.service.store.outboxSize();
-    } catch {
-      ok = false;
-    }
+    // The sync status already counts the outbox; a count it could not make means storage failed.
+    const sync = ctx.sync.status();
+    const ok = sync.backlog >= 0;
     return {
       status: ok ? ('ok' as const) : ('degraded' as const),
       version: ctx.version,
       instanceId: ctx.service.instanceId,
       startedAt: new Date(ctx.startedAt).toISOString(),
       uptimeSeconds: Math.round((ctx.clock.now() - ctx.startedAt) / 1000),
-      storage: { ok, outboxBacklog: backlog },
-      sync: ctx.sync.status(),
+      storage: { ok, outboxBacklog: Math.max(0, sync.backlog) },
+      sync,
     };
   };
   const options = { config: { access: 'public' as const }, schema: { tags: ['health'], response: { 200: healthSchema } } };
