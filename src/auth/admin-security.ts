@@ -6,8 +6,12 @@ import { TallyError, detailsFromIssues } from '../common/errors.js';
 import { newId, newSecret } from '../common/ids.js';
 import type { Logger } from '../common/log.js';
 import type { Clock } from '../common/time.js';
-import type { Database as DB } from 'better-sqlite3';
+import type { DB, MigrationSet } from '../common/sqlite.js';
+import { migrationsOf } from '../common/sqlite.js';
 import { hashPassword, verifyPassword } from './passwords.js';
+
+/** The users and sessions tables, in every database that has administrators. */
+export const AUTH_MIGRATIONS: MigrationSet = { scope: 'auth', dir: migrationsOf(import.meta.url) };
 
 export const ROLES = ['admin', 'read-only', 'reservations'] as const;
 export type Role = (typeof ROLES)[number];

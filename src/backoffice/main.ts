@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { AdminSecurity } from '../auth/admin-security.js';
+import { AUTH_MIGRATIONS, AdminSecurity } from '../auth/admin-security.js';
 import type { Settings } from '../common/config.js';
 import type { Logger } from '../common/log.js';
 import { createLogger } from '../common/log.js';
@@ -31,7 +31,7 @@ export interface RunningBackoffice {
 
 /** The back office's own database (accounts, instances, users) in its data folder. */
 export function openBackofficeDb(dataDir: string): DB {
-  return openSqlite(join(dataDir, 'backoffice.db'), migrationsOf(new URL('./store/', import.meta.url).href), { synchronous: 'FULL' });
+  return openSqlite(join(dataDir, 'backoffice.db'), [{ scope: 'backoffice', dir: migrationsOf(new URL('./store/', import.meta.url).href) }, AUTH_MIGRATIONS], { synchronous: 'FULL' });
 }
 
 /** Opens the back office's database and warehouse and starts it listening. */

@@ -11,16 +11,22 @@ export interface OpenOptions {
   synchronous: 'FULL' | 'NORMAL';
 }
 
+/** Numbered migrations of one part of a schema; each scope counts its own versions. */
+export interface MigrationSet {
+  scope: string;
+  dir: string;
+}
+
 /**
  * Opens a SQLite database file (its folder created if missing, owner-only), in WAL mode, and
- * applies every numbered migration of `migrationsDir` it has not applied yet, each in its own
- * transaction.
+ * applies every numbered migration of each set it has not applied yet, each in its own
+ * transaction. Parts shared by several roles (the users of `auth/`) bring their own set.
  */
-export function openSqlite(file: string, migrationsDir: string, options: OpenOptions): DB {
+export function openSqlite(file: string, migrations: MigrationSet[], options: OpenOptions): DB {
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const db = new Database(file);
   for (const pragma of connectionPragmas(options)) db.pragma(pragma);
-  migrate(db, migrationsDir);
+  for (const set of migrations) migrate(db, set);
   return db;
 }
 
@@ -34,13 +40,12 @@ export function connectionPragmas(options: OpenOptions): string[] {
   return ['journal_mode = WAL', `synchronous = ${options.synchronous}`, 'foreign_keys = ON', 'busy_timeout = 5000'];
 }
 
-/** Numbered SQL files (`001_initial.sql`), applied in order, each exactly once. */
-export function migrate(db: DB, dir: string): string[] {
+/** Numbered SQL files (`001_initial.sql`), applied in order, each exactly once per scope. */
+export function migrate(db: DB, { scope, dir }: MigrationSet): string[] {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
-    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT`);
-  const applied = new Set(
-    db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[],
-  );
+    scope TEXT NOT NULL, version INTEGER NOT NULL, name TEXT NOT NULL, applied_at INTEGER NOT NULL,
+    PRIMARY KEY (scope, version)) STRICT`);
+  const applied = new Set(db.prepare('SELECT version FROM schema_migrations WHERE scope = ?').pluck().all(scope) as number[]);
   const files = readdirSync(dir)
     .filter((f) => /^\d{3}_[a-z0-9_]+\.sql$/.test(f))
     .sort();
@@ -51,7 +56,7 @@ export function migrate(db: DB, dir: string): string[] {
     const sql = readFileSync(join(dir, file), 'utf8');
     db.transaction(() => {
       db.exec(sql);
-      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(version, file, Date.now());
+      db.prepare('INSERT INTO schema_migrations (scope, version, name, applied_at) VALUES (?, ?, ?, ?)').run(scope, version, file, Date.now());
     })();
     ran.push(file);
   }

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { DB, OpenOptions } from '../../common/sqlite.js';
+import { AUTH_MIGRATIONS } from '../../auth/admin-security.js';
 import { connectionPragmas, migrationsOf, openSqlite } from '../../common/sqlite.js';
 
 export type { DB };
@@ -12,5 +13,5 @@ export function databaseFile(dataDir: string): string {
 
 /** Opens trusted storage and brings its schema up to date. */
 export function openDatabase(dataDir: string, options: OpenOptions): DB {
-  return openSqlite(databaseFile(dataDir), migrationsOf(import.meta.url), options);
+  return openSqlite(databaseFile(dataDir), [{ scope: 'server', dir: migrationsOf(import.meta.url) }, AUTH_MIGRATIONS], options);
 }

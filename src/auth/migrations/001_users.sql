@@ -1,4 +1,4 @@
--- Back office administration: users, their roles and their sessions (as on the license server).
+-- Administrative security of any role: users, their roles and their sessions.
 CREATE TABLE users (
   id                    TEXT PRIMARY KEY,
   name                  TEXT NOT NULL UNIQUE COLLATE NOCASE,
