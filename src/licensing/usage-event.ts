@@ -4,7 +4,7 @@ import { DENIALS } from './denials.js';
 import type { HostIdType } from './hostid.js';
 import { HOSTID_TYPES } from './hostid.js';
 import type { LicenseModel } from './feature-record.js';
-import { isVersion } from './version.js';
+import { VERSION_PATTERN } from './version.js';
 
 /** What happened: a lease taken, given back or lapsed, metered units used, or a refusal. */
 export type UsageEventKind = 'checkout' | 'return' | 'expire' | 'consume' | 'deny';
@@ -65,7 +65,7 @@ export const usageEventSchema = z
     accountId: text(128).nullable(),
     kind: z.enum(['checkout', 'return', 'expire', 'consume', 'deny'], { error: 'must be checkout, return, expire, consume or deny' }),
     feature: text(128),
-    version: z.string().refine(isVersion, 'must be an a.b version'),
+    version: z.string().regex(VERSION_PATTERN, 'must be an a.b version'),
     count,
     model: z.enum(['concurrent', 'metered']).nullable(),
     deviceId: text(256),
@@ -73,11 +73,7 @@ export const usageEventSchema = z
     deviceAlias: z.string().max(256).nullable(),
     user: z.string().max(256).nullable(),
     pool: z.string().max(128).nullable(),
-    statusCode: z
-      .number()
-      .int()
-      .refine((c) => DENIAL_CODES.includes(c), `must be a denial code (${DENIAL_CODES.join(', ')})`)
-      .nullable() as z.ZodType<DenialCode | null>,
+    statusCode: z.literal(DENIAL_CODES as DenialCode[], { error: `must be a denial code (${DENIAL_CODES.join(', ')})` }).nullable(),
     inUseAfter: count,
     capacity: count.nullable(),
     overdraft: count,
@@ -87,6 +83,13 @@ export const usageEventSchema = z
   })
   .strict()
   .superRefine((e, ctx) => {
-    if (e.kind === 'deny' && e.statusCode === null) ctx.addIssue({ code: 'custom', path: ['statusCode'], message: 'is required for a deny event' });
-    if (e.kind !== 'deny' && e.statusCode !== null) ctx.addIssue({ code: 'custom', path: ['statusCode'], message: 'is only for deny events' });
+    const problem = eventRuleProblem(e);
+    if (problem) ctx.addIssue({ code: 'custom', path: [problem.field], message: problem.message });
   });
+
+/** The one rule of an event that spans fields: a denial code on deny events and only there. */
+export function eventRuleProblem(e: { kind: string; statusCode: number | null }): { field: 'statusCode'; message: string } | null {
+  if (e.kind === 'deny' && e.statusCode === null) return { field: 'statusCode', message: 'is required for a deny event' };
+  if (e.kind !== 'deny' && e.statusCode !== null) return { field: 'statusCode', message: 'is only for deny events' };
+  return null;
+}

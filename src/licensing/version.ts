@@ -2,7 +2,7 @@
  * Feature versions are `a.b` numbers, compared numerically part by part: 1.10 > 1.9 and
  * 2.0 > 1.99. Parts are whole numbers without signs, up to 9 digits each.
  */
-const VERSION_PATTERN = /^(\d{1,9})\.(\d{1,9})$/;
+export const VERSION_PATTERN = /^(\d{1,9})\.(\d{1,9})$/;
 
 /** True when the text is a valid `a.b` version. */
 export function isVersion(text: string): boolean {

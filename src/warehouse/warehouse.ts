@@ -22,6 +22,8 @@ export interface Warehouse {
   events(filter: { instanceId?: string; limit: number; offset?: number }): Promise<UsageEvent[]>;
   /** Runs one report query (see `queries/`: one file each, with its SQL per engine). */
   report<O, R>(query: ReportQuery<O, R>, filters: ReportFilters, options: O): Promise<R>;
+  /** Merges the derived rows ingest appended; answers stay the same. Also runs by itself. */
+  compact(): Promise<void>;
   close(): Promise<void>;
 }
 

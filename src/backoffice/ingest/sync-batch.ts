@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { TallyError, detailsFromIssues } from '../../common/errors.js';
 import type { UsageEvent } from '../../licensing/usage-event.js';
-import { usageEventSchema } from '../../licensing/usage-event.js';
+import { compileCheck } from '../../common/schema-check.js';
+import { eventRuleProblem, usageEventSchema } from '../../licensing/usage-event.js';
 import type { IngestResult, Warehouse } from '../../warehouse/warehouse.js';
 import type { Instance } from '../instances/instance-registry.js';
 
@@ -19,6 +20,8 @@ export const syncBatchSchema = z
 
 export type SyncBatch = z.output<typeof syncBatchSchema>;
 
+const isUsageEvent = compileCheck(usageEventSchema);
+
 /**
  * Ingests a batch from a license server: every event is checked before any is stored, and a
  * batch with one bad event is refused whole, naming the event's index and field. Events must
@@ -30,17 +33,23 @@ export async function ingestBatch(batch: SyncBatch, instance: Instance, warehous
   }
   const events: UsageEvent[] = [];
   for (const [index, raw] of batch.events.entries()) {
-    const parsed = usageEventSchema.safeParse(raw);
-    if (!parsed.success) {
-      const details = detailsFromIssues(parsed.error.issues, `body.events.${index}`);
-      throw new TallyError('BAD_REQUEST', `Event ${index} is invalid (${details[0]!.field}: ${details[0]!.message}); nothing in this batch was stored.`, details);
+    // The compiled check passes good events quickly; Zod names the field of a bad one.
+    let event = raw as UsageEvent;
+    if (!isUsageEvent(raw) || eventRuleProblem(event)) {
+      const parsed = usageEventSchema.safeParse(raw);
+      if (!parsed.success) {
+        const details = detailsFromIssues(parsed.error.issues, `body.events.${index}`);
+        throw new TallyError('BAD_REQUEST', `Event ${index} is invalid (${details[0]!.field}: ${details[0]!.message}); nothing in this batch was stored.`, details);
+      }
+      event = parsed.data;
     }
-    if (parsed.data.instanceId !== instance.id) {
-      throw new TallyError('FORBIDDEN', `Event ${index} names instance ${parsed.data.instanceId}; this credential may only send events of ${instance.id}.`, [
+    if (event.instanceId !== instance.id) {
+      throw new TallyError('FORBIDDEN', `Event ${index} names instance ${event.instanceId}; this credential may only send events of ${instance.id}.`, [
         { field: `body.events.${index}.instanceId`, message: 'does not match the credential' },
       ]);
     }
-    events.push({ ...parsed.data, accountId: instance.accountId });
+    if (event.accountId !== instance.accountId) event = { ...event, accountId: instance.accountId };
+    events.push(event);
   }
   return warehouse.ingest(events);
 }

@@ -6,6 +6,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import type { UsageEvent } from '../../licensing/usage-event.js';
 import type { ReportFilters } from '../filters.js';
 import type { IngestResult, ReportQuery, Warehouse } from '../warehouse.js';
+import { rollupCompaction, rollupInserts } from './sources.js';
 
 const MIGRATIONS = fileURLToPath(new URL('./migrations/', import.meta.url));
 
@@ -35,14 +36,28 @@ const COLUMNS: Array<[string, (e: UsageEvent) => string | number | null, 'text' 
 ];
 const NAMES = COLUMNS.map(([name]) => name).join(', ');
 
+/** Appended rollup rows after which the touched range is compacted. */
+const COMPACT_AFTER_ROWS = 200_000;
+/** ...or after this long with anything appended. */
+const COMPACT_AFTER_MS = 60_000;
+
+interface PendingIngest {
+  events: readonly UsageEvent[];
+  resolve: (result: IngestResult) => void;
+  reject: (error: unknown) => void;
+}
+
 /**
- * The embedded warehouse: one DuckDB file. Ingest is serialized; each batch goes through a
- * staging table and joins the events table in one transaction, skipping events whose ID is
- * already stored (looked up only within the batch's time span, which the table's zone maps
- * keep cheap as it grows).
+ * The embedded warehouse: one DuckDB file. Ingests that arrive while one is being written are
+ * written together in the next transaction (group commit), each caller told its own counts.
+ * A write goes through a staging table and joins the events table, skipping events whose ID
+ * is already stored (looked up only within the written span of time, which the table's zone
+ * maps keep cheap as it grows), and appends the rollup rows of exactly the new events.
  */
 export class DuckDbWarehouse implements Warehouse {
   private queue: Promise<unknown> = Promise.resolve();
+  private pending: PendingIngest[] = [];
+  private dirty: { from: number; to: number; rows: number; since: number } | null = null;
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -53,40 +68,100 @@ export class DuckDbWarehouse implements Warehouse {
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     const instance = await DuckDBInstance.create(file);
     const connection = await instance.connect();
+    // Rollup hours and days, and chart buckets, are those of UTC.
+    await connection.run(`SET TimeZone = 'UTC'`);
     const warehouse = new DuckDbWarehouse(instance, connection);
     await warehouse.migrate();
     return warehouse;
   }
 
   ingest(events: readonly UsageEvent[]): Promise<IngestResult> {
-    return this.serialized(async () => {
-      if (events.length === 0) return { accepted: 0, duplicates: 0 };
-      const c = this.connection;
-      await c.run('BEGIN TRANSACTION');
-      try {
-        await c.run('DELETE FROM usage_events_staging');
-        const appender = await c.createAppender('usage_events_staging');
-        for (const e of events) appendRow(appender, e);
-        appender.closeSync();
-        // The batch's time span as constants, so that only the row groups of that span are read.
-        const span = (await c.runAndReadAll('SELECT epoch_us(min(CAST(ts AS TIMESTAMPTZ))) AS lo, epoch_us(max(CAST(ts AS TIMESTAMPTZ))) AS hi FROM usage_events_staging')).getRowObjectsJS()[0]!;
-        const reader = await c.runAndReadAll(`
-          INSERT INTO usage_events (${NAMES})
-          SELECT ${COLUMNS.map(([name]) => (name === 'ts' ? 'CAST(s.ts AS TIMESTAMPTZ)' : `s.${name}`)).join(', ')}
-          FROM (SELECT DISTINCT ON (event_id) * FROM usage_events_staging ORDER BY event_id) s
-          WHERE NOT EXISTS (
-            SELECT 1 FROM usage_events e
-            WHERE e.ts BETWEEN make_timestamptz($1::BIGINT) AND make_timestamptz($2::BIGINT)
-              AND e.event_id = s.event_id)`, [Number(span.lo), Number(span.hi)]);
-        const accepted = Number(reader.getRows()[0]?.[0] ?? 0);
-        await c.run('DELETE FROM usage_events_staging');
-        await c.run('COMMIT');
-        return { accepted, duplicates: events.length - accepted };
-      } catch (error) {
-        await c.run('ROLLBACK').catch(() => undefined);
-        throw error;
-      }
+    if (events.length === 0) return Promise.resolve({ accepted: 0, duplicates: 0 });
+    return new Promise<IngestResult>((resolve, reject) => {
+      this.pending.push({ events, resolve, reject });
+      // One write drains everything that queued up meanwhile; later calls find it empty.
+      if (this.pending.length === 1) void this.serialized(() => this.writePending());
     });
+  }
+
+  private async writePending(): Promise<void> {
+    const group = this.pending;
+    this.pending = [];
+    if (group.length === 0) return;
+    try {
+      const accepted = await this.write(group.map((p) => p.events));
+      group.forEach((p, i) => p.resolve({ accepted: accepted[i]!, duplicates: p.events.length - accepted[i]! }));
+    } catch (error) {
+      group.forEach((p) => p.reject(error));
+    }
+    if (this.dirty && (this.dirty.rows >= COMPACT_AFTER_ROWS || Date.now() - this.dirty.since >= COMPACT_AFTER_MS)) await this.compactNow().catch(() => undefined);
+  }
+
+  /** Writes batches in one transaction; returns how many events of each were new. */
+  private async write(batches: ReadonlyArray<readonly UsageEvent[]>): Promise<number[]> {
+    const c = this.connection;
+    await c.run('BEGIN TRANSACTION');
+    try {
+      await c.run('DELETE FROM usage_events_staging');
+      const appender = await c.createAppender('usage_events_staging');
+      batches.forEach((events, batch) => {
+        for (const e of events) appendRow(appender, e, batch);
+      });
+      appender.closeSync();
+      // The span as constants, so that only the row groups of that span are read.
+      const span = (await c.runAndReadAll('SELECT epoch_us(min(CAST(ts AS TIMESTAMPTZ))) AS lo, epoch_us(max(CAST(ts AS TIMESTAMPTZ))) AS hi FROM usage_events_staging')).getRowObjectsJS()[0]!;
+      const lo = Number(span.lo);
+      const hi = Number(span.hi);
+      // The first of repeated IDs wins, so that the earlier caller is the one told "accepted".
+      await c.run(`
+        CREATE OR REPLACE TEMP TABLE fresh AS
+        SELECT s.batch, ${COLUMNS.map(([name]) => (name === 'ts' ? 'CAST(s.ts AS TIMESTAMPTZ) AS ts' : `s.${name}`)).join(', ')}
+        FROM (SELECT DISTINCT ON (event_id) * FROM usage_events_staging ORDER BY event_id, batch) s
+        WHERE NOT EXISTS (
+          SELECT 1 FROM usage_events e
+          WHERE e.ts BETWEEN make_timestamptz($1::BIGINT) AND make_timestamptz($2::BIGINT)
+            AND e.event_id = s.event_id)`, [lo, hi]);
+      await c.run(`INSERT INTO usage_events (${NAMES}) SELECT ${NAMES} FROM fresh`);
+      for (const sql of rollupInserts('fresh')) await c.run(sql);
+      const counts = (await c.runAndReadAll('SELECT batch, count(*) AS n FROM fresh GROUP BY batch')).getRowObjectsJS();
+      await c.run('DROP TABLE fresh');
+      await c.run('DELETE FROM usage_events_staging');
+      await c.run('COMMIT');
+      const accepted = batches.map(() => 0);
+      for (const row of counts) accepted[Number(row.batch)] = Number(row.n);
+      this.markDirty(lo / 1000, hi / 1000, accepted.reduce((a, b) => a + b, 0));
+      return accepted;
+    } catch (error) {
+      await c.run('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private markDirty(from: number, to: number, rows: number): void {
+    if (rows === 0) return;
+    if (!this.dirty) this.dirty = { from, to, rows, since: Date.now() };
+    else this.dirty = { from: Math.min(this.dirty.from, from), to: Math.max(this.dirty.to, to), rows: this.dirty.rows + rows, since: this.dirty.since };
+  }
+
+  /** Merges the rollup rows ingest appended since the last compaction. */
+  compact(): Promise<void> {
+    return this.serialized(() => this.compactNow());
+  }
+
+  private async compactNow(): Promise<void> {
+    const dirty = this.dirty;
+    if (!dirty) return;
+    const day = 86_400_000;
+    const c = this.connection;
+    await c.run('BEGIN TRANSACTION');
+    try {
+      for (const sql of rollupCompaction(Math.floor(dirty.from / day) * day, (Math.floor(dirty.to / day) + 1) * day)) await c.run(sql);
+      await c.run('COMMIT');
+      this.dirty = null;
+    } catch (error) {
+      await c.run('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
   }
 
   countEvents(filter: { instanceId?: string } = {}): Promise<number> {
@@ -143,13 +218,16 @@ export class DuckDbWarehouse implements Warehouse {
       if (applied.has(version)) continue;
       await c.run('BEGIN TRANSACTION');
       await c.run(readFileSync(join(MIGRATIONS, file), 'utf8'));
+      // The rollups start from the events already stored.
+      if (file === '002_rollups.sql') for (const sql of rollupInserts('usage_events')) await c.run(sql);
       await c.run('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [version, file]);
       await c.run('COMMIT');
     }
   }
 }
 
-function appendRow(appender: DuckDBAppender, e: UsageEvent): void {
+function appendRow(appender: DuckDBAppender, e: UsageEvent, batch: number): void {
+  appender.appendInteger(batch);
   for (const [, read, type] of COLUMNS) {
     const value = read(e);
     if (value === null || value === undefined) appender.appendNull();

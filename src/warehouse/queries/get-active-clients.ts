@@ -1,4 +1,5 @@
 import { filterSql } from '../duckdb/filter-sql.js';
+import { clientsSource, factsSource } from '../duckdb/sources.js';
 import type { ReportQuery } from '../warehouse.js';
 
 export interface ActiveRow {
@@ -22,14 +23,23 @@ function activeBy(column: 'account_id' | 'instance_id', name: string): ReportQue
     name,
     duckdb: (filters, { limit }) => {
       const { where, params } = filterSql(filters);
+      const facts = factsSource(filters, params, 'day');
+      const clients = clientsSource(filters, params);
       return [{
-        sql: `SELECT e.${column} AS id,
-                sum(CASE WHEN e.kind IN ('checkout', 'consume') THEN e.count ELSE 0 END) AS usage,
-                count(*) FILTER (WHERE e.kind = 'checkout') AS checkouts,
-                count(DISTINCT e.device_id) FILTER (WHERE e.kind IN ('checkout', 'consume')) AS clients,
-                count(*) FILTER (WHERE e.kind = 'deny' AND e.status_code <> 51) AS denials
-              FROM usage_events e WHERE ${where}
-              GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${Math.trunc(limit)}`,
+        sql: `WITH ranked AS (
+                SELECT e.${column} AS id,
+                  coalesce(sum(e.units) FILTER (WHERE e.kind IN ('checkout', 'consume')), 0) AS usage,
+                  coalesce(sum(e.n) FILTER (WHERE e.kind = 'checkout'), 0) AS checkouts,
+                  coalesce(sum(e.n) FILTER (WHERE e.kind = 'deny' AND e.status_code <> 51), 0) AS denials
+                FROM ${facts} e WHERE ${where}
+                GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${Math.trunc(limit)}),
+              served AS (
+                SELECT e.${column} AS id, count(DISTINCT e.device_id) AS clients
+                FROM ${clients} e WHERE ${where}
+                GROUP BY 1)
+              SELECT r.id, r.usage, r.checkouts, coalesce(s.clients, 0) AS clients, r.denials
+              FROM ranked r LEFT JOIN served s ON s.id IS NOT DISTINCT FROM r.id
+              ORDER BY r.usage DESC, r.id`,
         params,
       }];
     },
@@ -52,10 +62,18 @@ export const getUniqueClients: ReportQuery<Record<string, never>, UniqueClients>
   name: 'unique-clients',
   duckdb: (filters) => {
     const { where, params } = filterSql(filters);
+    const facts = factsSource(filters, params, 'day');
+    const clients = clientsSource(filters, params);
     return [{
-      sql: `SELECT e.feature AS feature, count(DISTINCT e.device_id) AS devices, count(DISTINCT e.user_name) AS users, max(e.capacity) AS capacity
-            FROM usage_events e WHERE ${where} AND e.kind IN ('checkout', 'consume')
-            GROUP BY 1 ORDER BY 2 DESC, 1`,
+      sql: `WITH served AS (
+              SELECT e.feature, count(DISTINCT e.device_id) AS devices, count(DISTINCT e.user_name) AS users
+              FROM ${clients} e WHERE ${where} GROUP BY 1),
+            capacity AS (
+              SELECT e.feature, max(e.max_capacity) AS capacity
+              FROM ${facts} e WHERE ${where} AND e.kind IN ('checkout', 'consume') GROUP BY 1)
+            SELECT s.feature AS feature, s.devices, s.users, c.capacity
+            FROM served s LEFT JOIN capacity c ON c.feature = s.feature
+            ORDER BY 2 DESC, 1`,
       params,
     }];
   },

@@ -1,4 +1,5 @@
 import { filterSql } from '../duckdb/filter-sql.js';
+import { factsSource, grainForBucket } from '../duckdb/sources.js';
 import { bucketFor } from '../filters.js';
 import type { ReportQuery } from '../warehouse.js';
 
@@ -20,6 +21,7 @@ export const getConcurrentUsage: ReportQuery<Record<string, never>, ConcurrentUs
   duckdb: (filters) => {
     const bucket = bucketFor(filters);
     const { where, params } = filterSql({ ...filters, kinds: [] });
+    const facts = factsSource(filters, params, grainForBucket(bucket));
     params.push(filters.from * 1000, filters.to * 1000);
     const from = `make_timestamptz($${params.length - 1}::BIGINT)`;
     const to = `make_timestamptz($${params.length}::BIGINT)`;
@@ -27,8 +29,8 @@ export const getConcurrentUsage: ReportQuery<Record<string, never>, ConcurrentUs
       sql: `
         WITH per_bucket AS (
           SELECT e.instance_id, e.feature, date_trunc('${bucket}', e.ts AT TIME ZONE 'UTC') AS b,
-                 max(e.in_use_after) AS peak, arg_max(e.in_use_after, e.ts) AS last_in_use, arg_max(e.capacity, e.ts) AS last_capacity
-          FROM usage_events e WHERE ${where} AND e.model = 'concurrent'
+                 max(e.peak) AS peak, arg_max(e.last_in_use, e.last_ts) AS last_in_use, arg_max(e.last_capacity, e.cap_ts) AS last_capacity
+          FROM ${facts} e WHERE ${where} AND e.model = 'concurrent'
           GROUP BY ALL),
         buckets AS (
           SELECT unnest(generate_series(date_trunc('${bucket}', ${from} AT TIME ZONE 'UTC'), ${to} AT TIME ZONE 'UTC' - INTERVAL 1 MICROSECOND, INTERVAL 1 ${bucket})) AS b),

@@ -1,4 +1,5 @@
 import { filterSql } from '../duckdb/filter-sql.js';
+import { factsSource } from '../duckdb/sources.js';
 import type { ReportQuery } from '../warehouse.js';
 
 export interface DenialsByAccount {
@@ -11,7 +12,8 @@ export const getDenialsByAccount: ReportQuery<{ limit: number }, DenialsByAccoun
   name: 'denials-by-account',
   duckdb: (filters, { limit }) => {
     const { where, params } = filterSql(filters, { denialsOnly: true });
-    return [{ sql: `SELECT e.account_id AS account_id, count(*) AS count FROM usage_events e WHERE ${where} AND e.status_code <> 51 GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${Math.trunc(limit)}`, params }];
+    const facts = factsSource(filters, params, 'day');
+    return [{ sql: `SELECT e.account_id AS account_id, sum(e.n) AS count FROM ${facts} e WHERE ${where} AND e.status_code <> 51 GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${Math.trunc(limit)}`, params }];
   },
   map: ([rows]) => {
     const total = (rows ?? []).reduce((n, r) => n + Number(r.count), 0);

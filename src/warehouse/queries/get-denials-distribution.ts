@@ -1,6 +1,7 @@
 import { DENIALS, NOT_A_DENIAL } from '../../licensing/denials.js';
 import type { DenialCode } from '../../licensing/denials.js';
 import { filterSql } from '../duckdb/filter-sql.js';
+import { factsSource } from '../duckdb/sources.js';
 import type { ReportQuery } from '../warehouse.js';
 
 export interface DenialsDistribution {
@@ -15,7 +16,8 @@ export const getDenialsDistribution: ReportQuery<Record<string, never>, DenialsD
   name: 'denials-distribution',
   duckdb: (filters) => {
     const { where, params } = filterSql(filters, { denialsOnly: true });
-    return [{ sql: `SELECT e.status_code AS code, count(*) AS count FROM usage_events e WHERE ${where} AND e.status_code NOT IN (${[...NOT_A_DENIAL].join(', ')}) GROUP BY 1 ORDER BY 2 DESC, 1`, params }];
+    const facts = factsSource(filters, params, 'day');
+    return [{ sql: `SELECT e.status_code AS code, sum(e.n) AS count FROM ${facts} e WHERE ${where} AND e.status_code NOT IN (${[...NOT_A_DENIAL].join(', ')}) GROUP BY 1 ORDER BY 2 DESC, 1`, params }];
   },
   map: ([rows]) => {
     const total = (rows ?? []).reduce((n, r) => n + Number(r.count), 0);

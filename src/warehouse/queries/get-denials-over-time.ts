@@ -1,4 +1,5 @@
 import { filterSql } from '../duckdb/filter-sql.js';
+import { factsSource, grainForBucket } from '../duckdb/sources.js';
 import { bucketFor } from '../filters.js';
 import type { ReportQuery } from '../warehouse.js';
 
@@ -14,9 +15,10 @@ export const getDenialsOverTime: ReportQuery<Record<string, never>, DenialsOverT
   duckdb: (filters) => {
     const { where, params } = filterSql(filters, { denialsOnly: true });
     const bucket = bucketFor(filters);
+    const facts = factsSource(filters, params, grainForBucket(bucket));
     return [{
-      sql: `SELECT strftime(date_trunc('${bucket}', e.ts AT TIME ZONE 'UTC'), '%Y-%m-%dT%H:%M:%SZ') AS bucket_start, e.status_code AS code, count(*) AS count
-            FROM usage_events e WHERE ${where} AND e.status_code <> 51 GROUP BY 1, 2 ORDER BY 1, 2`,
+      sql: `SELECT strftime(date_trunc('${bucket}', e.ts AT TIME ZONE 'UTC'), '%Y-%m-%dT%H:%M:%SZ') AS bucket_start, e.status_code AS code, sum(e.n) AS count
+            FROM ${facts} e WHERE ${where} AND e.status_code <> 51 GROUP BY 1, 2 ORDER BY 1, 2`,
       params,
     }];
   },

@@ -1,4 +1,5 @@
 import { filterSql } from '../duckdb/filter-sql.js';
+import { factsSource, grainForBucket } from '../duckdb/sources.js';
 import { bucketFor } from '../filters.js';
 import type { ReportQuery } from '../warehouse.js';
 
@@ -18,13 +19,14 @@ export const getMeteredUsage: ReportQuery<Record<string, never>, MeteredUsage> =
   duckdb: (filters) => {
     const bucket = bucketFor(filters);
     const { where, params } = filterSql({ ...filters, kinds: [] });
+    const facts = factsSource(filters, params, grainForBucket(bucket));
     return [{
       sql: `
         WITH per_bucket AS (
           SELECT e.instance_id, e.feature, date_trunc('${bucket}', e.ts AT TIME ZONE 'UTC') AS b,
-                 sum(CASE WHEN e.kind = 'consume' THEN e.count WHEN e.kind IN ('return', 'expire') THEN -e.count ELSE 0 END) AS consumed,
-                 arg_max(e.in_use_after, e.ts) AS in_use, arg_max(e.capacity, e.ts) AS cap
-          FROM usage_events e WHERE ${where} AND e.model = 'metered'
+                 sum(CASE WHEN e.kind = 'consume' THEN e.units WHEN e.kind IN ('return', 'expire') THEN -e.units ELSE 0 END) AS consumed,
+                 arg_max(e.last_in_use, e.last_ts) AS in_use, arg_max(e.last_capacity, e.cap_ts) AS cap
+          FROM ${facts} e WHERE ${where} AND e.model = 'metered'
           GROUP BY ALL)
         SELECT feature, strftime(b, '%Y-%m-%dT%H:%M:%SZ') AS bucket_start, sum(consumed) AS consumed, sum(cap) AS cap, sum(in_use) AS in_use,
                sum(greatest(0, in_use - coalesce(cap, in_use))) AS overage

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { planClientPieces, planPieces } from './rollup-plan.js';
+
+const t = (iso: string) => Date.parse(iso);
+const show = (pieces: ReturnType<typeof planPieces>) => pieces.map((p) => `${p.grain} ${new Date(p.from).toISOString().slice(5, 16)}..${new Date(p.to).toISOString().slice(5, 16)}`);
+
+describe('reading a time range from rollups', () => {
+  it('reads whole days from the daily rollup, whole hours around them hourly, and the ragged ends raw', () => {
+    expect(show(planPieces(t('2026-03-02T10:05:00Z'), t('2026-03-05T08:42:00Z'), 'day'))).toEqual([
+      'raw 03-02T10:05..03-02T11:00',
+      'hour 03-02T11:00..03-03T00:00',
+      'day 03-03T00:00..03-05T00:00',
+      'hour 03-05T00:00..03-05T08:00',
+      'raw 03-05T08:00..03-05T08:42',
+    ]);
+  });
+
+  it('never reads days when the chart is bucketed by hour', () => {
+    expect(show(planPieces(t('2026-03-02T10:05:00Z'), t('2026-03-05T08:42:00Z'), 'hour'))).toEqual([
+      'raw 03-02T10:05..03-02T11:00',
+      'hour 03-02T11:00..03-05T08:00',
+      'raw 03-05T08:00..03-05T08:42',
+    ]);
+  });
+
+  it('reads a range with aligned ends from rollups only', () => {
+    expect(show(planPieces(t('2026-03-02T00:00:00Z'), t('2026-03-04T00:00:00Z'), 'day'))).toEqual(['day 03-02T00:00..03-04T00:00']);
+  });
+
+  it('reads raw events when no whole hour fits, or when told to', () => {
+    expect(show(planPieces(t('2026-03-02T10:05:00Z'), t('2026-03-02T10:55:00Z'), 'day'))).toEqual(['raw 03-02T10:05..03-02T10:55']);
+    expect(show(planPieces(t('2026-03-02T10:05:00Z'), t('2026-03-09T10:55:00Z'), 'raw'))).toEqual(['raw 03-02T10:05..03-09T10:55']);
+  });
+
+  it('reads nothing for an empty range', () => {
+    expect(planPieces(t('2026-03-02T10:05:00Z'), t('2026-03-02T10:05:00Z'), 'day')).toEqual([]);
+  });
+
+  it('covers every range exactly once, in time order', () => {
+    let seed = 3;
+    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    for (let i = 0; i < 500; i++) {
+      const from = t('2026-01-01T00:00:00Z') + Math.floor(random() * 40 * 86_400_000);
+      const to = from + Math.floor(random() * 20 * 86_400_000);
+      for (const pieces of [planPieces(from, to, 'day'), planPieces(from, to, 'hour'), planClientPieces(from, to, true)]) {
+        expect(pieces[0]?.from ?? to).toBe(from);
+        expect(pieces.at(-1)?.to ?? from).toBe(to);
+        pieces.forEach((p, k) => {
+          expect(p.to).toBeGreaterThan(p.from);
+          if (k > 0) expect(p.from).toBe(pieces[k - 1]!.to);
+        });
+      }
+    }
+  });
+
+  it('keeps distinct clients in daily sets only', () => {
+    expect(show(planClientPieces(t('2026-03-02T10:05:00Z'), t('2026-03-05T08:42:00Z'), true))).toEqual([
+      'raw 03-02T10:05..03-03T00:00',
+      'day 03-03T00:00..03-05T00:00',
+      'raw 03-05T00:00..03-05T08:42',
+    ]);
+    expect(show(planClientPieces(t('2026-03-02T10:05:00Z'), t('2026-03-05T08:42:00Z'), false))).toEqual(['raw 03-02T10:05..03-05T08:42']);
+  });
+});
