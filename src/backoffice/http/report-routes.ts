@@ -11,6 +11,7 @@ import type { EventColumn } from '../../warehouse/queries/get-events.js';
 import { EVENT_COLUMNS, getEvents, parseConditions } from '../../warehouse/queries/get-events.js';
 import { getConcurrentUsage } from '../../warehouse/queries/get-concurrent-usage.js';
 import { getMeteredUsage } from '../../warehouse/queries/get-metered-usage.js';
+import { getSessions } from '../../warehouse/queries/get-sessions.js';
 import type { BackofficeContext } from '../context.js';
 
 const BASE = '/api/reports/usage-denials';
@@ -89,6 +90,29 @@ export const reportRoutes: FastifyPluginAsyncZod<{ ctx: BackofficeContext }> = a
       },
     },
     async (request) => eventsOf(request.query, false),
+  );
+
+  app.get(
+    `${BASE}/sessions`,
+    {
+      config: read,
+      schema: {
+        tags: ['report'],
+        summary: 'Checkout sessions: how long each device held each concurrent feature, with totals',
+        querystring: reportQuerySchema.and(eventsQuery.pick({ page: true, pageSize: true })),
+        response: {
+          200: z.object({
+            total: z.number(), totalHours: z.number(), medianMinutes: z.number().nullable(), page: z.number(), pageSize: z.number(),
+            rows: z.array(z.object({
+              instanceId: z.string(), accountId: z.string().nullable(), feature: z.string(), deviceId: z.string(), user: z.string().nullable(),
+              start: z.string(), end: z.string().nullable(), endedBy: z.enum(['return', 'expire']).nullable(), peakCount: z.number(), minutes: z.number(),
+            })),
+          }),
+          400: errorBodySchema,
+        },
+      },
+    },
+    async (request) => ctx.warehouse.report(getSessions, filtersOf(request.query), { page: request.query.page, pageSize: request.query.pageSize }),
   );
 
   app.get(

@@ -1,0 +1,100 @@
+import { filterSql } from '../duckdb/filter-sql.js';
+import type { ReportQuery } from '../warehouse.js';
+
+export interface SessionRow {
+  instanceId: string;
+  accountId: string | null;
+  feature: string;
+  deviceId: string;
+  user: string | null;
+  /** The checkout that opened the session. */
+  start: string;
+  /** The return or expiry that closed it; null while it is still open at the end of the range. */
+  end: string | null;
+  endedBy: 'return' | 'expire' | null;
+  /** The most counts the device held during the session. */
+  peakCount: number;
+  /** From start to end (or to the end of the range while open). */
+  minutes: number;
+}
+
+export interface Sessions {
+  total: number;
+  /** Hours of all sessions in the filters, each counted from start to end (or range end). */
+  totalHours: number;
+  medianMinutes: number | null;
+  page: number;
+  pageSize: number;
+  rows: SessionRow[];
+}
+
+/**
+ * Checkout sessions of concurrent features: a session is the time a device held counts of a
+ * feature on an instance, from the checkout that took it from none to the return or expiry
+ * that brought it back to none. Counts are followed from the device's first event, so a
+ * session that began before the range and ends in it is known; sessions that overlap the range
+ * are listed, most recent first.
+ */
+export const getSessions: ReportQuery<{ page: number; pageSize: number }, Sessions> = {
+  name: 'sessions',
+  duckdb: (filters, { page, pageSize }) => {
+    // The history of the matching devices up to the end of the range, not only the range.
+    const { where, params } = filterSql({ ...filters, from: 0, kinds: ['checkout', 'return', 'expire'], codes: [] });
+    params.push(filters.from * 1000, filters.to * 1000);
+    const from = `make_timestamptz($${params.length - 1}::BIGINT)`;
+    const to = `make_timestamptz($${params.length}::BIGINT)`;
+    const sessions = `
+      WITH moves AS (
+        SELECT e.instance_id, e.account_id, e.feature, e.device_id, e.user_name, e.ts, e.kind, e.event_id,
+               CASE WHEN e.kind = 'checkout' THEN e.count ELSE -e.count END AS delta
+        FROM usage_events e WHERE ${where} AND e.model = 'concurrent'),
+      held AS (
+        SELECT *, sum(delta) OVER w AS after FROM moves
+        WINDOW w AS (PARTITION BY instance_id, device_id, feature ORDER BY ts, event_id ROWS UNBOUNDED PRECEDING)),
+      marked AS (
+        SELECT *, sum(CASE WHEN after - delta <= 0 AND after > 0 THEN 1 ELSE 0 END) OVER w AS session
+        FROM held WINDOW w AS (PARTITION BY instance_id, device_id, feature ORDER BY ts, event_id ROWS UNBOUNDED PRECEDING)),
+      sessions AS (
+        SELECT instance_id, any_value(account_id) AS account_id, feature, device_id, arg_min(user_name, ts) AS user_name,
+               min(ts) FILTER (WHERE kind = 'checkout') AS started,
+               min(ts) FILTER (WHERE after <= 0 AND kind <> 'checkout') AS ended,
+               arg_min(kind, ts) FILTER (WHERE after <= 0 AND kind <> 'checkout') AS ended_by,
+               max(after) AS peak_count
+        FROM marked WHERE session > 0 GROUP BY instance_id, device_id, feature, session),
+      listed AS (
+        SELECT *, epoch(least(coalesce(ended, ${to}), ${to}) - greatest(started, ${from})) / 60.0 AS minutes
+        FROM sessions WHERE started < ${to} AND coalesce(ended, ${to}) > ${from})`;
+    return [
+      { sql: `${sessions} SELECT count(*) AS total, coalesce(sum(minutes), 0) / 60.0 AS hours, median(minutes) AS median FROM listed`, params },
+      {
+        sql: `${sessions}
+              SELECT instance_id, account_id, feature, device_id, user_name,
+                     strftime(started, '%Y-%m-%dT%H:%M:%S.%g') || 'Z' AS started,
+                     CASE WHEN ended < ${to} THEN strftime(ended, '%Y-%m-%dT%H:%M:%S.%g') || 'Z' END AS ended,
+                     CASE WHEN ended < ${to} THEN ended_by END AS ended_by, peak_count, minutes
+              FROM listed ORDER BY listed.started DESC, instance_id, device_id, feature
+              LIMIT ${Math.trunc(pageSize)} OFFSET ${Math.trunc((page - 1) * pageSize)}`,
+        params,
+      },
+    ];
+  },
+  map: ([totals, rows], _f, { page, pageSize }) => ({
+    total: Number(totals?.[0]?.total ?? 0),
+    totalHours: Math.round(Number(totals?.[0]?.hours ?? 0) * 100) / 100,
+    medianMinutes: totals?.[0]?.median === null || totals?.[0]?.median === undefined ? null : Math.round(Number(totals[0].median) * 100) / 100,
+    page,
+    pageSize,
+    rows: (rows ?? []).map((r) => ({
+      instanceId: String(r.instance_id),
+      accountId: (r.account_id as string | null) ?? null,
+      feature: String(r.feature),
+      deviceId: String(r.device_id),
+      user: (r.user_name as string | null) ?? null,
+      start: String(r.started),
+      end: (r.ended as string | null) ?? null,
+      endedBy: (r.ended_by as 'return' | 'expire' | null) ?? null,
+      peakCount: Number(r.peak_count),
+      minutes: Math.round(Number(r.minutes) * 100) / 100,
+    })),
+  }),
+};
