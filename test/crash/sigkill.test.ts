@@ -1,11 +1,11 @@
-import type { ChildProcess } from 'node:child_process';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateProducerKeys, signLicense } from '../../src/licensing/license-file.js';
 import { outboxEvents, storedHoldings } from '../support/storage.js';
+import type { ServerProcess } from '../support/server-process.js';
+import { startServerProcess } from '../support/server-process.js';
 
 const CLIENTS = 24;
 const dir = mkdtempSync(join(tmpdir(), 'tally-crash-'));
@@ -15,24 +15,8 @@ const CAPABILITY = '/api/1.0/instances/~/capability';
  * Starts `tally server` as its own process, with durable (FULL) commits held open 15 ms each so
  * that the kill surely lands on uncommitted writes, and waits for it to listen.
  */
-function startServer(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'src/cli/main.ts', 'server', '--host', '127.0.0.1', '--port', '0', '--data', join(dir, 'data'),
-      '--producer-key', join(dir, 'producer.pub'), '--license', join(dir, 'license.json'), '--log-level', 'warn'],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TALLY_STORAGE_SYNCHRONOUS: 'FULL', TALLY_FAULT_COMMIT_DELAY_MS: '15' } },
-  );
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on (http:\/\/[\d.:]+)/.exec(output);
-      if (match) resolve({ child, url: match[1]! });
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`server exited (${code}): ${output}`)));
-  });
+function startServer(): Promise<ServerProcess> {
+  return startServerProcess(dir, join(dir, 'data'), { TALLY_STORAGE_SYNCHRONOUS: 'FULL', TALLY_FAULT_COMMIT_DELAY_MS: '15' });
 }
 
 async function post(url: string, body: unknown): Promise<any> {

@@ -1,8 +1,7 @@
-import type { ChildProcess } from 'node:child_process';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startServerProcess } from '../../support/server-process.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateProducerKeys, signLicense } from '../../../src/licensing/license-file.js';
 import type { UsageEvent } from '../../../src/licensing/usage-event.js';
@@ -87,24 +86,7 @@ describe('usage from a license server to the back office, exactly once', () => {
     writeFileSync(join(dir, 'producer.pub'), keys.publicKeyPem);
     writeFileSync(join(dir, 'license.json'), JSON.stringify(signLicense({ licenseId: 'sync', features: [{ name: 'seat', version: '1.0', count: 500, expiry: 'permanent' }] }, keys.privateKeyPem)));
     const data = join(dir, 'data');
-    const start = (env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> => {
-      const child = spawn(
-        process.execPath,
-        ['--import', 'tsx', 'src/cli/main.ts', 'server', '--host', '127.0.0.1', '--port', '0', '--data', data, '--producer-key', join(dir, 'producer.pub'), '--license', join(dir, 'license.json'), '--log-level', 'warn'],
-        { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } },
-      );
-      return new Promise((resolve, reject) => {
-        let out = '';
-        const onData = (c: Buffer) => {
-          out += c.toString();
-          const m = /listening on (http:\/\/[\d.:]+)/.exec(out);
-          if (m) resolve({ child, url: m[1]! });
-        };
-        child.stdout.on('data', onData);
-        child.stderr.on('data', onData);
-        child.once('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
-      });
-    };
+    const start = (env: Record<string, string>) => startServerProcess(dir, data, env);
     // First start without sync, to learn the instance ID and register it.
     const first = await start({});
     const instanceId = ((await (await fetch(`${first.url}/api/1.0/health`)).json()) as { instanceId: string }).instanceId;
