@@ -168,6 +168,24 @@ export function describeWarehouseContract(engine: string, open: () => Promise<{ 
       await warehouse.close();
     });
 
+    it('counts as true denials exactly those with no grant of the feature to that device or user within the tolerance', async () => {
+      const { warehouse } = await open();
+      const events = mixedTraffic(3000);
+      await warehouse.ingest(events);
+      const grants = events.filter((e) => e.kind === 'checkout' || e.kind === 'consume');
+      for (const minutes of [0, 2, 5, 30]) {
+        const tolerance = minutes * 60_000;
+        const near = (d: UsageEvent, g: UsageEvent) => g.feature === d.feature && Math.abs(Date.parse(g.ts) - Date.parse(d.ts)) <= tolerance;
+        const expected = events.filter(
+          (d) => d.kind === 'deny' && d.statusCode !== 51 && !grants.some((g) => near(d, g) && (g.deviceId === d.deviceId || (d.user !== null && g.user === d.user))),
+        ).length;
+        const filters = { ...toFilters({ from: '2026-03-01T00:00:00Z', to: '2026-03-09T00:00:00Z' }, Date.now()), trueDenials: true, toleranceSeconds: minutes * 60 };
+        const answer = await warehouse.report(getDenialsDistribution, filters, {});
+        expect({ minutes, total: answer.total }).toEqual({ minutes, total: expected });
+      }
+      await warehouse.close();
+    });
+
     it('takes concurrent batches without storing an event twice', async () => {
       const { warehouse } = await open();
       const shared = Array.from({ length: 50 }, () => buildEvent());

@@ -21,18 +21,23 @@ export function filterSql(f: ReportFilters, options: { denialsOnly?: boolean } =
     clauses.push(`(lower(e.device_id) LIKE ${needle} OR lower(coalesce(e.device_alias, '')) LIKE ${needle} OR lower(coalesce(e.user_name, '')) LIKE ${needle})`);
   }
   if (f.trueDenials) {
-    // Not a true denial: the same device or user got the same feature close to that moment.
-    // Two equality joins (by device, by user) bounded in time, rather than a subquery per
-    // denial: the engine hashes them instead of probing the table once per row.
+    // Not a true denial: the same device or user got the same feature within the tolerance
+    // before or after it. An as-of join finds, per denial, the latest grant of that feature
+    // to that device (or user) up to the end of its window; the denial is served when that
+    // grant falls inside the window. Sort-merge, so a user with thousands of grants costs
+    // no more than a device with a few.
     const tolerance = `to_seconds(${p(f.toleranceSeconds)}::BIGINT)`;
     const from = `make_timestamptz(${p(f.from * 1000)}::BIGINT)`;
     const to = `make_timestamptz(${p(f.to * 1000)}::BIGINT)`;
     const served = (key: 'device_id' | 'user_name') => `
-      SELECT d.event_id FROM usage_events d JOIN usage_events g
-        ON g.feature = d.feature AND g.${key} = d.${key}
-       AND g.ts BETWEEN d.ts - ${tolerance} AND d.ts + ${tolerance}
-      WHERE d.kind = 'deny' AND g.kind IN ('checkout', 'consume') AND d.ts >= ${from} AND d.ts < ${to}`;
-    clauses.push(`(e.kind <> 'deny' OR e.event_id NOT IN (${served('device_id')} UNION ${served('user_name')}))`);
+      SELECT d.event_id
+      FROM (SELECT event_id, feature, ${key} AS k, ts FROM usage_events
+            WHERE kind = 'deny' AND ts >= ${from} AND ts < ${to} AND ${key} IS NOT NULL) d
+      ASOF JOIN (SELECT feature, ${key} AS k, ts FROM usage_events
+                 WHERE kind IN ('checkout', 'consume') AND ts >= ${from} - ${tolerance} AND ts < ${to} + ${tolerance}) g
+        ON g.feature = d.feature AND g.k = d.k AND g.ts <= d.ts + ${tolerance}
+      WHERE g.ts >= d.ts - ${tolerance}`;
+    clauses.push(`(e.kind <> 'deny' OR e.event_id NOT IN (${served('device_id')} UNION ALL ${served('user_name')}))`);
   }
   return { where: clauses.join('\n  AND '), params };
 }
