@@ -10,6 +10,7 @@ import { getDenialsByAccount } from '../../src/warehouse/queries/get-denials-by-
 import { getDenialsDistribution } from '../../src/warehouse/queries/get-denials-distribution.js';
 import { getDenialsOverTime } from '../../src/warehouse/queries/get-denials-over-time.js';
 import { getMeteredUsage } from '../../src/warehouse/queries/get-metered-usage.js';
+import { getEvents } from '../../src/warehouse/queries/get-events.js';
 
 /** An event with realistic defaults. */
 export function buildEvent(overrides: Partial<UsageEvent> = {}): UsageEvent {
@@ -86,6 +87,9 @@ async function everyWidget(warehouse: Warehouse, filters: ReportFilters): Promis
     distribution: await warehouse.report(getDenialsDistribution, filters, {}),
     byAccount: await warehouse.report(getDenialsByAccount, filters, { limit: 10 }),
     overTime: await warehouse.report(getDenialsOverTime, filters, {}),
+    // The listing's total, counted from rollups when its conditions are on what they keep.
+    deniedTotal: (await warehouse.report(getEvents, filters, { page: 1, pageSize: 1, sort: 'ts', order: 'desc', conditions: [{ column: 'kind', op: '=', value: 'deny' }, { column: 'statusCode', op: '!=', value: '51' }] })).total,
+    allTotal: (await warehouse.report(getEvents, filters, { page: 1, pageSize: 1, sort: 'ts', order: 'desc', conditions: [] })).total,
   };
 }
 
@@ -183,6 +187,28 @@ export function describeWarehouseContract(engine: string, open: () => Promise<{ 
         const answer = await warehouse.report(getDenialsDistribution, filters, {});
         expect({ minutes, total: answer.total }).toEqual({ minutes, total: expected });
       }
+      await warehouse.close();
+    });
+
+    it('filters and sorts the usage percentage by the value it shows, rounded to hundredths', async () => {
+      const { warehouse } = await open();
+      const at = (n: number) => `2026-06-01T12:00:0${n}.000Z`;
+      // 2 of 3 is 66.67 %, 1 of 8 is 12.5 %, 2 of 2 is 100 %, 1 of 3 is 33.33 %; uncounted has none.
+      await warehouse.ingest([
+        buildEvent({ ts: at(1), deviceId: 'two-thirds', inUseAfter: 2, capacity: 3 }),
+        buildEvent({ ts: at(2), deviceId: 'eighth', inUseAfter: 1, capacity: 8 }),
+        buildEvent({ ts: at(3), deviceId: 'full', inUseAfter: 2, capacity: 2 }),
+        buildEvent({ ts: at(4), deviceId: 'third', inUseAfter: 1, capacity: 3 }),
+        buildEvent({ ts: at(5), deviceId: 'uncounted', inUseAfter: 4, capacity: null }),
+      ]);
+      const filters = toFilters({ from: '2026-06-01T00:00:00Z', to: '2026-06-02T00:00:00Z' }, Date.now());
+      const list = async (conditions: Array<{ column: 'usagePercentage'; op: '>=' | '>' | '<' | '='; value: string }>, order: 'asc' | 'desc' = 'desc') =>
+        (await warehouse.report(getEvents, filters, { page: 1, pageSize: 10, sort: 'usagePercentage', order, conditions })).rows.map((r) => [r.deviceId, r.usagePercentage]);
+      expect(await list([])).toEqual([['full', 100], ['two-thirds', 66.67], ['third', 33.33], ['eighth', 12.5], ['uncounted', null]]);
+      expect(await list([{ column: 'usagePercentage', op: '>=', value: '66.67' }])).toEqual([['full', 100], ['two-thirds', 66.67]]);
+      expect(await list([{ column: 'usagePercentage', op: '>', value: '66.67' }])).toEqual([['full', 100]]);
+      expect(await list([{ column: 'usagePercentage', op: '=', value: '33.33' }])).toEqual([['third', 33.33]]);
+      expect(await list([{ column: 'usagePercentage', op: '<', value: '20' }], 'asc')).toEqual([['eighth', 12.5]]);
       await warehouse.close();
     });
 

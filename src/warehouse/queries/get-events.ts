@@ -2,6 +2,7 @@ import { TallyError } from '../../common/errors.js';
 import { DENIALS } from '../../licensing/denials.js';
 import type { DenialCode } from '../../licensing/denials.js';
 import { filterSql } from '../duckdb/filter-sql.js';
+import { factsSource } from '../duckdb/sources.js';
 import type { ReportQuery } from '../warehouse.js';
 
 /** Columns of the events listing, as the API names them, and their SQL. */
@@ -20,7 +21,9 @@ export const EVENT_COLUMNS = {
   pool: 'e.pool',
   inUseAfter: 'e.in_use_after',
   capacity: 'e.capacity',
-  usagePercentage: 'CASE WHEN e.capacity > 0 THEN round(100.0 * e.in_use_after / e.capacity, 2) END',
+  // In hundredths of a percent, rounded half up as shown: whole numbers, so that filtering and
+  // sorting a hundred million rows stays integer arithmetic (decimal division was 10× slower).
+  usagePercentage: 'CASE WHEN e.capacity > 0 THEN (20000 * e.in_use_after::BIGINT + e.capacity) // (2 * e.capacity) END',
   statusCode: 'e.status_code',
   source: 'e.source',
 } as const;
@@ -28,6 +31,10 @@ export const EVENT_COLUMNS = {
 export type EventColumn = keyof typeof EVENT_COLUMNS;
 
 const NUMERIC = new Set<EventColumn>(['count', 'inUseAfter', 'capacity', 'usagePercentage', 'statusCode']);
+/** Columns the rollups keep, by the same names. */
+const ROLLUP_COLUMNS = new Set<EventColumn>(['accountId', 'instanceId', 'feature', 'kind', 'statusCode']);
+/** Columns whose SQL is a multiple of the value the API shows. */
+const SCALE: Partial<Record<EventColumn, number>> = { usagePercentage: 100 };
 
 export interface ColumnCondition {
   column: EventColumn;
@@ -93,15 +100,24 @@ export const getEvents: ReportQuery<EventsOptions, EventsPage> = {
   duckdb: (filters, o) => {
     const { where, params } = filterSql(filters);
     const extra = o.conditions.map((c) => {
-      params.push(NUMERIC.has(c.column) ? Number(c.value) : c.value);
+      params.push(NUMERIC.has(c.column) ? Number(c.value) * (SCALE[c.column] ?? 1) : c.value);
       return `${EVENT_COLUMNS[c.column]} ${c.op === '!=' ? '<>' : c.op} $${params.length}`;
     });
     const clause = [where, ...extra].join(' AND ');
     const select = Object.entries(EVENT_COLUMNS)
-      .map(([name, sql]) => (name === 'ts' ? `strftime(e.ts AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%g') || 'Z' AS ts` : `${sql} AS "${name}"`))
+      .map(([name, sql]) => {
+        if (name === 'ts') return `strftime(e.ts AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%g') || 'Z' AS ts`;
+        const scale = SCALE[name as EventColumn];
+        return scale ? `${sql} / ${scale}.0 AS "${name}"` : `${sql} AS "${name}"`;
+      })
       .join(', ');
+    // The total is counted from the rollups when the conditions are on what they keep.
+    const totalParams = [...params];
+    const total = o.conditions.every((c) => ROLLUP_COLUMNS.has(c.column))
+      ? `SELECT coalesce(sum(e.n), 0) AS total FROM ${factsSource(filters, totalParams, 'day')} e WHERE ${clause}`
+      : `SELECT count(*) AS total FROM usage_events e WHERE ${clause}`;
     return [
-      { sql: `SELECT count(*) AS total FROM usage_events e WHERE ${clause}`, params },
+      { sql: total, params: totalParams },
       {
         sql: `SELECT e.event_id AS "eventId", ${select} FROM usage_events e WHERE ${clause}
               ORDER BY ${EVENT_COLUMNS[o.sort]} ${o.order === 'asc' ? 'ASC' : 'DESC'} NULLS LAST, e.event_id
