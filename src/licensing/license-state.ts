@@ -4,6 +4,9 @@ import type { FeatureRecord } from './feature-record.js';
 import { recordStatus } from './feature-record.js';
 import type { Holding } from './holding.js';
 import type { Device } from './hostid.js';
+import type { PoolPlan } from './model-definition/validate.js';
+import { poolUseKey } from './pool.js';
+import type { ReservationBook } from './reservation.js';
 import { preferenceOrder } from './select-records.js';
 import type { UsageEvent } from './usage-event.js';
 
@@ -45,6 +48,14 @@ export class LicenseState {
   private readonly usedByName = new Map<string, number>();
   private readonly devicesByKey = new Map<string, Device>();
   private readonly expiryQueue = new TinyQueue<ExpiryEntry>([], (a, b) => a.at - b.at);
+  /** Counts held per pool and feature version (`pool \0 name \0 version`); only holdings with a pool. */
+  private readonly usedByPool = new Map<string, number>();
+  /** Counts drawn from reservations per holder and feature (`holder \0 name`). */
+  private readonly usedByHolder = new Map<string, number>();
+  /** The active model's pools, as allocated on the current records; null when no model is active. */
+  pools: PoolPlan | null = null;
+  /** Reservations in force; null when there are none. */
+  reservations: ReservationBook | null = null;
 
   /** Replaces every record (a license load or removal recomputes the whole set). */
   setRecords(records: Iterable<FeatureRecord>): void {
@@ -101,6 +112,16 @@ export class LicenseState {
   /** Counts of a feature name in use across its records. */
   inUseOf(name: string): number {
     return this.usedByName.get(name) ?? 0;
+  }
+
+  /** Counts of a pool's feature version in use (key from poolUseKey). */
+  usedInPool(key: string): number {
+    return this.usedByPool.get(key) ?? 0;
+  }
+
+  /** Counts of a feature a reservation holder draws from its reservation. */
+  usedByReservation(holder: string, feature: string): number {
+    return this.usedByHolder.get(`${holder}\u0000${feature}`) ?? 0;
   }
 
   /** Regular counts of a feature's records that are active now; null if any is uncounted. */
@@ -189,5 +210,13 @@ export class LicenseState {
   private adjustUsed(h: Holding, delta: number): void {
     this.usedByRecord.set(h.recordId, (this.usedByRecord.get(h.recordId) ?? 0) + delta);
     this.usedByName.set(h.feature, (this.usedByName.get(h.feature) ?? 0) + delta);
+    if (h.pool !== null) {
+      const key = poolUseKey(h.pool, h.feature, h.version);
+      this.usedByPool.set(key, (this.usedByPool.get(key) ?? 0) + delta);
+      if (h.reservedFor !== null) {
+        const holder = `${h.reservedFor}\u0000${h.feature}`;
+        this.usedByHolder.set(holder, (this.usedByHolder.get(holder) ?? 0) + delta);
+      }
+    }
   }
 }
