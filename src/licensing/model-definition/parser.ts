@@ -8,6 +8,8 @@ import { ModelError } from './model-error.js';
 
 /** Deepest nesting of `not` and parentheses: a real rule needs a handful; more is a runaway. */
 export const MAX_NESTING = 64;
+/** Most conditions one rule may combine; the rule tree is walked recursively for every request. */
+export const MAX_TERMS = 1000;
 /** Largest count a pool entry or `max` may name. */
 const MAX_COUNT = 1_000_000_000;
 const MATCH_FIELDS: ReadonlySet<string> = new Set<ConditionField>(['hostid', 'hostname', 'hosttype', 'user']);
@@ -34,6 +36,7 @@ export function parseModel(source: string): ModelDefinition {
 class Parser {
   private at = 0;
   private depth = 0;
+  private terms = 0;
 
   constructor(private readonly tokens: Token[]) {}
 
@@ -109,6 +112,7 @@ class Parser {
 
   private rule(): Rule {
     const start = this.next();
+    this.terms = 0;
     const condition = this.condition();
     this.punct('{', 'after the condition of the rule (or "and", "or")');
     const uses: PoolUse[] = [];
@@ -207,6 +211,7 @@ class Parser {
 
   private atom(): Condition {
     const t = this.next();
+    if (++this.terms > MAX_TERMS) this.fail(t, `A rule combines at most ${MAX_TERMS} conditions: split it into several rules.`);
     if (t.kind !== 'word' || !(MATCH_FIELDS.has(t.text) || t.text === 'dictionary' || t.text === 'any')) {
       this.fail(t, `Expected a condition — hostid(…), hostname(…), hosttype(…), user(…), dictionary(…), any(), "not" or "(" — but found ${describeToken(t)}.`);
     }
