@@ -55,6 +55,8 @@ describe('reservations over the admin API', () => {
     });
     expect(res.body.id).toMatch(/\S/);
     expect((await server.get(`${GROUPS}/${res.body.id}`, readOnly)).body.name).toBe('support');
+    // The Features view shows the counts held for reservations on each record.
+    expect((await server.get(`${BASE}/features?name=cad`, readOnly)).body.items[0]).toMatchObject({ count: 6, used: 0, reserved: 3 });
   });
 
   it.each([

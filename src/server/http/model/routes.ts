@@ -2,10 +2,14 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { TallyError } from '../../../common/errors.js';
 import { MAX_MODEL_LENGTH } from '../../../licensing/model-definition/lexer.js';
+import type { Role } from '../../../auth/admin-security.js';
 import type { ServerContext } from '../../context.js';
 import { READ_ROLES } from '../../../http/access.js';
 import { errorBodySchema } from '../../../http/errors.js';
 import { pageSchema, paginate, pagingQuery } from '../../../http/paging.js';
+
+/** The reservations role manages license allocation: reservations and pools alike. */
+const WRITE_ROLES: readonly Role[] = ['admin', 'reservations'];
 
 const modelBody = z
   .object({
@@ -67,7 +71,7 @@ export const modelRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = async 
   app.put(
     `${base}/model`,
     {
-      config: { access: ['admin'] },
+      config: { access: WRITE_ROLES },
       bodyLimit: 4 * MAX_MODEL_LENGTH,
       schema: {
         tags: ['pools'],
@@ -88,7 +92,7 @@ export const modelRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = async 
   app.post(
     `${base}/model/validate`,
     {
-      config: { access: ['admin'] },
+      config: { access: WRITE_ROLES },
       bodyLimit: 4 * MAX_MODEL_LENGTH,
       schema: {
         tags: ['pools'],
@@ -108,7 +112,7 @@ export const modelRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = async 
 
   app.delete(
     `${base}/model`,
-    { config: { access: ['admin'] }, schema: { tags: ['pools'], summary: 'Delete the active model: every count returns to the default pool', response: { 204: z.null(), 404: errorBodySchema } } },
+    { config: { access: WRITE_ROLES }, schema: { tags: ['pools'], summary: 'Delete the active model: every count returns to the default pool', response: { 204: z.null(), 404: errorBodySchema } } },
     async (_request, reply) => {
       await ctx.allocation.deleteModel();
       return reply.code(204).send(null);
