@@ -114,12 +114,16 @@ export function decideCapability(
   if (request.operation === 'undo') {
     undoConsumption(d);
   } else {
-    // Without desired features a device gets what is reserved for it (or what its rules serve unasked).
-    const features =
-      request.features.length === 0 && (state.pools !== null || state.reservations !== null) ? unrequestedFeatures(d) : request.features;
+    let features = request.features;
+    if (features.length === 0 && (state.pools !== null || state.reservations !== null)) {
+      // Without desired features a device gets what is reserved for it (or what its rules serve
+      // unasked), as a full request: asking again renews rather than adds.
+      features = unrequestedFeatures(d);
+      if (features.length > 0) d.request = { ...request, features, incremental: false };
+    }
     if (features.length > 0) {
       for (const desired of features) decideFeature(d, desired);
-      if (!request.incremental) releaseUnlisted(d, features);
+      if (!d.request.incremental) releaseUnlisted(d, features);
     }
   }
   if (d.change.upserts.length + d.change.removals.length > 0) noteDevice(d);
@@ -148,18 +152,20 @@ function hold(d: Decider, desired: DesiredFeature, records: FeatureRecord[], kin
   const source = d.state.pools === null && d.state.reservations === null ? null : restrictedSource(d, desired, records);
   if (source?.denied) return refuse(d, desired, 80, Math.abs(desired.count), source.denied);
   const recordIds = new Set(records.map((r) => r.id));
-  const current = d.state.holdingsOf(d.key).filter((h) => h.feature === desired.name && h.kind === kind);
-  const allowed = (h: Holding) => recordIds.has(h.recordId) && (source ? source.allows(h) : h.pool === null);
-  const kept = current.filter(allowed);
-  const stale = current.filter((h) => !allowed(h));
+  const kept: Holding[] = [];
+  const stale: Holding[] = [];
+  for (const h of d.state.holdingsOf(d.key)) {
+    if (h.feature !== desired.name || h.kind !== kind) continue;
+    if (recordIds.has(h.recordId) && (source ? source.allows(h) : h.pool === null)) kept.push(h);
+    else stale.push(h);
+  }
   const keptTotal = sum(kept);
   const target = d.request.incremental ? Math.max(0, keptTotal + desired.count) : desired.count;
   const order = new Map(records.map((r, i) => [r.id, i]));
-  const rank = (h: Holding) => (source ? source.rank(h) * records.length : 0) + (order.get(h.recordId) ?? 0);
-  kept.sort((a, b) => rank(a) - rank(b));
+  if (source) kept.sort((a, b) => source.rank(a) - source.rank(b) || (order.get(a.recordId) ?? 0) - (order.get(b.recordId) ?? 0));
+  else kept.sort((a, b) => (order.get(a.recordId) ?? 0) - (order.get(b.recordId) ?? 0));
 
-  const slot = (h: Holding) => slotOf(h.recordId, h.pool, h.reservedFor);
-  const next = new Map<string, Holding>(kept.map((h) => [slot(h), { ...h }]));
+  const next = new Map<string, Holding>(kept.map((h) => [slotOfHolding(h), { ...h }]));
   const returned: Array<{ holding: Holding; count: number }> = [];
   const drawn: Allocation[] = [];
 
@@ -167,7 +173,7 @@ function hold(d: Decider, desired: DesiredFeature, records: FeatureRecord[], kin
     // Give back from the least preferred records first; overdraft counts go back before regular ones.
     let excess = keptTotal - target;
     for (let i = kept.length - 1; i >= 0 && excess > 0; i--) {
-      const h = next.get(slot(kept[i]!))!;
+      const h = next.get(slotOfHolding(kept[i]!))!;
       const n = Math.min(excess, h.count);
       h.count -= n;
       h.overdraft = Math.max(0, h.overdraft - n);
@@ -219,6 +225,10 @@ function hold(d: Decider, desired: DesiredFeature, records: FeatureRecord[], kin
   for (const a of drawn) {
     record(d, kind === 'lease' ? 'checkout' : 'consume', next.get(slotOf(a.record.id, a.pool, a.reservedFor))!, a.count, a.overdraft);
   }
+}
+
+function slotOfHolding(h: Holding): string {
+  return slotOf(h.recordId, h.pool, h.reservedFor);
 }
 
 /** Whether a rule's `max` rather than the pools' counts kept a request short (81, not 7). */

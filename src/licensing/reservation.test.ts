@@ -103,8 +103,10 @@ describe('capability requests with reservations', () => {
       buildFeature({ name: 'cad', count: 5 }),
       buildFeature({ name: 'cam', count: 5 }),
     );
-    const d = s.serve(buildDevice('vip', { user: 'ann' }), []);
+    const d = s.serve(buildDevice('vip', { user: 'ann' }), [], { incremental: true });
     expect(d.denials).toEqual([]);
+    // Asking again renews what is held rather than adding to it.
+    s.serve(buildDevice('vip', { user: 'ann' }), [], { incremental: true });
     expect(s.held(buildDevice('vip')).map((h) => [h.feature, h.count]).sort()).toEqual([
       ['cad', 2],
       ['cad', 1],
