@@ -178,8 +178,8 @@ describe('capability requests with named license pools', () => {
     );
     s.serve(eng, [cad(2)]);
     expect(s.pools()).toEqual([
-      { name: 'eng', features: [{ feature: 'cad', version: '1.0', expiration: '2027-03-01', allocated: 3, used: 2, status: 'normal' }] },
-      { name: 'default', features: [{ feature: 'cad', version: '1.0', expiration: '2027-03-01', allocated: 2, used: 0, status: 'normal' }] },
+      { id: 1, name: 'eng', features: [{ feature: 'cad', version: '1.0', expiration: '2027-03-01', allocated: 3, used: 2, status: 'normal' }] },
+      { id: 0, name: 'default', features: [{ feature: 'cad', version: '1.0', expiration: '2027-03-01', allocated: 2, used: 0, status: 'normal' }] },
     ]);
   });
 });

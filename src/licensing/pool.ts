@@ -104,6 +104,8 @@ export interface PoolFeatureLine {
 }
 
 export interface PoolListing {
+  /** 0 for the default pool, then 1, 2, … in the order the model defines the pools. */
+  id: number;
   name: string;
   features: PoolFeatureLine[];
 }
@@ -119,7 +121,7 @@ export function listPools(plan: PoolPlan, records: readonly FeatureRecord[], use
     const key = featureKey(r.name, r.version);
     byKey.set(key, [...(byKey.get(key) ?? []), r]);
   }
-  return plan.pools.map((pool) => {
+  return plan.pools.map((pool, index) => {
     const lines: PoolFeatureLine[] = [];
     for (const [key, allocated] of plan.allocated.get(pool) ?? new Map<string, number>()) {
       const recs = byKey.get(key) ?? [];
@@ -140,6 +142,6 @@ export function listPools(plan: PoolPlan, records: readonly FeatureRecord[], use
       });
     }
     lines.sort((a, b) => (a.feature < b.feature ? -1 : a.feature > b.feature ? 1 : 0));
-    return { name: pool, features: lines };
+    return { id: pool === DEFAULT_POOL ? 0 : index + 1, name: pool, features: lines };
   });
 }

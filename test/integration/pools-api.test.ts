@@ -157,13 +157,14 @@ describe('named license pools over the admin API', () => {
     expect(res.body.total).toBe(3);
     expect(res.body.items).toEqual([
       {
+        id: 1,
         name: 'eng',
         features: [
           { feature: 'cad', version: '2.0', expiration: 'permanent', allocated: 5, used: 3, status: 'normal' },
           { feature: 'viewer', version: '1.0', expiration: 'permanent', allocated: 2, used: 0, status: 'normal' },
         ],
       },
-      { name: 'build', features: [{ feature: 'cad', version: '2.0', expiration: 'permanent', allocated: 2, used: 2, status: 'normal' }] },
+      { id: 2, name: 'build', features: [{ feature: 'cad', version: '2.0', expiration: 'permanent', allocated: 2, used: 2, status: 'normal' }] },
     ]);
     expect((await server.get(`${BASE}/pools?page=2&pageSize=2`, readOnly)).body.items[0].name).toBe('default');
   });

@@ -27,6 +27,7 @@ const summarySchema = z.object({
 });
 
 const poolSchema = z.object({
+  id: z.number().describe('0 for the default pool, then 1, 2, … in model order'),
   name: z.string(),
   features: z.array(
     z.object({
