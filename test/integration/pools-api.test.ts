@@ -11,6 +11,7 @@ const FEATURES = [
   { id: 'cad-a', name: 'cad', version: '2.0', count: 6, expiry: 'permanent' },
   { id: 'cad-b', name: 'cad', version: '2.0', count: 2, expiry: '2030-01-01' },
   { id: 'viewer', name: 'viewer', version: '1.0', count: 4, expiry: 'permanent' },
+  { id: 'android', name: 'eb-feature-android-eval', version: '2.0', count: 8, expiry: 'permanent' },
 ];
 
 // Written with comments, odd spacing and CRLF line ends: it must come back byte for byte.
@@ -28,12 +29,14 @@ const MODEL = [
   '',
 ].join('\r\n');
 
+// The example of the reference document: its pools add up to 11 counts of a feature with 8.
 const SEED_EXAMPLE = `model "exampleModelDefinition" {
   partitions {
-    partition "0800 - PUNE" { "cad" 2.0 3 }
-    partition "2200 - NECKARSULM" { "cad" 2.0 3 }
-    partition "4600 - BRUSSELS" { "cad" 2.0 2 }
-    partition "1400 - KASSEL" { "cad" 2.0 1 }
+    partition "0800 - PUNE" { "eb-feature-android-eval" 2.0 3 }
+    partition "0800 - PUNE" { "eb-feature-android-eval" 2.0 2 }
+    partition "2200 - NECKARSULM" { "eb-feature-android-eval" 2.0 3 }
+    partition "4600 - BRUSSELS" { "eb-feature-android-eval" 2.0 2 }
+    partition "1400 - KASSEL" { "eb-feature-android-eval" 2.0 1 }
   }
 }`;
 
@@ -95,7 +98,12 @@ describe('named license pools over the admin API', () => {
     const res = await server.call('PUT', `${BASE}/model`, { text: SEED_EXAMPLE }, auth);
     expect(res.status).toBe(422);
     expect(res.body.error.code).toBe('MODEL_REJECTED');
-    expect(res.body.error.message).toMatch(/^Line 6, column 33: The pools now take 9 of "cad" 2\.0, but the server holds 8/);
+    expect(res.body.error.message).toMatch(/^Line 4, column 5: Partition "0800 - PUNE" is already defined on line 3/);
+    expect(res.body.error.details.map((d: { field: string; message: string }) => d.message)).toEqual([
+      expect.stringMatching(/^line 4, column 5: Partition "0800 - PUNE" is already defined/),
+      expect.stringMatching(/^line 6, column 35: The pools now take 10 of "eb-feature-android-eval" 2\.0, but the server holds 8/),
+      expect.stringMatching(/^line 7, column 33: The pools now take 11 of "eb-feature-android-eval" 2\.0, but the server holds 8/),
+    ]);
     expect(res.body.error.details[0]).toMatchObject({ field: 'body.text' });
     expect((await server.get(`${BASE}/model`, auth)).status).toBe(404);
   });
@@ -112,7 +120,7 @@ describe('named license pools over the admin API', () => {
       pools: [
         { name: 'eng', features: 2, allocated: 7 },
         { name: 'build', features: 1, allocated: 2 },
-        { name: 'default', features: 2, allocated: 3 },
+        { name: 'default', features: 3, allocated: 11 },
       ],
     });
     expect((await server.get(`${BASE}/model`, auth)).status).toBe(404);

@@ -175,6 +175,8 @@ describe('validateModel: a model must fit the server it is activated on', () => 
     const error = refused(seedExample);
     const messages = error.details.map((d) => d.message);
     expect(messages.some((m) => /^line 7, column 5: Partition "0800 - PUNE" is already defined on line 4/.test(m))).toBe(true);
+    // Nothing is trimmed: the refusal counts every pool, up to 11 of the 8 counts.
+    expect(messages.some((m) => /^line 17, column 7: The pools now take 11 of "eb-feature-android-eval" 2\.0, but the server holds 8/.test(m))).toBe(true);
     // Even without the duplicate, 3 + 3 + 2 + 1 = 9 > 8: refused at the line that goes over.
     const withoutDuplicate = seedExample.replace('partition "0800 - PUNE" {\n      "eb-feature-android-eval" 2.0 2\n    }\n    ', '');
     const over = refused(withoutDuplicate);

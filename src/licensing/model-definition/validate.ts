@@ -57,14 +57,15 @@ export function planPools(model: ModelDefinition, records: readonly FeatureRecor
       continue;
     }
     const first = seenPools.get(pool.name);
-    if (first !== undefined) {
-      problems.push(new ModelError(`Partition "${pool.name}" is already defined on line ${first}: each partition has its own name.`, pool.line, pool.column));
-      continue;
-    }
-    seenPools.set(pool.name, pool.line);
-    pools.push(pool.name);
     const counts = new Map<string, number>();
-    allocated.set(pool.name, counts);
+    if (first !== undefined) {
+      // Its counts still add up below, so the refusal also says how far over the pools go.
+      problems.push(new ModelError(`Partition "${pool.name}" is already defined on line ${first}: each partition has its own name.`, pool.line, pool.column));
+    } else {
+      seenPools.set(pool.name, pool.line);
+      pools.push(pool.name);
+      allocated.set(pool.name, counts);
+    }
     const entryLines = new Map<string, number>();
     for (const e of pool.entries) {
       const named = versionsByName.get(e.feature);
@@ -110,7 +111,7 @@ export function planPools(model: ModelDefinition, records: readonly FeatureRecor
       }
     }
   }
-  for (const [key, { pool }] of remainders) allocated.get(pool)!.set(key, Math.max(0, (totals.get(key) ?? 0) - (taken.get(key) ?? 0)));
+  for (const [key, { pool }] of remainders) allocated.get(pool)?.set(key, Math.max(0, (totals.get(key) ?? 0) - (taken.get(key) ?? 0)));
   const defaults = new Map<string, number>();
   for (const [key, total] of totals) {
     defaults.set(key, remainders.has(key) ? 0 : Math.max(0, total - (taken.get(key) ?? 0)));
