@@ -66,9 +66,9 @@ export function recordUsage(state: LicenseState, record: FeatureRecord, now: Epo
 /** Counts of a record that stay free for reservations not yet drawn on. */
 function reservedOn(state: LicenseState, record: FeatureRecord, now: EpochMs): number {
   const book = state.reservations;
-  if (book === null || book.entriesFor(record.name).length === 0) return 0;
+  if (book === null || book.totalsOf(record.name).size === 0) return 0;
   const active = state.recordsNamed(record.name).filter((r) => recordStatus(r, now) === 'active');
-  const held = heldForOthers(book, record.name, active, (id) => state.usedOf(id), (holder) => state.usedByReservation(holder, record.name), []);
+  const held = heldForOthers(book, record.name, active, (id) => state.usedOf(id), state.coveredReservations(record.name), (holder) => state.usedByReservation(holder, record.name), []);
   return held.get(record.id) ?? 0;
 }
 

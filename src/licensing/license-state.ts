@@ -54,8 +54,36 @@ export class LicenseState {
   private readonly usedByHolder = new Map<string, number>();
   /** The active model's pools, as allocated on the current records; null when no model is active. */
   pools: PoolPlan | null = null;
+  private book: ReservationBook | null = null;
+  /** Per feature, the reserved counts holders draw, per entry version (see ReservationBook.cover). */
+  private readonly coveredByFeature = new Map<string, Map<string, number>>();
+
   /** Reservations in force; null when there are none. */
-  reservations: ReservationBook | null = null;
+  get reservations(): ReservationBook | null {
+    return this.book;
+  }
+
+  set reservations(book: ReservationBook | null) {
+    this.book = book;
+    this.coveredByFeature.clear();
+    if (!book) return;
+    for (const [key, used] of this.usedByHolder) {
+      const at = key.indexOf('\u0000');
+      const feature = key.slice(at + 1);
+      book.cover(key.slice(0, at), feature, used, 1, this.coveredOf(feature));
+    }
+  }
+
+  /** What holders draw of their reservations of a feature, per entry version. */
+  coveredReservations(feature: string): ReadonlyMap<string, number> | undefined {
+    return this.coveredByFeature.get(feature);
+  }
+
+  private coveredOf(feature: string): Map<string, number> {
+    let map = this.coveredByFeature.get(feature);
+    if (!map) this.coveredByFeature.set(feature, (map = new Map()));
+    return map;
+  }
 
   /** Replaces every record (a license load or removal recomputes the whole set). */
   setRecords(records: Iterable<FeatureRecord>): void {
@@ -215,7 +243,13 @@ export class LicenseState {
       this.usedByPool.set(key, (this.usedByPool.get(key) ?? 0) + delta);
       if (h.reservedFor !== null) {
         const holder = `${h.reservedFor}\u0000${h.feature}`;
-        this.usedByHolder.set(holder, (this.usedByHolder.get(holder) ?? 0) + delta);
+        const before = this.usedByHolder.get(holder) ?? 0;
+        this.usedByHolder.set(holder, before + delta);
+        if (this.book) {
+          const covered = this.coveredOf(h.feature);
+          this.book.cover(h.reservedFor, h.feature, before, -1, covered);
+          this.book.cover(h.reservedFor, h.feature, before + delta, 1, covered);
+        }
       }
     }
   }

@@ -111,7 +111,8 @@ function reservationSource(d: Decider, desired: DesiredFeature, records: Feature
     maxLimited: false,
     candidates: () => {
       const all = d.state.recordsNamed(desired.name).filter((r) => recordStatus(r, d.now) === 'active');
-      const held = heldForOthers(book, desired.name, all, (id) => d.state.usedOf(id), (holder) => d.state.usedByReservation(holder, desired.name), holders);
+      const used = (holder: string) => d.state.usedByReservation(holder, desired.name);
+      const held = heldForOthers(book, desired.name, all, (id) => d.state.usedOf(id), d.state.coveredReservations(desired.name), used, holders);
       const left = new Map(records.map((r) => [r.id, Math.max(0, r.count - d.state.usedOf(r.id) - (held.get(r.id) ?? 0))]));
       const out: Candidate[] = [];
       for (const holder of holders) {

@@ -75,6 +75,17 @@ describe('capability requests with reservations', () => {
     expect(s.held(buildDevice('vip'))).toEqual([{ feature: 'cad', version: '1.0', pool: 'reservations', count: 2 }]);
   });
 
+  it('keeps holding the unused part of a reservation as its holder draws and returns counts', () => {
+    const s = serverWith([group('g', [{ hostId: str('vip'), entries: [['cad', '1.0', 3]] }])], buildFeature({ name: 'cad', count: 5 }));
+    expect(s.serve(buildDevice('vip'), [cad(2)]).denials).toEqual([]);
+    expect(s.serve(buildDevice('a'), [cad(2)]).denials).toEqual([]);
+    expect(s.serve(buildDevice('b'), [cad(1)]).denials.map((d) => d.code)).toEqual([7]);
+    s.serve(buildDevice('vip'), [cad(0)]);
+    expect(s.serve(buildDevice('b'), [cad(1)]).denials.map((d) => d.code)).toEqual([7]);
+    expect(s.serve(buildDevice('vip'), [cad(3)]).denials).toEqual([]);
+    expect(s.state.coveredReservations('cad')).toEqual(new Map([['1.0', 3]]));
+  });
+
   it('reserves for a user on any device with a USER hostid', () => {
     const s = serverWith([group('g', [{ hostId: { value: 'joe', type: 'USER' }, entries: [['cad', '1.0', 1]] }])], buildFeature({ name: 'cad', count: 1 }));
     expect(s.serve(buildDevice('someone'), [cad(1)]).denials.map((d) => d.code)).toEqual([7]);

@@ -35,6 +35,8 @@ export interface ReservationGroup {
   reservations: Reservation[];
 }
 
+const EMPTY_TOTALS: ReadonlyMap<string, number> = new Map();
+
 /** One reserved demand: a holder's unused count of a feature at a minimum version. */
 interface Demand {
   holder: string;
@@ -47,20 +49,46 @@ interface Demand {
 /** The reservations in force, indexed the way capability requests look them up. */
 export class ReservationBook {
   readonly groups: readonly ReservationGroup[];
+  /** Per holder and feature, its entries in ascending version: draws cover the least demanding first. */
   private readonly byHolder = new Map<string, Map<string, Array<{ version: string; count: number }>>>();
-  private readonly byFeature = new Map<string, Array<{ holder: string; version: string; count: number }>>();
+  /** Per feature, the counts reserved at each version, all holders together. */
+  private readonly totals = new Map<string, Map<string, number>>();
 
   constructor(groups: readonly ReservationGroup[]) {
     this.groups = groups;
     for (const g of groups) {
       for (const r of g.reservations) {
         for (const e of r.entries) {
-          const features = this.byHolder.get(r.holder) ?? new Map<string, Array<{ version: string; count: number }>>();
-          features.set(e.feature, [...(features.get(e.feature) ?? []), { version: e.version, count: e.count }]);
-          this.byHolder.set(r.holder, features);
-          this.byFeature.set(e.feature, [...(this.byFeature.get(e.feature) ?? []), { holder: r.holder, version: e.version, count: e.count }]);
+          let features = this.byHolder.get(r.holder);
+          if (!features) this.byHolder.set(r.holder, (features = new Map()));
+          let own = features.get(e.feature);
+          if (!own) features.set(e.feature, (own = []));
+          own.push({ version: e.version, count: e.count });
+          let totals = this.totals.get(e.feature);
+          if (!totals) this.totals.set(e.feature, (totals = new Map()));
+          totals.set(e.version, (totals.get(e.version) ?? 0) + e.count);
         }
       }
+    }
+    for (const features of this.byHolder.values()) for (const list of features.values()) list.sort((a, b) => compareVersions(a.version, b.version));
+  }
+
+  /** Counts of a feature reserved at each version, all holders together. */
+  totalsOf(feature: string): ReadonlyMap<string, number> {
+    return this.totals.get(feature) ?? EMPTY_TOTALS;
+  }
+
+  /**
+   * Adds (sign 1) or takes away (sign -1) what `used` counts drawn by a holder cover of its
+   * entries of a feature, per version, into `into`.
+   */
+  cover(holder: string, feature: string, used: number, sign: 1 | -1, into: Map<string, number>): void {
+    let left = used;
+    for (const e of this.entriesOf(holder, feature)) {
+      if (left <= 0) break;
+      const n = Math.min(left, e.count);
+      into.set(e.version, (into.get(e.version) ?? 0) + sign * n);
+      left -= n;
     }
   }
 
@@ -78,10 +106,6 @@ export class ReservationBook {
     return this.byHolder.get(holder) ?? new Map<string, Array<{ version: string; count: number }>>();
   }
 
-  /** Every entry of one feature, across holders. */
-  entriesFor(feature: string): ReadonlyArray<{ holder: string; version: string; count: number }> {
-    return this.byFeature.get(feature) ?? [];
-  }
 }
 
 /** The holder keys a device draws reservations under: its hostid, then its user. */
@@ -129,33 +153,34 @@ export function placeDemands(
 
 /**
  * Counts of each record held for other holders' unused reservations of a feature: what a
- * device outside those holders must leave alone. `usedBy(holder)` is what a holder already
- * draws from its reservation of the feature.
+ * device outside those holders must leave alone. `covered` is what holders already draw, per
+ * entry version (kept up to date by the license state); `usedBy(holder)` what one holder
+ * draws. The holders in `exclude` (the requesting device and its user) hold nothing against
+ * themselves. Runs in the number of reserved versions, not of reservations.
  */
 export function heldForOthers(
   book: ReservationBook,
   feature: string,
   records: readonly FeatureRecord[],
   usedOf: (recordId: string) => number,
+  covered: ReadonlyMap<string, number> | undefined,
   usedBy: (holder: string) => number,
   exclude: readonly string[],
 ): Map<string, number> {
-  const perHolder = new Map<string, Array<{ version: string; count: number }>>();
-  for (const e of book.entriesFor(feature)) {
-    if (exclude.includes(e.holder)) continue;
-    perHolder.set(e.holder, [...(perHolder.get(e.holder) ?? []), e]);
+  const totals = book.totalsOf(feature);
+  if (totals.size === 0) return new Map();
+  const unused = new Map(totals);
+  if (covered) for (const [version, n] of covered) unused.set(version, (unused.get(version) ?? 0) - n);
+  for (const holder of exclude) {
+    // The requester's own unused entries: everything it reserved less what it draws.
+    const own = new Map<string, number>();
+    for (const e of book.entriesOf(holder, feature)) own.set(e.version, (own.get(e.version) ?? 0) + e.count);
+    book.cover(holder, feature, usedBy(holder), -1, own);
+    for (const [version, n] of own) unused.set(version, (unused.get(version) ?? 0) - n);
   }
-  if (perHolder.size === 0) return new Map();
   const demands: Demand[] = [];
-  for (const [holder, entries] of perHolder) {
-    // What a holder already draws satisfies its least demanding entries first.
-    let used = usedBy(holder);
-    for (const e of [...entries].sort((a, b) => compareVersions(a.version, b.version))) {
-      const covered = Math.min(used, e.count);
-      used -= covered;
-      if (e.count - covered > 0) demands.push({ holder, version: e.version, count: e.count - covered, tag: holder });
-    }
-  }
+  for (const [version, count] of unused) if (count > 0) demands.push({ holder: '', version, count, tag: version });
+  if (demands.length === 0) return new Map();
   const supply = records.filter((r) => r.counted).map((record) => ({ record, free: record.count - usedOf(record.id) }));
   return placeDemands(demands, supply).placed;
 }
@@ -173,7 +198,11 @@ function shortfalls(groups: readonly ReservationGroup[], records: readonly Featu
   const byFeature = new Map<string, Demand[]>();
   for (const g of groups) {
     for (const r of g.reservations) {
-      for (const e of r.entries) byFeature.set(e.feature, [...(byFeature.get(e.feature) ?? []), { holder: r.holder, version: e.version, count: e.count, tag: e.id }]);
+      for (const e of r.entries) {
+        let list = byFeature.get(e.feature);
+        if (!list) byFeature.set(e.feature, (list = []));
+        list.push({ holder: r.holder, version: e.version, count: e.count, tag: e.id });
+      }
     }
   }
   const short = new Map<string, number>();
