@@ -81,7 +81,7 @@ export class LicenseState {
 
   private coveredOf(feature: string): Map<string, number> {
     let map = this.coveredByFeature.get(feature);
-    if (!map) this.coveredByFeature.set(feature, (map = new Map()));
+    if (!map) this.coveredByFeature.set(feature, (map = new Map<string, number>()));
     return map;
   }
 

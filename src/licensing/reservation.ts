@@ -60,12 +60,12 @@ export class ReservationBook {
       for (const r of g.reservations) {
         for (const e of r.entries) {
           let features = this.byHolder.get(r.holder);
-          if (!features) this.byHolder.set(r.holder, (features = new Map()));
+          if (!features) this.byHolder.set(r.holder, (features = new Map<string, Array<{ version: string; count: number }>>()));
           let own = features.get(e.feature);
           if (!own) features.set(e.feature, (own = []));
           own.push({ version: e.version, count: e.count });
           let totals = this.totals.get(e.feature);
-          if (!totals) this.totals.set(e.feature, (totals = new Map()));
+          if (!totals) this.totals.set(e.feature, (totals = new Map<string, number>()));
           totals.set(e.version, (totals.get(e.version) ?? 0) + e.count);
         }
       }
