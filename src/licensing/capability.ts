@@ -150,13 +150,15 @@ function decideFeature(d: Decider, desired: DesiredFeature): void {
 function hold(d: Decider, desired: DesiredFeature, records: FeatureRecord[], kind: HoldingKind): void {
   // Pools and reservations restrict where counts come from; without them this stays the plain path.
   const source = d.state.pools === null && d.state.reservations === null ? null : restrictedSource(d, desired, records);
-  if (source?.denied) return refuse(d, desired, 80, Math.abs(desired.count), source.denied);
+  // A refused device may still give counts back.
+  if (source?.denied && desired.count > 0) return refuse(d, desired, 80, desired.count, source.denied);
   const recordIds = new Set(records.map((r) => r.id));
   const kept: Holding[] = [];
   const stale: Holding[] = [];
   for (const h of d.state.holdingsOf(d.key)) {
     if (h.feature !== desired.name || h.kind !== kind) continue;
-    if (recordIds.has(h.recordId) && (source ? source.allows(h) : h.pool === null)) kept.push(h);
+    // Without pools or reservations, counts drawn under them earlier are held like any others.
+    if (recordIds.has(h.recordId) && (source === null || source.allows(h))) kept.push(h);
     else stale.push(h);
   }
   const keptTotal = sum(kept);
@@ -321,7 +323,7 @@ function release(d: Ledger, h: Holding, kind: 'return' | 'expire'): void {
   record(d, kind, h, h.count, 0);
 }
 
-export function candidatesOf(d: Decider, records: FeatureRecord[]): Candidate[] {
+function candidatesOf(d: Decider, records: FeatureRecord[]): Candidate[] {
   return records.map((record) => {
     if (!record.counted) return { record, free: Number.POSITIVE_INFINITY, overdraftFree: 0 };
     const used = d.state.usedOf(record.id);
@@ -354,7 +356,7 @@ function newHolding(d: Decider, a: Allocation, kind: HoldingKind): Holding {
   };
 }
 
-export function refuse(d: Decider, desired: DesiredFeature, code: Denial['code'], count = Math.abs(desired.count), text?: string): void {
+function refuse(d: Decider, desired: DesiredFeature, code: Denial['code'], count = Math.abs(desired.count), text?: string): void {
   const denial = deny(code, desired.name, desired.version, count, text);
   d.denials.push(denial);
   if (!d.policy.trackDeniedRequests || NOT_A_DENIAL.has(code)) return;

@@ -39,7 +39,8 @@ function poolSource(d: Decider, desired: DesiredFeature, records: FeatureRecord[
   if (access.kind === 'deny') {
     return {
       denied: `The rule of access on line ${access.rule.line} of model "${plan.model.name}" refuses this device.`,
-      allows: () => false,
+      // Counts it holds from pools can still be given back.
+      allows: (h) => h.pool !== null,
       rank: () => 0,
       candidates: () => [],
       maxLimited: false,

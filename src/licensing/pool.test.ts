@@ -123,6 +123,24 @@ describe('capability requests with named license pools', () => {
     expect(s.serve(other, [cad(1)]).denials).toEqual([]);
   });
 
+  it('lets a device the rules now refuse give back what it holds, but not renew or add', () => {
+    const s = serverWith(ENG_MODEL, buildFeature({ name: 'cad', count: 5 }));
+    const kiosk = buildDevice('k', { hostType: 'KIOSK', vendorDictionary: { dept: 'eng' } });
+    s.serve(kiosk, [cad(2)]);
+    const closed = `model "m" {
+      partitions { partition "eng" { "cad" 1.0 3 } }
+      on hosttype("KIOSK") { deny }
+      on dictionary("dept":"eng") { use "eng" continue }
+    }`;
+    s.state.pools = validateModel(parseModel(closed), s.state.allRecords(), NOW);
+    expect(s.serve(kiosk, [cad(2)]).denials.map((x) => x.code)).toEqual([80]);
+    expect(s.held(kiosk)).toEqual([{ pool: 'eng', count: 2 }]);
+    expect(s.serve(kiosk, [cad(-1)], { incremental: true }).denials).toEqual([]);
+    expect(s.held(kiosk)).toEqual([{ pool: 'eng', count: 1 }]);
+    expect(s.serve(kiosk, [cad(0)]).denials).toEqual([]);
+    expect(s.held(kiosk)).toEqual([]);
+  });
+
   it("refuses with 81 past a rule's max per device, while the pool still has counts", () => {
     const s = serverWith(
       `model "m" { partitions { partition "eng" { "cad" 1.0 5 } }
