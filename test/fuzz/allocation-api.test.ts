@@ -35,11 +35,13 @@ function mutate(doc: unknown, rnd: ReturnType<typeof random>): unknown {
     return copy;
   }
   if (doc !== null && typeof doc === 'object') {
-    const copy: Record<string, unknown> = { ...(doc as Record<string, unknown>) };
+    let copy: Record<string, unknown> = { ...(doc as Record<string, unknown>) };
     const keys = Object.keys(copy);
     const roll = rnd.next();
-    if (keys.length > 0 && roll < 0.25) delete copy[rnd.pick(keys)];
-    else if (roll < 0.35) copy[rnd.pick(['extra', 'name', 'hostId', 'type', 'value'])] = rnd.pick(ODD_VALUES);
+    if (keys.length > 0 && roll < 0.25) {
+      const dropped = rnd.pick(keys);
+      copy = Object.fromEntries(Object.entries(copy).filter(([k]) => k !== dropped));
+    } else if (roll < 0.35) copy[rnd.pick(['extra', 'name', 'hostId', 'type', 'value'])] = rnd.pick(ODD_VALUES);
     else if (keys.length > 0) {
       const key = rnd.pick(keys);
       copy[key] = mutate(copy[key], rnd);
