@@ -7,7 +7,7 @@ import type { Device } from './hostid.js';
 import { DEFAULT_POLICY } from './lease.js';
 import { LicenseState } from './license-state.js';
 import { parseModel } from './model-definition/parser.js';
-import { validateModel } from './model-definition/validate.js';
+import { planPools, validateModel } from './model-definition/validate.js';
 import { listPools, poolsFor } from './pool.js';
 
 const NOW = Date.parse('2026-06-01T12:00:00Z');
@@ -186,6 +186,18 @@ describe('capability requests with named license pools', () => {
     // Devices the rule does not serve unasked get nothing from an empty request.
     s.serve(other, []);
     expect(s.state.holdingsOf('STRING:other-1')).toEqual([]);
+  });
+
+  it('marks a pool feature expired once its records have, and over-used when a smaller license leaves it holding more than allocated', () => {
+    const s = serverWith(ENG_MODEL, buildFeature({ id: 'big', name: 'cad', count: 5, expiry: '2026-06-30' }));
+    s.serve(eng, [cad(3)]);
+    // The license is reissued with 2 counts: eng now gets 2 of them, and holds 3.
+    const smaller = [buildFeature({ id: 'big', name: 'cad', count: 2, expiry: '2026-06-30' })];
+    s.state.setRecords(smaller);
+    s.state.pools = planPools(s.state.pools!.model, smaller, NOW).plan;
+    expect(s.pools()[0]!.features[0]).toMatchObject({ allocated: 2, used: 3, status: 'over-used' });
+    const later = listPools(s.state.pools, smaller, (k) => s.state.usedInPool(k), Date.parse('2026-07-02T00:00:00Z'));
+    expect(later[0]!.features[0]).toMatchObject({ expiration: '2026-06-30', status: 'expired' });
   });
 
   it('lists each pool with allocated and used counts and a status', () => {

@@ -101,14 +101,16 @@ export function planPools(model: ModelDefinition, records: readonly FeatureRecor
         continue;
       }
       const n = e.amount.kind === 'count' ? e.amount.count : Math.floor((total * e.amount.percent) / 100);
-      counts.set(key, n);
-      const sum = (taken.get(key) ?? 0) + n;
-      taken.set(key, sum);
+      const before = taken.get(key) ?? 0;
+      const sum = before + n;
       if (sum > total) {
         problems.push(
           new ModelError(`The pools now take ${sum} of "${e.feature}" ${e.version}, but the server holds ${total}: allocations must not add up to more than the server has.`, e.line, e.column),
         );
       }
+      // A model that no longer fits (the license shrank) gives later pools only what is left.
+      counts.set(key, Math.max(0, Math.min(n, total - before)));
+      taken.set(key, sum);
     }
   }
   for (const [key, { pool }] of remainders) allocated.get(pool)?.set(key, Math.max(0, (totals.get(key) ?? 0) - (taken.get(key) ?? 0)));
