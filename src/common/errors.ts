@@ -14,6 +14,7 @@ export const ERROR_CODES = {
   METHOD_NOT_ALLOWED: { status: 405, summary: 'The resource does not support this method.' },
   CONFLICT: { status: 409, summary: 'The request conflicts with the current state.' },
   LICENSE_REJECTED: { status: 422, summary: 'The license file was refused; nothing was changed.' },
+  MODEL_REJECTED: { status: 422, summary: 'The model definition was refused; the active model is unchanged.' },
   UNDO_NOT_ALLOWED: { status: 409, summary: 'The consumption cannot be undone.' },
   RATE_LIMITED: { status: 429, summary: 'Too many attempts; try again later.' },
   STORAGE_UNAVAILABLE: { status: 503, summary: 'Trusted storage could not commit; nothing was changed.' },

@@ -6,7 +6,7 @@ import { deny, NOT_A_DENIAL } from './denials.js';
 import type { FeatureRecord } from './feature-record.js';
 import { recordStatus } from './feature-record.js';
 import type { Holding, HoldingKind } from './holding.js';
-import { isReturnable } from './holding.js';
+import { isReturnable, slotOf } from './holding.js';
 import type { Device } from './hostid.js';
 import { deviceKey } from './hostid.js';
 import type { LicensingPolicy } from './lease.js';
@@ -15,6 +15,9 @@ import type { LicenseState, StateChange } from './license-state.js';
 import { emptyChange } from './license-state.js';
 import type { Allocation, Candidate } from './select-records.js';
 import { allocate } from './select-records.js';
+import type { PoolAccess } from './pool.js';
+import type { RestrictedSource } from './pool-draw.js';
+import { restrictedSource, unrequestedFeatures } from './pool-draw.js';
 import type { EventContext, UsageEvent, UsageEventKind } from './usage-event.js';
 import { satisfiesVersion } from './version.js';
 
@@ -51,7 +54,7 @@ export interface CapabilityDecision {
 }
 
 /** What recording usage needs: where, when, for which device, and the change being built. */
-interface Ledger {
+export interface Ledger {
   state: LicenseState;
   now: EpochMs;
   context: EventContext;
@@ -68,10 +71,12 @@ interface Ledger {
 }
 
 /** A ledger deciding one capability request. */
-interface Decider extends Ledger {
+export interface Decider extends Ledger {
   policy: LicensingPolicy;
   request: CapabilityRequest;
   denials: Denial[];
+  /** What the rules of access allow this device, worked out on first need (pools only). */
+  access: PoolAccess | null;
 }
 
 /**
@@ -104,12 +109,22 @@ export function decideCapability(
     denials: [],
     inUseDelta: new Map(),
     ts: new Date(now).toISOString(),
+    access: null,
   };
   if (request.operation === 'undo') {
     undoConsumption(d);
-  } else if (request.features.length > 0) {
-    for (const desired of request.features) decideFeature(d, desired);
-    if (!request.incremental) releaseUnlisted(d);
+  } else {
+    let features = request.features;
+    if (features.length === 0 && (state.pools !== null || state.reservations !== null)) {
+      // Without desired features a device gets what is reserved for it (or what its rules serve
+      // unasked), as a full request: asking again renews rather than adds.
+      features = unrequestedFeatures(d);
+      if (features.length > 0) d.request = { ...request, features, incremental: false };
+    }
+    if (features.length > 0) {
+      for (const desired of features) decideFeature(d, desired);
+      if (!d.request.incremental) releaseUnlisted(d, features);
+    }
   }
   if (d.change.upserts.length + d.change.removals.length > 0) noteDevice(d);
   return { correlationId: d.correlationId, deviceKey: d.key, change: d.change, denials: d.denials };
@@ -133,16 +148,26 @@ function decideFeature(d: Decider, desired: DesiredFeature): void {
 
 /** Leases (concurrent) and reusable metered units: the device ends up holding a target count. */
 function hold(d: Decider, desired: DesiredFeature, records: FeatureRecord[], kind: HoldingKind): void {
+  // Pools and reservations restrict where counts come from; without them this stays the plain path.
+  const source = d.state.pools === null && d.state.reservations === null ? null : restrictedSource(d, desired, records);
+  // A refused device may still give counts back.
+  if (source?.denied && desired.count > 0) return refuse(d, desired, 80, desired.count, source.denied);
   const recordIds = new Set(records.map((r) => r.id));
-  const current = d.state.holdingsOf(d.key).filter((h) => h.feature === desired.name && h.kind === kind);
-  const kept = current.filter((h) => recordIds.has(h.recordId));
-  const stale = current.filter((h) => !recordIds.has(h.recordId));
+  const kept: Holding[] = [];
+  const stale: Holding[] = [];
+  for (const h of d.state.holdingsOf(d.key)) {
+    if (h.feature !== desired.name || h.kind !== kind) continue;
+    // Without pools or reservations, counts drawn under them earlier are held like any others.
+    if (recordIds.has(h.recordId) && (source === null || source.allows(h))) kept.push(h);
+    else stale.push(h);
+  }
   const keptTotal = sum(kept);
   const target = d.request.incremental ? Math.max(0, keptTotal + desired.count) : desired.count;
   const order = new Map(records.map((r, i) => [r.id, i]));
-  kept.sort((a, b) => (order.get(a.recordId) ?? 0) - (order.get(b.recordId) ?? 0));
+  if (source) kept.sort((a, b) => source.rank(a) - source.rank(b) || (order.get(a.recordId) ?? 0) - (order.get(b.recordId) ?? 0));
+  else kept.sort((a, b) => (order.get(a.recordId) ?? 0) - (order.get(b.recordId) ?? 0));
 
-  const next = new Map<string, Holding>(kept.map((h) => [h.recordId, { ...h }]));
+  const next = new Map<string, Holding>(kept.map((h) => [slotOfHolding(h), { ...h }]));
   const returned: Array<{ holding: Holding; count: number }> = [];
   const drawn: Allocation[] = [];
 
@@ -150,7 +175,7 @@ function hold(d: Decider, desired: DesiredFeature, records: FeatureRecord[], kin
     // Give back from the least preferred records first; overdraft counts go back before regular ones.
     let excess = keptTotal - target;
     for (let i = kept.length - 1; i >= 0 && excess > 0; i--) {
-      const h = next.get(kept[i]!.recordId)!;
+      const h = next.get(slotOfHolding(kept[i]!))!;
       const n = Math.min(excess, h.count);
       h.count -= n;
       h.overdraft = Math.max(0, h.overdraft - n);
@@ -160,10 +185,10 @@ function hold(d: Decider, desired: DesiredFeature, records: FeatureRecord[], kin
   } else {
     const need = target - keptTotal;
     const capped = kind === 'lease' || (records[0]!.metered?.capped ?? true);
-    const result = allocate(candidatesOf(d, records), need, !capped);
+    const result = allocate(source ? source.candidates(capped) : candidatesOf(d, records), need, !capped);
     const granted = need - result.shortfall;
     if (result.shortfall > 0) {
-      const code = kind === 'lease' ? 7 : 58;
+      const code = source && maxWasTheLimit(source, need, capped, result.shortfall) ? 81 : kind === 'lease' ? 7 : 58;
       if (!d.request.partial || granted === 0) {
         // Nothing of this feature changes: what the device held stays, neither renewed nor lost.
         return refuse(d, desired, code, need);
@@ -172,12 +197,13 @@ function hold(d: Decider, desired: DesiredFeature, records: FeatureRecord[], kin
     }
     for (const a of result.allocations) {
       drawn.push(a);
-      const existing = next.get(a.record.id);
+      const key = slotOf(a.record.id, a.pool, a.reservedFor);
+      const existing = next.get(key);
       if (existing) {
         existing.count += a.count;
         existing.overdraft += a.overdraft;
       } else {
-        next.set(a.record.id, newHolding(d, a.record, kind, a.count, a.overdraft));
+        next.set(key, newHolding(d, a, kind));
       }
     }
   }
@@ -199,8 +225,18 @@ function hold(d: Decider, desired: DesiredFeature, records: FeatureRecord[], kin
     if (r.count > 0) record(d, 'return', r.holding, r.count, 0);
   }
   for (const a of drawn) {
-    record(d, kind === 'lease' ? 'checkout' : 'consume', next.get(a.record.id)!, a.count, a.overdraft);
+    record(d, kind === 'lease' ? 'checkout' : 'consume', next.get(slotOf(a.record.id, a.pool, a.reservedFor))!, a.count, a.overdraft);
   }
+}
+
+function slotOfHolding(h: Holding): string {
+  return slotOf(h.recordId, h.pool, h.reservedFor);
+}
+
+/** Whether a rule's `max` rather than the pools' counts kept a request short (81, not 7). */
+function maxWasTheLimit(source: RestrictedSource, need: number, capped: boolean, shortfall: number): boolean {
+  if (!source.maxLimited) return false;
+  return allocate(source.candidates(capped, false), need, !capped).shortfall < shortfall;
 }
 
 /** Non-reusable metered units: each request uses up its count for good. */
@@ -213,15 +249,18 @@ function consume(d: Decider, desired: DesiredFeature, records: FeatureRecord[]):
     );
     return;
   }
+  const source = d.state.pools === null && d.state.reservations === null ? null : restrictedSource(d, desired, records);
+  if (source?.denied) return refuse(d, desired, 80, desired.count, source.denied);
   const capped = records[0]!.metered?.capped ?? true;
-  const result = allocate(candidatesOf(d, records), desired.count, !capped);
+  const result = allocate(source ? source.candidates(capped) : candidatesOf(d, records), desired.count, !capped);
   const granted = desired.count - result.shortfall;
   if (result.shortfall > 0) {
-    if (!d.request.partial || granted === 0) return refuse(d, desired, 58, desired.count);
-    refuse(d, desired, 58, result.shortfall, `Only ${granted} of the ${desired.count} requested units were left under the cap.`);
+    const code = source && maxWasTheLimit(source, desired.count, capped, result.shortfall) ? 81 : 58;
+    if (!d.request.partial || granted === 0) return refuse(d, desired, code, desired.count);
+    refuse(d, desired, code, result.shortfall, `Only ${granted} of the ${desired.count} requested units were left under the cap.`);
   }
   for (const a of result.allocations) {
-    const h = newHolding(d, a.record, 'consumption', a.count, a.overdraft);
+    const h = newHolding(d, a, 'consumption');
     h.expiresAt = a.record.expiresAt;
     d.change.upserts.push(h);
     record(d, 'consume', h, a.count, a.overdraft);
@@ -229,8 +268,8 @@ function consume(d: Decider, desired: DesiredFeature, records: FeatureRecord[]):
 }
 
 /** A full request replaces holdings: features it does not name are given back. */
-function releaseUnlisted(d: Decider): void {
-  const listed = new Set(d.request.features.map((f) => f.name));
+function releaseUnlisted(d: Decider, features: DesiredFeature[]): void {
+  const listed = new Set(features.map((f) => f.name));
   for (const h of d.state.holdingsOf(d.key)) {
     if (isReturnable(h) && !listed.has(h.feature)) release(d, h, 'return');
   }
@@ -296,7 +335,8 @@ function candidatesOf(d: Decider, records: FeatureRecord[]): Candidate[] {
   });
 }
 
-function newHolding(d: Decider, record: FeatureRecord, kind: HoldingKind, count: number, overdraft: number): Holding {
+function newHolding(d: Decider, a: Allocation, kind: HoldingKind): Holding {
+  const { record, count, overdraft } = a;
   return {
     id: newId(),
     deviceKey: d.key,
@@ -311,6 +351,8 @@ function newHolding(d: Decider, record: FeatureRecord, kind: HoldingKind, count:
     renewedAt: d.now,
     expiresAt: null,
     correlationId: d.correlationId,
+    pool: a.pool,
+    reservedFor: a.reservedFor,
   };
 }
 
@@ -319,13 +361,13 @@ function refuse(d: Decider, desired: DesiredFeature, code: Denial['code'], count
   d.denials.push(denial);
   if (!d.policy.trackDeniedRequests || NOT_A_DENIAL.has(code)) return;
   const model = d.state.recordsNamed(desired.name)[0]?.model ?? null;
-  d.change.events.push(event(d, 'deny', desired.name, desired.version, count, model, null, 0, code));
+  d.change.events.push(event(d, 'deny', desired.name, desired.version, count, model, null, 0, code, null));
 }
 
 function record(d: Ledger, kind: UsageEventKind, h: Holding, count: number, overdraft: number): void {
   const sign = kind === 'checkout' || kind === 'consume' ? 1 : -1;
   d.inUseDelta.set(h.feature, (d.inUseDelta.get(h.feature) ?? 0) + sign * count);
-  d.change.events.push(event(d, kind, h.feature, h.version, count, h.model, h.recordId, overdraft, null));
+  d.change.events.push(event(d, kind, h.feature, h.version, count, h.model, h.recordId, overdraft, null, h.pool));
 }
 
 function event(
@@ -338,6 +380,7 @@ function event(
   recordId: string | null,
   overdraft: number,
   statusCode: Denial['code'] | null,
+  pool: string | null,
 ): UsageEvent {
   const device = d.device ?? d.state.device(d.key);
   return {
@@ -354,7 +397,7 @@ function event(
     deviceIdType: device?.hostId.type ?? (d.key.slice(0, d.key.indexOf(':')) as UsageEvent['deviceIdType']),
     deviceAlias: device?.alias ?? null,
     user: device?.user ?? null,
-    pool: null,
+    pool,
     statusCode,
     inUseAfter: d.state.inUseOf(feature) + (d.inUseDelta.get(feature) ?? 0),
     capacity: d.state.capacityOf(feature, d.now),

@@ -30,6 +30,18 @@ export interface Holding {
   expiresAt: EpochMs | null;
   /** The request that created or last changed the holding. */
   correlationId: string;
+  /** The pool the counts came from (a named pool, `default`, or `reservations`); null when the server has none. */
+  pool: string | null;
+  /** For counts drawn from a reservation: its holder (device key or USER:<name>). */
+  reservedFor: string | null;
+}
+
+/**
+ * Where a holding's counts come from: one record, and the pool and reservation they were drawn
+ * under. A device has at most one lease or metered holding per slot.
+ */
+export function slotOf(recordId: string, pool: string | null, reservedFor: string | null): string {
+  return pool === null ? recordId : `${recordId}\u0000${pool}\u0000${reservedFor ?? ''}`;
 }
 
 /** Holdings that come back to the pool when they lapse (consumptions never do). */
@@ -38,6 +50,6 @@ export function isReturnable(holding: Holding): boolean {
 }
 
 /** What every listing of a holding shows: which feature and record, how many, of what kind. */
-export function holdingLine(h: Holding): Pick<Holding, 'feature' | 'version' | 'count' | 'model' | 'kind' | 'recordId'> {
-  return { feature: h.feature, version: h.version, count: h.count, model: h.model, kind: h.kind, recordId: h.recordId };
+export function holdingLine(h: Holding): Pick<Holding, 'feature' | 'version' | 'count' | 'model' | 'kind' | 'recordId' | 'pool'> {
+  return { feature: h.feature, version: h.version, count: h.count, model: h.model, kind: h.kind, recordId: h.recordId, pool: h.pool };
 }

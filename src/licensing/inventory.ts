@@ -4,6 +4,7 @@ import { recordStatus } from './feature-record.js';
 import type { Holding } from './holding.js';
 import type { Device, HostIdType } from './hostid.js';
 import type { LicenseState } from './license-state.js';
+import { heldForOthers } from './reservation.js';
 import { preferenceOrder } from './select-records.js';
 import { compareVersions } from './version.js';
 
@@ -17,7 +18,7 @@ export interface RecordUsage {
   available: number | null;
   /** Of `used`, how many are past the regular count (overdraft or uncapped overage). */
   overdraftUsed: number;
-  /** Counts of this record held for reservations (none until reservations exist). */
+  /** Counts of this record held for the unused part of reservations. */
   reserved: number;
 }
 
@@ -58,8 +59,17 @@ export function recordUsage(state: LicenseState, record: FeatureRecord, now: Epo
     used,
     available: record.counted ? Math.max(0, record.count - used) : null,
     overdraftUsed: record.counted ? Math.max(0, used - record.count) : 0,
-    reserved: 0,
+    reserved: reservedOn(state, record, now),
   };
+}
+
+/** Counts of a record that stay free for reservations not yet drawn on. */
+function reservedOn(state: LicenseState, record: FeatureRecord, now: EpochMs): number {
+  const book = state.reservations;
+  if (book === null || book.totalsOf(record.name).size === 0) return 0;
+  const active = state.recordsNamed(record.name).filter((r) => recordStatus(r, now) === 'active');
+  const held = heldForOthers(book, record.name, active, (id) => state.usedOf(id), state.coveredReservations(record.name), (holder) => state.usedByReservation(holder, record.name), []);
+  return held.get(record.id) ?? 0;
 }
 
 /** Every record, by name, then version, then the order counts are drawn in. */

@@ -4,6 +4,9 @@ import type { FeatureRecord } from './feature-record.js';
 import { recordStatus } from './feature-record.js';
 import type { Holding } from './holding.js';
 import type { Device } from './hostid.js';
+import type { PoolPlan } from './model-definition/validate.js';
+import { poolUseKey } from './pool.js';
+import type { ReservationBook } from './reservation.js';
 import { preferenceOrder } from './select-records.js';
 import type { UsageEvent } from './usage-event.js';
 
@@ -45,6 +48,42 @@ export class LicenseState {
   private readonly usedByName = new Map<string, number>();
   private readonly devicesByKey = new Map<string, Device>();
   private readonly expiryQueue = new TinyQueue<ExpiryEntry>([], (a, b) => a.at - b.at);
+  /** Counts held per pool and feature version (`pool \0 name \0 version`); only holdings with a pool. */
+  private readonly usedByPool = new Map<string, number>();
+  /** Counts drawn from reservations per holder and feature (`holder \0 name`). */
+  private readonly usedByHolder = new Map<string, number>();
+  /** The active model's pools, as allocated on the current records; null when no model is active. */
+  pools: PoolPlan | null = null;
+  private book: ReservationBook | null = null;
+  /** Per feature, the reserved counts holders draw, per entry version (see ReservationBook.cover). */
+  private readonly coveredByFeature = new Map<string, Map<string, number>>();
+
+  /** Reservations in force; null when there are none. */
+  get reservations(): ReservationBook | null {
+    return this.book;
+  }
+
+  set reservations(book: ReservationBook | null) {
+    this.book = book;
+    this.coveredByFeature.clear();
+    if (!book) return;
+    for (const [key, used] of this.usedByHolder) {
+      const at = key.indexOf('\u0000');
+      const feature = key.slice(at + 1);
+      book.cover(key.slice(0, at), feature, used, 1, this.coveredOf(feature));
+    }
+  }
+
+  /** What holders draw of their reservations of a feature, per entry version. */
+  coveredReservations(feature: string): ReadonlyMap<string, number> | undefined {
+    return this.coveredByFeature.get(feature);
+  }
+
+  private coveredOf(feature: string): Map<string, number> {
+    let map = this.coveredByFeature.get(feature);
+    if (!map) this.coveredByFeature.set(feature, (map = new Map<string, number>()));
+    return map;
+  }
 
   /** Replaces every record (a license load or removal recomputes the whole set). */
   setRecords(records: Iterable<FeatureRecord>): void {
@@ -101,6 +140,16 @@ export class LicenseState {
   /** Counts of a feature name in use across its records. */
   inUseOf(name: string): number {
     return this.usedByName.get(name) ?? 0;
+  }
+
+  /** Counts of a pool's feature version in use (key from poolUseKey). */
+  usedInPool(key: string): number {
+    return this.usedByPool.get(key) ?? 0;
+  }
+
+  /** Counts of a feature a reservation holder draws from its reservation. */
+  usedByReservation(holder: string, feature: string): number {
+    return this.usedByHolder.get(`${holder}\u0000${feature}`) ?? 0;
   }
 
   /** Regular counts of a feature's records that are active now; null if any is uncounted. */
@@ -189,5 +238,19 @@ export class LicenseState {
   private adjustUsed(h: Holding, delta: number): void {
     this.usedByRecord.set(h.recordId, (this.usedByRecord.get(h.recordId) ?? 0) + delta);
     this.usedByName.set(h.feature, (this.usedByName.get(h.feature) ?? 0) + delta);
+    if (h.pool !== null) {
+      const key = poolUseKey(h.pool, h.feature, h.version);
+      this.usedByPool.set(key, (this.usedByPool.get(key) ?? 0) + delta);
+      if (h.reservedFor !== null) {
+        const holder = `${h.reservedFor}\u0000${h.feature}`;
+        const before = this.usedByHolder.get(holder) ?? 0;
+        this.usedByHolder.set(holder, before + delta);
+        if (this.book) {
+          const covered = this.coveredOf(h.feature);
+          this.book.cover(h.reservedFor, h.feature, before, -1, covered);
+          this.book.cover(h.reservedFor, h.feature, before + delta, 1, covered);
+        }
+      }
+    }
   }
 }

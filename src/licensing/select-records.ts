@@ -1,4 +1,5 @@
 import type { FeatureRecord } from './feature-record.js';
+import { slotOf } from './holding.js';
 import { compareVersions } from './version.js';
 
 /**
@@ -19,6 +20,10 @@ export interface Candidate {
   free: number;
   /** Overdraft counts still free. */
   overdraftFree: number;
+  /** The pool these counts belong to; absent when the server has no pools or reservations. */
+  pool?: string | null;
+  /** The reservation holder these counts are drawn under. */
+  reservedFor?: string | null;
 }
 
 /** Counts drawn from one record. */
@@ -27,6 +32,8 @@ export interface Allocation {
   count: number;
   /** Of `count`, how many are overdraft (or, for uncapped metered, overage past the cap). */
   overdraft: number;
+  pool: string | null;
+  reservedFor: string | null;
 }
 
 export interface AllocationResult {
@@ -43,26 +50,29 @@ export interface AllocationResult {
 export function allocate(candidates: Candidate[], need: number, unlimitedSpill = false): AllocationResult {
   const byRecord = new Map<string, Allocation>();
   let remaining = need;
-  const take = (record: FeatureRecord, count: number, overdraft: number) => {
-    const existing = byRecord.get(record.id);
+  const take = (c: Candidate, count: number, overdraft: number) => {
+    const pool = c.pool ?? null;
+    const reservedFor = c.reservedFor ?? null;
+    const key = slotOf(c.record.id, pool, reservedFor);
+    const existing = byRecord.get(key);
     if (existing) {
       existing.count += count;
       existing.overdraft += overdraft;
     } else {
-      byRecord.set(record.id, { record, count, overdraft });
+      byRecord.set(key, { record: c.record, count, overdraft, pool, reservedFor });
     }
     remaining -= count;
   };
   for (const c of candidates) {
     if (remaining <= 0) break;
     const n = Math.min(remaining, Math.max(0, c.free));
-    if (n > 0) take(c.record, n, 0);
+    if (n > 0) take(c, n, 0);
   }
   for (const c of candidates) {
     if (remaining <= 0) break;
     const n = Math.min(remaining, Math.max(0, c.overdraftFree));
-    if (n > 0) take(c.record, n, n);
+    if (n > 0) take(c, n, n);
   }
-  if (remaining > 0 && unlimitedSpill && candidates[0]) take(candidates[0].record, remaining, remaining);
+  if (remaining > 0 && unlimitedSpill && candidates[0]) take(candidates[0], remaining, remaining);
   return { allocations: [...byRecord.values()], shortfall: Math.max(0, remaining) };
 }

@@ -8,7 +8,9 @@ import { deviceRoutes } from './http/devices/routes.js';
 import { featureRoutes } from './http/features/routes.js';
 import { healthRoutes } from './http/health/routes.js';
 import { licenseRoutes } from './http/licenses/routes.js';
+import { modelRoutes } from './http/model/routes.js';
 import { propertyRoutes } from './http/properties/routes.js';
+import { reservationRoutes } from './http/reservations/routes.js';
 
 export interface BuildOptions {
   ctx: ServerContext;
@@ -36,5 +38,7 @@ export async function buildServerApp({ ctx, log, bodyLimit, https }: BuildOption
   await app.register(featureRoutes, { ctx });
   await app.register(deviceRoutes, { ctx });
   await app.register(propertyRoutes, { ctx });
+  await app.register(modelRoutes, { ctx });
+  await app.register(reservationRoutes, { ctx });
   return app;
 }

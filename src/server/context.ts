@@ -1,5 +1,6 @@
 import type { Clock, EpochMs } from '../common/time.js';
 import type { AdminSecurity } from '../auth/admin-security.js';
+import type { AllocationService } from './allocation-service.js';
 import type { LicenseService } from './license-service.js';
 import type { PropertyService } from './properties/property-service.js';
 import type { OutboxSender } from './sync/outbox-sender.js';
@@ -7,6 +8,8 @@ import type { OutboxSender } from './sync/outbox-sender.js';
 /** What the HTTP layer of the license server needs. */
 export interface ServerContext {
   service: LicenseService;
+  /** Named license pools and reservations. */
+  allocation: AllocationService;
   security: AdminSecurity;
   properties: PropertyService;
   sync: OutboxSender;

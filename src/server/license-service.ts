@@ -17,7 +17,8 @@ import type { StateChange } from '../licensing/license-state.js';
 import type { EventContext } from '../licensing/usage-event.js';
 import type { DB } from './store/db.js';
 import { LicenseStore, changeOps, deleteLicenseOps, putLicenseOps } from './store/license-store.js';
-import type { StorageWriter } from './store/storage-writer.js';
+import type { StorageWriter, WriteOp } from './store/storage-writer.js';
+import { replanPools, restoreAllocation } from './allocation-service.js';
 
 /** One line of a capability response: counts of one record that the device holds. */
 export interface GrantedFeature {
@@ -33,6 +34,8 @@ export interface GrantedFeature {
   expires: string | null;
   /** When the client should renew (leases only). */
   renewAt: string | null;
+  /** The pool the counts came from: a named pool, `default` or `reservations`; null without either. */
+  pool: string | null;
 }
 
 export interface CapabilityResponse {
@@ -115,7 +118,13 @@ export class LicenseService {
     state.setRecords(this.store.readRecords());
     for (const d of this.store.readDevices()) state.restoreDevice(d.key, d.device);
     for (const h of this.store.readHoldings()) state.restoreHolding(h);
+    restoreAllocation(state, this.store, this.clock.now(), this.log);
     this.state = state;
+  }
+
+  /** Submits administrative writes (model, reservations) behind every change decided so far. */
+  submitAdmin(ops: WriteOp[]): Promise<void> {
+    return this.writer.submit(ops);
   }
 
   get licenseState(): LicenseState {
@@ -188,6 +197,7 @@ export class LicenseService {
       file: JSON.stringify(file),
     };
     this.state.setRecords(records);
+    replanPools(this.state, this.store, now, this.log);
     await this.writer.submit(putLicenseOps(summary, verified.records, now));
     this.log.info({ event: 'license.loaded', licenseId: verified.licenseId, records: verified.records.length }, 'license loaded');
     return {
@@ -218,6 +228,7 @@ export class LicenseService {
   async removeLicense(licenseId: string): Promise<void> {
     if (!this.store.license(licenseId)) throw new TallyError('NOT_FOUND', `No license ${licenseId} is loaded.`);
     this.state.setRecords(this.state.allRecords().filter((r) => r.licenseId !== licenseId));
+    replanPools(this.state, this.store, this.clock.now(), this.log);
     await this.writer.submit(deleteLicenseOps(licenseId));
     this.log.info({ event: 'license.removed', licenseId }, 'license removed');
   }
@@ -275,7 +286,7 @@ export class LicenseService {
 function grantedLines(holdings: Holding[], policy: LicensingPolicy): GrantedFeature[] {
   const lines = new Map<string, GrantedFeature>();
   for (const h of holdings) {
-    const key = `${h.recordId}\u0000${h.kind}`;
+    const key = h.pool === null ? `${h.recordId}\u0000${h.kind}` : `${h.recordId}\u0000${h.kind}\u0000${h.pool}`;
     const line = lines.get(key);
     if (line) {
       line.count += h.count;

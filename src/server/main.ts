@@ -12,6 +12,7 @@ import { buildServerApp } from './app.js';
 import { AdminSecurity } from '../auth/admin-security.js';
 import { prepareDemo } from './demo.js';
 import { LicenseService } from './license-service.js';
+import { AllocationService } from './allocation-service.js';
 import { PropertyService } from './properties/property-service.js';
 import { connectionPragmas, databaseFile, openDatabase } from './store/db.js';
 import { WRITE_STATEMENTS } from './store/license-store.js';
@@ -92,7 +93,7 @@ export async function startLicenseServer(options: StartOptions): Promise<Running
 
   const sync = new OutboxSender({ store: service.store, writer, instanceId: service.instanceId, credential: settings.sync.credential, clock, log });
   const app = await buildServerApp({
-    ctx: { service, security, properties, sync, clock, version: VERSION, startedAt },
+    ctx: { service, allocation: new AllocationService(service, clock, log), security, properties, sync, clock, version: VERSION, startedAt },
     log,
     bodyLimit: settings.server.bodyLimit,
     https: settings.server.https.certFile && settings.server.https.keyFile ? { cert: readFile(settings.server.https.certFile, 'server.https.certFile'), key: readFile(settings.server.https.keyFile, 'server.https.keyFile') } : null,

@@ -21,3 +21,15 @@ export function storedHoldings(dataDir: string): Array<{ device_key: string; fea
     db.close();
   }
 }
+
+/** Holdings rows with the pool they were drawn from, as stored. */
+export function storedPoolHoldings(dataDir: string): Array<{ device_key: string; feature: string; count: number; pool: string | null; reserved_for: string | null }> {
+  const db = new Database(join(dataDir, 'server.db'), { readonly: true });
+  try {
+    return db.prepare('SELECT device_key, feature, count, pool, reserved_for FROM holdings').all() as Array<{
+      device_key: string; feature: string; count: number; pool: string | null; reserved_for: string | null;
+    }>;
+  } finally {
+    db.close();
+  }
+}

@@ -5,6 +5,7 @@ import { withServer } from '../options.js';
 import { emit, table } from '../output.js';
 import { readSecret } from '../secrets.js';
 import { saveToken, tokenFor } from '../sessions.js';
+import { registerAllocationCommands } from './pools.js';
 import { readJson } from './producer.js';
 
 interface AdminOptions {
@@ -94,6 +95,7 @@ export function registerAdminCommands(program: Command): void {
   registerPropertyCommands(admin);
   registerInventoryCommands(admin);
   registerLicenseCommands(admin);
+  registerAllocationCommands(admin);
 }
 
 interface UserView {

@@ -59,7 +59,7 @@ export function registerProducerCommands(program: Command): void {
     });
 }
 
-function readText(path: string): string {
+export function readText(path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (err) {

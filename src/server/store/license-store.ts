@@ -1,7 +1,8 @@
 import type { EpochMs } from '../../common/time.js';
 import type { FeatureRecord } from '../../licensing/feature-record.js';
 import type { Holding } from '../../licensing/holding.js';
-import type { Device } from '../../licensing/hostid.js';
+import type { Device, HostIdType } from '../../licensing/hostid.js';
+import type { ReservationGroup } from '../../licensing/reservation.js';
 import type { StateChange } from '../../licensing/license-state.js';
 import type { DB } from './db.js';
 
@@ -29,6 +30,8 @@ interface HoldingRow {
   renewed_at: number;
   expires_at: number | null;
   correlation_id: string;
+  pool: string | null;
+  reserved_for: string | null;
 }
 
 interface DeviceRow {
@@ -45,8 +48,8 @@ interface DeviceRow {
 /** Statements the writer thread runs; every write to state and outbox goes through them. */
 export const WRITE_STATEMENTS = {
   upsertHolding: `INSERT INTO holdings
-      (id, device_key, record_id, feature, version, model, kind, count, overdraft, granted_at, renewed_at, expires_at, correlation_id)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      (id, device_key, record_id, feature, version, model, kind, count, overdraft, granted_at, renewed_at, expires_at, correlation_id, pool, reserved_for)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (id) DO UPDATE SET count = excluded.count, overdraft = excluded.overdraft, renewed_at = excluded.renewed_at,
         expires_at = excluded.expires_at, correlation_id = excluded.correlation_id`,
   deleteHolding: 'DELETE FROM holdings WHERE id = ?',
@@ -61,6 +64,13 @@ export const WRITE_STATEMENTS = {
   deleteLicense: 'DELETE FROM licenses WHERE license_id = ?',
   insertLicense: 'INSERT INTO licenses (license_id, producer, key_id, issued_at, loaded_at, file) VALUES (?, ?, ?, ?, ?, ?)',
   insertRecord: 'INSERT INTO feature_records (id, license_id, name, version, record) VALUES (?, ?, ?, ?, ?)',
+  putModel: `INSERT INTO license_model (id, name, text, activated_at, activated_by) VALUES (1, ?, ?, ?, ?)
+      ON CONFLICT (id) DO UPDATE SET name = excluded.name, text = excluded.text, activated_at = excluded.activated_at, activated_by = excluded.activated_by`,
+  deleteModel: 'DELETE FROM license_model',
+  insertReservationGroup: 'INSERT INTO reservation_groups (id, name, created_at) VALUES (?, ?, ?)',
+  insertReservation: 'INSERT INTO reservations (id, group_id, position, hostid_value, hostid_type, holder) VALUES (?, ?, ?, ?, ?, ?)',
+  insertReservationEntry: 'INSERT INTO reservation_entries (id, reservation_id, position, feature, version, count) VALUES (?, ?, ?, ?, ?, ?)',
+  deleteReservationGroup: 'DELETE FROM reservation_groups WHERE id = ?',
 } as const;
 
 type Op = [keyof typeof WRITE_STATEMENTS, unknown[]];
@@ -70,7 +80,7 @@ export function changeOps(change: StateChange, now: EpochMs): Op[] {
   const ops: Op[] = [];
   for (const h of change.removals) ops.push(['deleteHolding', [h.id]]);
   for (const h of change.upserts) {
-    ops.push(['upsertHolding', [h.id, h.deviceKey, h.recordId, h.feature, h.version, h.model, h.kind, h.count, h.overdraft, h.grantedAt, h.renewedAt, h.expiresAt, h.correlationId]]);
+    ops.push(['upsertHolding', [h.id, h.deviceKey, h.recordId, h.feature, h.version, h.model, h.kind, h.count, h.overdraft, h.grantedAt, h.renewedAt, h.expiresAt, h.correlationId, h.pool, h.reservedFor]]);
   }
   for (const { key, device, seenAt } of change.devices) {
     ops.push(['upsertDevice', [key, device.hostId.value, device.hostId.type, device.deviceType, device.hostType, device.alias, device.user, device.vendorDictionary, seenAt, seenAt]]);
@@ -90,6 +100,38 @@ export function putLicenseOps(license: Omit<StoredLicense, 'loadedAt'>, records:
 
 export function deleteLicenseOps(licenseId: string): Op[] {
   return [['deleteLicense', [licenseId]]];
+}
+
+/** An active model definition as stored: the text exactly as uploaded. */
+export interface StoredModel {
+  name: string;
+  text: string;
+  activatedAt: EpochMs;
+  activatedBy: string;
+}
+
+export function putModelOps(model: StoredModel): Op[] {
+  return [['putModel', [model.name, model.text, model.activatedAt, model.activatedBy]]];
+}
+
+export function deleteModelOps(): Op[] {
+  return [['deleteModel', []]];
+}
+
+export function putReservationGroupOps(groups: readonly ReservationGroup[]): Op[] {
+  const ops: Op[] = [];
+  for (const g of groups) {
+    ops.push(['insertReservationGroup', [g.id, g.name, g.createdAt]]);
+    g.reservations.forEach((r, ri) => {
+      ops.push(['insertReservation', [r.id, g.id, ri, r.hostId.value, r.hostId.type, r.holder]]);
+      r.entries.forEach((e, ei) => ops.push(['insertReservationEntry', [e.id, r.id, ei, e.feature, e.version, e.count]]));
+    });
+  }
+  return ops;
+}
+
+export function deleteReservationGroupOps(ids: readonly string[]): Op[] {
+  return ids.map((id): Op => ['deleteReservationGroup', [id]]);
 }
 
 /** Reads of trusted storage (on the main thread's connection, which sees committed data). */
@@ -117,6 +159,8 @@ export class LicenseStore {
       renewedAt: r.renewed_at,
       expiresAt: r.expires_at,
       correlationId: r.correlation_id,
+      pool: r.pool,
+      reservedFor: r.reserved_for,
     }));
   }
 
@@ -132,6 +176,33 @@ export class LicenseStore {
         vendorDictionary: JSON.parse(r.vendor_dictionary) as Device['vendorDictionary'],
       },
     }));
+  }
+
+  readModel(): StoredModel | undefined {
+    const row = this.db.prepare('SELECT name, text, activated_at, activated_by FROM license_model WHERE id = 1').get() as
+      | { name: string; text: string; activated_at: number; activated_by: string }
+      | undefined;
+    return row && { name: row.name, text: row.text, activatedAt: row.activated_at, activatedBy: row.activated_by };
+  }
+
+  readReservationGroups(): ReservationGroup[] {
+    const groups = this.db.prepare('SELECT id, name, created_at FROM reservation_groups ORDER BY created_at, name').all() as Array<{ id: string; name: string; created_at: number }>;
+    const reservations = this.db.prepare('SELECT * FROM reservations ORDER BY group_id, position').all() as Array<{
+      id: string; group_id: string; hostid_value: string; hostid_type: HostIdType; holder: string;
+    }>;
+    const entries = this.db.prepare('SELECT * FROM reservation_entries ORDER BY reservation_id, position').all() as Array<{
+      id: string; reservation_id: string; feature: string; version: string; count: number;
+    }>;
+    const entriesOf = new Map<string, ReservationGroup['reservations'][number]['entries']>();
+    for (const e of entries) entriesOf.set(e.reservation_id, [...(entriesOf.get(e.reservation_id) ?? []), { id: e.id, feature: e.feature, version: e.version, count: e.count }]);
+    const reservationsOf = new Map<string, ReservationGroup['reservations']>();
+    for (const r of reservations) {
+      reservationsOf.set(r.group_id, [
+        ...(reservationsOf.get(r.group_id) ?? []),
+        { id: r.id, hostId: { value: r.hostid_value, type: r.hostid_type }, holder: r.holder, entries: entriesOf.get(r.id) ?? [] },
+      ]);
+    }
+    return groups.map((g) => ({ id: g.id, name: g.name, createdAt: g.created_at, reservations: reservationsOf.get(g.id) ?? [] }));
   }
 
   getMeta(key: string): string | undefined {

@@ -121,6 +121,7 @@ export const capabilityResponseSchema = z.object({
         overdraft: z.number(),
         expires: z.string().nullable(),
         renewAt: z.string().nullable(),
+        pool: z.string().nullable().describe('The pool the counts came from: a named pool, default or reservations; null when the server has neither.'),
       }),
     )
     .describe('Everything the device holds after this request.'),
