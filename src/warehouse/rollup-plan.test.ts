@@ -41,7 +41,7 @@ describe('reading a time range from rollups', () => {
     const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
     for (let i = 0; i < 500; i++) {
       const from = t('2026-01-01T00:00:00Z') + Math.floor(random() * 40 * 86_400_000);
-      const to = from + Math.floor(random() * 20 * 86_400_000);
+      const to = from + Math.floor(random() * (i % 2 ? 20 : 200) * 86_400_000);
       for (const pieces of [planPieces(from, to, 'day'), planPieces(from, to, 'hour'), planClientPieces(from, to, true)]) {
         expect(pieces[0]?.from ?? to).toBe(from);
         expect(pieces.at(-1)?.to ?? from).toBe(to);
@@ -53,7 +53,18 @@ describe('reading a time range from rollups', () => {
     }
   });
 
-  it('keeps distinct clients in daily sets only', () => {
+  it('reads distinct clients from monthly sets for whole months, daily sets for whole days, raw events for the rest', () => {
+    expect(show(planClientPieces(t('2026-01-20T10:05:00Z'), t('2026-04-03T08:42:00Z'), true))).toEqual([
+      'raw 01-20T10:05..01-21T00:00',
+      'day 01-21T00:00..02-01T00:00',
+      'month 02-01T00:00..04-01T00:00',
+      'day 04-01T00:00..04-03T00:00',
+      'raw 04-03T00:00..04-03T08:42',
+    ]);
+    expect(show(planClientPieces(t('2025-12-01T00:00:00Z'), t('2026-02-01T00:00:00Z'), true))).toEqual(['month 12-01T00:00..02-01T00:00']);
+  });
+
+  it('keeps distinct clients within a month in daily sets', () => {
     expect(show(planClientPieces(t('2026-03-02T10:05:00Z'), t('2026-03-05T08:42:00Z'), true))).toEqual([
       'raw 03-02T10:05..03-03T00:00',
       'day 03-03T00:00..03-05T00:00',

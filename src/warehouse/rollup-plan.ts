@@ -1,7 +1,7 @@
 import type { EpochMs } from '../common/time.js';
 
 /** Where a stretch of time is read from: raw events, or the hourly or daily rollup. */
-export type Grain = 'raw' | 'hour' | 'day';
+export type Grain = 'raw' | 'hour' | 'day' | 'month';
 
 /** A half-open stretch of time [from, to) and the table that answers it. */
 export interface Piece {
@@ -41,18 +41,25 @@ export function planPieces(from: EpochMs, to: EpochMs, coarsest: Grain): Piece[]
   return pieces.filter((p) => p.to > p.from);
 }
 
+const monthStart = (t: EpochMs, offset = 0) => {
+  const d = new Date(t);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + offset, 1);
+};
+
 /**
- * The same for distinct clients, which only a daily rollup keeps (an hourly one would be as
- * large as the events): whole days from it, the rest from raw events.
+ * The same for distinct clients, kept as daily and monthly sets (an hourly one would be as
+ * large as the events): whole months, then whole days, then raw events at the ends.
  */
 export function planClientPieces(from: EpochMs, to: EpochMs, useRollup: boolean): Piece[] {
   if (to <= from) return [];
   const d1 = ceilTo(from, DAY);
   const d2 = floorTo(to, DAY);
   if (!useRollup || d1 >= d2) return [{ grain: 'raw', from, to }];
-  return [
-    { grain: 'raw' as const, from, to: d1 },
-    { grain: 'day' as const, from: d1, to: d2 },
-    { grain: 'raw' as const, from: d2, to },
-  ].filter((p) => p.to > p.from);
+  const m1 = monthStart(d1) === d1 ? d1 : monthStart(d1, 1);
+  const m2 = monthStart(d2);
+  const middle: Piece[] =
+    m1 < m2
+      ? [{ grain: 'day', from: d1, to: m1 }, { grain: 'month', from: m1, to: m2 }, { grain: 'day', from: m2, to: d2 }]
+      : [{ grain: 'day', from: d1, to: d2 }];
+  return [{ grain: 'raw' as const, from, to: d1 }, ...middle, { grain: 'raw' as const, from: d2, to }].filter((p) => p.to > p.from);
 }

@@ -153,6 +153,7 @@ export function describeWarehouseContract(engine: string, open: () => Promise<{ 
         ['2026-03-01T00:00:00.000Z', '2026-03-09T00:00:00.000Z', { accounts: ['acct-1'], codes: [7, 15] }],
         ['2026-03-02T12:00:00.000Z', '2026-03-06T12:00:00.000Z', { instances: ['inst-b', 'inst-c'], kinds: ['checkout', 'deny'], model: 'concurrent' }],
         ['2026-03-02T00:00:00.000Z', '2026-03-06T00:00:00.000Z', { features: ['cad', 'tokens'] }],
+        ['2026-01-15T10:00:00.000Z', '2026-04-20T00:00:00.000Z', {}], // whole months
       ];
       const answers = async () => {
         const all = [];

@@ -8,8 +8,8 @@ import { planClientPieces, planPieces } from '../rollup-plan.js';
  * - usage facts: `ts, instance_id, account_id, feature, model, kind, status_code` and the
  *   measures `n, units, peak, last_ts, last_in_use, cap_ts, last_capacity, max_capacity`
  *   (see migrations/002_rollups.sql). A raw event is a fact with n = 1.
- * - served clients: `ts, instance_id, account_id, feature, model, kind, device_id, user_name`
- *   of checkouts and consumptions.
+ * - served clients: `ts, instance_id, account_id, feature, model, kind, device_key, user_key`
+ *   (hashes of the device ID and user) of checkouts and consumptions.
  *
  * Raw pieces also carry `event_id, device_id, device_alias, user_name`, so that the filters a
  * rollup cannot answer (device search, true denials) work when everything is read raw.
@@ -19,8 +19,9 @@ const RAW_FACTS = `ts, ${DIMS}, status_code, event_id, device_id, device_alias, 
   1 AS n, count AS units, in_use_after AS peak, ts AS last_ts, in_use_after AS last_in_use,
   CASE WHEN capacity IS NOT NULL THEN ts END AS cap_ts, capacity AS last_capacity, capacity AS max_capacity`;
 const ROLLUP_FACTS = `t AS ts, ${DIMS}, status_code, n, units, peak, last_ts, last_in_use, cap_ts, last_capacity, max_capacity`;
-const RAW_CLIENTS = `ts, ${DIMS}, NULL::INTEGER AS status_code, event_id, device_id, device_alias, user_name`;
-const ROLLUP_CLIENTS = `t AS ts, ${DIMS}, NULL::INTEGER AS status_code, device_id, user_name`;
+const KEYS = 'hash(device_id) AS device_key, CASE WHEN user_name IS NOT NULL THEN hash(user_name) END AS user_key';
+const RAW_CLIENTS = `ts, ${DIMS}, NULL::INTEGER AS status_code, event_id, device_id, device_alias, user_name, ${KEYS}`;
+const ROLLUP_CLIENTS = `t AS ts, ${DIMS}, NULL::INTEGER AS status_code, device_key, user_key`;
 
 /** Whether rollups can answer these filters: they keep no aliases or event IDs. */
 export function rollupsAnswer(f: ReportFilters): boolean {
@@ -61,13 +62,13 @@ export function factsSource(filters: ReportFilters, params: unknown[], coarsest:
   );
 }
 
-/** Served clients over the filters' time range, whole days from the daily sets. */
+/** Served clients over the filters' time range, whole months and days from their sets. */
 export function clientsSource(filters: ReportFilters, params: unknown[]): string {
   const pieces = planClientPieces(filters.from, filters.to, rollupsAnswer(filters));
   return union(pieces, paramsOf(params), (piece) =>
     piece.grain === 'raw'
       ? { columns: RAW_CLIENTS, table: 'usage_events', timeColumn: 'ts', where: `kind IN ('checkout', 'consume')` }
-      : { columns: ROLLUP_CLIENTS, table: 'clients_daily', timeColumn: 't' },
+      : { columns: ROLLUP_CLIENTS, table: piece.grain === 'month' ? 'clients_monthly' : 'clients_daily', timeColumn: 't' },
   );
 }
 
@@ -85,8 +86,10 @@ export function rollupInserts(source: string): string[] {
   return [
     facts('usage_hourly', 'hour'),
     facts('usage_daily', 'day'),
-    `INSERT INTO clients_daily
-     SELECT DISTINCT date_trunc('day', ts) AS t, ${DIMS}, device_id, user_name FROM ${source} WHERE kind IN ('checkout', 'consume')`,
+    ...(['day', 'month'] as const).map(
+      (unit) => `INSERT INTO clients_${unit === 'day' ? 'daily' : 'monthly'}
+        SELECT DISTINCT date_trunc('${unit}', ts) AS t, ${DIMS}, ${KEYS} FROM ${source} WHERE kind IN ('checkout', 'consume')`,
+    ),
   ];
 }
 
@@ -105,12 +108,19 @@ export function rollupCompaction(fromMs: number, toMs: number): string[] {
     `DELETE FROM ${table} WHERE ${range('t')}`,
     `INSERT INTO ${table} SELECT * FROM compacted`,
   ];
+  const sets = (table: string, unit: 'day' | 'month') => {
+    const aligned = `t >= date_trunc('${unit}', make_timestamptz(${Math.trunc(fromMs) * 1000}::BIGINT)) AND t < make_timestamptz(${Math.trunc(toMs) * 1000}::BIGINT)`;
+    return [
+      `CREATE OR REPLACE TEMP TABLE compacted AS SELECT DISTINCT * FROM ${table} WHERE ${aligned}`,
+      `DELETE FROM ${table} WHERE ${aligned}`,
+      `INSERT INTO ${table} SELECT * FROM compacted`,
+    ];
+  };
   return [
     ...facts('usage_hourly'),
     ...facts('usage_daily'),
-    `CREATE OR REPLACE TEMP TABLE compacted AS SELECT DISTINCT * FROM clients_daily WHERE ${range('t')}`,
-    `DELETE FROM clients_daily WHERE ${range('t')}`,
-    'INSERT INTO clients_daily SELECT * FROM compacted',
+    ...sets('clients_daily', 'day'),
+    ...sets('clients_monthly', 'month'),
     'DROP TABLE compacted',
   ];
 }

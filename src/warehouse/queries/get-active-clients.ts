@@ -34,7 +34,7 @@ function activeBy(column: 'account_id' | 'instance_id', name: string): ReportQue
                 FROM ${facts} e WHERE ${where}
                 GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${Math.trunc(limit)}),
               served AS (
-                SELECT e.${column} AS id, count(DISTINCT e.device_id) AS clients
+                SELECT e.${column} AS id, count(DISTINCT e.device_key) AS clients
                 FROM ${clients} e WHERE ${where}
                 GROUP BY 1)
               SELECT r.id, r.usage, r.checkouts, coalesce(s.clients, 0) AS clients, r.denials
@@ -66,7 +66,7 @@ export const getUniqueClients: ReportQuery<Record<string, never>, UniqueClients>
     const clients = clientsSource(filters, params);
     return [{
       sql: `WITH served AS (
-              SELECT e.feature, count(DISTINCT e.device_id) AS devices, count(DISTINCT e.user_name) AS users
+              SELECT e.feature, count(DISTINCT e.device_key) AS devices, count(DISTINCT e.user_key) AS users
               FROM ${clients} e WHERE ${where} GROUP BY 1),
             capacity AS (
               SELECT e.feature, max(e.max_capacity) AS capacity
