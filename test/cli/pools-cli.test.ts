@@ -1,26 +1,15 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from '../support/test-server.js';
 import { ADMIN_PASSWORD, CAPABILITY, startTestServer } from '../support/test-server.js';
+import { runTally } from '../support/tally-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tally-pools-cli-'));
 const env = { ...process.env, TALLY_HOME: join(dir, 'home') };
 
-/** Runs `tally ...` from the sources with optional standard input. */
-function tally(args: string[], input = ''): Promise<{ stdout: string; stderr: string; code: number }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('exit', (code) => resolve({ stdout, stderr, code: code ?? 1 }));
-    child.stdin.end(input);
-  });
-}
+const tally = (args: string[], input = '') => runTally(args, env, input);
 
 const MODEL = `model "cli" {
   partitions { partition "eng" { "cad" 2.0 3 } }

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runTally } from '../support/tally-cli.js';
 
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'tally-cli-'));
@@ -12,17 +13,7 @@ const env = { ...process.env, TALLY_HOME: join(dir, 'home') };
 
 /** Runs `tally ...` from the sources; resolves with its output and exit code. */
 async function tally(args: string[], input?: string): Promise<{ stdout: string; stderr: string; code: number }> {
-  if (input !== undefined) {
-    return new Promise((resolve) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { env });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-      child.on('exit', (code) => resolve({ stdout, stderr, code: code ?? 1 }));
-      child.stdin.end(input);
-    });
-  }
+  if (input !== undefined) return runTally(args, env, input);
   try {
     const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { env });
     return { stdout, stderr, code: 0 };

@@ -1,22 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from '../support/test-server.js';
 import { CAPABILITY, startTestServer } from '../support/test-server.js';
+import { seededRandom } from '../support/random.js';
 
 const BASE = '/api/1.0/instances/~';
 
-/** xorshift32: a failing body can be replayed from the seed. */
-function random(seed: number) {
-  let x = seed >>> 0 || 1;
-  const next = () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 2 ** 32;
-  };
-  return { next, int: (n: number) => Math.floor(next() * n), pick: <T>(l: readonly T[]): T => l[Math.floor(next() * l.length)]! };
-}
+const random = seededRandom;
 
 const GOOD_GROUP = {
   name: 'g',

@@ -5,24 +5,9 @@ import { parseModel } from '../../src/licensing/model-definition/parser.js';
 import { validateModel } from '../../src/licensing/model-definition/validate.js';
 import { matches, poolsFor } from '../../src/licensing/pool.js';
 import { buildDevice, buildFeature } from '../support/factories.js';
+import { seededRandom } from '../support/random.js';
 
-/** A small deterministic random source (xorshift32), so a failing input can be replayed from its seed. */
-function random(seed: number) {
-  let x = seed >>> 0 || 1;
-  const next = () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 2 ** 32;
-  };
-  return {
-    next,
-    int: (n: number) => Math.floor(next() * n),
-    pick: <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!,
-  };
-}
+const random = seededRandom;
 
 const VALID = [
   `model "engineering" {
