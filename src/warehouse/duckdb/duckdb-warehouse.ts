@@ -72,6 +72,10 @@ export class DuckDbWarehouse implements Warehouse {
     await connection.run(`SET TimeZone = 'UTC'`);
     const warehouse = new DuckDbWarehouse(instance, connection);
     await warehouse.migrate();
+    // Incoming batches land here first, so that duplicates are dropped in one statement; rows
+    // carry the number of the ingest call they came from, so that calls written together each
+    // learn how many of their events were new. Temporary: never written to the file or its log.
+    await connection.run(`CREATE TEMP TABLE usage_events_staging (batch INTEGER NOT NULL, ${COLUMNS.map(([name, , type]) => `${name} ${type === 'int' ? 'INTEGER' : 'VARCHAR'}`).join(', ')})`);
     return warehouse;
   }
 
@@ -103,7 +107,7 @@ export class DuckDbWarehouse implements Warehouse {
     await c.run('BEGIN TRANSACTION');
     try {
       await c.run('DELETE FROM usage_events_staging');
-      const appender = await c.createAppender('usage_events_staging');
+      const appender = await c.createAppender('usage_events_staging', 'main', 'temp');
       batches.forEach((events, batch) => {
         for (const e of events) appendRow(appender, e, batch);
       });
