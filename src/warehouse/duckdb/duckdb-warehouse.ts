@@ -7,6 +7,7 @@ import type { UsageEvent } from '../../licensing/usage-event.js';
 import type { ReportFilters } from '../filters.js';
 import type { IngestResult, ReportQuery, Warehouse } from '../warehouse.js';
 import { rollupCompaction, rollupInserts } from './sources.js';
+import { servedGapUpdate } from './served-gap.js';
 
 const MIGRATIONS = fileURLToPath(new URL('./migrations/', import.meta.url));
 
@@ -126,6 +127,7 @@ export class DuckDbWarehouse implements Warehouse {
           WHERE e.ts BETWEEN make_timestamptz($1::BIGINT) AND make_timestamptz($2::BIGINT)
             AND e.event_id = s.event_id)`, [lo, hi]);
       await c.run(`INSERT INTO usage_events (${NAMES}) SELECT ${NAMES} FROM fresh`);
+      await c.run(servedGapUpdate({ lo, hi, fresh: 'fresh' }));
       for (const sql of rollupInserts('fresh')) await c.run(sql);
       const counts = (await c.runAndReadAll('SELECT batch, count(*) AS n FROM fresh GROUP BY batch')).getRowObjectsJS();
       await c.run('DROP TABLE fresh');
@@ -224,6 +226,7 @@ export class DuckDbWarehouse implements Warehouse {
       await c.run(readFileSync(join(MIGRATIONS, file), 'utf8'));
       // The rollups start from the events already stored.
       if (file === '002_rollups.sql') for (const sql of rollupInserts('usage_events')) await c.run(sql);
+      if (file === '004_served_gap.sql') await c.run(servedGapUpdate());
       await c.run('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [version, file]);
       await c.run('COMMIT');
     }
