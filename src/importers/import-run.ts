@@ -2,6 +2,8 @@ import { TallyError } from '../common/errors.js';
 import type { UsageEvent, UsageSource } from '../licensing/usage-event.js';
 import type { IngestResult } from '../warehouse/warehouse.js';
 import { FlexlmDebugLogParser } from './flexlm/flexlm-debug-log.js';
+import { LmstatParser } from './lmstat/lmstat-output.js';
+import { RlmLogParser } from './rlm/rlm-log.js';
 import type { Capacities } from './imported-event.js';
 import { ImportedEventFactory } from './imported-event.js';
 import type { ImportSummary } from './import-summary.js';
@@ -11,7 +13,7 @@ import type { ReadStats } from './line-reader.js';
 import { maybeGunzip, readLines } from './line-reader.js';
 import { WallClock } from './wall-clock.js';
 
-export const IMPORT_FORMATS = ['flexlm'] as const;
+export const IMPORT_FORMATS = ['flexlm', 'rlm', 'lmstat'] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 
 /** A file's first lines decide whether it is of the format at all. */
@@ -42,7 +44,7 @@ export interface ImportInput {
   chunks: AsyncIterable<Buffer | Uint8Array>;
 }
 
-const SOURCES: Record<ImportFormat, UsageSource> = { flexlm: 'flexlm' };
+const SOURCES: Record<ImportFormat, UsageSource> = { flexlm: 'flexlm', rlm: 'rlm', lmstat: 'lmstat' };
 
 /**
  * Imports files of one format into one instance: streams each through its parser, hands the
@@ -101,5 +103,9 @@ function createParser(options: ImportOptions, clock: WallClock, factory: Importe
   switch (options.format) {
     case 'flexlm':
       return new FlexlmDebugLogParser({ clock, capacities: options.capacities, includeUnsupported: options.includeUnsupported ?? false, fallbackDay: options.fallbackDay ?? null }, factory, summary);
+    case 'rlm':
+      return new RlmLogParser({ clock, capacities: options.capacities, fallbackDay: options.fallbackDay ?? null }, factory, summary);
+    case 'lmstat':
+      return new LmstatParser({ clock, capacities: options.capacities }, factory, summary);
   }
 }

@@ -40,3 +40,25 @@ describe.skipIf(!HAVE_SHARED_LOGS)(`real FlexLM debug logs${HAVE_SHARED_LOGS ? '
     await expect(importText('flexlm', readFileSync(join(SHARED_LOGS, 'lmstat', 'brian32768__lmstat.txt')))).rejects.toThrow(/lmstat output/);
   });
 });
+
+const shared = (dir: string, name: string) => readFileSync(join(SHARED_LOGS, dir, name));
+
+describe.skipIf(!HAVE_SHARED_LOGS)(`real RLM logs and lmstat captures${HAVE_SHARED_LOGS ? '' : ` (skipped: ${NO_SHARED_LOGS_REASON})`}`, () => {
+  it('reads the RLM report log and the debug log of the same server to the same checkouts and denial', async () => {
+    const report = await importText('rlm', shared('rlm', 'ssrobins__SampleLog_Report.log'));
+    const debug = await importText('rlm', shared('rlm', 'ssrobins__SampleLog_ISV.log'), { fallbackDay: { day: 15_837, of: 'last' } });
+    expect(report.summary.eventsByKind).toEqual({ checkout: 5, deny: 1, return: 4 });
+    expect(report.summary.denialsByCode).toEqual({ '7 INSUFFICIENT_COUNT': 1 });
+    const minute = (events: typeof report.events) => events.filter((e) => e.kind !== 'return').map((e) => `${e.ts.slice(0, 16)} ${e.kind} ${e.feature} ${e.user}@${e.deviceAlias}`);
+    expect(minute(debug.events)).toEqual(minute(report.events));
+  });
+
+  it('reads every user line of the lmstat captures, and refuses lmstat -i output', async () => {
+    const app1 = await importText('lmstat', shared('lmstat', 'flexlm_exporter__lmstat_app1.txt'));
+    expect(app1.summary.eventsByKind).toEqual({ checkout: 127 });
+    expect(app1.events.map((e) => e.user)).toContain('Jane Doe Jr.');
+    const arcgis = await importText('lmstat', shared('lmstat', 'brian32768__lmstat.txt'));
+    expect(arcgis.events.map((e) => `${e.feature} ${e.user}@${e.deviceAlias} ${e.capacity}`)).toEqual(['ARC/INFO jsmith@machine1 6', 'ARC/INFO jdoe@machine2 6', 'VBA jdoe@machine2 4']);
+    await expect(importText('lmstat', shared('lmstat', 'flexlm_exporter__lmstat_i_app1.txt'))).rejects.toThrow(/not lmstat -a output/);
+  });
+});

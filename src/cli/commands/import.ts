@@ -40,7 +40,7 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 export function registerImportCommand(program: Command): void {
   program
     .command('import')
-    .description('import FlexLM debug logs (more formats follow) into an instance: into a data folder, or through a running back office')
+    .description('import FlexLM debug logs, RLM report and debug logs, or lmstat -a captures into an instance: into a data folder, or through a running back office')
     .addArgument(new Argument('<format>', 'input format').choices(IMPORT_FORMATS))
     .argument('<files...>', 'files to import (gzip accepted)')
     .requiredOption('-i, --instance <id>', 'the instance the usage belongs to (and so its account)')
