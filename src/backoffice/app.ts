@@ -3,6 +3,7 @@ import type { Logger } from '../common/log.js';
 import { createBaseApp } from '../http/app-base.js';
 import { userRoutes } from '../http/users-routes.js';
 import type { BackofficeContext } from './context.js';
+import { importRoutes } from './http/import-routes.js';
 import { reportRoutes } from './http/report-routes.js';
 import { backofficeRoutes } from './http/routes.js';
 
@@ -12,5 +13,6 @@ export async function buildBackofficeApp(ctx: BackofficeContext, log: Logger, op
   await app.register(userRoutes, { security: ctx.security, idleSeconds: () => options.idleSeconds });
   await app.register(backofficeRoutes, { ctx });
   await app.register(reportRoutes, { ctx });
+  await app.register(importRoutes, { ctx });
   return app;
 }
