@@ -38,12 +38,12 @@ describe('POST /api/1.0/backoffice/instances/{id}/imports', () => {
   it('refuses a file of another format, an unknown instance, a bad query and a caller without an admin login', async () => {
     const refused = await upload('format=flexlm', 'RLM Report Log Format 0, version 10.0\n');
     expect(refused.status).toBe(400);
-    expect((await refused.json()).error.message).toMatch(/not a FlexLM debug log.*RLM report log/);
+    expect(((await refused.json()) as any).error.message).toMatch(/not a FlexLM debug log.*RLM report log/);
     const unknown = await fetch(`${bo.url}/api/1.0/backoffice/instances/nope/imports?format=rlm`, { method: 'POST', headers: { 'content-type': 'application/octet-stream', ...auth }, body: 'x' });
     expect(unknown.status).toBe(404);
     const badQuery = await upload('format=syslog', LOG);
     expect(badQuery.status).toBe(400);
-    expect((await badQuery.json()).error.details[0].field).toBe('querystring.format');
+    expect(((await badQuery.json()) as any).error.details[0].field).toBe('querystring.format');
     const anonymous = await upload('format=flexlm', LOG, {});
     expect(anonymous.status).toBe(401);
   });
