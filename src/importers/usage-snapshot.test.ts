@@ -21,7 +21,7 @@ describe('diffSnapshots', () => {
   it('turns checkouts that went into returns at the poll time and new ones into checkouts at their start time', () => {
     const before = snap(T0, [co('ann', T0 - 30 * MIN), co('bob', T0 - 10 * MIN, 2)]);
     const after = snap(T0 + 5 * MIN, [co('bob', T0 - 10 * MIN, 2), co('cy', T0 + 2 * MIN)]);
-    expect(diffSnapshots(before, after).map((r) => `${r.kind} ${r.user} ${(r.utcMs - T0) / MIN} in-use ${r.inUseAfter} of ${r.capacity}`)).toEqual(['return ann 5 in-use 2 of 5', 'checkout cy 2 in-use 3 of 5']);
+    expect(diffSnapshots(before, after).map((r) => `${r.kind} ${r.user} ${(r.utcMs - T0) / MIN} in-use ${r.inUseAfter} of ${r.capacity}`)).toEqual(['checkout cy 2 in-use 4 of 5', 'return ann 5 in-use 3 of 5']);
   });
 
   it('places a checkout whose start is not between the polls at the poll time', () => {
@@ -69,7 +69,7 @@ describe('LicenseMonitor', () => {
     expect(stored).toHaveLength(1);
     const back = await m.poll();
     expect(back).toMatchObject({ state: 'up', downSince: null, lastError: null, eventsStored: 3 });
-    expect(stored.map((e) => `${e.kind} ${e.user} ${e.ts.slice(11, 16)}`)).toEqual(['checkout ann 09:30', 'return ann 10:20', 'checkout bob 10:07']);
+    expect(stored.map((e) => `${e.kind} ${e.user} ${e.ts.slice(11, 16)}`)).toEqual(['checkout ann 09:30', 'checkout bob 10:07', 'return ann 10:20']);
     expect(state().snapshot?.checkouts.map((c) => c.user)).toEqual(['bob']);
   });
 

@@ -55,13 +55,7 @@ export function diffSnapshots(previous: UsageSnapshot, next: UsageSnapshot): Sou
   const inUse = new Map<string, number>();
   for (const c of previous.checkouts) inUse.set(`${c.daemon}\u0000${c.feature}`, (inUse.get(`${c.daemon}\u0000${c.feature}`) ?? 0) + c.count);
   const out: SourceRecord[] = [];
-  for (const [key, c] of before) {
-    if (after.has(key)) continue;
-    const k = `${c.daemon}\u0000${c.feature}`;
-    const n = Math.max(0, (inUse.get(k) ?? 0) - c.count);
-    inUse.set(k, n);
-    out.push(record('return', c, next.takenAt, n, issued.get(k) ?? null));
-  }
+  // New checkouts first: they started before this poll, while the ones that went were still held.
   for (const [key, c] of after) {
     if (before.has(key)) continue;
     const k = `${c.daemon}\u0000${c.feature}`;
@@ -70,6 +64,13 @@ export function diffSnapshots(previous: UsageSnapshot, next: UsageSnapshot): Sou
     // A start time before the previous poll is a clock or listing oddity: keep it between the polls.
     const at = c.since !== null && c.since > previous.takenAt && c.since <= next.takenAt ? c.since : next.takenAt;
     out.push(record('checkout', c, at, n, issued.get(k) ?? null));
+  }
+  for (const [key, c] of before) {
+    if (after.has(key)) continue;
+    const k = `${c.daemon}\u0000${c.feature}`;
+    const n = Math.max(0, (inUse.get(k) ?? 0) - c.count);
+    inUse.set(k, n);
+    out.push(record('return', c, next.takenAt, n, issued.get(k) ?? null));
   }
   return out;
 }
