@@ -3,6 +3,8 @@ import type { Logger } from '../common/log.js';
 import { createBaseApp } from '../http/app-base.js';
 import { userRoutes } from '../http/users-routes.js';
 import type { BackofficeContext } from './context.js';
+import { importRoutes } from './http/import-routes.js';
+import { monitorRoutes } from './http/monitor-routes.js';
 import { reportRoutes } from './http/report-routes.js';
 import { backofficeRoutes } from './http/routes.js';
 
@@ -12,5 +14,7 @@ export async function buildBackofficeApp(ctx: BackofficeContext, log: Logger, op
   await app.register(userRoutes, { security: ctx.security, idleSeconds: () => options.idleSeconds });
   await app.register(backofficeRoutes, { ctx });
   await app.register(reportRoutes, { ctx });
+  await app.register(importRoutes, { ctx });
+  if (ctx.monitors) await app.register(monitorRoutes, { ctx });
   return app;
 }
