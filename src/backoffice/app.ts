@@ -3,8 +3,10 @@ import type { Logger } from '../common/log.js';
 import { createBaseApp } from '../http/app-base.js';
 import { userRoutes } from '../http/users-routes.js';
 import type { BackofficeContext } from './context.js';
+import { exportRoutes } from './http/export-routes.js';
 import { reportRoutes } from './http/report-routes.js';
 import { backofficeRoutes } from './http/routes.js';
+import { webRoutes } from './http/web-routes.js';
 
 /** Builds the back office's HTTP app (not listening). */
 export async function buildBackofficeApp(ctx: BackofficeContext, log: Logger, options: { corsOrigins: readonly string[]; idleSeconds: number }): Promise<FastifyInstance> {
@@ -12,5 +14,7 @@ export async function buildBackofficeApp(ctx: BackofficeContext, log: Logger, op
   await app.register(userRoutes, { security: ctx.security, idleSeconds: () => options.idleSeconds });
   await app.register(backofficeRoutes, { ctx });
   await app.register(reportRoutes, { ctx });
+  await app.register(exportRoutes, { ctx });
+  await app.register(webRoutes);
   return app;
 }
