@@ -2,6 +2,7 @@
 // cli → client → server | backoffice → http → auth; server | backoffice → warehouse | importers | reports
 // → licensing; common from anywhere.
 import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 const contexts = ['cli', 'client', 'server', 'backoffice', 'http', 'auth', 'warehouse', 'importers', 'reports', 'licensing', 'common'];
@@ -57,6 +58,19 @@ export default tseslint.config(
       ],
     },
   })),
+  {
+    // The browser app: its own TypeScript project (DOM, JSX); it may import only types from src/.
+    files: ['web/**/*.ts', 'web/**/*.tsx'],
+    plugins: { 'react-hooks': reactHooks },
+    languageOptions: { parserOptions: { project: './web/tsconfig.json', tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/src/*', '!./**', '!../*'], allowTypeImports: true, message: 'web/ may import only types from src/ (see docs/ARCHITECTURE.md).' }] },
+      ],
+    },
+  },
   {
     // Tests and fixtures may reach into every context and use `any` for raw HTTP bodies.
     files: ['test/**/*.ts', 'src/**/*.test.ts', 'bench/**'],

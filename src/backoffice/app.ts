@@ -3,10 +3,12 @@ import type { Logger } from '../common/log.js';
 import { createBaseApp } from '../http/app-base.js';
 import { userRoutes } from '../http/users-routes.js';
 import type { BackofficeContext } from './context.js';
+import { exportRoutes } from './http/export-routes.js';
 import { importRoutes } from './http/import-routes.js';
 import { monitorRoutes } from './http/monitor-routes.js';
 import { reportRoutes } from './http/report-routes.js';
 import { backofficeRoutes } from './http/routes.js';
+import { webRoutes } from './http/web-routes.js';
 
 /** Builds the back office's HTTP app (not listening). */
 export async function buildBackofficeApp(ctx: BackofficeContext, log: Logger, options: { corsOrigins: readonly string[]; idleSeconds: number }): Promise<FastifyInstance> {
@@ -16,5 +18,8 @@ export async function buildBackofficeApp(ctx: BackofficeContext, log: Logger, op
   await app.register(reportRoutes, { ctx });
   await app.register(importRoutes, { ctx });
   if (ctx.monitors) await app.register(monitorRoutes, { ctx });
+  await app.register(exportRoutes, { ctx });
+  // Last: the web app answers every path the API does not.
+  await app.register(webRoutes);
   return app;
 }

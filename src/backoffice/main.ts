@@ -1,19 +1,20 @@
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { AUTH_MIGRATIONS, AdminSecurity } from '../auth/admin-security.js';
+import { AdminSecurity } from '../auth/admin-security.js';
 import type { Settings } from '../common/config.js';
 import type { Logger } from '../common/log.js';
 import { createLogger } from '../common/log.js';
-import type { DB } from '../common/sqlite.js';
-import { migrationsOf, openSqlite } from '../common/sqlite.js';
 import type { Clock } from '../common/time.js';
 import { systemClock } from '../common/time.js';
 import { VERSION } from '../common/version.js';
 import { DuckDbWarehouse } from '../warehouse/duckdb/duckdb-warehouse.js';
 import { buildBackofficeApp } from './app.js';
 import { InstanceRegistry } from './instances/instance-registry.js';
-import { MONITOR_MIGRATIONS, MonitorRegistry } from './monitors/monitor-registry.js';
+import { MonitorRegistry } from './monitors/monitor-registry.js';
 import { MonitorService } from './monitors/monitor-service.js';
+import { openBackofficeDb } from './store/db.js';
+
+export { openBackofficeDb };
 
 export interface BackofficeStartOptions {
   settings: Settings;
@@ -31,10 +32,6 @@ export interface RunningBackoffice {
   close(): Promise<void>;
 }
 
-/** The back office's own database (accounts, instances, users) in its data folder. */
-export function openBackofficeDb(dataDir: string): DB {
-  return openSqlite(join(dataDir, 'backoffice.db'), [{ scope: 'backoffice', dir: migrationsOf(new URL('./store/', import.meta.url).href) }, AUTH_MIGRATIONS, MONITOR_MIGRATIONS], { synchronous: 'FULL' });
-}
 
 /** Opens the back office's database and warehouse and starts it listening. */
 export async function startBackoffice(options: BackofficeStartOptions): Promise<RunningBackoffice> {

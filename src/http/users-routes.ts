@@ -11,6 +11,8 @@ const withPassword = z.object({ user: userSchema, oneTimePassword: z.string().de
 const nameParam = z.object({ name: userNameSchema });
 const newPassword = z.string().min(1, 'must not be empty').max(1024, 'must be at most 1024 characters');
 const session = z.object({ token: z.string(), user: z.string(), role: z.enum(ROLES), idleTimeoutSeconds: z.number() });
+/** What logging in answers: the bearer token and who it is for. */
+export type SessionBody = z.infer<typeof session>;
 
 /** Administrative users, roles, passwords and sessions. */
 export interface UserRoutesOptions {

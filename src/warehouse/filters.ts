@@ -29,6 +29,9 @@ export const reportQuerySchema = z
   })
   .refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), { path: ['to'], message: 'must be after from' });
 
+/** The report's query parameters as a caller writes them (the browser app builds these). */
+export type ReportQueryParams = z.input<typeof reportQuerySchema>;
+
 /** The filters, normalized: what every warehouse query receives. */
 export interface ReportFilters {
   from: EpochMs;

@@ -22,6 +22,12 @@ export interface Warehouse {
   events(filter: { instanceId?: string; limit: number; offset?: number }): Promise<UsageEvent[]>;
   /** Runs one report query (see `queries/`: one file each, with its SQL per engine). */
   report<O, R>(query: ReportQuery<O, R>, filters: ReportFilters, options: O): Promise<R>;
+  /**
+   * Runs one report query like `report`, but reads the rows of its last statement in chunks on
+   * a connection of its own and yields each chunk mapped by the query: exports of any size
+   * never hold all rows, and ingest goes on meanwhile. Stopping the iteration ends the read.
+   */
+  stream<O, R>(query: ReportQuery<O, R>, filters: ReportFilters, options: O): AsyncIterable<R>;
   /** Merges the derived rows ingest appended; answers stay the same. Also runs by itself. */
   compact(): Promise<void>;
   close(): Promise<void>;

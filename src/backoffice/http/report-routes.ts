@@ -8,10 +8,12 @@ import { getDenialsDistribution } from '../../warehouse/queries/get-denials-dist
 import { getDenialsOverTime } from '../../warehouse/queries/get-denials-over-time.js';
 import { getActiveAccounts, getActiveInstances, getUniqueClients } from '../../warehouse/queries/get-active-clients.js';
 import type { EventColumn } from '../../warehouse/queries/get-events.js';
-import { EVENT_COLUMNS, getEvents, parseConditions } from '../../warehouse/queries/get-events.js';
+import { EVENT_COLUMNS, getEvents, onlyDenials, parseConditions } from '../../warehouse/queries/get-events.js';
 import { getConcurrentUsage } from '../../warehouse/queries/get-concurrent-usage.js';
 import { getMeteredUsage } from '../../warehouse/queries/get-metered-usage.js';
 import { getSessions } from '../../warehouse/queries/get-sessions.js';
+import { DENIALS, NOT_A_DENIAL } from '../../licensing/denials.js';
+import type { DenialCode } from '../../licensing/denials.js';
 import type { BackofficeContext } from '../context.js';
 
 const BASE = '/api/reports/usage-denials';
@@ -36,6 +38,19 @@ const limitQuery = z.object({ limit: z.coerce.number().int('must be a whole numb
 export const reportRoutes: FastifyPluginAsyncZod<{ ctx: BackofficeContext }> = async (app, { ctx }) => {
   const read = { access: READ_ROLES };
   const filtersOf = (q: z.output<typeof reportQuerySchema>) => toFilters(q, ctx.clock.now());
+
+  app.get(
+    `${BASE}/denial-codes`,
+    {
+      config: read,
+      schema: { tags: ['report'], summary: 'The denial codes the report counts, with name and description', response: { 200: z.object({ rows: z.array(z.object({ code: z.number(), name: z.string(), description: z.string() })) }) } },
+    },
+    async () => ({
+      rows: Object.entries(DENIALS)
+        .map(([code, d]) => ({ code: Number(code), name: d.name, description: d.description }))
+        .filter((d) => !NOT_A_DENIAL.has(d.code as DenialCode)),
+    }),
+  );
 
   app.get(
     `${BASE}/denials-distribution`,
@@ -71,10 +86,7 @@ export const reportRoutes: FastifyPluginAsyncZod<{ ctx: BackofficeContext }> = a
   const eventsOf = async (query: z.output<typeof reportQuerySchema> & z.output<typeof eventsQuery>, denials: boolean) => {
     const filters = filtersOf(query);
     const conditions = parseConditions(query.where);
-    if (denials) {
-      filters.kinds = ['deny'];
-      conditions.push({ column: 'statusCode', op: '!=', value: '51' });
-    }
+    if (denials) onlyDenials(filters, conditions);
     return ctx.warehouse.report(getEvents, filters, { page: query.page, pageSize: query.pageSize, sort: query.sort, order: query.order, conditions });
   };
 

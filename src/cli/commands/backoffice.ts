@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { loadSettings } from '../../common/config.js';
 import { systemClock } from '../../common/time.js';
 import { InstanceRegistry } from '../../backoffice/instances/instance-registry.js';
-import { openBackofficeDb, startBackoffice } from '../../backoffice/main.js';
+import { openBackofficeDb } from '../../backoffice/store/db.js';
 import { stopOnSignals } from '../options.js';
 import { emit, table } from '../output.js';
 
@@ -38,6 +38,8 @@ export function registerBackofficeCommands(program: Command): void {
         file: opts.config,
         overrides: { 'backoffice.port': opts.port, 'backoffice.host': opts.host, 'backoffice.dataDir': opts.data, 'log.level': opts.logLevel },
       });
+      // Loaded here: the role's modules take a while to load, and other commands need none of them.
+      const { startBackoffice } = await import('../../backoffice/main.js');
       const running = await startBackoffice({ settings });
       process.stderr.write(`Tally back office listening on ${running.url} (data in ${settings.backoffice.dataDir})\n`);
       stopOnSignals(() => running.close());

@@ -4,9 +4,8 @@ import { Readable } from 'node:stream';
 import type { Command } from 'commander';
 import { Argument, Option } from 'commander';
 import cliProgress from 'cli-progress';
-import { ingestBatch } from '../../backoffice/ingest/sync-batch.js';
 import { InstanceRegistry } from '../../backoffice/instances/instance-registry.js';
-import { openBackofficeDb } from '../../backoffice/main.js';
+import { openBackofficeDb } from '../../backoffice/store/db.js';
 import { loadSettings } from '../../common/config.js';
 import { TallyError } from '../../common/errors.js';
 import { systemClock } from '../../common/time.js';
@@ -17,7 +16,7 @@ import type { ImportSummary } from '../../importers/import-summary.js';
 import { formatSummary } from '../../importers/import-summary.js';
 import type { ReadStats } from '../../importers/line-reader.js';
 import { epochDay, machineTimeZone } from '../../importers/wall-clock.js';
-import { DuckDbWarehouse } from '../../warehouse/duckdb/duckdb-warehouse.js';
+import type { DuckDbWarehouse } from '../../warehouse/duckdb/duckdb-warehouse.js';
 import { emit } from '../output.js';
 import { tokenFor } from '../sessions.js';
 
@@ -73,6 +72,8 @@ function fallbackDay(files: string[], opts: ImportCliOptions): ImportOptions['fa
 async function importIntoData(format: ImportFormat, files: string[], opts: ImportCliOptions): Promise<ImportSummary> {
   const settings = loadSettings({ file: opts.config, overrides: { 'backoffice.dataDir': opts.data } });
   const dataDir = settings.backoffice.dataDir;
+  // Loaded here: the warehouse and the event checks take a while to load, and other commands need neither.
+  const [{ DuckDbWarehouse }, { ingestBatch }] = await Promise.all([import('../../warehouse/duckdb/duckdb-warehouse.js'), import('../../backoffice/ingest/sync-batch.js')]);
   const db = openBackofficeDb(dataDir);
   let warehouse: DuckDbWarehouse | null = null;
   try {

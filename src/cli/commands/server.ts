@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { loadSettings } from '../../common/config.js';
-import { startLicenseServer } from '../../server/main.js';
 import { stopOnSignals } from '../options.js';
 
 /** `tally server`: the license server role. */
@@ -27,6 +26,8 @@ export function registerServerCommand(program: Command): void {
           'log.level': opts.logLevel,
         },
       });
+      // Loaded here: the role's modules take a while to load, and other commands need none of them.
+      const { startLicenseServer } = await import('../../server/main.js');
       const server = await startLicenseServer({ settings, licenseFiles: opts.license ?? [], demo: opts.demo ?? false });
       process.stderr.write(`Tally license server listening on ${server.url} (data in ${settings.server.dataDir})\n`);
       stopOnSignals(() => server.close());

@@ -1,12 +1,10 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { startBackoffice } from '../../backoffice/main.js';
 import { TrafficSimulator } from '../../client/simulator.js';
 import { TallyError } from '../../common/errors.js';
 import { loadSettings } from '../../common/config.js';
 import { parseDurationSeconds } from '../../common/time.js';
-import { startLicenseServer } from '../../server/main.js';
 import { stopOnSignals } from '../options.js';
 
 interface StartOptions {
@@ -41,6 +39,8 @@ export function registerStartCommands(program: Command): void {
           'log.level': opts.logLevel,
         },
       });
+      // Loaded here: the roles' modules take a while to load, and other commands need none of them.
+      const [{ startBackoffice }, { startLicenseServer }] = await Promise.all([import('../../backoffice/main.js'), import('../../server/main.js')]);
       const backoffice = await startBackoffice({ settings: base });
       const credentialFile = join(data, 'server', 'sync-credential');
       const settings = loadSettings({

@@ -202,6 +202,26 @@ export class DuckDbWarehouse implements Warehouse {
     });
   }
 
+  async *stream<O, R>(query: ReportQuery<O, R>, filters: ReportFilters, options: O): AsyncIterable<R> {
+    const statements = query.duckdb(filters, options);
+    const last = statements.pop();
+    if (!last) return;
+    const before: Array<Array<Record<string, unknown>>> = [];
+    // DuckDB reads a consistent snapshot per connection: the export sees the data as it was when
+    // it began, whatever is ingested while it is read.
+    const connection = await this.instance.connect();
+    try {
+      await connection.run(`SET TimeZone = 'UTC'`);
+      for (const { sql, params } of statements) before.push((await connection.runAndReadAll(sql, params as never)).getRowObjectsJS());
+      const result = await connection.stream(last.sql, last.params as never);
+      for await (const rows of result.yieldRowObjectJs()) {
+        if (rows.length > 0) yield query.map([...before, rows], filters, options);
+      }
+    } finally {
+      connection.closeSync();
+    }
+  }
+
   async close(): Promise<void> {
     await this.queue.catch(() => undefined);
     this.connection.closeSync();

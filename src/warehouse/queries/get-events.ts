@@ -3,6 +3,7 @@ import { DENIALS } from '../../licensing/denials.js';
 import type { DenialCode } from '../../licensing/denials.js';
 import { filterSql } from '../duckdb/filter-sql.js';
 import { factsSource } from '../duckdb/sources.js';
+import type { ReportFilters } from '../filters.js';
 import type { ReportQuery } from '../warehouse.js';
 
 /** Columns of the events listing, as the API names them, and their SQL. */
@@ -56,8 +57,15 @@ export function parseConditions(text: string | undefined): ColumnCondition[] {
   });
 }
 
+/** Narrows a listing to denials that count as such: malformed requests (51) never do. */
+export function onlyDenials(filters: ReportFilters, conditions: ColumnCondition[]): void {
+  filters.kinds = ['deny'];
+  conditions.push({ column: 'statusCode', op: '!=', value: '51' });
+}
+
 export interface EventsOptions {
   page: number;
+  /** Rows per page; 0: every row from the page's start on (exports stream them). */
   pageSize: number;
   sort: EventColumn;
   order: 'asc' | 'desc';
@@ -121,7 +129,7 @@ export const getEvents: ReportQuery<EventsOptions, EventsPage> = {
       {
         sql: `SELECT e.event_id AS "eventId", ${select} FROM usage_events e WHERE ${clause}
               ORDER BY ${EVENT_COLUMNS[o.sort]} ${o.order === 'asc' ? 'ASC' : 'DESC'} NULLS LAST, e.event_id
-              LIMIT ${Math.trunc(o.pageSize)} OFFSET ${Math.trunc((o.page - 1) * o.pageSize)}`,
+              ${o.pageSize > 0 ? `LIMIT ${Math.trunc(o.pageSize)} OFFSET ${Math.trunc((o.page - 1) * o.pageSize)}` : ''}`,
         params,
       },
     ];

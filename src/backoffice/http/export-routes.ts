@@ -1,0 +1,113 @@
+import type { FastifyReply } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { READ_ROLES } from '../../http/access.js';
+import { errorBodySchema } from '../../http/errors.js';
+import { cell, csvLine, csvStream } from '../../reports/csv.js';
+import { PDF_TABLE_ROWS, pdfStream } from '../../reports/pdf.js';
+import type { ReportPage, RunReport, WidgetTableName } from '../../reports/report-pages.js';
+import { EVENT_CSV_COLUMNS, REPORT_PAGES, WIDGET_TABLES, describeFilters, pageListing, pageSections, widgetSection } from '../../reports/report-pages.js';
+import { xlsxStream } from '../../reports/xlsx.js';
+import type { ReportFilters } from '../../warehouse/filters.js';
+import { reportQuerySchema, toFilters } from '../../warehouse/filters.js';
+import type { EventColumn, EventsOptions } from '../../warehouse/queries/get-events.js';
+import { EVENT_COLUMNS, getEvents, onlyDenials, parseConditions } from '../../warehouse/queries/get-events.js';
+import type { BackofficeContext } from '../context.js';
+
+const BASE = '/api/reports/usage-denials';
+const columns = Object.keys(EVENT_COLUMNS) as [EventColumn, ...EventColumn[]];
+const listingQuery = z.object({
+  sort: z.enum(columns, { error: `must be one of ${columns.join(', ')}` }).default('ts'),
+  order: z.enum(['asc', 'desc']).default('desc'),
+  where: z.string().max(2000).optional().describe('column conditions, e.g. usagePercentage>=80,kind=deny'),
+});
+const exportQuery = reportQuerySchema.and(listingQuery);
+const fileResponse = { 200: z.any().describe('the file'), 400: errorBodySchema };
+const TITLES: Record<ReportPage, string> = { overview: 'Usage and Denials: overview', denials: 'Usage and Denials: denials', events: 'Usage and Denials: all events' };
+const MIME = { csv: 'text/csv; charset=utf-8', xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', pdf: 'application/pdf' } as const;
+
+const stamp = () => new Date().toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '-');
+const sendFile = (reply: FastifyReply, name: string, format: keyof typeof MIME, body: unknown) =>
+  reply
+    .type(MIME[format])
+    .header('content-disposition', `attachment; filename="tally-${name}-${stamp()}.${format}"`)
+    .header('cache-control', 'no-store')
+    .send(body);
+
+/**
+ * The report's exports, by a format suffix on the widget or page: `events.csv` and
+ * `denials-summary.csv` stream every matching event, `<widget>.csv` is a widget's table, and
+ * `overview|denials|events.xlsx|pdf` are whole pages (the PDF with charts). Login as for the API.
+ */
+export const exportRoutes: FastifyPluginAsyncZod<{ ctx: BackofficeContext }> = async (app, { ctx }) => {
+  const read = { access: READ_ROLES };
+  const runner = (filters: ReportFilters): RunReport => (query, options) => ctx.warehouse.report(query, filters, options);
+  /** The filters and options of a listing, narrowed to denials for the denials summary. */
+  const scope = (filters: ReportFilters, options: EventsOptions, denialsOnly: boolean): [ReportFilters, EventsOptions] => {
+    const scoped = { ...filters };
+    const conditions = [...options.conditions];
+    if (denialsOnly) onlyDenials(scoped, conditions);
+    return [scoped, { ...options, conditions }];
+  };
+  /** The listing's rows in chunks. */
+  const listingChunks = (filters: ReportFilters, options: EventsOptions, denialsOnly: boolean) => {
+    const pages = ctx.warehouse.stream(getEvents, ...scope(filters, options, denialsOnly));
+    return (async function* () {
+      for await (const page of pages) yield page.rows;
+    })();
+  };
+  const listingOptions = (q: z.output<typeof listingQuery>) => ({ sort: q.sort, order: q.order, conditions: parseConditions(q.where) });
+
+  for (const [name, denialsOnly] of [['events', false], ['denials-summary', true]] as const) {
+    app.get(
+      `${BASE}/${name}.csv`,
+      { config: read, schema: { tags: ['report export'], summary: `Every ${denialsOnly ? 'denial' : 'event'} in the filters as CSV, streamed (columns as the JSON listing names them)`, querystring: exportQuery, response: fileResponse } },
+      async (request, reply) => {
+        const filters = toFilters(request.query, ctx.clock.now());
+        const chunks = listingChunks(filters, { ...listingOptions(request.query), page: 1, pageSize: 0 }, denialsOnly);
+        return sendFile(reply, name, 'csv', csvStream(EVENT_CSV_COLUMNS, chunks));
+      },
+    );
+  }
+
+  for (const name of Object.keys(WIDGET_TABLES) as WidgetTableName[]) {
+    app.get(
+      `${BASE}/${name}.csv`,
+      { config: read, schema: { tags: ['report export'], summary: `The ${name} widget's table as CSV`, querystring: reportQuerySchema, response: fileResponse } },
+      async (request, reply) => {
+        const filters = toFilters(request.query, ctx.clock.now());
+        const section = await widgetSection(name, runner(filters), filters);
+        const body = csvLine(section.columns.map((c) => c.label)) + section.rows.map((row) => csvLine(section.columns.map((c) => cell(row, c.key)))).join('');
+        return sendFile(reply, name, 'csv', body);
+      },
+    );
+  }
+
+  for (const page of REPORT_PAGES) {
+    for (const format of ['xlsx', 'pdf'] as const) {
+      app.get(
+        `${BASE}/${page}.${format}`,
+        {
+          config: read,
+          schema: { tags: ['report export'], summary: `The ${page} page as ${format === 'pdf' ? 'a PDF with its charts' : 'an Excel workbook'}`, querystring: exportQuery, response: fileResponse },
+        },
+        async (request, reply) => {
+          const filters = toFilters(request.query, ctx.clock.now());
+          const sections = await pageSections(page, runner(filters), filters);
+          const listing = pageListing(page, listingOptions(request.query));
+          const description = describeFilters(filters);
+          if (format === 'xlsx') {
+            const streamed = listing && { title: listing.title, columns: listing.columns, chunks: listingChunks(filters, listing.options, listing.denialsOnly) };
+            return sendFile(reply, page, 'xlsx', xlsxStream(TITLES[page], description, sections, streamed));
+          }
+          if (listing) {
+            // A PDF prints the first rows of the listing; the count says how many more there are.
+            const rows = await ctx.warehouse.report(getEvents, ...scope(filters, { ...listing.options, pageSize: PDF_TABLE_ROWS }, listing.denialsOnly));
+            sections.push({ title: `${listing.title} (${rows.total})`, columns: listing.columns, rows: rows.rows, omitted: rows.total - rows.rows.length });
+          }
+          return sendFile(reply, page, 'pdf', pdfStream(TITLES[page], description, sections));
+        },
+      );
+    }
+  }
+};

@@ -1,0 +1,67 @@
+import { useState } from 'react';
+import { Alert, Box, Button, Card, CardContent, TextField, Typography } from '@mui/material';
+import { Navigate, useLocation, useNavigate } from 'react-router';
+import { ApiError } from '../api/client.js';
+import { useAuth } from '../api/auth.js';
+
+/** Log in; a one-time password (a new account, or after a reset) must be replaced first. */
+export function LoginPage() {
+  const auth = useAuth();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const from = (location.state as { from?: string } | null)?.from ?? '/';
+  const [user, setUser] = useState('');
+  const [password, setPassword] = useState('');
+  const [newPassword, setNewPassword] = useState('');
+  const [mustChange, setMustChange] = useState(false);
+  const [error, setError] = useState<{ text: string; severity: 'info' | 'error' } | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  if (auth.session) return <Navigate to={from} replace />;
+
+  const submit = async (event: { preventDefault(): void }) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      if (mustChange) await auth.changePassword(user, password, newPassword);
+      else await auth.login(user, password);
+      void navigate(from, { replace: true });
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 'PASSWORD_CHANGE_REQUIRED') {
+        setMustChange(true);
+        setError({ text: 'This password was set for you and works only once: choose a new password to continue.', severity: 'info' });
+      } else {
+        setError({ text: e instanceof Error ? e.message : String(e), severity: 'error' });
+      }
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Box sx={{ minHeight: '100vh', display: 'flex', alignItems: 'center', justifyContent: 'center', bgcolor: 'grey.100', p: 2 }}>
+      <Card sx={{ width: '100%', maxWidth: 380 }}>
+        <CardContent>
+          <Typography variant="h5" component="h1" gutterBottom>
+            Tally back office
+          </Typography>
+          <Typography variant="body2" color="text.secondary" gutterBottom>
+            Log in to see the Usage and Denials report.
+          </Typography>
+          <Box component="form" onSubmit={(e) => void submit(e)} sx={{ display: 'flex', flexDirection: 'column', gap: 2, mt: 2 }}>
+            <TextField label="User" name="user" autoComplete="username" value={user} onChange={(e) => setUser(e.target.value)} required disabled={mustChange} autoFocus />
+            <TextField label={mustChange ? 'One-time password' : 'Password'} name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
+            {mustChange && (
+              <TextField label="New password" name="newPassword" type="password" autoComplete="new-password" value={newPassword} onChange={(e) => setNewPassword(e.target.value)} required />
+            )}
+            {error && <Alert severity={error.severity}>{error.text}</Alert>}
+            <Button type="submit" variant="contained" disabled={busy}>
+              {mustChange ? 'Set password and log in' : 'Log in'}
+            </Button>
+          </Box>
+        </CardContent>
+      </Card>
+    </Box>
+  );
+}

@@ -1,0 +1,63 @@
+import { useState } from 'react';
+import { Alert, Button, Menu, MenuItem, Snackbar } from '@mui/material';
+import { apiFetch } from '../api/client.js';
+import { REPORT_API } from './hooks.js';
+import { apiParams, useReportFilters } from './filters.js';
+import { eventsListingParams } from './events/listing-params.js';
+
+export type ReportPage = 'overview' | 'denials' | 'events';
+
+/** Fetches a file with the session's token and hands it to the browser as a download. */
+async function download(path: string, fallbackName: string): Promise<void> {
+  const res = await apiFetch(path);
+  const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? fallbackName;
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+/** Export the page as it is filtered: CSV of its main table, an Excel workbook, a PDF with charts. */
+export function ExportMenu({ page }: { page: ReportPage }) {
+  const { filters, params } = useReportFilters();
+  const [anchor, setAnchor] = useState<HTMLElement | null>(null);
+  const [message, setMessage] = useState<{ text: string; severity: 'info' | 'error' } | null>(null);
+  const overviewModel = filters.model ?? 'concurrent';
+  const query = apiParams(filters, page === 'overview' ? { model: overviewModel } : {});
+  if (page === 'events') for (const [k, v] of eventsListingParams(params)) query.set(k, v);
+  const csv = page === 'overview' ? `${overviewModel}-usage` : page === 'denials' ? 'denials-summary' : 'events';
+  const files = [
+    { label: 'CSV (table)', file: `${csv}.csv` },
+    { label: 'Excel workbook', file: `${page}.xlsx` },
+    { label: 'PDF with charts', file: `${page}.pdf` },
+  ];
+  const start = (file: string) => {
+    setAnchor(null);
+    setMessage({ text: `Preparing ${file}…`, severity: 'info' });
+    download(`${REPORT_API}/${file}?${query.toString()}`, file).then(
+      () => setMessage(null),
+      (e: unknown) => setMessage({ text: `Export failed: ${e instanceof Error ? e.message : String(e)}`, severity: 'error' }),
+    );
+  };
+  return (
+    <>
+      <Button variant="outlined" size="small" onClick={(e) => setAnchor(e.currentTarget)} aria-haspopup="menu">
+        Export
+      </Button>
+      <Menu anchorEl={anchor} open={anchor !== null} onClose={() => setAnchor(null)}>
+        {files.map((f) => (
+          <MenuItem key={f.file} onClick={() => start(f.file)}>
+            {f.label}
+          </MenuItem>
+        ))}
+      </Menu>
+      <Snackbar open={message !== null} autoHideDuration={message?.severity === 'error' ? 8000 : null} onClose={() => setMessage(null)}>
+        <Alert severity={message?.severity ?? 'info'}>{message?.text}</Alert>
+      </Snackbar>
+    </>
+  );
+}

@@ -1,0 +1,53 @@
+import { AppBar, Box, Button, Container, Tab, Tabs, Toolbar, Typography } from '@mui/material';
+import { Link, Outlet, useLocation } from 'react-router';
+import { useAuth } from '../api/auth.js';
+import { ExportMenu } from './ExportMenu.js';
+import { FilterBar } from './FilterBar.js';
+import { FilterChips } from './FilterChips.js';
+import { useReportFilters, writeFilters } from './filters.js';
+
+const PAGES = [
+  { path: '/', label: 'Overview' },
+  { path: '/denials', label: 'Denials' },
+  { path: '/events', label: 'All events' },
+];
+
+/** The report's frame: pages, the filters shared by every page, their chips, and export. */
+export function ReportLayout() {
+  const auth = useAuth();
+  const { filters } = useReportFilters();
+  const { pathname } = useLocation();
+  // Moving between pages keeps the filters (and drops what belongs to one page, like its sort).
+  const search = `?${writeFilters(filters).toString()}`;
+  const current = PAGES.find((p) => p.path === pathname)?.path ?? '/';
+  return (
+    <Box sx={{ minHeight: '100vh', bgcolor: 'grey.50' }}>
+      <AppBar position="static" elevation={0}>
+        <Toolbar sx={{ gap: 2, flexWrap: 'wrap' }}>
+          <Typography variant="h6" component="div" sx={{ flexGrow: 1 }}>
+            Usage and Denials
+          </Typography>
+          <Typography variant="body2" sx={{ display: { xs: 'none', sm: 'block' } }}>
+            {auth.session?.user}
+          </Typography>
+          <Button color="inherit" onClick={() => void auth.logout()}>
+            Log out
+          </Button>
+        </Toolbar>
+      </AppBar>
+      <Container maxWidth="xl" sx={{ py: 2 }}>
+        <Box sx={{ display: 'flex', alignItems: 'center', flexWrap: 'wrap', gap: 1, borderBottom: 1, borderColor: 'divider', mb: 2 }}>
+          <Tabs value={current} variant="scrollable" allowScrollButtonsMobile sx={{ flexGrow: 1 }}>
+            {PAGES.map((p) => (
+              <Tab key={p.path} value={p.path} label={p.label} component={Link} to={{ pathname: p.path, search }} />
+            ))}
+          </Tabs>
+          <ExportMenu page={current === '/' ? 'overview' : current === '/denials' ? 'denials' : 'events'} />
+        </Box>
+        <FilterBar />
+        <FilterChips />
+        <Outlet />
+      </Container>
+    </Box>
+  );
+}

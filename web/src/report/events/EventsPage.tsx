@@ -1,0 +1,134 @@
+import { useMemo, useState } from 'react';
+import { Alert, Box, Button, Card } from '@mui/material';
+import { DataGrid, getGridNumericOperators, getGridStringOperators } from '@mui/x-data-grid';
+import type { GridColDef, GridColumnVisibilityModel, GridFilterModel, GridSortModel } from '@mui/x-data-grid';
+import { useSearchParams } from 'react-router';
+import type { EventColumn, EventRow } from '../../../../src/warehouse/queries/get-events.js';
+import { apiParams, useReportFilters } from '../filters.js';
+import { useEvents } from '../hooks.js';
+import { eventsListingParams } from './listing-params.js';
+
+/** Operators the API's column conditions know, by the grid's names. */
+const NUMBER_OPS: Record<string, string> = { '=': '=', '!=': '!=', '>': '>', '>=': '>=', '<': '<', '<=': '<=' };
+const numberOperators = getGridNumericOperators().filter((op) => op.value in NUMBER_OPS);
+const textOperators = getGridStringOperators().filter((op) => op.value === 'equals');
+const OPS_FROM_API: Record<string, string> = { ...NUMBER_OPS };
+
+const num = (field: EventColumn, headerName: string, width = 110): GridColDef<EventRow> => ({ field, headerName, type: 'number', width, filterOperators: numberOperators });
+const text = (field: EventColumn, headerName: string, width = 140): GridColDef<EventRow> => ({ field, headerName, width, filterOperators: textOperators });
+
+const COLUMNS: Array<GridColDef<EventRow>> = [
+  { field: 'ts', headerName: 'Time', width: 180, filterable: false, valueFormatter: (v: string) => new Date(v).toLocaleString() },
+  text('accountId', 'Account'),
+  text('instanceId', 'Instance', 160),
+  text('feature', 'Feature'),
+  text('version', 'Version', 90),
+  text('kind', 'Kind', 100),
+  num('count', 'Count', 80),
+  text('deviceId', 'Device', 160),
+  text('deviceIdType', 'Device ID type'),
+  text('alias', 'Alias'),
+  text('user', 'User'),
+  text('pool', 'Pool'),
+  num('inUseAfter', 'In use after'),
+  num('capacity', 'Capacity', 100),
+  { ...num('usagePercentage', 'Usage Percentage', 150), valueFormatter: (v: number | null) => (v === null ? '' : `${v}%`) },
+  { ...num('statusCode', 'Denial', 190), valueFormatter: (_v, row) => (row.statusCode === null ? '' : `${row.statusCode} ${row.denialName ?? ''}`) },
+  text('source', 'Source', 100),
+];
+const DEFAULT_HIDDEN = ['version', 'deviceIdType', 'alias', 'pool', 'source'];
+
+/** `usagePercentage>=80` → the grid's filter model, and back. */
+function toFilterModel(where: string | null): GridFilterModel {
+  const items = (where ?? '')
+    .split(',')
+    .map((part) => /^\s*([A-Za-z]+)\s*(>=|<=|!=|=|>|<)\s*(.*?)\s*$/.exec(part))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m, id) => {
+      const numeric = COLUMNS.find((c) => c.field === m[1])?.type === 'number';
+      return { id, field: m[1]!, operator: numeric ? OPS_FROM_API[m[2]!]! : 'equals', value: m[3] };
+    });
+  return { items: items.slice(0, 1) };
+}
+function toWhere(model: GridFilterModel): string {
+  return model.items
+    .filter((i) => i.value !== undefined && i.value !== null && String(i.value) !== '')
+    .map((i) => `${i.field}${i.operator === 'equals' ? '=' : (NUMBER_OPS[i.operator] ?? '=')}${String(i.value)}`)
+    .join(',');
+}
+
+/** Every event in the filters, paged, sorted and filtered by the server. */
+export default function EventsPage() {
+  const { filters } = useReportFilters();
+  const [url, setUrl] = useSearchParams();
+  const page = Math.max(1, Number(url.get('page') ?? 1) || 1);
+  const pageSize = Number(url.get('size') ?? 50) || 50;
+  const listing = eventsListingParams(url);
+  const params = apiParams(filters);
+  for (const [k, v] of listing) params.set(k, v);
+  params.set('page', String(page));
+  params.set('pageSize', String(pageSize));
+  const events = useEvents(params);
+
+  const hideParam = url.get('hide');
+  const visibility = useMemo<GridColumnVisibilityModel>(() => {
+    const hidden = hideParam === null ? DEFAULT_HIDDEN : hideParam.split(',');
+    return Object.fromEntries(COLUMNS.map((c) => [c.field, !hidden.includes(c.field)]));
+  }, [hideParam]);
+  const sortModel: GridSortModel = url.get('sort') ? [{ field: url.get('sort')!, sort: url.get('order') === 'asc' ? 'asc' : 'desc' }] : [];
+  const whereParam = url.get('where');
+  // The grid's filter as being edited: an item without a value yet is no condition for the URL,
+  // but the panel must keep showing it; the URL wins when it changes (Back, a shared link).
+  const [draft, setDraft] = useState<{ where: string | null; model: GridFilterModel }>(() => ({ where: whereParam, model: toFilterModel(whereParam) }));
+  const filterModel = useMemo(() => (draft.where === whereParam ? draft.model : toFilterModel(whereParam)), [draft, whereParam]);
+  const change = (set: Record<string, string | null>, resetPage = true) =>
+    setUrl((current) => {
+      const next = new URLSearchParams(current);
+      for (const [k, v] of Object.entries(set)) {
+        if (v) next.set(k, v);
+        else next.delete(k);
+      }
+      if (resetPage) next.delete('page');
+      return next;
+    });
+
+  return (
+    <Card variant="outlined" data-testid="widget-events" data-state={events.isPending ? 'loading' : events.isError ? 'error' : 'ready'}>
+      {events.isError && (
+        <Alert severity="error" action={<Button color="inherit" size="small" onClick={() => void events.refetch()}>Retry</Button>}>
+          Could not load the events: {events.error.message}
+        </Alert>
+      )}
+      <Box sx={{ height: { xs: 520, md: 640 }, width: '100%' }}>
+        <DataGrid
+          label="All events"
+          showToolbar
+          slotProps={{ toolbar: { csvOptions: { disableToolbarButton: true }, printOptions: { disableToolbarButton: true } } }}
+          columns={COLUMNS}
+          rows={events.data?.rows ?? []}
+          getRowId={(r) => r.eventId}
+          rowCount={events.data?.total ?? 0}
+          loading={events.isFetching}
+          paginationMode="server"
+          sortingMode="server"
+          filterMode="server"
+          pageSizeOptions={[25, 50, 100]}
+          paginationModel={{ page: page - 1, pageSize }}
+          onPaginationModelChange={(m) => change({ page: m.page > 0 ? String(m.page + 1) : null, size: m.pageSize === 50 ? null : String(m.pageSize) }, false)}
+          sortModel={sortModel}
+          onSortModelChange={(m) => change({ sort: m[0]?.field ?? null, order: m[0]?.sort ?? null })}
+          filterModel={filterModel}
+          onFilterModelChange={(m) => {
+            const where = toWhere(m) || null;
+            setDraft({ where, model: m });
+            if (where !== whereParam) change({ where });
+          }}
+          columnVisibilityModel={visibility}
+          onColumnVisibilityModelChange={(m) => change({ hide: COLUMNS.filter((c) => m[c.field] === false).map((c) => c.field).join(',') || ',' }, false)}
+          disableRowSelectionOnClick
+          localeText={{ noRowsLabel: 'No events in this time range with these filters. Widen the time range or remove a filter.' }}
+        />
+      </Box>
+    </Card>
+  );
+}

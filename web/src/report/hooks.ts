@@ -1,0 +1,34 @@
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import type { ActiveRanking, UniqueClients } from '../../../src/warehouse/queries/get-active-clients.js';
+import type { ConcurrentUsage } from '../../../src/warehouse/queries/get-concurrent-usage.js';
+import type { DenialsByAccount } from '../../../src/warehouse/queries/get-denials-by-account.js';
+import type { DenialsDistribution } from '../../../src/warehouse/queries/get-denials-distribution.js';
+import type { DenialsOverTime } from '../../../src/warehouse/queries/get-denials-over-time.js';
+import type { EventsPage } from '../../../src/warehouse/queries/get-events.js';
+import type { MeteredUsage } from '../../../src/warehouse/queries/get-metered-usage.js';
+import { apiJson } from '../api/client.js';
+
+export const REPORT_API = '/api/reports/usage-denials';
+
+/** One report widget's data for these query parameters, kept on screen while the next loads. */
+function useWidget<T>(widget: string, params: URLSearchParams) {
+  const query = params.toString();
+  return useQuery({
+    queryKey: ['usage-denials', widget, query],
+    queryFn: ({ signal }) => apiJson<T>(`${REPORT_API}/${widget}?${query}`, { signal }),
+    placeholderData: keepPreviousData,
+  });
+}
+
+// One hook per endpoint of the report API.
+export const useConcurrentUsage = (p: URLSearchParams) => useWidget<ConcurrentUsage>('concurrent-usage', p);
+export const useMeteredUsage = (p: URLSearchParams) => useWidget<MeteredUsage>('metered-usage', p);
+export const useActiveAccounts = (p: URLSearchParams) => useWidget<ActiveRanking>('active-accounts', p);
+export const useActiveInstances = (p: URLSearchParams) => useWidget<ActiveRanking>('active-instances', p);
+export const useUniqueClients = (p: URLSearchParams) => useWidget<UniqueClients>('unique-clients', p);
+export const useDenialsDistribution = (p: URLSearchParams) => useWidget<DenialsDistribution>('denials-distribution', p);
+export const useDenialsByAccount = (p: URLSearchParams) => useWidget<DenialsByAccount>('denials-by-account', p);
+export const useDenialsOverTime = (p: URLSearchParams) => useWidget<DenialsOverTime>('denials-over-time', p);
+export const useDenialsSummary = (p: URLSearchParams) => useWidget<EventsPage>('denials-summary', p);
+export const useEvents = (p: URLSearchParams) => useWidget<EventsPage>('events', p);
+export const useDenialCodes = () => useWidget<{ rows: Array<{ code: number; name: string; description: string }> }>('denial-codes', new URLSearchParams());

@@ -1,0 +1,106 @@
+import { Box, Card, CardContent, Skeleton, ToggleButton, ToggleButtonGroup, Typography } from '@mui/material';
+import { useNavigate } from 'react-router';
+import { RankingBarChart } from '../../charts/RankingBarChart.js';
+import { WidgetCard } from '../../components/WidgetCard.js';
+import { DenialsDistributionChart } from '../denials/DenialsDistributionChart.js';
+import { apiParams, useReportFilters, writeFilters } from '../filters.js';
+import { useActiveAccounts, useActiveInstances, useConcurrentUsage, useDenialsDistribution, useMeteredUsage, useUniqueClients } from '../hooks.js';
+import { UniqueClientsChart } from './UniqueClientsChart.js';
+import { ConcurrentUsageChart, MeteredUsageChart } from './UsageOverTimeChart.js';
+import { concurrentTotals, meteredTotals } from './usage-series.js';
+
+function Figure({ label, value, testId }: { label: string; value: string | null; testId: string }) {
+  return (
+    <Card variant="outlined" sx={{ flex: '1 1 150px' }}>
+      <CardContent>
+        <Typography variant="caption" color="text.secondary">
+          {label}
+        </Typography>
+        <Typography variant="h5" component="p" data-testid={testId}>
+          {value ?? <Skeleton width={60} />}
+        </Typography>
+      </CardContent>
+    </Card>
+  );
+}
+
+/** The report's overview: headline figures, usage over time, the most active, clients, denials. */
+export default function OverviewPage() {
+  const { filters, update, drill } = useReportFilters();
+  const navigate = useNavigate();
+  const model = filters.model ?? 'concurrent';
+  const usageParams = apiParams(filters, { model });
+  const concurrent = useConcurrentUsage(usageParams);
+  const metered = useMeteredUsage(usageParams);
+  const accounts = useActiveAccounts(usageParams);
+  const instances = useActiveInstances(usageParams);
+  const clients = useUniqueClients(usageParams);
+  const denials = useDenialsDistribution(apiParams(filters));
+  const fmt = (n: number | null | undefined) => (n === null || n === undefined ? '–' : n.toLocaleString());
+
+  let figures: Array<{ label: string; value: string | null; testId: string }>;
+  if (model === 'concurrent') {
+    const t = concurrent.data ? concurrentTotals(concurrent.data) : null;
+    figures = [
+      { label: 'Licenses in use', value: t && fmt(t.inUse), testId: 'figure-in-use' },
+      { label: 'Available', value: t && fmt(t.available), testId: 'figure-available' },
+      { label: 'Utilization', value: t && (t.utilization === null ? '–' : `${t.utilization}%`), testId: 'figure-utilization' },
+      { label: 'Peak in use', value: t && fmt(t.peak), testId: 'figure-peak' },
+    ];
+  } else {
+    const t = metered.data ? meteredTotals(metered.data) : null;
+    figures = [
+      { label: 'Units consumed', value: t && fmt(t.consumed), testId: 'figure-consumed' },
+      { label: 'Cap', value: t && fmt(t.cap), testId: 'figure-cap' },
+      { label: 'Utilization', value: t && (t.utilization === null ? '–' : `${t.utilization}%`), testId: 'figure-utilization' },
+      { label: 'Overage', value: t && fmt(t.overage), testId: 'figure-overage' },
+    ];
+  }
+  figures.push({ label: 'Denials in range', value: denials.data ? fmt(denials.data.total) : null, testId: 'figure-denials' });
+
+  return (
+    <Box sx={{ display: 'flex', flexDirection: 'column', gap: 2 }}>
+      <Box sx={{ display: 'flex', alignItems: 'center', gap: 2, flexWrap: 'wrap' }}>
+        <ToggleButtonGroup exclusive size="small" value={model} onChange={(_e, value: 'concurrent' | 'metered' | null) => value && update({ model: value })} aria-label="License model">
+          <ToggleButton value="concurrent">Concurrent</ToggleButton>
+          <ToggleButton value="metered">Metered</ToggleButton>
+        </ToggleButtonGroup>
+      </Box>
+      <Box sx={{ display: 'flex', gap: 2, flexWrap: 'wrap' }}>
+        {figures.map((f) => (
+          <Figure key={f.testId} {...f} />
+        ))}
+      </Box>
+      <Box sx={{ display: 'grid', gap: 2, gridTemplateColumns: { xs: 'minmax(0, 1fr)', md: 'repeat(2, minmax(0, 1fr))' } }}>
+        <Box sx={{ gridColumn: { md: 'span 2' } }}>
+          {model === 'concurrent' ? (
+            <WidgetCard title="Concurrent usage over time" subtitle="Licenses in use at the end of each period, the period's peak, and capacity" query={concurrent} isEmpty={(d) => d.rows.length === 0} testId="widget-usage">
+              {(d) => <ConcurrentUsageChart data={d} />}
+            </WidgetCard>
+          ) : (
+            <WidgetCard title="Metered usage over time" subtitle="Units consumed per period against the cap; overage in red" query={metered} isEmpty={(d) => d.rows.length === 0} testId="widget-usage">
+              {(d) => <MeteredUsageChart data={d} />}
+            </WidgetCard>
+          )}
+        </Box>
+        <WidgetCard title="Most active account identifiers" subtitle="Counts checked out or consumed · click a bar to drill down" query={accounts} isEmpty={(d) => d.rows.length === 0} testId="widget-accounts">
+          {(d) => <RankingBarChart rows={d.rows.map((r) => ({ name: r.id ?? '(no account)', value: r.usage }))} valueLabel="Usage" label="Most active accounts" onSelect={(name) => drill('accounts', name)} testId="accounts-chart" />}
+        </WidgetCard>
+        <WidgetCard title="Most active cloud server instances" subtitle="Counts checked out or consumed · click a bar to drill down" query={instances} isEmpty={(d) => d.rows.length === 0} testId="widget-instances">
+          {(d) => <RankingBarChart rows={d.rows.map((r) => ({ name: r.id ?? '(none)', value: r.usage }))} valueLabel="Usage" label="Most active instances" onSelect={(name) => drill('instances', name)} testId="instances-chart" />}
+        </WidgetCard>
+        <WidgetCard title="Unique served clients per feature" subtitle="Distinct devices and users served · click a feature to drill down" query={clients} isEmpty={(d) => d.rows.length === 0} testId="widget-clients">
+          {(d) => <UniqueClientsChart data={d} onSelect={(feature) => drill('features', feature)} />}
+        </WidgetCard>
+        <WidgetCard title="Denials distribution" subtitle="Denials by status code · click a slice to open the denials" query={denials} isEmpty={(d) => d.total === 0} emptyText="No denials in this time range with these filters." testId="widget-denials">
+          {(d) => (
+            <DenialsDistributionChart
+              data={d}
+              onSelect={(code) => void navigate({ pathname: '/denials', search: `?${writeFilters({ ...filters, codes: [String(code)] }).toString()}` })}
+            />
+          )}
+        </WidgetCard>
+      </Box>
+    </Box>
+  );
+}
