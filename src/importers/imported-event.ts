@@ -2,7 +2,7 @@ import type { DenialCode } from '../licensing/denials.js';
 import { DENIALS } from '../licensing/denials.js';
 import type { UsageEvent, UsageEventKind, UsageSource } from '../licensing/usage-event.js';
 import type { SummaryCollector } from './import-summary.js';
-import { sourceEventId } from './source-id.js';
+import { SourceHasher } from './source-id.js';
 import type { WallClock } from './wall-clock.js';
 
 /** One usage fact read from another license manager's log or status, before it is an event. */
@@ -36,8 +36,10 @@ const OCCURRENCE_WINDOW_MS = 600_000;
  * gives the same IDs; the account filled from the instance; the summary kept.
  */
 export class ImportedEventFactory {
+  /** Content hashes seen in the window, with how many times: the occurrence index of a repeat. */
   private readonly occurrences = new Map<string, number>();
   private windowStart = -Infinity;
+  private readonly hasher = new SourceHasher();
 
   constructor(
     private readonly target: { instanceId: string; accountId: string | null; source: UsageSource },
@@ -51,14 +53,17 @@ export class ImportedEventFactory {
       this.occurrences.clear();
       this.windowStart = r.utcMs;
     }
-    const key = `${this.target.instanceId}\u0001${r.daemon}\u0001${r.utcMs}\u0001${r.kind}\u0001${r.feature}\u0001${r.user ?? ''}\u0001${r.host ?? ''}\u0001${r.detail}\u0001${r.count}`;
-    const n = this.occurrences.get(key) ?? 0;
-    this.occurrences.set(key, n + 1);
+    const h = this.hasher.reset().add(this.target.instanceId).add(r.daemon).addNumber(r.utcMs).add(r.kind).add(r.feature).add(r.user).add(r.host).add(r.detail).addNumber(r.count);
+    const content = h.digest();
+    const n = this.occurrences.get(content) ?? 0;
+    this.occurrences.set(content, n + 1);
+    // The first of identical records keeps the content hash; repeats hash their index in too.
+    const eventId = n === 0 ? content : h.addNumber(n).digest();
     const denial = r.statusCode === null ? null : `${r.statusCode} ${DENIALS[r.statusCode].name}`;
     this.summary.event(r.kind, r.feature, r.utcMs, denial);
     const device = r.host ?? r.user ?? 'unknown';
     this.sink({
-      eventId: sourceEventId(`${key}\u0001${n}`),
+      eventId,
       ts: this.clock.iso(r.utcMs),
       instanceId: this.target.instanceId,
       accountId: this.target.accountId,
