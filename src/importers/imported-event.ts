@@ -36,8 +36,12 @@ const OCCURRENCE_WINDOW_MS = 600_000;
  * gives the same IDs; the account filled from the instance; the summary kept.
  */
 export class ImportedEventFactory {
-  /** Content hashes seen in the window, with how many times: the occurrence index of a repeat. */
-  private readonly occurrences = new Map<string, number>();
+  /**
+   * Content hashes (their first 32 bits) seen in the window, with how many times: the occurrence
+   * index of a repeat. A rare clash of two different contents only numbers the second one 1,
+   * which is as deterministic as the rest, so its ID is still the same at every import.
+   */
+  private readonly occurrences = new Map<number, number>();
   private windowStart = -Infinity;
   private readonly hasher = new SourceHasher();
 
@@ -55,8 +59,8 @@ export class ImportedEventFactory {
     }
     const h = this.hasher.reset().add(this.target.instanceId).add(r.daemon).addNumber(r.utcMs).add(r.kind).add(r.feature).add(r.user).add(r.host).add(r.detail).addNumber(r.count);
     const content = h.digest();
-    const n = this.occurrences.get(content) ?? 0;
-    this.occurrences.set(content, n + 1);
+    const n = this.occurrences.get(h.lastWord) ?? 0;
+    this.occurrences.set(h.lastWord, n + 1);
     // The first of identical records keeps the content hash; repeats hash their index in too.
     const eventId = n === 0 ? content : h.addNumber(n).digest();
     const denial = r.statusCode === null ? null : `${r.statusCode} ${DENIALS[r.statusCode].name}`;

@@ -8,21 +8,24 @@
  * the string building before it cost more than parsing the line the event came from.
  */
 export class SourceHasher {
-  private h1 = 0;
-  private h2 = 0;
-  private h3 = 0;
-  private h4 = 0;
+  /** The four lanes of the hash state. */
+  private readonly h = new Int32Array(4);
   /** Code units of the block being filled (eight per round), and how many so far. */
   private readonly block = new Uint16Array(8);
   private filled = 0;
   private length = 0;
+  /** The first 32 bits of the last digest, as a number (a cheap map key). */
+  lastWord = 0;
+  // Scratch space of digest(), which must leave the state as it was.
+  private readonly lastH = new Int32Array(4);
+  private readonly lastBlock = new Uint16Array(8);
 
   /** Starts a new ID. */
   reset(): this {
-    this.h1 = 0x9747b28c;
-    this.h2 = 0x1b873593;
-    this.h3 = 0x85ebca6b;
-    this.h4 = 0xc2b2ae35;
+    this.h[0] = 0x9747b28c;
+    this.h[1] = 0x1b873593;
+    this.h[2] = 0x85ebca6b;
+    this.h[3] = 0xc2b2ae35;
     this.filled = 0;
     this.length = 0;
     return this;
@@ -31,7 +34,19 @@ export class SourceHasher {
   /** Adds a part, then a separator, so that ("ab","c") and ("a","bc") differ; null differs from "". */
   add(text: string | null): this {
     if (text === null) this.unit(0xfffe);
-    else for (let i = 0; i < text.length; i++) this.unit(text.charCodeAt(i));
+    else {
+      const block = this.block;
+      let filled = this.filled;
+      for (let i = 0; i < text.length; i++) {
+        block[filled++] = text.charCodeAt(i);
+        if (filled === 8) {
+          round(this.h, block);
+          filled = 0;
+        }
+      }
+      this.filled = filled;
+      this.length += text.length;
+    }
     this.unit(0xffff);
     return this;
   }
@@ -51,17 +66,19 @@ export class SourceHasher {
 
   /** The 128-bit hash so far as 32 hex digits; more parts can still be added after. */
   digest(): string {
-    const saved = [this.h1, this.h2, this.h3, this.h4] as const;
-    const rest = this.filled;
-    const kept = this.block.slice(rest);
-    for (let i = rest; i < 8; i++) this.block[i] = 0;
-    if (rest > 0) this.round();
-    let h1 = this.h1 ^ this.length;
-    let h2 = this.h2 ^ this.length;
-    let h3 = this.h3 ^ this.length;
-    let h4 = this.h4 ^ this.length;
-    [this.h1, this.h2, this.h3, this.h4] = saved;
-    this.block.set(kept, rest);
+    const h = this.lastH;
+    h.set(this.h);
+    if (this.filled > 0) {
+      const b = this.lastBlock;
+      b.set(this.block);
+      b.fill(0, this.filled);
+      round(h, b);
+    }
+    const n = this.length;
+    let h1 = h[0]! ^ n;
+    let h2 = h[1]! ^ n;
+    let h3 = h[2]! ^ n;
+    let h4 = h[3]! ^ n;
     h1 = (h1 + h2 + h3 + h4) | 0;
     h2 = (h2 + h1) | 0;
     h3 = (h3 + h1) | 0;
@@ -74,6 +91,7 @@ export class SourceHasher {
     h2 = (h2 + h1) | 0;
     h3 = (h3 + h1) | 0;
     h4 = (h4 + h1) | 0;
+    this.lastWord = h1;
     return hex8(h1) + hex8(h2) + hex8(h3) + hex8(h4);
   }
 
@@ -81,51 +99,54 @@ export class SourceHasher {
     this.block[this.filled++] = c;
     this.length++;
     if (this.filled === 8) {
-      this.round();
+      round(this.h, this.block);
       this.filled = 0;
     }
   }
+}
 
-  private round(): void {
-    const b = this.block;
-    let k1 = b[0]! | (b[1]! << 16);
-    let k2 = b[2]! | (b[3]! << 16);
-    let k3 = b[4]! | (b[5]! << 16);
-    let k4 = b[6]! | (b[7]! << 16);
-    let { h1, h2, h3, h4 } = this;
-    k1 = Math.imul(k1, C1);
-    k1 = (k1 << 15) | (k1 >>> 17);
-    k1 = Math.imul(k1, C2);
-    h1 ^= k1;
-    h1 = (h1 << 19) | (h1 >>> 13);
-    h1 = (h1 + h2) | 0;
-    h1 = (Math.imul(h1, 5) + 0x561ccd1b) | 0;
-    k2 = Math.imul(k2, C2);
-    k2 = (k2 << 16) | (k2 >>> 16);
-    k2 = Math.imul(k2, C3);
-    h2 ^= k2;
-    h2 = (h2 << 17) | (h2 >>> 15);
-    h2 = (h2 + h3) | 0;
-    h2 = (Math.imul(h2, 5) + 0x0bcaa747) | 0;
-    k3 = Math.imul(k3, C3);
-    k3 = (k3 << 17) | (k3 >>> 15);
-    k3 = Math.imul(k3, C4);
-    h3 ^= k3;
-    h3 = (h3 << 15) | (h3 >>> 17);
-    h3 = (h3 + h4) | 0;
-    h3 = (Math.imul(h3, 5) + 0x96cd1c35) | 0;
-    k4 = Math.imul(k4, C4);
-    k4 = (k4 << 18) | (k4 >>> 14);
-    k4 = Math.imul(k4, C1);
-    h4 ^= k4;
-    h4 = (h4 << 13) | (h4 >>> 19);
-    h4 = (h4 + h1) | 0;
-    h4 = (Math.imul(h4, 5) + 0x32ac3b17) | 0;
-    this.h1 = h1;
-    this.h2 = h2;
-    this.h3 = h3;
-    this.h4 = h4;
-  }
+/** One MurmurHash3 x86-128 round: four 32-bit words of the block into the four lanes. */
+function round(h: Int32Array, b: Uint16Array): void {
+  let k1 = b[0]! | (b[1]! << 16);
+  let k2 = b[2]! | (b[3]! << 16);
+  let k3 = b[4]! | (b[5]! << 16);
+  let k4 = b[6]! | (b[7]! << 16);
+  let h1 = h[0]!;
+  let h2 = h[1]!;
+  let h3 = h[2]!;
+  let h4 = h[3]!;
+  k1 = Math.imul(k1, C1);
+  k1 = (k1 << 15) | (k1 >>> 17);
+  k1 = Math.imul(k1, C2);
+  h1 ^= k1;
+  h1 = (h1 << 19) | (h1 >>> 13);
+  h1 = (h1 + h2) | 0;
+  h1 = (Math.imul(h1, 5) + 0x561ccd1b) | 0;
+  k2 = Math.imul(k2, C2);
+  k2 = (k2 << 16) | (k2 >>> 16);
+  k2 = Math.imul(k2, C3);
+  h2 ^= k2;
+  h2 = (h2 << 17) | (h2 >>> 15);
+  h2 = (h2 + h3) | 0;
+  h2 = (Math.imul(h2, 5) + 0x0bcaa747) | 0;
+  k3 = Math.imul(k3, C3);
+  k3 = (k3 << 17) | (k3 >>> 15);
+  k3 = Math.imul(k3, C4);
+  h3 ^= k3;
+  h3 = (h3 << 15) | (h3 >>> 17);
+  h3 = (h3 + h4) | 0;
+  h3 = (Math.imul(h3, 5) + 0x96cd1c35) | 0;
+  k4 = Math.imul(k4, C4);
+  k4 = (k4 << 18) | (k4 >>> 14);
+  k4 = Math.imul(k4, C1);
+  h4 ^= k4;
+  h4 = (h4 << 13) | (h4 >>> 19);
+  h4 = (h4 + h1) | 0;
+  h4 = (Math.imul(h4, 5) + 0x32ac3b17) | 0;
+  h[0] = h1;
+  h[1] = h2;
+  h[2] = h3;
+  h[3] = h4;
 }
 
 const C1 = 0x239b961b;
