@@ -51,13 +51,22 @@ export interface UsageLine {
   total: number | null;
 }
 
-interface OpenCheckouts {
+/** What identifies a checkout in a log without handles. */
+interface Checkout {
   feature: string;
   user: string | null;
   host: string | null;
   checkoutData: string;
   count: number;
+}
+
+interface OpenCheckouts extends Checkout {
   open: number;
+}
+
+/** Checkouts are paired with check-ins by everything the lines say about them. */
+function pairKey(c: Checkout, count = c.count): string {
+  return `${c.feature}\u0000${c.user ?? ''}\u0000${c.host ?? ''}\u0000${c.checkoutData}\u0000${count}`;
 }
 
 interface DaemonState {
@@ -269,6 +278,12 @@ export class FlexlmDebugLogParser implements LineParser {
     return this.lastDaemon.name;
   }
 
+  /** A usage record of a daemon: its capacity from --capacity, else from verbose lines. */
+  private record(d: DaemonState, daemon: string, kind: UsageEventKind, c: Checkout, detail: string, inUse: number, statusCode: DenialCode | null, version = '0.0'): SourceRecord {
+    const capacity = capacityOf(this.options.capacities, c.feature) ?? d.capacity.get(c.feature) ?? null;
+    return { kind, utcMs: 0, daemon, feature: c.feature, version, count: c.count, user: c.user, host: c.host, detail, inUseAfter: inUse, capacity, statusCode };
+  }
+
   private isLmgrd(s: string, from: number, to: number): boolean {
     return to - from === 5 && s.startsWith('lmgrd', from);
   }
@@ -279,7 +294,7 @@ export class FlexlmDebugLogParser implements LineParser {
     const name = this.daemonAt(s, from, to);
     const d = this.daemon(name);
     if (u.total !== null) d.capacity.set(u.feature, u.total);
-    const key = `${u.feature}\u0000${u.user ?? ''}\u0000${u.host ?? ''}\u0000${u.checkoutData}\u0000${u.count}`;
+    const key = pairKey(u);
     let inUse = d.inUse.get(u.feature) ?? 0;
     let statusCode: DenialCode | null = null;
     if (kind === 'checkout') {
@@ -311,20 +326,7 @@ export class FlexlmDebugLogParser implements LineParser {
       }
     }
     if (u.inUse !== null) inUse = u.inUse;
-    this.hold({
-      kind,
-      utcMs: 0,
-      daemon: name,
-      feature: u.feature,
-      version: tallyVersion(u.version),
-      count: u.count,
-      user: u.user,
-      host: u.host,
-      detail: u.checkoutData,
-      inUseAfter: inUse,
-      capacity: capacityOf(this.options.capacities, u.feature) ?? d.capacity.get(u.feature) ?? null,
-      statusCode,
-    });
+    this.hold(this.record(d, name, kind, u, u.checkoutData, inUse, statusCode, tallyVersion(u.version)));
   }
 
   private unsupported(s: string, p: number, from: number, to: number, lineNo: number): void {
@@ -334,7 +336,7 @@ export class FlexlmDebugLogParser implements LineParser {
     if (!u) return this.summary.skip('malformed UNSUPPORTED line', lineNo);
     const name = this.daemonAt(s, from, to);
     this.summary.denialReason(reasonText(u.reason ?? ''), 15);
-    this.hold({ kind: 'deny', utcMs: 0, daemon: name, feature: u.feature, version: '0.0', count: u.count, user: u.user, host: u.host, detail: u.checkoutData, inUseAfter: 0, capacity: capacityOf(this.options.capacities, u.feature), statusCode: 15 });
+    this.hold(this.record(this.daemon(name), name, 'deny', u, u.checkoutData, 0, 15));
   }
 
   /** `UPGRADE: "f" u@h (5->6 licenses)`: an open checkout changes its count. */
@@ -343,13 +345,13 @@ export class FlexlmDebugLogParser implements LineParser {
     if (!u || u.upgradeFrom === null) return this.summary.skip('malformed UPGRADE line', lineNo);
     const name = this.daemonAt(s, from, to);
     const d = this.daemon(name);
-    const oldKey = `${u.feature}\u0000${u.user ?? ''}\u0000${u.host ?? ''}\u0000${u.checkoutData}\u0000${u.upgradeFrom}`;
+    const oldKey = pairKey(u, u.upgradeFrom);
     const o = d.open.get(oldKey);
     if (o) {
       o.open -= 1;
       if (o.open === 0) d.open.delete(oldKey);
     }
-    const newKey = `${u.feature}\u0000${u.user ?? ''}\u0000${u.host ?? ''}\u0000${u.checkoutData}\u0000${u.count}`;
+    const newKey = pairKey(u);
     const n = d.open.get(newKey);
     if (n) n.open += 1;
     else d.open.set(newKey, { feature: u.feature, user: u.user, host: u.host, checkoutData: u.checkoutData, count: u.count, open: 1 });
@@ -358,20 +360,7 @@ export class FlexlmDebugLogParser implements LineParser {
     const inUse = Math.max(0, (d.inUse.get(u.feature) ?? 0) + delta);
     d.inUse.set(u.feature, inUse);
     this.summary.note('count changes (UPGRADE)');
-    this.hold({
-      kind: delta > 0 ? 'checkout' : 'return',
-      utcMs: 0,
-      daemon: name,
-      feature: u.feature,
-      version: '0.0',
-      count: Math.abs(delta),
-      user: u.user,
-      host: u.host,
-      detail: `${u.checkoutData}\u0000upgrade`,
-      inUseAfter: inUse,
-      capacity: capacityOf(this.options.capacities, u.feature) ?? d.capacity.get(u.feature) ?? null,
-      statusCode: null,
-    });
+    this.hold(this.record(d, name, delta > 0 ? 'checkout' : 'return', { ...u, count: Math.abs(delta) }, `${u.checkoutData}\u0000upgrade`, inUse, null));
   }
 
   /** lmgrd's start banner restarts every daemon; a vendor daemon's version line restarts it. */
@@ -406,20 +395,7 @@ export class FlexlmDebugLogParser implements LineParser {
         const inUse = Math.max(0, (d.inUse.get(o.feature) ?? 0) - o.count);
         d.inUse.set(o.feature, inUse);
         this.summary.note('returns made at a restart (no IN in the log)');
-        this.hold({
-          kind: 'return',
-          utcMs: 0,
-          daemon: name,
-          feature: o.feature,
-          version: '0.0',
-          count: o.count,
-          user: o.user,
-          host: o.host,
-          detail: `${o.checkoutData}\u0000restart`,
-          inUseAfter: inUse,
-          capacity: capacityOf(this.options.capacities, o.feature) ?? d.capacity.get(o.feature) ?? null,
-          statusCode: null,
-        });
+        this.hold(this.record(d, name, 'return', o, `${o.checkoutData}\u0000restart`, inUse, null));
       }
     }
     d.open.clear();
