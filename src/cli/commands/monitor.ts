@@ -13,11 +13,12 @@ import { parseCapacities } from '../../importers/imported-event.js';
 import type { MonitorState, MonitorStatus } from '../../importers/monitor/license-monitor.js';
 import { INITIAL_STATUS, LicenseMonitor } from '../../importers/monitor/license-monitor.js';
 import { commandSource, restSource } from '../../importers/monitor/snapshot-sources.js';
-import { WallClock, machineTimeZone } from '../../importers/wall-clock.js';
+import { WallClock } from '../../importers/wall-clock.js';
 import { DuckDbWarehouse } from '../../warehouse/duckdb/duckdb-warehouse.js';
 import { stopOnSignals } from '../options.js';
 import { emit, table } from '../output.js';
 import { tokenFor } from '../sessions.js';
+import { withZoneAndCapacity } from './import.js';
 
 interface SourceOptions {
   instance: string;
@@ -31,8 +32,6 @@ interface SourceOptions {
   json?: boolean;
 }
 
-const collect = (value: string, previous: string[]) => [...previous, value];
-
 function seconds(text: string, name: string): number {
   const n = Number(text);
   if (!Number.isInteger(n) || n < 1) throw new TallyError('BAD_REQUEST', `--${name} must be a whole number of seconds.`);
@@ -40,15 +39,13 @@ function seconds(text: string, name: string): number {
 }
 
 function withSource(command: Command): Command {
-  return command
+  return withZoneAndCapacity(command, 'status')
     .requiredOption('-i, --instance <id>', 'the instance the usage belongs to')
     .option('--command <cmd>', 'a status command whose output is lmstat -a (e.g. "lmutil lmstat -a -c 27000@lic1")')
     .option('--url <url>', 'a Tally or FlexNet Embedded style license server to poll over REST')
     .option('--token <token>', 'bearer token for the REST server (a read-only user)')
     .option('--interval <seconds>', 'seconds between polls', '60')
-    .option('--timeout <seconds>', 'a poll not answered within this marks the server down', '30')
-    .option('--timezone <zone>', "IANA time zone of the server's clock (default: this machine's)", machineTimeZone())
-    .option('--capacity <n>', 'licenses of each feature when the status has none: N, or feature=N (repeatable)', collect, []);
+    .option('--timeout <seconds>', 'a poll not answered within this marks the server down', '30');
 }
 
 function checkSource(opts: SourceOptions): void {
