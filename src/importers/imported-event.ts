@@ -65,21 +65,22 @@ export class ImportedEventFactory {
     const eventId = n === 0 ? content : h.addNumber(n).digest();
     const denial = r.statusCode === null ? null : `${r.statusCode} ${DENIALS[r.statusCode].name}`;
     this.summary.event(r.kind, r.feature, r.utcMs, denial);
-    const device = r.host ?? r.user ?? 'unknown';
+    // Within the limits ingest checks, so that one odd line cannot refuse a whole batch.
+    const device = clip(r.host ?? r.user ?? 'unknown', 256);
     this.sink({
       eventId,
       ts: this.clock.iso(r.utcMs),
       instanceId: this.target.instanceId,
       accountId: this.target.accountId,
       kind: r.kind,
-      feature: r.feature,
+      feature: clip(r.feature, 128),
       version: r.version,
       count: r.count,
       model: 'concurrent',
-      deviceId: device.length > 256 ? device.slice(0, 256) : device,
+      deviceId: device,
       deviceIdType: r.host !== null ? 'HOSTNAME' : 'USER',
-      deviceAlias: r.host,
-      user: r.user,
+      deviceAlias: r.host === null ? null : clip(r.host, 256),
+      user: r.user === null ? null : clip(r.user, 256),
       pool: null,
       statusCode: r.statusCode,
       inUseAfter: r.inUseAfter,
@@ -90,6 +91,10 @@ export class ImportedEventFactory {
       source: this.target.source,
     });
   }
+}
+
+function clip(text: string, max: number): string {
+  return text.length > max ? text.slice(0, max) : text;
 }
 
 /** The `a.b` version Tally stores for a version text of another license manager (`v31.000000`, `2017.0325`, `3`). */
