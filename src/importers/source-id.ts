@@ -92,7 +92,7 @@ export class SourceHasher {
     h3 = (h3 + h1) | 0;
     h4 = (h4 + h1) | 0;
     this.lastWord = h1;
-    return hex8(h1) + hex8(h2) + hex8(h3) + hex8(h4);
+    return hex32(h1, h2, h3, h4);
   }
 
   private unit(c: number): void {
@@ -163,9 +163,21 @@ function fmix(h: number): number {
   return h;
 }
 
-/** Hex of every 16-bit value: two lookups a word instead of toString and padStart. */
-const HEX4: string[] = Array.from({ length: 65_536 }, (_, i) => i.toString(16).padStart(4, '0'));
+const HEX_DIGITS = '0123456789abcdef';
+const hexCodes = new Uint16Array(32);
 
-function hex8(h: number): string {
-  return HEX4[h >>> 16]! + HEX4[h & 0xffff]!;
+/** 32 hex digits of four words, made as one flat string (no chain of concatenations). */
+function hex32(h1: number, h2: number, h3: number, h4: number): string {
+  put(h1, 0);
+  put(h2, 8);
+  put(h3, 16);
+  put(h4, 24);
+  return String.fromCharCode.apply(null, hexCodes as unknown as number[]);
+}
+
+function put(word: number, at: number): void {
+  for (let i = 7; i >= 0; i--) {
+    hexCodes[at + i] = HEX_DIGITS.charCodeAt(word & 15);
+    word >>>= 4;
+  }
 }
