@@ -4,6 +4,7 @@ import { registerAdminCommands } from './commands/admin.js';
 import { registerBackofficeCommands } from './commands/backoffice.js';
 import { registerClientCommands } from './commands/client.js';
 import { registerImportCommand } from './commands/import.js';
+import { registerMonitorCommands } from './commands/monitor.js';
 import { registerProducerCommands } from './commands/producer.js';
 import { registerServerCommand } from './commands/server.js';
 import { registerStartCommands } from './commands/start.js';
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerProducerCommands(program);
   registerAdminCommands(program);
   registerImportCommand(program);
+  registerMonitorCommands(program);
   return program;
 }
 

@@ -2,7 +2,7 @@ import type { DenialCode } from '../licensing/denials.js';
 import { DENIALS } from '../licensing/denials.js';
 import type { UsageEvent, UsageEventKind, UsageSource } from '../licensing/usage-event.js';
 import type { SummaryCollector } from './import-summary.js';
-import { sourceEventId } from './source-id.js';
+import { SourceHasher } from './source-id.js';
 import type { WallClock } from './wall-clock.js';
 
 /** One usage fact read from another license manager's log or status, before it is an event. */
@@ -36,8 +36,14 @@ const OCCURRENCE_WINDOW_MS = 600_000;
  * gives the same IDs; the account filled from the instance; the summary kept.
  */
 export class ImportedEventFactory {
-  private readonly occurrences = new Map<string, number>();
+  /**
+   * Content hashes (their first 32 bits) seen in the window, with how many times: the occurrence
+   * index of a repeat. A rare clash of two different contents only numbers the second one 1,
+   * which is as deterministic as the rest, so its ID is still the same at every import.
+   */
+  private readonly occurrences = new Map<number, number>();
   private windowStart = -Infinity;
+  private readonly hasher = new SourceHasher();
 
   constructor(
     private readonly target: { instanceId: string; accountId: string | null; source: UsageSource },
@@ -51,26 +57,30 @@ export class ImportedEventFactory {
       this.occurrences.clear();
       this.windowStart = r.utcMs;
     }
-    const key = `${this.target.instanceId}\u0001${r.daemon}\u0001${r.utcMs}\u0001${r.kind}\u0001${r.feature}\u0001${r.user ?? ''}\u0001${r.host ?? ''}\u0001${r.detail}\u0001${r.count}`;
-    const n = this.occurrences.get(key) ?? 0;
-    this.occurrences.set(key, n + 1);
+    const h = this.hasher.reset().add(this.target.instanceId).add(r.daemon).addNumber(r.utcMs).add(r.kind).add(r.feature).add(r.user).add(r.host).add(r.detail).addNumber(r.count);
+    const content = h.digest();
+    const n = this.occurrences.get(h.lastWord) ?? 0;
+    this.occurrences.set(h.lastWord, n + 1);
+    // The first of identical records keeps the content hash; repeats hash their index in too.
+    const eventId = n === 0 ? content : h.addNumber(n).digest();
     const denial = r.statusCode === null ? null : `${r.statusCode} ${DENIALS[r.statusCode].name}`;
     this.summary.event(r.kind, r.feature, r.utcMs, denial);
-    const device = r.host ?? r.user ?? 'unknown';
+    // Within the limits ingest checks, so that one odd line cannot refuse a whole batch.
+    const device = clip(r.host ?? r.user ?? 'unknown', 256);
     this.sink({
-      eventId: sourceEventId(`${key}\u0001${n}`),
+      eventId,
       ts: this.clock.iso(r.utcMs),
       instanceId: this.target.instanceId,
       accountId: this.target.accountId,
       kind: r.kind,
-      feature: r.feature,
+      feature: clip(r.feature, 128),
       version: r.version,
       count: r.count,
       model: 'concurrent',
-      deviceId: device.length > 256 ? device.slice(0, 256) : device,
+      deviceId: device,
       deviceIdType: r.host !== null ? 'HOSTNAME' : 'USER',
-      deviceAlias: r.host,
-      user: r.user,
+      deviceAlias: r.host === null ? null : clip(r.host, 256),
+      user: r.user === null ? null : clip(r.user, 256),
       pool: null,
       statusCode: r.statusCode,
       inUseAfter: r.inUseAfter,
@@ -81,6 +91,10 @@ export class ImportedEventFactory {
       source: this.target.source,
     });
   }
+}
+
+function clip(text: string, max: number): string {
+  return text.length > max ? text.slice(0, max) : text;
 }
 
 /** The `a.b` version Tally stores for a version text of another license manager (`v31.000000`, `2017.0325`, `3`). */

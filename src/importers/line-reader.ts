@@ -15,16 +15,26 @@ export interface ReadStats {
 /** Gunzips the chunks when they start with the gzip magic bytes; passes them through otherwise. */
 export async function* maybeGunzip(chunks: AsyncIterable<Buffer | Uint8Array>): AsyncGenerator<Buffer> {
   const iterator = chunks[Symbol.asyncIterator]();
-  const first = await iterator.next();
-  if (first.done) return;
-  const head = Buffer.from(first.value);
+  // The magic bytes may arrive in more than one piece.
+  let head: Buffer = Buffer.alloc(0);
+  while (head.length < 2) {
+    const next = await iterator.next();
+    if (next.done) break;
+    head = head.length === 0 ? asBuffer(next.value) : Buffer.concat([head, asBuffer(next.value)]);
+  }
+  if (head.length === 0) return;
   const rest = (async function* () {
     yield head;
-    for (let r = await iterator.next(); !r.done; r = await iterator.next()) yield Buffer.from(r.value);
+    for (let r = await iterator.next(); !r.done; r = await iterator.next()) yield asBuffer(r.value);
   })();
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
     for await (const chunk of Readable.from(rest).pipe(createGunzip({ chunkSize: 1 << 20 }))) yield chunk as Buffer;
   } else yield* rest;
+}
+
+/** A view of the bytes as a Buffer, without copying them. */
+function asBuffer(bytes: Buffer | Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /**
@@ -88,7 +98,17 @@ export async function readLines(
 
   for await (const chunk of chunks) {
     stats.bytes += chunk.length;
-    const buf: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
+    let buf: Buffer = chunk;
+    if (carry) {
+      // Only the line cut by the chunk boundary is copied, not the whole chunk.
+      const nl = chunk.indexOf(10);
+      if (nl < 0) buf = Buffer.concat([carry, chunk]);
+      else {
+        block(Buffer.concat([carry, chunk.subarray(0, nl + 1)]));
+        buf = chunk.subarray(nl + 1);
+      }
+      carry = null;
+    }
     const last = buf.lastIndexOf(10);
     if (last < 0) {
       carry = buf;

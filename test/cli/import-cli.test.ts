@@ -20,13 +20,13 @@ const LOG = [
   '10:00:00 (cadd) IN: "solid" ann@ws1  ',
 ];
 
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
 describe('tally import flexlm --data', () => {
   beforeAll(async () => {
     expect((await tally(['backoffice', 'account', 'add', 'acme', '--data', data])).code).toBe(0);
     expect((await tally(['backoffice', 'instance', 'add', '--account', 'acme', '--name', 'flex', '--id', 'flex-1', '--data', data])).code).toBe(0);
   }, 60_000);
-
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('stores the events once: a re-import and a longer copy of the growing log add only the new lines', async () => {
     writeFileSync(join(dir, 'debug.log'), LOG.slice(0, 4).join('\n') + '\n');
@@ -60,5 +60,30 @@ describe('tally import flexlm --data', () => {
     expect(refused.stderr).toMatch(/^error: notes\.txt: This is not a FlexLM debug log/);
     const unknown = await tally(['import', 'flexlm', join(dir, 'debug.log'), '--instance', 'nope', '--data', data]);
     expect(unknown.stderr).toMatch(/There is no instance nope/);
+  }, 60_000);
+});
+
+describe('tally monitor run --once', () => {
+  it('diffs each poll against the snapshot the previous run kept, so a restart invents nothing', async () => {
+    const status = join(dir, 'lmstat.txt');
+    const capture = (users: string[]) =>
+      [
+        'Flexible License Manager status on Mon 6/3/2024 12:00',
+        '     cadd: UP v11.19.4',
+        'Feature usage info:',
+        `Users of solid:  (Total of 4 licenses issued;  Total of ${users.length} licenses in use)`,
+        '  "solid" v3.0, vendor: cadd',
+        ...users.map((u) => `    ${u} ${u}-pc /dev/tty (v3.0) (lic1/27000 ${u.length}), start Mon 6/3 9:0${u.length}`),
+      ].join('\n');
+    const run = () => tally(['monitor', 'run', '--once', '--instance', 'flex-1', '--command', `cat '${status}'`, '--data', data, '--timezone', 'UTC', '--json']);
+    writeFileSync(status, capture(['al', 'bea']));
+    expect(JSON.parse((await run()).stdout)).toMatchObject({ state: 'up', eventsStored: 2 });
+    expect(JSON.parse((await run()).stdout)).toMatchObject({ state: 'up', eventsStored: 2 });
+    writeFileSync(status, capture(['bea']));
+    expect(JSON.parse((await run()).stdout)).toMatchObject({ state: 'up', eventsStored: 3 });
+    writeFileSync(status, 'Error getting status: Cannot connect to license server system.');
+    const down = JSON.parse((await run()).stdout);
+    expect(down).toMatchObject({ state: 'down', eventsStored: 3 });
+    expect(down.lastError).toMatch(/Cannot connect/);
   }, 60_000);
 });

@@ -7,6 +7,7 @@ import type { ServerProcess } from '../support/server-process.js';
 import { startServerProcess } from '../support/server-process.js';
 import type { TestBackoffice } from '../support/test-backoffice.js';
 import { startTestBackoffice } from '../support/test-backoffice.js';
+import { runTally } from '../support/tally-cli.js';
 import { ADMIN_PASSWORD, CAPABILITY, capability } from '../support/test-server.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tally-monitor-'));
@@ -92,6 +93,18 @@ describe('monitors in the back office', () => {
     const anonymous = await fetch(`${bo.url}/api/1.0/backoffice/monitors`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(anonymous.status).toBe(401);
   });
+
+  it('is added and polled by `tally monitor add` and `poll`', async () => {
+    const env = { ...process.env, TALLY_HOME: join(dir, 'cli-home'), TALLY_TOKEN: auth.authorization!.slice(7) };
+    const tally = (...args: string[]) => runTally([...args, '--backoffice', bo.url, '--json'], env);
+    const added = JSON.parse((await tally('monitor', 'add', '--instance', 'lm-1', '--command', 'exit 3', '--interval', '3600', '--timezone', 'UTC')).stdout);
+    expect(added).toMatchObject({ instanceId: 'lm-1', kind: 'command', target: 'exit 3', intervalSeconds: 3600 });
+    const polled = JSON.parse((await tally('monitor', 'poll', added.id)).stdout);
+    expect(polled).toMatchObject({ state: 'down' });
+    expect(polled.lastError).toMatch(/exited with status 3/);
+    expect((await api('GET', '')).body.items.map((m: any) => m.id)).toContain(added.id);
+    expect((await api('DELETE', `/${added.id}`)).status).toBe(204);
+  }, 60_000);
 
   describe('polling a Tally license server over REST', () => {
     let server: ServerProcess;

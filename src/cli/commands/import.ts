@@ -35,10 +35,16 @@ interface ImportCliOptions {
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
+/** The options every import and monitor takes: the server's time zone and capacities. */
+export function withZoneAndCapacity(command: Command, what: string): Command {
+  return command
+    .option('--timezone <zone>', "IANA time zone of the server's clock (default: this machine's)", machineTimeZone())
+    .option('--capacity <n>', `licenses of each feature when the ${what} has none: N for all, or feature=N (repeatable)`, collect, []);
+}
+
 /** `tally import <format> <files...>`: usage from logs of license servers Tally does not run. */
 export function registerImportCommand(program: Command): void {
-  program
-    .command('import')
+  withZoneAndCapacity(program.command('import'), 'input')
     .description('import FlexLM debug logs, RLM report and debug logs, or lmstat -a captures into an instance: into a data folder, or through a running back office')
     .addArgument(new Argument('<format>', 'input format').choices(IMPORT_FORMATS))
     .argument('<files...>', 'files to import (gzip accepted)')
@@ -46,8 +52,6 @@ export function registerImportCommand(program: Command): void {
     .option('-d, --data <dir>', 'back office data folder to write into (the back office must not be running on it)')
     .option('-c, --config <file>', 'JSON config file')
     .option('--backoffice <url>', 'send to a running back office instead (log in first with `tally admin login --server URL`)')
-    .option('--timezone <zone>', "IANA time zone of the server's clock (default: this machine's)", machineTimeZone())
-    .option('--capacity <n>', 'licenses of each feature when the input has none: N for all, or feature=N (repeatable)', collect, [])
     .option('--start-date <yyyy-mm-dd>', 'date of the first line of a log with no date line (default: the file time as the date of its last line)')
     .option('--unsupported', 'store UNSUPPORTED lines as 15 NOT_AVAILABLE denials')
     .addOption(new Option('--no-progress', 'no progress bar'))

@@ -237,3 +237,13 @@ describe('parseUsageLine', () => {
     expect(parseUsageLine('""', 0)).toBeNull();
   });
 });
+
+describe('FlexLM events and the ingest checks', () => {
+  it('keeps odd fields within what ingest accepts, so that one line cannot refuse a batch', async () => {
+    const { usageEventSchema } = await import('../../licensing/usage-event.js');
+    const long = 'x'.repeat(400);
+    const { events } = await importText('flexlm', log(' 9:00:00 (lmgrd) TIMESTAMP 1/2/2022', ` 9:00:01 (cadd) OUT: "solid" ${long}@${long}`, ` 9:00:02 (cadd) OUT: "${'f'.repeat(128)}" @`));
+    expect(events).toHaveLength(2);
+    for (const e of events) expect(usageEventSchema.safeParse(e).success).toBe(true);
+  });
+});

@@ -51,19 +51,22 @@ export interface UsageLine {
   total: number | null;
 }
 
-interface Held {
-  r: SourceRecord;
-  day: number;
-  secs: number;
-}
-
-interface OpenCheckouts {
+/** What identifies a checkout in a log without handles. */
+interface Checkout {
   feature: string;
   user: string | null;
   host: string | null;
   checkoutData: string;
   count: number;
+}
+
+interface OpenCheckouts extends Checkout {
   open: number;
+}
+
+/** Checkouts are paired with check-ins by everything the lines say about them. */
+function pairKey(c: Checkout, count = c.count): string {
+  return `${c.feature}\u0000${c.user ?? ''}\u0000${c.host ?? ''}\u0000${c.checkoutData}\u0000${count}`;
 }
 
 interface DaemonState {
@@ -87,9 +90,11 @@ export class FlexlmDebugLogParser implements LineParser {
   private day = 0;
   private secs = -1;
   private anchor: { day: number; abs: number } | null = null;
-  private held: Held[] = [];
+  /** Events waiting for a date line; their utcMs holds the line's relative day and second until then. */
+  private held: SourceRecord[] = [];
   private readonly daemons = new Map<string, DaemonState>();
   private zoneNamed = false;
+  private lastDaemon = { raw: '', name: '' };
   private readonly sample: string[] = [];
 
   constructor(
@@ -232,19 +237,21 @@ export class FlexlmDebugLogParser implements LineParser {
   private flush(next: { day: number; abs: number }): void {
     const previous = this.anchor;
     const clock = this.options.clock;
-    for (const h of this.held) {
+    for (const r of this.held) {
+      const day = Math.floor(r.utcMs / 86_400);
       // Lines written after the clock passed midnight, on the new anchor's day, take its date;
       // those of the previous anchor's day keep theirs (a server down for days is no correction).
-      const base = !previous || (h.day >= next.day && h.day > previous.day) ? next : previous;
-      h.r.utcMs = clock.toUtc((base.abs + h.day - base.day) * DAY_MS + h.secs * 1000);
-      this.events.emit(h.r);
+      const base = !previous || (day >= next.day && day > previous.day) ? next : previous;
+      r.utcMs = clock.toUtc((base.abs + day - base.day) * DAY_MS + (r.utcMs - day * 86_400) * 1000);
+      this.events.emit(r);
     }
     this.held = [];
     this.anchor = next;
   }
 
   private hold(r: SourceRecord): void {
-    this.held.push({ r, day: this.day, secs: this.secs });
+    r.utcMs = this.day * 86_400 + this.secs;
+    this.held.push(r);
     if (this.held.length < MAX_HELD) return;
     if (this.anchor) this.flush(this.anchor);
     else if (this.options.fallbackDay) {
@@ -262,6 +269,21 @@ export class FlexlmDebugLogParser implements LineParser {
     return d;
   }
 
+  /** The daemon name of a line: the last one again when it matches, so that no string is cut. */
+  private daemonAt(s: string, from: number, to: number): string {
+    const last = this.lastDaemon;
+    if (last.raw.length === to - from && s.startsWith(last.raw, from)) return last.name;
+    const raw = s.slice(from, to);
+    this.lastDaemon = { raw, name: stripFork(raw) };
+    return this.lastDaemon.name;
+  }
+
+  /** A usage record of a daemon: its capacity from --capacity, else from verbose lines. */
+  private record(d: DaemonState, daemon: string, kind: UsageEventKind, c: Checkout, detail: string, inUse: number, statusCode: DenialCode | null, version = '0.0'): SourceRecord {
+    const capacity = capacityOf(this.options.capacities, c.feature) ?? d.capacity.get(c.feature) ?? null;
+    return { kind, utcMs: 0, daemon, feature: c.feature, version, count: c.count, user: c.user, host: c.host, detail, inUseAfter: inUse, capacity, statusCode };
+  }
+
   private isLmgrd(s: string, from: number, to: number): boolean {
     return to - from === 5 && s.startsWith('lmgrd', from);
   }
@@ -269,10 +291,10 @@ export class FlexlmDebugLogParser implements LineParser {
   private usage(s: string, p: number, kind: UsageEventKind, from: number, to: number, lineNo: number): void {
     const u = parseUsageLine(s, p);
     if (!u) return this.summary.skip(`malformed ${kind === 'checkout' ? 'OUT' : kind === 'return' ? 'IN' : 'DENIED'} line`, lineNo);
-    const name = daemonName(s, from, to);
+    const name = this.daemonAt(s, from, to);
     const d = this.daemon(name);
     if (u.total !== null) d.capacity.set(u.feature, u.total);
-    const key = `${u.feature}\u0000${u.user ?? ''}\u0000${u.host ?? ''}\u0000${u.checkoutData}\u0000${u.count}`;
+    const key = pairKey(u);
     let inUse = d.inUse.get(u.feature) ?? 0;
     let statusCode: DenialCode | null = null;
     if (kind === 'checkout') {
@@ -304,20 +326,7 @@ export class FlexlmDebugLogParser implements LineParser {
       }
     }
     if (u.inUse !== null) inUse = u.inUse;
-    this.hold({
-      kind,
-      utcMs: 0,
-      daemon: name,
-      feature: u.feature,
-      version: tallyVersion(u.version),
-      count: u.count,
-      user: u.user,
-      host: u.host,
-      detail: u.checkoutData,
-      inUseAfter: inUse,
-      capacity: capacityOf(this.options.capacities, u.feature) ?? d.capacity.get(u.feature) ?? null,
-      statusCode,
-    });
+    this.hold(this.record(d, name, kind, u, u.checkoutData, inUse, statusCode, tallyVersion(u.version)));
   }
 
   private unsupported(s: string, p: number, from: number, to: number, lineNo: number): void {
@@ -325,24 +334,24 @@ export class FlexlmDebugLogParser implements LineParser {
     if (!this.options.includeUnsupported) return;
     const u = parseUsageLine(s, p);
     if (!u) return this.summary.skip('malformed UNSUPPORTED line', lineNo);
-    const name = daemonName(s, from, to);
+    const name = this.daemonAt(s, from, to);
     this.summary.denialReason(reasonText(u.reason ?? ''), 15);
-    this.hold({ kind: 'deny', utcMs: 0, daemon: name, feature: u.feature, version: '0.0', count: u.count, user: u.user, host: u.host, detail: u.checkoutData, inUseAfter: 0, capacity: capacityOf(this.options.capacities, u.feature), statusCode: 15 });
+    this.hold(this.record(this.daemon(name), name, 'deny', u, u.checkoutData, 0, 15));
   }
 
   /** `UPGRADE: "f" u@h (5->6 licenses)`: an open checkout changes its count. */
   private upgrade(s: string, p: number, from: number, to: number, lineNo: number): void {
     const u = parseUsageLine(s, p);
     if (!u || u.upgradeFrom === null) return this.summary.skip('malformed UPGRADE line', lineNo);
-    const name = daemonName(s, from, to);
+    const name = this.daemonAt(s, from, to);
     const d = this.daemon(name);
-    const oldKey = `${u.feature}\u0000${u.user ?? ''}\u0000${u.host ?? ''}\u0000${u.checkoutData}\u0000${u.upgradeFrom}`;
+    const oldKey = pairKey(u, u.upgradeFrom);
     const o = d.open.get(oldKey);
     if (o) {
       o.open -= 1;
       if (o.open === 0) d.open.delete(oldKey);
     }
-    const newKey = `${u.feature}\u0000${u.user ?? ''}\u0000${u.host ?? ''}\u0000${u.checkoutData}\u0000${u.count}`;
+    const newKey = pairKey(u);
     const n = d.open.get(newKey);
     if (n) n.open += 1;
     else d.open.set(newKey, { feature: u.feature, user: u.user, host: u.host, checkoutData: u.checkoutData, count: u.count, open: 1 });
@@ -351,20 +360,7 @@ export class FlexlmDebugLogParser implements LineParser {
     const inUse = Math.max(0, (d.inUse.get(u.feature) ?? 0) + delta);
     d.inUse.set(u.feature, inUse);
     this.summary.note('count changes (UPGRADE)');
-    this.hold({
-      kind: delta > 0 ? 'checkout' : 'return',
-      utcMs: 0,
-      daemon: name,
-      feature: u.feature,
-      version: '0.0',
-      count: Math.abs(delta),
-      user: u.user,
-      host: u.host,
-      detail: `${u.checkoutData}\u0000upgrade`,
-      inUseAfter: inUse,
-      capacity: capacityOf(this.options.capacities, u.feature) ?? d.capacity.get(u.feature) ?? null,
-      statusCode: null,
-    });
+    this.hold(this.record(d, name, delta > 0 ? 'checkout' : 'return', { ...u, count: Math.abs(delta) }, `${u.checkoutData}\u0000upgrade`, inUse, null));
   }
 
   /** lmgrd's start banner restarts every daemon; a vendor daemon's version line restarts it. */
@@ -377,7 +373,7 @@ export class FlexlmDebugLogParser implements LineParser {
       if (day === null) this.summary.skip('start line without a date', lineNo);
       else this.anchorAt(day);
       for (const name of [...this.daemons.keys()]) this.closeOpen(name);
-    } else if (s.includes(' version ', p)) this.closeOpen(daemonName(s, from, to));
+    } else if (s.includes(' version ', p)) this.closeOpen(this.daemonAt(s, from, to));
   }
 
   /** lmgrd's `Started vd (pid N)` / `REStarted vd (...)`. */
@@ -399,20 +395,7 @@ export class FlexlmDebugLogParser implements LineParser {
         const inUse = Math.max(0, (d.inUse.get(o.feature) ?? 0) - o.count);
         d.inUse.set(o.feature, inUse);
         this.summary.note('returns made at a restart (no IN in the log)');
-        this.hold({
-          kind: 'return',
-          utcMs: 0,
-          daemon: name,
-          feature: o.feature,
-          version: '0.0',
-          count: o.count,
-          user: o.user,
-          host: o.host,
-          detail: `${o.checkoutData}\u0000restart`,
-          inUseAfter: inUse,
-          capacity: capacityOf(this.options.capacities, o.feature) ?? d.capacity.get(o.feature) ?? null,
-          statusCode: null,
-        });
+        this.hold(this.record(d, name, 'return', o, `${o.checkoutData}\u0000restart`, inUse, null));
       }
     }
     d.open.clear();
@@ -553,10 +536,6 @@ function matchingOpen(s: string, close: number, floor: number): number {
 function reasonText(reason: string): string {
   const at = reason.lastIndexOf(' (-');
   return (at > 0 ? reason.slice(0, at) : reason).replace(/\.$/, '');
-}
-
-function daemonName(s: string, from: number, to: number): string {
-  return stripFork(s.slice(from, to));
 }
 
 /** A forked copy of a vendor daemon writes as `vd_2`: the same daemon. */
