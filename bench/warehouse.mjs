@@ -13,6 +13,7 @@ import { newId } from '../dist/common/ids.js';
 import { toFilters } from '../dist/warehouse/filters.js';
 import { DuckDbWarehouse } from '../dist/warehouse/duckdb/duckdb-warehouse.js';
 import { rollupInserts } from '../dist/warehouse/duckdb/sources.js';
+import { servedGapUpdate } from '../dist/warehouse/duckdb/served-gap.js';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { getActiveAccounts, getActiveInstances, getUniqueClients } from '../dist/warehouse/queries/get-active-clients.js';
 import { getConcurrentUsage } from '../dist/warehouse/queries/get-concurrent-usage.js';
@@ -130,7 +131,8 @@ async function fillInEngine(file) {
                   WHEN ${r(0)} < 0.93 THEN 'consume' ELSE 'deny' END AS kind
       FROM range(${total}) t(i))`);
   for (const sql of rollupInserts('usage_events')) await c.run(sql);
-  console.log(`filled in the engine: ${total.toLocaleString()} events and their rollups in ${((performance.now() - t) / 1000).toFixed(1)} s (ingest not measured in this mode)`);
+  await c.run(servedGapUpdate());
+  console.log(`filled in the engine: ${total.toLocaleString()} events, their rollups and denials' distances to grants in ${((performance.now() - t) / 1000).toFixed(1)} s (ingest not measured in this mode)`);
   c.closeSync();
   db.closeSync();
 }
@@ -167,9 +169,13 @@ try {
     rows.push({ widget: name, p50ms: Math.round(times[2]) });
     report += times[2];
   }
-  const t = performance.now();
-  await warehouse.report(getDenialsDistribution, { ...filters, trueDenials: true }, {});
-  rows.push({ widget: 'denials-distribution (true=1)', p50ms: Math.round(performance.now() - t) });
+  const trueTimes = [];
+  for (let run = 0; run < 5; run++) {
+    const t = performance.now();
+    await warehouse.report(getDenialsDistribution, { ...filters, trueDenials: true }, {});
+    trueTimes.push(performance.now() - t);
+  }
+  rows.push({ widget: 'denials-distribution (true=1)', p50ms: Math.round(trueTimes.sort((a, b) => a - b)[2]) });
   console.table(rows);
   console.log(`whole report (the ten widgets, one after another): ${Math.round(report)} ms at ${total.toLocaleString()} events`);
   await warehouse.close();

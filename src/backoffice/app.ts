@@ -4,6 +4,8 @@ import { createBaseApp } from '../http/app-base.js';
 import { userRoutes } from '../http/users-routes.js';
 import type { BackofficeContext } from './context.js';
 import { exportRoutes } from './http/export-routes.js';
+import { importRoutes } from './http/import-routes.js';
+import { monitorRoutes } from './http/monitor-routes.js';
 import { reportRoutes } from './http/report-routes.js';
 import { backofficeRoutes } from './http/routes.js';
 import { webRoutes } from './http/web-routes.js';
@@ -15,6 +17,9 @@ export async function buildBackofficeApp(ctx: BackofficeContext, log: Logger, op
   await app.register(backofficeRoutes, { ctx });
   await app.register(reportRoutes, { ctx });
   await app.register(exportRoutes, { ctx });
+  await app.register(importRoutes, { ctx });
+  if (ctx.monitors) await app.register(monitorRoutes, { ctx });
+  // Last: its catch-all GET answers only paths no API route took.
   await app.register(webRoutes);
   return app;
 }

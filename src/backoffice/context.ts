@@ -2,6 +2,8 @@ import type { AdminSecurity } from '../auth/admin-security.js';
 import type { Clock, EpochMs } from '../common/time.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import type { InstanceRegistry } from './instances/instance-registry.js';
+import type { MonitorRegistry } from './monitors/monitor-registry.js';
+import type { MonitorService } from './monitors/monitor-service.js';
 
 /** What the HTTP layer of the back office needs. */
 export interface BackofficeContext {
@@ -11,4 +13,7 @@ export interface BackofficeContext {
   clock: Clock;
   version: string;
   startedAt: EpochMs;
+  /** Remote monitoring: the configured monitors and the service that runs them. */
+  monitorRegistry?: MonitorRegistry;
+  monitors?: MonitorService;
 }

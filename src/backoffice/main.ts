@@ -12,6 +12,8 @@ import { VERSION } from '../common/version.js';
 import { DuckDbWarehouse } from '../warehouse/duckdb/duckdb-warehouse.js';
 import { buildBackofficeApp } from './app.js';
 import { InstanceRegistry } from './instances/instance-registry.js';
+import { MONITOR_MIGRATIONS, MonitorRegistry } from './monitors/monitor-registry.js';
+import { MonitorService } from './monitors/monitor-service.js';
 
 export interface BackofficeStartOptions {
   settings: Settings;
@@ -31,7 +33,7 @@ export interface RunningBackoffice {
 
 /** The back office's own database (accounts, instances, users) in its data folder. */
 export function openBackofficeDb(dataDir: string): DB {
-  return openSqlite(join(dataDir, 'backoffice.db'), [{ scope: 'backoffice', dir: migrationsOf(new URL('./store/', import.meta.url).href) }, AUTH_MIGRATIONS], { synchronous: 'FULL' });
+  return openSqlite(join(dataDir, 'backoffice.db'), [{ scope: 'backoffice', dir: migrationsOf(new URL('./store/', import.meta.url).href) }, AUTH_MIGRATIONS, MONITOR_MIGRATIONS], { synchronous: 'FULL' });
 }
 
 /** Opens the back office's database and warehouse and starts it listening. */
@@ -55,7 +57,9 @@ export async function startBackoffice(options: BackofficeStartOptions): Promise<
     announce(`Created back office admin user "${created.user}" with one-time password: ${created.password}\n(also in ${created.file}, readable only by you)`);
   }
   const startedAt = clock.now();
-  const app = await buildBackofficeApp({ registry, warehouse, security, clock, version: VERSION, startedAt }, log, {
+  const monitorRegistry = new MonitorRegistry(db, clock);
+  const monitors = new MonitorService(monitorRegistry, registry, warehouse, log);
+  const app = await buildBackofficeApp({ registry, warehouse, security, clock, version: VERSION, startedAt, monitorRegistry, monitors }, log, {
     corsOrigins: settings.security.corsOrigins,
     idleSeconds: settings.security.sessionIdleTimeout,
   });
@@ -64,6 +68,7 @@ export async function startBackoffice(options: BackofficeStartOptions): Promise<
   const port = typeof address === 'object' && address ? address.port : settings.backoffice.port;
   const host = settings.backoffice.host === '0.0.0.0' ? '127.0.0.1' : settings.backoffice.host;
   const url = `http://${host}:${port}`;
+  monitors.start();
   log.info({ event: 'backoffice.started', url, version: VERSION }, 'back office ready');
   let closed = false;
   return {
@@ -74,6 +79,7 @@ export async function startBackoffice(options: BackofficeStartOptions): Promise<
     async close() {
       if (closed) return;
       closed = true;
+      await monitors.close();
       await app.close();
       await warehouse.close();
       db.close();

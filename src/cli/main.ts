@@ -3,6 +3,7 @@ import { VERSION } from '../common/version.js';
 import { registerAdminCommands } from './commands/admin.js';
 import { registerBackofficeCommands } from './commands/backoffice.js';
 import { registerClientCommands } from './commands/client.js';
+import { registerImportCommand } from './commands/import.js';
 import { registerProducerCommands } from './commands/producer.js';
 import { registerServerCommand } from './commands/server.js';
 import { registerStartCommands } from './commands/start.js';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerClientCommands(program);
   registerProducerCommands(program);
   registerAdminCommands(program);
+  registerImportCommand(program);
   return program;
 }
 

@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll } from 'vitest';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { afterAll, describe, it } from 'vitest';
 import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
-import { describeWarehouseContract } from './warehouse-contract.js';
+import { describeWarehouseContract, expectTrueDenials, mixedTraffic } from './warehouse-contract.js';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -15,4 +16,26 @@ describeWarehouseContract('DuckDB', async () => {
   dirs.push(dir);
   const file = join(dir, 'warehouse.duckdb');
   return { warehouse: await DuckDbWarehouse.open(file), reopen: () => DuckDbWarehouse.open(file) };
+});
+
+describe('DuckDB warehouse migrations', () => {
+  it('works out how near each stored denial was to a grant when it upgrades a warehouse that kept no such distance', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tally-duckdb-'));
+    dirs.push(dir);
+    const file = join(dir, 'warehouse.duckdb');
+    const events = mixedTraffic(2000);
+    const first = await DuckDbWarehouse.open(file);
+    await first.ingest(events);
+    await first.close();
+    // Back to the schema before the distance existed.
+    const db = await DuckDBInstance.create(file);
+    const c = await db.connect();
+    await c.run('ALTER TABLE usage_events DROP COLUMN served_gap_us');
+    await c.run('DELETE FROM schema_migrations WHERE version = 4');
+    c.closeSync();
+    db.closeSync();
+    const upgraded = await DuckDbWarehouse.open(file);
+    await expectTrueDenials(upgraded, events);
+    await upgraded.close();
+  });
 });

@@ -11,6 +11,7 @@ import { getDenialsDistribution } from '../../src/warehouse/queries/get-denials-
 import { getDenialsOverTime } from '../../src/warehouse/queries/get-denials-over-time.js';
 import { getMeteredUsage } from '../../src/warehouse/queries/get-metered-usage.js';
 import { getEvents } from '../../src/warehouse/queries/get-events.js';
+import { seededRandom } from '../support/random.js';
 
 /** An event with realistic defaults. */
 export function buildEvent(overrides: Partial<UsageEvent> = {}): UsageEvent {
@@ -91,6 +92,21 @@ async function everyWidget(warehouse: Warehouse, filters: ReportFilters): Promis
     deniedTotal: (await warehouse.report(getEvents, filters, { page: 1, pageSize: 1, sort: 'ts', order: 'desc', conditions: [{ column: 'kind', op: '=', value: 'deny' }, { column: 'statusCode', op: '!=', value: '51' }] })).total,
     allTotal: (await warehouse.report(getEvents, filters, { page: 1, pageSize: 1, sort: 'ts', order: 'desc', conditions: [] })).total,
   };
+}
+
+/** True denials per tolerance, as the warehouse counts them and as worked out here directly. */
+export async function expectTrueDenials(warehouse: Warehouse, events: readonly UsageEvent[]): Promise<void> {
+  const grants = events.filter((e) => e.kind === 'checkout' || e.kind === 'consume');
+  for (const minutes of [0, 2, 5, 30, 1440]) {
+    const tolerance = minutes * 60_000;
+    const near = (d: UsageEvent, g: UsageEvent) => g.feature === d.feature && Math.abs(Date.parse(g.ts) - Date.parse(d.ts)) <= tolerance;
+    const expected = events.filter(
+      (d) => d.kind === 'deny' && d.statusCode !== 51 && !grants.some((g) => near(d, g) && (g.deviceId === d.deviceId || (d.user !== null && g.user === d.user))),
+    ).length;
+    const filters = { ...toFilters({ from: '2026-03-01T00:00:00Z', to: '2026-03-09T00:00:00Z' }, Date.now()), trueDenials: true, toleranceSeconds: minutes * 60 };
+    const answer = await warehouse.report(getDenialsDistribution, filters, {});
+    expect({ minutes, total: answer.total }).toEqual({ minutes, total: expected });
+  }
 }
 
 /** What every warehouse engine must do; each engine's test runs it with its own `open`. */
@@ -177,17 +193,23 @@ export function describeWarehouseContract(engine: string, open: () => Promise<{ 
       const { warehouse } = await open();
       const events = mixedTraffic(3000);
       await warehouse.ingest(events);
-      const grants = events.filter((e) => e.kind === 'checkout' || e.kind === 'consume');
-      for (const minutes of [0, 2, 5, 30]) {
-        const tolerance = minutes * 60_000;
-        const near = (d: UsageEvent, g: UsageEvent) => g.feature === d.feature && Math.abs(Date.parse(g.ts) - Date.parse(d.ts)) <= tolerance;
-        const expected = events.filter(
-          (d) => d.kind === 'deny' && d.statusCode !== 51 && !grants.some((g) => near(d, g) && (g.deviceId === d.deviceId || (d.user !== null && g.user === d.user))),
-        ).length;
-        const filters = { ...toFilters({ from: '2026-03-01T00:00:00Z', to: '2026-03-09T00:00:00Z' }, Date.now()), trueDenials: true, toleranceSeconds: minutes * 60 };
-        const answer = await warehouse.report(getDenialsDistribution, filters, {});
-        expect({ minutes, total: answer.total }).toEqual({ minutes, total: expected });
+      await expectTrueDenials(warehouse, events);
+      await warehouse.close();
+    });
+
+    it('counts the same true denials when grants arrive in later batches than the denials they serve', async () => {
+      const { warehouse } = await open();
+      const events = mixedTraffic(3000);
+      // Batches of 40 in shuffled order: a grant often lands after the denial it serves, and
+      // sometimes a day or more after events later than it.
+      const batches = Array.from({ length: Math.ceil(events.length / 40) }, (_, i) => events.slice(i * 40, i * 40 + 40));
+      const random = seededRandom(5);
+      for (let i = batches.length - 1; i > 0; i--) {
+        const j = random.int(i + 1);
+        [batches[i], batches[j]] = [batches[j]!, batches[i]!];
       }
+      for (const batch of batches) await warehouse.ingest(batch);
+      await expectTrueDenials(warehouse, events);
       await warehouse.close();
     });
 

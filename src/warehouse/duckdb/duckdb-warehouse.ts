@@ -7,6 +7,7 @@ import type { UsageEvent } from '../../licensing/usage-event.js';
 import type { ReportFilters } from '../filters.js';
 import type { IngestResult, ReportQuery, Warehouse } from '../warehouse.js';
 import { rollupCompaction, rollupInserts } from './sources.js';
+import { servedGapUpdate } from './served-gap.js';
 
 const MIGRATIONS = fileURLToPath(new URL('./migrations/', import.meta.url));
 
@@ -72,6 +73,10 @@ export class DuckDbWarehouse implements Warehouse {
     await connection.run(`SET TimeZone = 'UTC'`);
     const warehouse = new DuckDbWarehouse(instance, connection);
     await warehouse.migrate();
+    // Incoming batches land here first, so that duplicates are dropped in one statement; rows
+    // carry the number of the ingest call they came from, so that calls written together each
+    // learn how many of their events were new. Temporary: never written to the file or its log.
+    await connection.run(`CREATE TEMP TABLE usage_events_staging (batch INTEGER NOT NULL, ${COLUMNS.map(([name, , type]) => `${name} ${type === 'int' ? 'INTEGER' : 'VARCHAR'}`).join(', ')})`);
     return warehouse;
   }
 
@@ -103,7 +108,7 @@ export class DuckDbWarehouse implements Warehouse {
     await c.run('BEGIN TRANSACTION');
     try {
       await c.run('DELETE FROM usage_events_staging');
-      const appender = await c.createAppender('usage_events_staging');
+      const appender = await c.createAppender('usage_events_staging', 'main', 'temp');
       batches.forEach((events, batch) => {
         for (const e of events) appendRow(appender, e, batch);
       });
@@ -122,6 +127,7 @@ export class DuckDbWarehouse implements Warehouse {
           WHERE e.ts BETWEEN make_timestamptz($1::BIGINT) AND make_timestamptz($2::BIGINT)
             AND e.event_id = s.event_id)`, [lo, hi]);
       await c.run(`INSERT INTO usage_events (${NAMES}) SELECT ${NAMES} FROM fresh`);
+      await c.run(servedGapUpdate({ lo, hi, fresh: 'fresh' }));
       for (const sql of rollupInserts('fresh')) await c.run(sql);
       const counts = (await c.runAndReadAll('SELECT batch, count(*) AS n FROM fresh GROUP BY batch')).getRowObjectsJS();
       await c.run('DROP TABLE fresh');
@@ -240,6 +246,7 @@ export class DuckDbWarehouse implements Warehouse {
       await c.run(readFileSync(join(MIGRATIONS, file), 'utf8'));
       // The rollups start from the events already stored.
       if (file === '002_rollups.sql') for (const sql of rollupInserts('usage_events')) await c.run(sql);
+      if (file === '004_served_gap.sql') await c.run(servedGapUpdate());
       await c.run('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [version, file]);
       await c.run('COMMIT');
     }

@@ -22,22 +22,8 @@ export function filterSql(f: ReportFilters, options: { denialsOnly?: boolean } =
   }
   if (f.trueDenials) {
     // Not a true denial: the same device or user got the same feature within the tolerance
-    // before or after it. An as-of join finds, per denial, the latest grant of that feature
-    // to that device (or user) up to the end of its window; the denial is served when that
-    // grant falls inside the window. Sort-merge, so a user with thousands of grants costs
-    // no more than a device with a few.
-    const tolerance = `to_seconds(${p(f.toleranceSeconds)}::BIGINT)`;
-    const from = `make_timestamptz(${p(f.from * 1000)}::BIGINT)`;
-    const to = `make_timestamptz(${p(f.to * 1000)}::BIGINT)`;
-    const served = (key: 'device_id' | 'user_name') => `
-      SELECT d.event_id
-      FROM (SELECT event_id, feature, ${key} AS k, ts FROM usage_events
-            WHERE kind = 'deny' AND ts >= ${from} AND ts < ${to} AND ${key} IS NOT NULL) d
-      ASOF JOIN (SELECT feature, ${key} AS k, ts FROM usage_events
-                 WHERE kind IN ('checkout', 'consume') AND ts >= ${from} - ${tolerance} AND ts < ${to} + ${tolerance}) g
-        ON g.feature = d.feature AND g.k = d.k AND g.ts <= d.ts + ${tolerance}
-      WHERE g.ts >= d.ts - ${tolerance}`;
-    clauses.push(`(e.kind <> 'deny' OR e.event_id NOT IN (${served('device_id')} UNION ALL ${served('user_name')}))`);
+    // before or after it (served-gap.ts keeps that distance on each denial).
+    clauses.push(`(e.kind <> 'deny' OR e.served_gap_us IS NULL OR e.served_gap_us > ${p(f.toleranceSeconds * 1_000_000)}::BIGINT)`);
   }
   return { where: clauses.join('\n  AND '), params };
 }

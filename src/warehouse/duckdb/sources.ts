@@ -11,16 +11,16 @@ import { planClientPieces, planPieces } from '../rollup-plan.js';
  * - served clients: `ts, instance_id, account_id, feature, model, kind, device_key, user_key`
  *   (hashes of the device ID and user) of checkouts and consumptions.
  *
- * Raw pieces also carry `event_id, device_id, device_alias, user_name`, so that the filters a
- * rollup cannot answer (device search, true denials) work when everything is read raw.
+ * Raw pieces also carry `event_id, device_id, device_alias, user_name, served_gap_us`, so that
+ * the filters a rollup cannot answer (device search, true denials) work when everything is read raw.
  */
 const DIMS = 'instance_id, account_id, feature, model, kind';
-const RAW_FACTS = `ts, ${DIMS}, status_code, event_id, device_id, device_alias, user_name,
+const RAW_FACTS = `ts, ${DIMS}, status_code, event_id, device_id, device_alias, user_name, served_gap_us,
   1 AS n, count AS units, in_use_after AS peak, ts AS last_ts, in_use_after AS last_in_use,
   CASE WHEN capacity IS NOT NULL THEN ts END AS cap_ts, capacity AS last_capacity, capacity AS max_capacity`;
 const ROLLUP_FACTS = `t AS ts, ${DIMS}, status_code, n, units, peak, last_ts, last_in_use, cap_ts, last_capacity, max_capacity`;
 const KEYS = 'hash(device_id) AS device_key, CASE WHEN user_name IS NOT NULL THEN hash(user_name) END AS user_key';
-const RAW_CLIENTS = `ts, ${DIMS}, NULL::INTEGER AS status_code, event_id, device_id, device_alias, user_name, ${KEYS}`;
+const RAW_CLIENTS = `ts, ${DIMS}, NULL::INTEGER AS status_code, event_id, device_id, device_alias, user_name, NULL::BIGINT AS served_gap_us, ${KEYS}`;
 const ROLLUP_CLIENTS = `t AS ts, ${DIMS}, NULL::INTEGER AS status_code, device_key, user_key`;
 
 /** Whether rollups can answer these filters: they keep no aliases or event IDs. */
