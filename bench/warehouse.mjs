@@ -12,9 +12,6 @@ import { ingestBatch } from '../dist/backoffice/ingest/sync-batch.js';
 import { newId } from '../dist/common/ids.js';
 import { toFilters } from '../dist/warehouse/filters.js';
 import { DuckDbWarehouse } from '../dist/warehouse/duckdb/duckdb-warehouse.js';
-import { rollupInserts } from '../dist/warehouse/duckdb/sources.js';
-import { servedGapUpdate } from '../dist/warehouse/duckdb/served-gap.js';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { getActiveAccounts, getActiveInstances, getUniqueClients } from '../dist/warehouse/queries/get-active-clients.js';
 import { getConcurrentUsage } from '../dist/warehouse/queries/get-concurrent-usage.js';
 import { getDenialsByAccount } from '../dist/warehouse/queries/get-denials-by-account.js';
@@ -26,6 +23,7 @@ import { startBackoffice } from '../dist/backoffice/main.js';
 import { loadSettings } from '../dist/common/config.js';
 import { createLogger } from '../dist/common/log.js';
 import { startLicenseServer } from '../dist/server/main.js';
+import { CODES, FEATURES, INSTANCES, fillInEngine } from './warehouse-fill.mjs';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -36,10 +34,6 @@ const batchSize = arg('batch', 5_000);
 const concurrency = arg('concurrency', 8);
 const dir = mkdtempSync(join(tmpdir(), 'tally-bench-wh-'));
 
-// A producer's world: accounts with a few servers each, popular and rare features, busy hours.
-const INSTANCES = 60;
-const FEATURES = ['cad', 'cam', 'viewer', 'sim', 'render', 'cfd', 'pcb', 'plm', 'gis', 'bim'];
-const CODES = [7, 7, 7, 7, 7, 7, 7, 7, 7, 11, 11, 11, 11, 11, 15, 15, 15, 12, 12, 58];
 let seed = 7;
 const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
 const end = Date.now();
@@ -107,39 +101,9 @@ async function ingestAll(warehouse) {
   console.log(`ingest: ${total.toLocaleString()} events in ${(ingestMs / 1000).toFixed(1)} s = ${Math.round(total / (ingestMs / 1000)).toLocaleString()} events/s (checks + DuckDB + rollups + final compaction ${Math.round(compactMs)} ms; batches of ${batchSize}, ${concurrency} in flight; generating the events, ${(generateMs / 1000).toFixed(1)} s, not counted)`);
 }
 
-/** The same shape of data as `event()`, made by SQL inside DuckDB, with its rollups. */
-async function fillInEngine(file) {
-  await (await DuckDbWarehouse.open(file)).close();
-  const db = await DuckDBInstance.create(file);
-  const c = await db.connect();
-  await c.run(`SET TimeZone = 'UTC'`);
-  const t = performance.now();
-  const r = (k) => `((hash(i * 7 + ${k}) % 1000000) / 1000000.0)`;
-  await c.run(`
-    INSERT INTO usage_events (event_id, ts, instance_id, account_id, kind, feature, version, count, model, device_id, device_id_type,
-                              device_alias, user_name, pool, status_code, in_use_after, capacity, overdraft, record_id, correlation_id, source)
-    SELECT 'ev-' || i, make_timestamptz(${Math.round(start * 1000)}::BIGINT + (i * ${step * 1000})::BIGINT), 'inst-' || inst, 'acct-' || (inst % 20), kind,
-           feature, '1.0', CASE WHEN kind = 'consume' THEN 1 + floor(${r(3)} * 20)::INT ELSE 1 END,
-           CASE WHEN kind = 'consume' THEN 'metered' ELSE 'concurrent' END, 'dev-' || inst || '-' || device, 'STRING', 'host-' || device,
-           'user-' || (device % 700), NULL,
-           CASE WHEN kind = 'deny' THEN ${JSON.stringify(CODES)}[1 + floor(${r(4)} * ${CODES.length})::INT] END,
-           floor(${r(5)} * (5 + (inst % 7) * 5 + 2))::INT, 5 + (inst % 7) * 5, 0, CASE WHEN kind = 'deny' THEN NULL ELSE 'rec-' || feature END, NULL, 'server'
-    FROM (
-      SELECT i, floor(pow(${r(1)}, 2) * ${INSTANCES})::INT AS inst, floor(${r(6)} * 2000)::INT AS device,
-             ${JSON.stringify(FEATURES).replaceAll('"', "'")}[1 + floor(pow(${r(2)}, 1.5) * ${FEATURES.length})::INT] AS feature,
-             CASE WHEN ${r(0)} < 0.42 THEN 'checkout' WHEN ${r(0)} < 0.8 THEN 'return' WHEN ${r(0)} < 0.86 THEN 'expire'
-                  WHEN ${r(0)} < 0.93 THEN 'consume' ELSE 'deny' END AS kind
-      FROM range(${total}) t(i))`);
-  for (const sql of rollupInserts('usage_events')) await c.run(sql);
-  await c.run(servedGapUpdate());
-  console.log(`filled in the engine: ${total.toLocaleString()} events, their rollups and denials' distances to grants in ${((performance.now() - t) / 1000).toFixed(1)} s (ingest not measured in this mode)`);
-  c.closeSync();
-  db.closeSync();
-}
-
 try {
   const file = join(dir, 'warehouse.duckdb');
-  if (process.argv.includes('--in-engine')) await fillInEngine(file);
+  if (process.argv.includes('--in-engine')) await fillInEngine(file, { total, end });
   const warehouse = await DuckDbWarehouse.open(file);
   if (!process.argv.includes('--in-engine')) await ingestAll(warehouse);
   const filters = toFilters({}, end + 1000);

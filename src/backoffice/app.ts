@@ -16,10 +16,10 @@ export async function buildBackofficeApp(ctx: BackofficeContext, log: Logger, op
   await app.register(userRoutes, { security: ctx.security, idleSeconds: () => options.idleSeconds });
   await app.register(backofficeRoutes, { ctx });
   await app.register(reportRoutes, { ctx });
+  await app.register(exportRoutes, { ctx });
   await app.register(importRoutes, { ctx });
   if (ctx.monitors) await app.register(monitorRoutes, { ctx });
-  await app.register(exportRoutes, { ctx });
-  // Last: the web app answers every path the API does not.
+  // Last: its catch-all GET answers only paths no API route took.
   await app.register(webRoutes);
   return app;
 }

@@ -4,10 +4,8 @@ import { z } from 'zod';
 import { READ_ROLES } from '../../http/access.js';
 import { errorBodySchema } from '../../http/errors.js';
 import { cell, csvLine, csvStream } from '../../reports/csv.js';
-import { PDF_TABLE_ROWS, pdfStream } from '../../reports/pdf.js';
 import type { ReportPage, RunReport, WidgetTableName } from '../../reports/report-pages.js';
 import { EVENT_CSV_COLUMNS, REPORT_PAGES, WIDGET_TABLES, describeFilters, pageListing, pageSections, widgetSection } from '../../reports/report-pages.js';
-import { xlsxStream } from '../../reports/xlsx.js';
 import type { ReportFilters } from '../../warehouse/filters.js';
 import { reportQuerySchema, toFilters } from '../../warehouse/filters.js';
 import type { EventColumn, EventsOptions } from '../../warehouse/queries/get-events.js';
@@ -98,8 +96,12 @@ export const exportRoutes: FastifyPluginAsyncZod<{ ctx: BackofficeContext }> = a
           const description = describeFilters(filters);
           if (format === 'xlsx') {
             const streamed = listing && { title: listing.title, columns: listing.columns, chunks: listingChunks(filters, listing.options, listing.denialsOnly) };
+            const { xlsxStream } = await import('../../reports/xlsx.js');
             return sendFile(reply, page, 'xlsx', xlsxStream(TITLES[page], description, sections, streamed));
           }
+          // Loaded on first use: the PDF and chart libraries take a second to load, which every
+          // `tally` command would pay otherwise.
+          const { PDF_TABLE_ROWS, pdfStream } = await import('../../reports/pdf.js');
           if (listing) {
             // A PDF prints the first rows of the listing; the count says how many more there are.
             const rows = await ctx.warehouse.report(getEvents, ...scope(filters, { ...listing.options, pageSize: PDF_TABLE_ROWS }, listing.denialsOnly));

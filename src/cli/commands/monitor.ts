@@ -1,9 +1,8 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { ingestBatch } from '../../backoffice/ingest/sync-batch.js';
 import { InstanceRegistry } from '../../backoffice/instances/instance-registry.js';
-import { openBackofficeDb } from '../../backoffice/main.js';
+import { openBackofficeDb } from '../../backoffice/store/db.js';
 import type { Monitor } from '../../backoffice/monitors/monitor-registry.js';
 import { LicenseClient } from '../../client/license-client.js';
 import { loadSettings } from '../../common/config.js';
@@ -14,7 +13,6 @@ import type { MonitorState, MonitorStatus } from '../../importers/monitor/licens
 import { INITIAL_STATUS, LicenseMonitor } from '../../importers/monitor/license-monitor.js';
 import { commandSource, restSource } from '../../importers/monitor/snapshot-sources.js';
 import { WallClock } from '../../importers/wall-clock.js';
-import { DuckDbWarehouse } from '../../warehouse/duckdb/duckdb-warehouse.js';
 import { stopOnSignals } from '../options.js';
 import { emit, table } from '../output.js';
 import { tokenFor } from '../sessions.js';
@@ -74,6 +72,8 @@ export function registerMonitorCommands(program: Command): void {
       const timeoutMs = seconds(opts.timeout, 'timeout') * 1000;
       const settings = loadSettings({ file: opts.config, overrides: { 'backoffice.dataDir': opts.data } });
       const dataDir = settings.backoffice.dataDir;
+      // Loaded here: the warehouse and the event checks take a while to load, and other commands need neither.
+      const [{ DuckDbWarehouse }, { ingestBatch }] = await Promise.all([import('../../warehouse/duckdb/duckdb-warehouse.js'), import('../../backoffice/ingest/sync-batch.js')]);
       const db = openBackofficeDb(dataDir);
       const instance = new InstanceRegistry(db, systemClock).instance(opts.instance);
       const warehouse = await DuckDbWarehouse.open(join(dataDir, 'warehouse.duckdb'));

@@ -3,9 +3,9 @@ import { Alert, Button, Menu, MenuItem, Snackbar } from '@mui/material';
 import { apiFetch } from '../api/client.js';
 import { REPORT_API } from './hooks.js';
 import { apiParams, useReportFilters } from './filters.js';
-import { eventsListingParams } from './events/listing-params.js';
+import type { ReportPageName } from './page-requests.js';
+import { eventsRequest, overviewModel } from './page-requests.js';
 
-export type ReportPage = 'overview' | 'denials' | 'events';
 
 /** Fetches a file with the session's token and hands it to the browser as a download. */
 async function download(path: string, fallbackName: string): Promise<void> {
@@ -22,14 +22,15 @@ async function download(path: string, fallbackName: string): Promise<void> {
 }
 
 /** Export the page as it is filtered: CSV of its main table, an Excel workbook, a PDF with charts. */
-export function ExportMenu({ page }: { page: ReportPage }) {
+export function ExportMenu({ page }: { page: ReportPageName }) {
   const { filters, params } = useReportFilters();
   const [anchor, setAnchor] = useState<HTMLElement | null>(null);
   const [message, setMessage] = useState<{ text: string; severity: 'info' | 'error' } | null>(null);
-  const overviewModel = filters.model ?? 'concurrent';
-  const query = apiParams(filters, page === 'overview' ? { model: overviewModel } : {});
-  if (page === 'events') for (const [k, v] of eventsListingParams(params)) query.set(k, v);
-  const csv = page === 'overview' ? `${overviewModel}-usage` : page === 'denials' ? 'denials-summary' : 'events';
+  const query = page === 'events' ? eventsRequest(filters, params) : apiParams(filters, page === 'overview' ? { model: overviewModel(filters) } : {});
+  // An export has every row, not one page of them.
+  query.delete('page');
+  query.delete('pageSize');
+  const csv = page === 'overview' ? `${overviewModel(filters)}-usage` : page === 'denials' ? 'denials-summary' : 'events';
   const files = [
     { label: 'CSV (table)', file: `${csv}.csv` },
     { label: 'Excel workbook', file: `${page}.xlsx` },

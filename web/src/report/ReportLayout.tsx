@@ -5,21 +5,25 @@ import { ExportMenu } from './ExportMenu.js';
 import { FilterBar } from './FilterBar.js';
 import { FilterChips } from './FilterChips.js';
 import { useReportFilters, writeFilters } from './filters.js';
+import { usePrefetch } from './hooks.js';
+import type { ReportPageName } from './page-requests.js';
+import { pageRequests } from './page-requests.js';
 
-const PAGES = [
-  { path: '/', label: 'Overview' },
-  { path: '/denials', label: 'Denials' },
-  { path: '/events', label: 'All events' },
+const PAGES: Array<{ path: string; label: string; page: ReportPageName }> = [
+  { path: '/', label: 'Overview', page: 'overview' },
+  { path: '/denials', label: 'Denials', page: 'denials' },
+  { path: '/events', label: 'All events', page: 'events' },
 ];
 
 /** The report's frame: pages, the filters shared by every page, their chips, and export. */
 export function ReportLayout() {
   const auth = useAuth();
-  const { filters } = useReportFilters();
+  const { filters, params } = useReportFilters();
   const { pathname } = useLocation();
   // Moving between pages keeps the filters (and drops what belongs to one page, like its sort).
   const search = `?${writeFilters(filters).toString()}`;
-  const current = PAGES.find((p) => p.path === pathname)?.path ?? '/';
+  const current = PAGES.find((p) => p.path === pathname) ?? PAGES[0]!;
+  usePrefetch(pageRequests(current.page, filters, params));
   return (
     <Box sx={{ minHeight: '100vh', bgcolor: 'grey.50' }}>
       <AppBar position="static" elevation={0}>
@@ -37,12 +41,12 @@ export function ReportLayout() {
       </AppBar>
       <Container maxWidth="xl" sx={{ py: 2 }}>
         <Box sx={{ display: 'flex', alignItems: 'center', flexWrap: 'wrap', gap: 1, borderBottom: 1, borderColor: 'divider', mb: 2 }}>
-          <Tabs value={current} variant="scrollable" allowScrollButtonsMobile sx={{ flexGrow: 1 }}>
+          <Tabs value={current.path} variant="scrollable" allowScrollButtonsMobile sx={{ flexGrow: 1 }}>
             {PAGES.map((p) => (
               <Tab key={p.path} value={p.path} label={p.label} component={Link} to={{ pathname: p.path, search }} />
             ))}
           </Tabs>
-          <ExportMenu page={current === '/' ? 'overview' : current === '/denials' ? 'denials' : 'events'} />
+          <ExportMenu page={current.page} />
         </Box>
         <FilterBar />
         <FilterChips />

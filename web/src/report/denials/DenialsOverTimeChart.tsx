@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import type { DenialsOverTime } from '../../../../src/warehouse/queries/get-denials-over-time.js';
 import { EChart } from '../../charts/EChart.js';
-import { bucketLabel } from '../overview/usage-series.js';
+import { bucketLabel, timeChartOption } from '../overview/usage-series.js';
 
 /** Denials per period, stacked by status code. */
 export function DenialsOverTimeChart({ data }: { data: DenialsOverTime }) {
@@ -14,14 +14,7 @@ export function DenialsOverTimeChart({ data }: { data: DenialsOverTime }) {
       for (const r of data.rows) if (r.code === code) values[index.get(r.bucketStart)!] = r.count;
       return { type: 'bar', stack: 'denials', name: `Code ${code}`, data: values };
     });
-    return {
-      tooltip: { trigger: 'axis' },
-      legend: { top: 0, type: 'scroll' },
-      grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
-      xAxis: { type: 'category', data: buckets.map((b) => bucketLabel(b, data.bucket)) },
-      yAxis: { type: 'value', name: 'Denials', minInterval: 1 },
-      series,
-    };
+    return timeChartOption(buckets.map((b) => bucketLabel(b, data.bucket)), 'Denials', series);
   }, [data]);
   return <EChart option={option} label="Denials over time by status code" testId="denials-over-time-chart" />;
 }

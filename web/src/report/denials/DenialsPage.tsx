@@ -1,13 +1,13 @@
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import { Box, FormControlLabel, Switch, Table, TableBody, TableCell, TableContainer, TableHead, TablePagination, TableRow, Tooltip } from '@mui/material';
 import { RankingBarChart } from '../../charts/RankingBarChart.js';
 import { WidgetCard } from '../../components/WidgetCard.js';
 import { apiParams, useReportFilters } from '../filters.js';
+import { SUMMARY_PAGE_SIZE, summaryRequest } from '../page-requests.js';
 import { useDenialsByAccount, useDenialsDistribution, useDenialsOverTime, useDenialsSummary } from '../hooks.js';
 import { DenialsDistributionChart } from './DenialsDistributionChart.js';
 import { DenialsOverTimeChart } from './DenialsOverTimeChart.js';
 
-const PAGE_SIZE = 25;
 
 /** Why requests were refused: by code, by account, over time, and one by one. */
 export default function DenialsPage() {
@@ -18,12 +18,7 @@ export default function DenialsPage() {
   const [paging, setPaging] = useState({ key, page: 0 });
   const page = paging.key === key ? paging.page : 0;
   const setPage = (p: number) => setPaging({ key, page: p });
-  const summaryParams = useMemo(() => {
-    const p = new URLSearchParams(key);
-    p.set('page', String(page + 1));
-    p.set('pageSize', String(PAGE_SIZE));
-    return p;
-  }, [key, page]);
+  const summaryParams = summaryRequest(filters, page);
   const distribution = useDenialsDistribution(params);
   const byAccount = useDenialsByAccount(params);
   const overTime = useDenialsOverTime(params);
@@ -86,7 +81,7 @@ export default function DenialsPage() {
                     </TableBody>
                   </Table>
                 </TableContainer>
-                <TablePagination component="div" count={d.total} page={page} rowsPerPage={PAGE_SIZE} rowsPerPageOptions={[PAGE_SIZE]} onPageChange={(_e, p) => setPage(p)} />
+                <TablePagination component="div" count={d.total} page={page} rowsPerPage={SUMMARY_PAGE_SIZE} rowsPerPageOptions={[SUMMARY_PAGE_SIZE]} onPageChange={(_e, p) => setPage(p)} />
               </>
             )}
           </WidgetCard>

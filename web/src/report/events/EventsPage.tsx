@@ -4,9 +4,9 @@ import { DataGrid, getGridNumericOperators, getGridStringOperators } from '@mui/
 import type { GridColDef, GridColumnVisibilityModel, GridFilterModel, GridSortModel } from '@mui/x-data-grid';
 import { useSearchParams } from 'react-router';
 import type { EventColumn, EventRow } from '../../../../src/warehouse/queries/get-events.js';
-import { apiParams, useReportFilters } from '../filters.js';
+import { useReportFilters } from '../filters.js';
 import { useEvents } from '../hooks.js';
-import { eventsListingParams } from './listing-params.js';
+import { eventsRequest } from '../page-requests.js';
 
 /** Operators the API's column conditions know, by the grid's names. */
 const NUMBER_OPS: Record<string, string> = { '=': '=', '!=': '!=', '>': '>', '>=': '>=', '<': '<', '<=': '<=' };
@@ -63,12 +63,7 @@ export default function EventsPage() {
   const [url, setUrl] = useSearchParams();
   const page = Math.max(1, Number(url.get('page') ?? 1) || 1);
   const pageSize = Number(url.get('size') ?? 50) || 50;
-  const listing = eventsListingParams(url);
-  const params = apiParams(filters);
-  for (const [k, v] of listing) params.set(k, v);
-  params.set('page', String(page));
-  params.set('pageSize', String(pageSize));
-  const events = useEvents(params);
+  const events = useEvents(eventsRequest(filters, url));
 
   const hideParam = url.get('hide');
   const visibility = useMemo<GridColumnVisibilityModel>(() => {
