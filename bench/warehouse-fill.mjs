@@ -2,7 +2,7 @@
 // large warehouses with it, in the same shape as the events bench:warehouse ingests.
 import { DuckDBInstance } from '@duckdb/node-api';
 import { DuckDbWarehouse } from '../dist/warehouse/duckdb/duckdb-warehouse.js';
-import { servedGapUpdate } from '../dist/warehouse/duckdb/served-gap.js';
+import { fillServedGaps } from '../dist/warehouse/duckdb/served-gap.js';
 import { rollupInserts } from '../dist/warehouse/duckdb/sources.js';
 
 // A producer's world: accounts with a few servers each, popular and rare features, busy hours.
@@ -36,7 +36,7 @@ export async function fillInEngine(file, { total, end }) {
                   WHEN ${r(0)} < 0.93 THEN 'consume' ELSE 'deny' END AS kind
       FROM range(${total}) t(i))`);
   for (const sql of rollupInserts('usage_events')) await c.run(sql);
-  await c.run(servedGapUpdate());
+  await fillServedGaps(c);
   console.log(`filled in the engine: ${total.toLocaleString()} events, their rollups and denials' distances to grants in ${((performance.now() - t) / 1000).toFixed(1)} s (ingest not measured in this mode)`);
   c.closeSync();
   db.closeSync();

@@ -23,7 +23,8 @@ describe('DuckDB warehouse migrations', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tally-duckdb-'));
     dirs.push(dir);
     const file = join(dir, 'warehouse.duckdb');
-    const events = mixedTraffic(2000);
+    // Three weeks apart, so that the upgrade works through several weeks of denials.
+    const events = [...mixedTraffic(1500), ...mixedTraffic(1500, Date.parse('2026-03-23T10:00:00.000Z'))];
     const first = await DuckDbWarehouse.open(file);
     await first.ingest(events);
     await first.close();

@@ -7,7 +7,7 @@ import type { UsageEvent } from '../../licensing/usage-event.js';
 import type { ReportFilters } from '../filters.js';
 import type { IngestResult, ReportQuery, Warehouse } from '../warehouse.js';
 import { rollupCompaction, rollupInserts } from './sources.js';
-import { servedGapUpdate } from './served-gap.js';
+import { fillServedGaps, servedGapUpdate } from './served-gap.js';
 
 const MIGRATIONS = fileURLToPath(new URL('./migrations/', import.meta.url));
 
@@ -246,7 +246,7 @@ export class DuckDbWarehouse implements Warehouse {
       await c.run(readFileSync(join(MIGRATIONS, file), 'utf8'));
       // The rollups start from the events already stored.
       if (file === '002_rollups.sql') for (const sql of rollupInserts('usage_events')) await c.run(sql);
-      if (file === '004_served_gap.sql') await c.run(servedGapUpdate());
+      if (file === '004_served_gap.sql') await fillServedGaps(c);
       await c.run('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [version, file]);
       await c.run('COMMIT');
     }
