@@ -29,7 +29,12 @@ export const webRoutes: FastifyPluginAsync<{ webDir?: string }> = async (app, op
   };
 
   app.get('/*', { config: { access: 'public' }, schema: { hide: true } }, async (request, reply) => {
-    const path = decodeURIComponent(request.url.split('?')[0] ?? '/');
+    let path: string;
+    try {
+      path = decodeURIComponent(request.url.split('?')[0] ?? '/');
+    } catch {
+      throw new TallyError('NOT_FOUND', 'No such path (it is not valid URL encoding).');
+    }
     if (API_PREFIXES.some((p) => path.startsWith(p))) throw new TallyError('NOT_FOUND', `No route GET ${path}.`);
     if (!built) {
       return reply.code(503).type('text/plain').send('The report app is not built: run `npm run build`, then restart the back office.');
