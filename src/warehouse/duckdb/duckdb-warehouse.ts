@@ -37,6 +37,9 @@ const COLUMNS: Array<[string, (e: UsageEvent) => string | number | null, 'text' 
 ];
 const NAMES = COLUMNS.map(([name]) => name).join(', ');
 
+/** Connections report queries run on, side by side and beside ingest (a page asks for several widgets at once). */
+const READERS = 3;
+
 /** Appended rollup rows after which the touched range is compacted. */
 const COMPACT_AFTER_ROWS = 200_000;
 /** ...or after this long with anything appended. */
@@ -59,6 +62,8 @@ export class DuckDbWarehouse implements Warehouse {
   private queue: Promise<unknown> = Promise.resolve();
   private pending: PendingIngest[] = [];
   private dirty: { from: number; to: number; rows: number; since: number } | null = null;
+  private readonly idleReaders: DuckDBConnection[] = [];
+  private readonly waitingForReader: Array<(reader: DuckDBConnection) => void> = [];
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -73,6 +78,11 @@ export class DuckDbWarehouse implements Warehouse {
     await connection.run(`SET TimeZone = 'UTC'`);
     const warehouse = new DuckDbWarehouse(instance, connection);
     await warehouse.migrate();
+    for (let i = 0; i < READERS; i++) {
+      const reader = await instance.connect();
+      await reader.run(`SET TimeZone = 'UTC'`);
+      warehouse.idleReaders.push(reader);
+    }
     // Incoming batches land here first, so that duplicates are dropped in one statement; rows
     // carry the number of the ingest call they came from, so that calls written together each
     // learn how many of their events were new. Temporary: never written to the file or its log.
@@ -193,13 +203,25 @@ export class DuckDbWarehouse implements Warehouse {
   }
 
   report<O, R>(query: ReportQuery<O, R>, filters: ReportFilters, options: O): Promise<R> {
-    return this.serialized(async () => {
+    return this.withReader(async (reader) => {
       const results: Array<Array<Record<string, unknown>>> = [];
       for (const { sql, params } of query.duckdb(filters, options)) {
-        results.push((await this.connection.runAndReadAll(sql, params as never)).getRowObjectsJS());
+        results.push((await reader.runAndReadAll(sql, params as never)).getRowObjectsJS());
       }
       return query.map(results, filters, options);
     });
+  }
+
+  /** Runs read-only work on an idle reader connection, waiting for one when all are busy. */
+  private async withReader<T>(work: (reader: DuckDBConnection) => Promise<T>): Promise<T> {
+    const reader = this.idleReaders.pop() ?? (await new Promise<DuckDBConnection>((resolve) => this.waitingForReader.push(resolve)));
+    try {
+      return await work(reader);
+    } finally {
+      const next = this.waitingForReader.shift();
+      if (next) next(reader);
+      else this.idleReaders.push(reader);
+    }
   }
 
   async *stream<O, R>(query: ReportQuery<O, R>, filters: ReportFilters, options: O): AsyncIterable<R> {
@@ -224,6 +246,14 @@ export class DuckDbWarehouse implements Warehouse {
 
   async close(): Promise<void> {
     await this.queue.catch(() => undefined);
+    // Each reader once its query is done.
+    const readers = await Promise.all(
+      Array.from({ length: READERS }, () => {
+        const idle = this.idleReaders.pop();
+        return idle ? Promise.resolve(idle) : new Promise<DuckDBConnection>((resolve) => this.waitingForReader.push(resolve));
+      }),
+    );
+    for (const reader of readers) reader.closeSync();
     this.connection.closeSync();
     this.instance.closeSync();
   }

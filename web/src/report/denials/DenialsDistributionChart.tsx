@@ -1,14 +1,12 @@
 import { useMemo } from 'react';
 import type { DenialsDistribution } from '../../../../src/warehouse/queries/get-denials-distribution.js';
 import { EChart } from '../../charts/EChart.js';
-
-const COLORS = ['#c0392b', '#e67e22', '#f1c40f', '#8e44ad', '#2980b9', '#16a085', '#7f8c8d', '#d35400', '#2c3e50'];
+import { denialColor } from './denial-colors.js';
 
 /** Denials by status code as a pie; hovering a slice shows code, description, count and share. */
 export function DenialsDistributionChart({ data, onSelect, height = 300 }: { data: DenialsDistribution; onSelect: (code: number) => void; height?: number }) {
   const option = useMemo(
     () => ({
-      color: COLORS,
       tooltip: {
         trigger: 'item',
         confine: true,
@@ -24,7 +22,7 @@ export function DenialsDistributionChart({ data, onSelect, height = 300 }: { dat
           name: 'Denials',
           radius: ['35%', '65%'],
           center: ['50%', '45%'],
-          data: data.rows.map((r) => ({ name: `${r.code} ${r.name}`, value: r.count })),
+          data: data.rows.map((r) => ({ name: `${r.code} ${r.name}`, value: r.count, itemStyle: { color: denialColor(r.code) } })),
           label: { formatter: (p: { dataIndex: number }) => `${data.rows[p.dataIndex]!.percentage}%` },
         },
       ],

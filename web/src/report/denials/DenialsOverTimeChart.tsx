@@ -2,6 +2,7 @@ import { useMemo } from 'react';
 import type { DenialsOverTime } from '../../../../src/warehouse/queries/get-denials-over-time.js';
 import { EChart } from '../../charts/EChart.js';
 import { bucketLabel, timeChartOption } from '../overview/usage-series.js';
+import { denialColor } from './denial-colors.js';
 
 /** Denials per period, stacked by status code. */
 export function DenialsOverTimeChart({ data }: { data: DenialsOverTime }) {
@@ -12,7 +13,7 @@ export function DenialsOverTimeChart({ data }: { data: DenialsOverTime }) {
     const series = codes.map((code) => {
       const values = buckets.map(() => 0);
       for (const r of data.rows) if (r.code === code) values[index.get(r.bucketStart)!] = r.count;
-      return { type: 'bar', stack: 'denials', name: `Code ${code}`, data: values };
+      return { type: 'bar', stack: 'denials', name: `Code ${code}`, data: values, itemStyle: { color: denialColor(code) } };
     });
     return timeChartOption(buckets.map((b) => bucketLabel(b, data.bucket)), 'Denials', series);
   }, [data]);

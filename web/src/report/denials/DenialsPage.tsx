@@ -29,7 +29,7 @@ export default function DenialsPage() {
     <Box sx={{ display: 'flex', flexDirection: 'column', gap: 2 }}>
       <FormControlLabel
         control={<Switch checked={filters.trueDenials} onChange={(e) => update({ trueDenials: e.target.checked })} />}
-        label="True denials only (leave out requests served within 5 minutes after)"
+        label="True denials only (leave out a denial when the same device or user got the feature within 5 minutes before or after)"
       />
       <Box sx={{ display: 'grid', gap: 2, gridTemplateColumns: { xs: 'minmax(0, 1fr)', md: 'repeat(2, minmax(0, 1fr))' } }}>
         <WidgetCard title="Denials distribution" subtitle="By status code · hover a slice for details, click it to filter" query={distribution} isEmpty={(d) => d.total === 0} emptyText={none} testId="widget-denials">
