@@ -67,7 +67,7 @@ export function registerStartCommands(program: Command): void {
         [
           `Tally is running:`,
           `  license server  ${server.url}  (API docs at ${server.url}/docs; admin password file: ${join(data, 'server', 'admin-password.txt')})`,
-          `  back office     ${backoffice.url}  (admin password file: ${join(data, 'backoffice', 'admin-password.txt')})`,
+          `  back office     ${backoffice.url}  (the Usage and Denials report in the browser; admin password file: ${join(data, 'backoffice', 'admin-password.txt')})`,
           opts.simulate ? `  ${opts.devices} simulated devices are using the demo license; usage flows to the back office.` : '  no simulated traffic (--no-simulate).',
           'Ctrl-C stops everything.',
           '',
