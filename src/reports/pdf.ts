@@ -1,14 +1,10 @@
 import type { Readable } from 'node:stream';
-import type PDFKitDocument from 'pdfkit';
-import type SvgToPdf from 'svg-to-pdfkit';
+import PDFDocument from 'pdfkit';
+import SVGtoPDF from 'svg-to-pdfkit';
 import { chartSvg } from './chart-svg.js';
 import type { ExportColumn } from './csv.js';
 import { cell, cellText } from './csv.js';
 import type { ReportSection } from './report-pages.js';
-import { lazyLibrary } from './lazy-library.js';
-
-const PDFDocument = lazyLibrary<typeof PDFKitDocument>('pdfkit');
-const SVGtoPDF = lazyLibrary<typeof SvgToPdf>('svg-to-pdfkit');
 
 /** Rows of one table a PDF prints; the rest is in the CSV and XLSX exports. */
 export const PDF_TABLE_ROWS = 200;
@@ -35,7 +31,7 @@ function table(doc: PDFKit.PDFDocument, columns: readonly ExportColumn[], rows: 
 
 /** A PDF of a report page: its title and filters, then each section's chart and table. */
 export function pdfStream(title: string, filters: string, sections: readonly ReportSection[]): Readable {
-  const doc = new (PDFDocument())({ size: 'A4', layout: 'landscape', margin: MARGIN, info: { Title: title, Creator: 'Tally' } });
+  const doc = new PDFDocument({ size: 'A4', layout: 'landscape', margin: MARGIN, info: { Title: title, Creator: 'Tally' } });
   doc.font('Helvetica-Bold').fontSize(18).text(title);
   doc.font('Helvetica').fontSize(9).fillColor('#555').text(filters).text(`Exported ${new Date().toISOString()}`).fillColor('black');
   const width = doc.page.width - 2 * MARGIN;
@@ -47,7 +43,7 @@ export function pdfStream(title: string, filters: string, sections: readonly Rep
     doc.moveDown(0.5);
     if (section.chart && section.rows.length > 0) {
       const height = 230;
-      SVGtoPDF()(doc, chartSvg(section.chart, Math.round(width), height), MARGIN, doc.y, { width, height, assumePt: true });
+      SVGtoPDF(doc, chartSvg(section.chart, Math.round(width), height), MARGIN, doc.y, { width, height, assumePt: true });
       doc.y += height + 10;
     }
     if (section.rows.length === 0) doc.font('Helvetica').fontSize(10).text('Nothing in this time range with these filters.');

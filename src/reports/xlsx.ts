@@ -1,11 +1,8 @@
 import { PassThrough } from 'node:stream';
 import type { Readable } from 'node:stream';
-import type ExcelJSLibrary from 'exceljs';
+import ExcelJS from 'exceljs';
 import type { ExportColumn } from './csv.js';
-import { lazyLibrary } from './lazy-library.js';
 import type { ReportSection } from './report-pages.js';
-
-const ExcelJS = lazyLibrary<typeof ExcelJSLibrary>('exceljs');
 
 /** Rows an Excel sheet holds, less the heading. */
 const SHEET_ROWS = 1_048_575;
@@ -30,7 +27,7 @@ const sheetName = (title: string, used: Set<string>) => {
  */
 export function xlsxStream(title: string, filters: string, sections: readonly ReportSection[], listing: StreamedListing | null): Readable {
   const out = new PassThrough();
-  const workbook = new (ExcelJS().stream.xlsx.WorkbookWriter)({ stream: out, useStyles: true, useSharedStrings: false });
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   const used = new Set<string>();
   const addSheet = (name: string, columns: readonly ExportColumn[]) => {
     const sheet = workbook.addWorksheet(sheetName(name, used), { views: [{ state: 'frozen', ySplit: 1 }] });
