@@ -73,16 +73,10 @@ export class DuckDbWarehouse implements Warehouse {
   static async open(file: string): Promise<DuckDbWarehouse> {
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     const instance = await DuckDBInstance.create(file);
-    const connection = await instance.connect();
-    // Rollup hours and days, and chart buckets, are those of UTC.
-    await connection.run(`SET TimeZone = 'UTC'`);
+    const connection = await connectUtc(instance);
     const warehouse = new DuckDbWarehouse(instance, connection);
     await warehouse.migrate();
-    for (let i = 0; i < READERS; i++) {
-      const reader = await instance.connect();
-      await reader.run(`SET TimeZone = 'UTC'`);
-      warehouse.idleReaders.push(reader);
-    }
+    for (let i = 0; i < READERS; i++) warehouse.idleReaders.push(await connectUtc(instance));
     // Incoming batches land here first, so that duplicates are dropped in one statement; rows
     // carry the number of the ingest call they came from, so that calls written together each
     // learn how many of their events were new. Temporary: never written to the file or its log.
@@ -214,7 +208,7 @@ export class DuckDbWarehouse implements Warehouse {
 
   /** Runs read-only work on an idle reader connection, waiting for one when all are busy. */
   private async withReader<T>(work: (reader: DuckDBConnection) => Promise<T>): Promise<T> {
-    const reader = this.idleReaders.pop() ?? (await new Promise<DuckDBConnection>((resolve) => this.waitingForReader.push(resolve)));
+    const reader = await this.acquireReader();
     try {
       return await work(reader);
     } finally {
@@ -224,6 +218,11 @@ export class DuckDbWarehouse implements Warehouse {
     }
   }
 
+  private acquireReader(): Promise<DuckDBConnection> {
+    const idle = this.idleReaders.pop();
+    return idle ? Promise.resolve(idle) : new Promise<DuckDBConnection>((resolve) => this.waitingForReader.push(resolve));
+  }
+
   async *stream<O, R>(query: ReportQuery<O, R>, filters: ReportFilters, options: O): AsyncIterable<R> {
     const statements = query.duckdb(filters, options);
     const last = statements.pop();
@@ -231,9 +230,8 @@ export class DuckDbWarehouse implements Warehouse {
     const before: Array<Array<Record<string, unknown>>> = [];
     // DuckDB reads a consistent snapshot per connection: the export sees the data as it was when
     // it began, whatever is ingested while it is read.
-    const connection = await this.instance.connect();
+    const connection = await connectUtc(this.instance);
     try {
-      await connection.run(`SET TimeZone = 'UTC'`);
       for (const { sql, params } of statements) before.push((await connection.runAndReadAll(sql, params as never)).getRowObjectsJS());
       const result = await connection.stream(last.sql, last.params as never);
       for await (const rows of result.yieldRowObjectJs()) {
@@ -247,12 +245,7 @@ export class DuckDbWarehouse implements Warehouse {
   async close(): Promise<void> {
     await this.queue.catch(() => undefined);
     // Each reader once its query is done.
-    const readers = await Promise.all(
-      Array.from({ length: READERS }, () => {
-        const idle = this.idleReaders.pop();
-        return idle ? Promise.resolve(idle) : new Promise<DuckDBConnection>((resolve) => this.waitingForReader.push(resolve));
-      }),
-    );
+    const readers = await Promise.all(Array.from({ length: READERS }, () => this.acquireReader()));
     for (const reader of readers) reader.closeSync();
     this.connection.closeSync();
     this.instance.closeSync();
@@ -281,6 +274,13 @@ export class DuckDbWarehouse implements Warehouse {
       await c.run('COMMIT');
     }
   }
+}
+
+/** A connection whose hours and days (rollups, chart buckets) are those of UTC. */
+async function connectUtc(instance: DuckDBInstance): Promise<DuckDBConnection> {
+  const connection = await instance.connect();
+  await connection.run(`SET TimeZone = 'UTC'`);
+  return connection;
 }
 
 function appendRow(appender: DuckDBAppender, e: UsageEvent, batch: number): void {
