@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ingestBatch } from '../dist/backoffice/ingest/sync-batch.js';
 import { InstanceRegistry } from '../dist/backoffice/instances/instance-registry.js';
-import { openBackofficeDb } from '../dist/backoffice/main.js';
+import { openBackofficeDb } from '../dist/backoffice/store/db.js';
 import { systemClock } from '../dist/common/time.js';
 import { parseCapacities } from '../dist/importers/imported-event.js';
 import { runImport } from '../dist/importers/import-run.js';

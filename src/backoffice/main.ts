@@ -14,8 +14,6 @@ import { MonitorRegistry } from './monitors/monitor-registry.js';
 import { MonitorService } from './monitors/monitor-service.js';
 import { openBackofficeDb } from './store/db.js';
 
-export { openBackofficeDb };
-
 export interface BackofficeStartOptions {
   settings: Settings;
   clock?: Clock;
