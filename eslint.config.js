@@ -1,27 +1,9 @@
-// Lint rules, including the import rule between contexts (see docs/ARCHITECTURE.md):
-// cli → client → server | backoffice → http → auth; server | backoffice → warehouse | importers | reports
-// → licensing; common from anywhere.
+// Lint rules, including the import rule between contexts (scripts/import-boundaries.js, see
+// docs/ARCHITECTURE.md).
 import js from '@eslint/js';
 import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
-
-const contexts = ['cli', 'client', 'server', 'backoffice', 'http', 'auth', 'warehouse', 'importers', 'reports', 'licensing', 'common'];
-const forbid = (...names) => names.flatMap((n) => [`../${n}/*`, `../../${n}/*`, `../../../${n}/*`, `../../../../${n}/*`]);
-const io = ['node:fs', 'node:fs/promises', 'node:net', 'node:http', 'node:https', 'node:child_process', 'node:os', 'fs', 'net', 'http', 'better-sqlite3', 'fastify', 'pino', '@duckdb/node-api'];
-
-/** One import rule per context: what it must not import. */
-const rules = {
-  common: { contexts: contexts.filter((c) => c !== 'common'), modules: [] },
-  licensing: { contexts: contexts.filter((c) => !['licensing', 'common'].includes(c)), modules: io },
-  auth: { contexts: contexts.filter((c) => c !== 'common'), modules: [] },
-  http: { contexts: ['cli', 'client', 'server', 'backoffice', 'warehouse', 'importers', 'reports', 'licensing'], modules: [] },
-  warehouse: { contexts: ['cli', 'client', 'server', 'backoffice', 'http', 'auth'], modules: [] },
-  importers: { contexts: ['cli', 'client', 'server', 'backoffice', 'http', 'auth'], modules: [] },
-  reports: { contexts: ['cli', 'client', 'server', 'backoffice', 'http', 'auth'], modules: [] },
-  server: { contexts: ['cli', 'client', 'backoffice'], modules: [] },
-  backoffice: { contexts: ['cli', 'client', 'server'], modules: [] },
-  client: { contexts: ['cli'], modules: [], typeOnly: ['server', 'backoffice'] },
-};
+import { importBoundaryConfigs } from './scripts/import-boundaries.js';
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', 'test-output/', 'web/dist/'] },
@@ -42,22 +24,7 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
-  ...Object.entries(rules).map(([context, rule]) => ({
-    files: [`src/${context}/**/*.ts`],
-    ignores: ['src/**/*.test.ts'],
-    rules: {
-      '@typescript-eslint/no-restricted-imports': [
-        'error',
-        {
-          paths: rule.modules.map((name) => ({ name, message: `${context}/ is pure domain: no I/O, drivers or frameworks.` })),
-          patterns: [
-            { group: forbid(...rule.contexts), message: `${context}/ must not import from this context (see docs/ARCHITECTURE.md).` },
-            ...(rule.typeOnly ? [{ group: forbid(...rule.typeOnly), allowTypeImports: true, message: `${context}/ may import only types from this context.` }] : []),
-          ],
-        },
-      ],
-    },
-  })),
+  ...importBoundaryConfigs(import.meta.dirname),
   {
     // The browser app: its own TypeScript project (DOM, JSX); it may import only types from src/.
     files: ['web/**/*.ts', 'web/**/*.tsx'],
@@ -65,10 +32,6 @@ export default tseslint.config(
     languageOptions: { parserOptions: { project: './web/tsconfig.json', tsconfigRootDir: import.meta.dirname } },
     rules: {
       ...reactHooks.configs.recommended.rules,
-      '@typescript-eslint/no-restricted-imports': [
-        'error',
-        { patterns: [{ group: ['**/src/*', '!./**', '!../*'], allowTypeImports: true, message: 'web/ may import only types from src/ (see docs/ARCHITECTURE.md).' }] },
-      ],
     },
   },
   {
