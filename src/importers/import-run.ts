@@ -10,7 +10,7 @@ import type { ImportSummary } from './import-summary.js';
 import { SummaryCollector } from './import-summary.js';
 import type { LineParser } from './line-parser.js';
 import type { ReadStats } from './line-reader.js';
-import { maybeGunzip, readLines } from './line-reader.js';
+import { InputReadError, maybeGunzip, readLines } from './line-reader.js';
 import { WallClock } from './wall-clock.js';
 
 export const IMPORT_FORMATS = ['flexlm', 'rlm', 'lmstat'] as const;
@@ -42,6 +42,8 @@ export interface ImportOptions {
 export interface ImportInput {
   name: string;
   chunks: AsyncIterable<Buffer | Uint8Array>;
+  /** This file's own date for a log with no date line (its modification time); else the options'. */
+  fallbackDay?: ImportOptions['fallbackDay'];
 }
 
 const SOURCES: Record<ImportFormat, UsageSource> = { flexlm: 'flexlm', rlm: 'rlm', lmstat: 'lmstat' };
@@ -50,7 +52,9 @@ const SOURCES: Record<ImportFormat, UsageSource> = { flexlm: 'flexlm', rlm: 'rlm
  * Imports files of one format into one instance: streams each through its parser, hands the
  * events to `store` in large batches (parsing the next chunk while a batch is being stored),
  * and answers the summary. A file whose first lines are not of the format is refused before
- * anything of it is stored; malformed lines are counted and skipped.
+ * anything of it is stored; malformed lines are counted and skipped. A file whose input fails
+ * part way (a gzip cut short) keeps what was read before, as a shorter copy of it would, and
+ * is listed in `endedEarly`: callers report it as an error after the summary.
  */
 export async function runImport(inputs: readonly ImportInput[], options: ImportOptions): Promise<ImportSummary> {
   const clock = new WallClock(options.timeZone);
@@ -72,19 +76,29 @@ export async function runImport(inputs: readonly ImportInput[], options: ImportO
   let totalLines = 0;
   for (const input of inputs) {
     summary.file(input.name);
-    const parser = createParser(options, clock, factory, summary);
+    const parser = createParser({ ...options, fallbackDay: input.fallbackDay === undefined ? options.fallbackDay : input.fallbackDay }, clock, factory, summary);
     let checked = false;
     const check = (stats: ReadStats) => {
       if (checked || stats.lines < SNIFF_LINES) return;
       checked = true;
       if (parser.recognized === 0) throw new TallyError('BAD_REQUEST', `${input.name}: ${parser.refusal()}`, [{ field: 'file', message: `is not ${options.format} input` }]);
     };
-    const stats = await readLines(maybeGunzip(input.chunks), (text, lineNo) => parser.line(text, lineNo), async (s) => {
-      check(s);
-      options.progress?.({ ...s, bytes: totalBytes + s.bytes, lines: totalLines + s.lines });
-      if (batch.length >= IMPORT_BATCH) await sendBatch();
-    });
-    checked = false;
+    let stats: ReadStats;
+    let endedEarly = false;
+    try {
+      stats = await readLines(maybeGunzip(input.chunks), (text, lineNo) => parser.line(text, lineNo), async (s) => {
+        check(s);
+        options.progress?.({ ...s, bytes: totalBytes + s.bytes, lines: totalLines + s.lines });
+        if (batch.length >= IMPORT_BATCH) await sendBatch();
+      });
+    } catch (error) {
+      if (!(error instanceof InputReadError)) throw error;
+      stats = error.stats;
+      endedEarly = true;
+      summary.endedEarly(stats.lines, stats.bytes, error.reason);
+    }
+    // A file cut before its first lines are known is reported as cut, not as of another format.
+    checked = endedEarly && stats.lines < SNIFF_LINES;
     check({ ...stats, lines: SNIFF_LINES });
     parser.end();
     totalBytes += stats.bytes;

@@ -28,6 +28,12 @@ export interface ImportSummary {
   notes: Record<string, number>;
   firstEvent: string | null;
   lastEvent: string | null;
+  /**
+   * Files whose input failed before their end (a gzip cut short, a read error): the lines
+   * before were imported, as from a shorter copy of the file; importing the whole file later
+   * adds the rest and nothing twice.
+   */
+  endedEarly: Array<{ file: string; line: number; byte: number; reason: string }>;
 }
 
 /** Collects an import's summary as lines are read and events made. */
@@ -56,6 +62,7 @@ export class SummaryCollector {
       notes: {},
       firstEvent: null,
       lastEvent: null,
+      endedEarly: [],
     };
   }
 
@@ -70,6 +77,11 @@ export class SummaryCollector {
     if (!entry) entry = this.summary.skipped[reason] = { count: 0, firstLines: [] };
     entry.count += 1;
     if (entry.firstLines.length < SHOWN_LINES) entry.firstLines.push(this.summary.files.length > 1 ? `${this.fileLabel}:${line}` : String(line));
+  }
+
+  /** The current file's input failed after `line` whole lines and `byte` bytes of text. */
+  endedEarly(line: number, byte: number, reason: string): void {
+    this.summary.endedEarly.push({ file: this.fileLabel, line, byte, reason });
   }
 
   note(name: string, n = 1): void {
@@ -133,5 +145,13 @@ export function formatSummary(s: ImportSummary): string {
   }
   const notes = Object.entries(s.notes);
   if (notes.length > 0) lines.push(`Notes: ${notes.map(([k, n]) => `${k} ${n}`).join(', ')}`);
+  for (const e of s.endedEarly) lines.push(`${e.file} ended early: ${e.reason} after line ${e.line} (byte ${e.byte} of the text); the lines before it were imported.`);
   return lines.join('\n');
+}
+
+/** One line per file that ended early, with what was stored: the error an import ends with. */
+export function endedEarlyMessages(s: ImportSummary): string[] {
+  return s.endedEarly.map(
+    (e) => `${e.file}: ${e.reason} after line ${e.line} (byte ${e.byte} of the text); ${s.stored} events stored, ${s.duplicates} already stored; import the whole file again to add the rest`,
+  );
 }

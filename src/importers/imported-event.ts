@@ -97,12 +97,18 @@ function clip(text: string, max: number): string {
   return text.length > max ? text.slice(0, max) : text;
 }
 
-/** The `a.b` version Tally stores for a version text of another license manager (`v31.000000`, `2017.0325`, `3`). */
+/**
+ * The version an imported event carries: the source's own text when it is an `a.b` version
+ * (`2.04` stays `2.04`, `v2017.06` loses only its `v`), so that reports show what the license
+ * server showed; otherwise the nearest `a.b` (`3` → `3.0`, `1.2.3` → `1.2`, none → `0.0`).
+ * Versions are compared by number wherever they are compared (`2.04` equals `2.4`). The
+ * version is not part of an imported event's ID, so how it is written never changes an ID.
+ */
 export function tallyVersion(text: string | null | undefined): string {
   if (!text) return '0.0';
-  const m = /^v?(\d{1,9})(?:\.(\d{1,9}))?/.exec(text);
+  const m = /^[vV]?(\d{1,9})(?:\.(\d{1,9}))?/.exec(text.trim());
   if (!m) return '0.0';
-  return `${Number(m[1])}.${m[2] === undefined ? 0 : Number(m[2].slice(0, 9))}`;
+  return m[2] === undefined ? `${m[1]}.0` : `${m[1]}.${m[2]}`;
 }
 
 /** Capacities given by the operator: one count for every feature, or per feature name. */

@@ -12,6 +12,31 @@ export interface ReadStats {
   longLines: number;
 }
 
+/**
+ * The input itself failed while lines were being read (a gzip cut short or corrupt, a read
+ * error, an upload that stopped): what was read before it, and why it ended.
+ */
+export class InputReadError extends Error {
+  constructor(
+    readonly reason: string,
+    readonly stats: ReadStats,
+  ) {
+    super(reason);
+    this.name = 'InputReadError';
+  }
+}
+
+/** Why reading an input stopped, in words: zlib and file system errors carry codes, not sentences. */
+export function readFailure(error: unknown): string {
+  const e = error as { code?: unknown; message?: unknown } | null;
+  const code = typeof e?.code === 'string' ? e.code : '';
+  const message = typeof e?.message === 'string' ? e.message : String(error);
+  if (code === 'Z_BUF_ERROR') return `the gzip data ends early (${message})`;
+  if (code.startsWith('Z_')) return `the gzip data is corrupt (${message})`;
+  if (code === 'ECONNRESET' || message === 'aborted') return 'the upload stopped before its end';
+  return `reading failed (${code ? `${code}: ` : ''}${message.split('\n')[0]})`;
+}
+
 /** Gunzips the chunks when they start with the gzip magic bytes; passes them through otherwise. */
 export async function* maybeGunzip(chunks: AsyncIterable<Buffer | Uint8Array>): AsyncGenerator<Buffer> {
   const iterator = chunks[Symbol.asyncIterator]();
@@ -43,6 +68,7 @@ function asBuffer(bytes: Buffer | Uint8Array): Buffer {
  * valid UTF-8 is read as Latin-1 (Windows servers write their code page). Whole blocks of lines
  * are decoded at once, so the common case costs one native decode per chunk.
  * `afterChunk` runs between chunks, so the caller can hand events on and report progress.
+ * A failure of the input itself is thrown as an InputReadError saying how far reading got.
  */
 export async function readLines(
   chunks: AsyncIterable<Buffer>,
@@ -96,7 +122,17 @@ export async function readLines(
     emitText(text);
   };
 
-  for await (const chunk of chunks) {
+  const iterator = chunks[Symbol.asyncIterator]();
+  for (;;) {
+    let next: IteratorResult<Buffer>;
+    try {
+      next = await iterator.next();
+    } catch (error) {
+      // The line cut by the failure is not handed on: it is not known to be whole.
+      throw new InputReadError(readFailure(error), { ...stats });
+    }
+    if (next.done) break;
+    const chunk = next.value;
     stats.bytes += chunk.length;
     let buf: Buffer = chunk;
     if (carry) {

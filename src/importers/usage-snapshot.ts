@@ -22,7 +22,8 @@ export interface UsageSnapshot {
   complete: boolean;
   /** Why it is incomplete, or what else was wrong. */
   problems: string[];
-  features: Array<{ daemon: string; feature: string; issued: number | null; inUse: number; queued: number; reserved: number }>;
+  /** `users`: the licenses the user lines account for, where the status lists users (lmstat). */
+  features: Array<{ daemon: string; feature: string; issued: number | null; inUse: number; queued: number; reserved: number; users?: number }>;
   checkouts: SnapshotCheckout[];
 }
 

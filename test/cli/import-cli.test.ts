@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -60,6 +60,65 @@ describe('tally import flexlm --data', () => {
     expect(refused.stderr).toMatch(/^error: notes\.txt: This is not a FlexLM debug log/);
     const unknown = await tally(['import', 'flexlm', join(dir, 'debug.log'), '--instance', 'nope', '--data', data]);
     expect(unknown.stderr).toMatch(/There is no instance nope/);
+  }, 60_000);
+});
+
+describe('tally import: files that cannot be read', () => {
+  const storedFor = async (instanceId: string) => {
+    const warehouse = await DuckDbWarehouse.open(join(data, 'warehouse.duckdb'));
+    try {
+      return await warehouse.countEvents({ instanceId });
+    } finally {
+      await warehouse.close();
+    }
+  };
+
+  beforeAll(async () => {
+    expect((await tally(['backoffice', 'instance', 'add', '--account', 'acme', '--name', 'files', '--id', 'files-1', '--data', data])).code).toBe(0);
+    writeFileSync(join(dir, 'good.log'), LOG.join('\n') + '\n');
+  }, 60_000);
+
+  it('names a missing file, a directory and an unreadable file in one line each, and stores nothing from the good files', async () => {
+    const missingLast = await tally(['import', 'flexlm', join(dir, 'good.log'), join(dir, 'missing.log'), '--instance', 'files-1', '--data', data]);
+    expect(missingLast.code).toBe(1);
+    expect(missingLast.stderr).toBe(`error: ${join(dir, 'missing.log')}: no such file\n`);
+    const missingFirst = await tally(['import', 'flexlm', join(dir, 'missing.log'), join(dir, 'good.log'), '--instance', 'files-1', '--data', data]);
+    expect(missingFirst.stderr).toBe(`error: ${join(dir, 'missing.log')}: no such file\n`);
+    mkdirSync(join(dir, 'logs'), { recursive: true });
+    const directory = await tally(['import', 'flexlm', join(dir, 'good.log'), join(dir, 'logs'), '--instance', 'files-1', '--data', data]);
+    expect(directory.code).toBe(1);
+    expect(directory.stderr).toBe(`error: ${join(dir, 'logs')}: is a directory, not a file\n`);
+    const both = await tally(['import', 'flexlm', join(dir, 'logs'), join(dir, 'good.log'), join(dir, 'missing.log'), '--instance', 'files-1', '--data', data]);
+    expect(both.stderr.trim().split('\n')).toEqual([`error: ${join(dir, 'logs')}: is a directory, not a file`, `error: ${join(dir, 'missing.log')}: no such file`]);
+    if (process.getuid?.() !== 0) {
+      writeFileSync(join(dir, 'secret.log'), LOG.join('\n'));
+      chmodSync(join(dir, 'secret.log'), 0o000);
+      const unreadable = await tally(['import', 'flexlm', join(dir, 'good.log'), join(dir, 'secret.log'), '--instance', 'files-1', '--data', data]);
+      expect(unreadable.stderr).toBe(`error: ${join(dir, 'secret.log')}: cannot be read (permission denied)\n`);
+    }
+    expect(await storedFor('files-1')).toBe(0);
+  }, 60_000);
+
+  it('checks every file before the first upload to a back office', async () => {
+    const run = await tally(['import', 'flexlm', join(dir, 'good.log'), join(dir, 'missing.log'), '--instance', 'files-1', '--backoffice', 'http://127.0.0.1:9']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(`error: ${join(dir, 'missing.log')}: no such file\n`);
+  }, 60_000);
+
+  it('says where a truncated gzip ended, prints the summary of what it stored, and exits non-zero', async () => {
+    const lines = [' 9:00:00 (lmgrd) TIMESTAMP 6/1/2024'];
+    for (let i = 0; i < 4000; i++) lines.push(` 9:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')} (cadd) OUT: "solid" user${i}@ws${i % 97}`);
+    const whole = gzipSync(lines.join('\n') + '\n');
+    writeFileSync(join(dir, 'cut.log.gz'), whole.subarray(0, Math.floor(whole.length * 0.6)));
+    const run = await tally(['import', 'flexlm', join(dir, 'cut.log.gz'), '--instance', 'files-1', '--data', data]);
+    expect(run.code).toBe(1);
+    const stored = Number(/events, (\d+) stored/.exec(run.stdout)?.[1]);
+    expect(stored).toBeGreaterThan(0);
+    expect(stored).toBeLessThan(4000);
+    expect(run.stdout).toMatch(/cut\.log\.gz ended early/);
+    expect(run.stderr).toMatch(/^error: cut\.log\.gz: the gzip data ends early \(unexpected end of file\) after line \d+ \(byte \d+ of the text\); \d+ events stored, 0 already stored; import the whole file again to add the rest\n$/);
+    expect(run.stderr).not.toMatch(/\bat \S+:\d+/);
+    expect(await storedFor('files-1')).toBe(stored);
   }, 60_000);
 });
 

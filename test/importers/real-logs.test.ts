@@ -35,6 +35,14 @@ describe.skipIf(!HAVE_SHARED_LOGS)(`real FlexLM debug logs${HAVE_SHARED_LOGS ? '
     expect(events.every((e) => e.inUseAfter >= 0)).toBe(true);
   });
 
+  it('lets the MSC daemon write its own (SHUTDOWN) check-ins after its EXITING line, inventing no return', async () => {
+    const { summary } = await importText('flexlm', flexlm('lutzpeschlow__lmgrd_anonym.log'));
+    expect(summary.eventsByKind).toEqual({ checkout: 21, return: 21 });
+    expect(summary.notes['daemon shutdowns with checkouts open']).toBe(1);
+    expect(summary.notes['returns made at a logged shutdown (no IN in the log)']).toBeUndefined();
+    expect(summary.notes['returns without a checkout in the log']).toBeUndefined();
+  });
+
   it('refuses the RLM and lmstat samples as FlexLM logs', async () => {
     await expect(importText('flexlm', readFileSync(join(SHARED_LOGS, 'rlm', 'ssrobins__SampleLog_Report.log')))).rejects.toThrow(/not a FlexLM debug log/);
     await expect(importText('flexlm', readFileSync(join(SHARED_LOGS, 'lmstat', 'brian32768__lmstat.txt')))).rejects.toThrow(/lmstat output/);

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { TallyError } from '../../common/errors.js';
 import { parseCapacities } from '../../importers/imported-event.js';
 import { IMPORT_FORMATS, runImport } from '../../importers/import-run.js';
+import { endedEarlyMessages } from '../../importers/import-summary.js';
 import { machineTimeZone } from '../../importers/wall-clock.js';
 import { errorBodySchema } from '../../http/errors.js';
 import type { BackofficeContext } from '../context.js';
@@ -30,6 +31,7 @@ export const importSummarySchema = z.object({
   notes: byKind,
   firstEvent: z.string().nullable(),
   lastEvent: z.string().nullable(),
+  endedEarly: z.array(z.object({ file: z.string(), line: z.number(), byte: z.number(), reason: z.string() })),
 });
 
 const importQuery = z
@@ -59,7 +61,7 @@ export const importRoutes: FastifyPluginAsyncZod<{ ctx: BackofficeContext }> = a
       schema: {
         tags: ['imports'],
         summary: 'Import a FlexLM debug log, an RLM log or lmstat output into an instance; answers the import summary',
-        description: 'Send the file as the body (application/octet-stream). Events already stored are ignored, so a re-import or a longer copy of a growing log stores only what is new.',
+        description: 'Send the file as the body (application/octet-stream). Events already stored are ignored, so a re-import or a longer copy of a growing log stores only what is new. A body that ends early (a gzip cut short) is answered 400 naming where it ended and how many events of the lines before were stored.',
         params: z.object({ instanceId: z.string().min(1).max(64) }),
         querystring: importQuery,
         response: { 200: importSummarySchema, 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema },
@@ -79,7 +81,7 @@ export const importRoutes: FastifyPluginAsyncZod<{ ctx: BackofficeContext }> = a
         throw new TallyError('BAD_REQUEST', (error as Error).message, [{ field: 'querystring.capacity', message: 'must be N or feature=N' }]);
       }
       const [day, of] = q.fallbackDay?.split(':') ?? [];
-      return runImport([{ name: q.name ?? 'upload', chunks: body }], {
+      const summary = await runImport([{ name: q.name ?? 'upload', chunks: body }], {
         format: q.format,
         instanceId: instance.id,
         accountId: instance.accountId,
@@ -89,6 +91,10 @@ export const importRoutes: FastifyPluginAsyncZod<{ ctx: BackofficeContext }> = a
         fallbackDay: day === undefined ? null : { day: Number(day), of: of === 'first' ? 'first' : 'last' },
         store: (events) => ingestBatch({ instanceId: instance.id, events }, instance, ctx.warehouse),
       });
+      // A body cut short is the caller's input: say where it ended and what was kept.
+      const ended = endedEarlyMessages(summary);
+      if (ended.length > 0) throw new TallyError('BAD_REQUEST', ended.join('; '), [{ field: 'body', message: summary.endedEarly.map((e) => e.reason).join('; ') }]);
+      return summary;
     },
   );
 };

@@ -1,4 +1,4 @@
-import { createReadStream, statSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Command } from 'commander';
@@ -13,7 +13,7 @@ import { parseCapacities } from '../../importers/imported-event.js';
 import type { ImportFormat, ImportOptions } from '../../importers/import-run.js';
 import { IMPORT_FORMATS, runImport } from '../../importers/import-run.js';
 import type { ImportSummary } from '../../importers/import-summary.js';
-import { formatSummary } from '../../importers/import-summary.js';
+import { endedEarlyMessages, formatSummary } from '../../importers/import-summary.js';
 import type { ReadStats } from '../../importers/line-reader.js';
 import { epochDay, machineTimeZone } from '../../importers/wall-clock.js';
 import type { DuckDbWarehouse } from '../../warehouse/duckdb/duckdb-warehouse.js';
@@ -57,23 +57,60 @@ export function registerImportCommand(program: Command): void {
     .addOption(new Option('--no-progress', 'no progress bar'))
     .option('--json', 'print the summary as JSON')
     .action(async (format: ImportFormat, files: string[], opts: ImportCliOptions) => {
-      const summaries = opts.backoffice ? await uploadFiles(format, files, opts) : [await importIntoData(format, files, opts)];
+      // Every file is checked before anything is stored or sent: a typo in the last name must not leave half an import.
+      checkFiles(files);
+      const fallback = opts.startDate ? startDate(opts.startDate) : null;
+      const summaries = opts.backoffice ? await uploadFiles(format, files, opts, fallback) : [await importIntoData(format, files, opts, fallback)];
       emit(opts.json ?? false, summaries.length === 1 ? summaries[0] : summaries, () => summaries.map(formatSummary).join('\n\n'));
+      const ended = summaries.flatMap(endedEarlyMessages);
+      if (ended.length > 0) throw new TallyError('BAD_REQUEST', ended.join('\nerror: '));
     });
 }
 
-function fallbackDay(files: string[], opts: ImportCliOptions): ImportOptions['fallbackDay'] {
-  if (opts.startDate) {
-    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(opts.startDate);
-    if (!m) throw new TallyError('BAD_REQUEST', '--start-date must be YYYY-MM-DD.');
-    return { day: epochDay(Number(m[1]), Number(m[2]), Number(m[3])), of: 'first' };
+/** Each file that cannot be imported, one line each naming it; nothing is read when one fails. */
+function checkFiles(files: string[]): void {
+  const problems: string[] = [];
+  for (const file of files) {
+    const problem = fileProblem(file);
+    if (problem) problems.push(`${file}: ${problem}`);
   }
-  // A log is written until it is copied: its modification time is the date of its last line.
-  const mtime = statSync(files[files.length - 1]!).mtimeMs;
-  return { day: Math.floor(mtime / 86_400_000), of: 'last' };
+  if (problems.length > 0) throw new TallyError('BAD_REQUEST', problems.join('\nerror: '), []);
 }
 
-async function importIntoData(format: ImportFormat, files: string[], opts: ImportCliOptions): Promise<ImportSummary> {
+function fileProblem(file: string): string | null {
+  try {
+    if (statSync(file).isDirectory()) return 'is a directory, not a file';
+    closeSync(openSync(file, 'r'));
+    return null;
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'ENOENT') return 'no such file';
+    if (code === 'ENOTDIR') return 'no such file (a folder on its path is a file)';
+    if (code === 'EACCES' || code === 'EPERM') return 'cannot be read (permission denied)';
+    return `cannot be read (${code ?? (error as Error).message})`;
+  }
+}
+
+/** A file's bytes, opened only when the import reaches it. */
+function fileChunks(file: string, highWaterMark: number): AsyncIterable<Buffer> {
+  return (async function* () {
+    yield* createReadStream(file, { highWaterMark }) as AsyncIterable<Buffer>;
+  })();
+}
+
+function startDate(text: string): NonNullable<ImportOptions['fallbackDay']> {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!m) throw new TallyError('BAD_REQUEST', '--start-date must be YYYY-MM-DD.', [{ field: '--start-date', message: 'must be YYYY-MM-DD' }]);
+  return { day: epochDay(Number(m[1]), Number(m[2]), Number(m[3])), of: 'first' };
+}
+
+/** `--start-date` dates the first line; else a log is written until it is copied, so its modification time dates its last line. */
+function fallbackDay(file: string, startDay: ImportOptions['fallbackDay']): NonNullable<ImportOptions['fallbackDay']> {
+  if (startDay) return startDay;
+  return { day: Math.floor(statSync(file).mtimeMs / 86_400_000), of: 'last' };
+}
+
+async function importIntoData(format: ImportFormat, files: string[], opts: ImportCliOptions, startDay: ImportOptions['fallbackDay']): Promise<ImportSummary> {
   const settings = loadSettings({ file: opts.config, overrides: { 'backoffice.dataDir': opts.data } });
   const dataDir = settings.backoffice.dataDir;
   // Loaded here: the warehouse and the event checks take a while to load, and other commands need neither.
@@ -91,7 +128,7 @@ async function importIntoData(format: ImportFormat, files: string[], opts: Impor
     const bar = progressBar(files, opts);
     try {
       return await runImport(
-        files.map((f) => ({ name: basename(f), chunks: createReadStream(f, { highWaterMark: 4 << 20 }) })),
+        files.map((f) => ({ name: basename(f), chunks: fileChunks(f, 4 << 20), fallbackDay: fallbackDay(f, startDay) })),
         {
           format,
           instanceId: instance.id,
@@ -99,7 +136,6 @@ async function importIntoData(format: ImportFormat, files: string[], opts: Impor
           timeZone: opts.timezone,
           capacities: parseCapacities(opts.capacity),
           includeUnsupported: opts.unsupported ?? false,
-          fallbackDay: fallbackDay(files, opts),
           // The same checks as events synced by a license server.
           store: (events) => ingestBatch({ instanceId: instance.id, events }, instance, open),
           progress: bar?.update,
@@ -114,15 +150,15 @@ async function importIntoData(format: ImportFormat, files: string[], opts: Impor
   }
 }
 
-async function uploadFiles(format: ImportFormat, files: string[], opts: ImportCliOptions): Promise<ImportSummary[]> {
+async function uploadFiles(format: ImportFormat, files: string[], opts: ImportCliOptions, startDay: ImportOptions['fallbackDay']): Promise<ImportSummary[]> {
   const server = opts.backoffice!.replace(/\/+$/, '');
   const token = tokenFor(server);
   const summaries: ImportSummary[] = [];
   for (const file of files) {
     const params = new URLSearchParams({ format, timezone: opts.timezone, name: basename(file) });
     for (const c of opts.capacity) params.append('capacity', c);
-    const fallback = fallbackDay([file], opts);
-    if (fallback) params.set('fallbackDay', `${fallback.day}:${fallback.of}`);
+    const fallback = fallbackDay(file, startDay);
+    params.set('fallbackDay', `${fallback.day}:${fallback.of}`);
     if (opts.unsupported) params.set('unsupported', 'true');
     const res = await fetch(`${server}/api/1.0/backoffice/instances/${encodeURIComponent(opts.instance)}/imports?${params.toString()}`, {
       method: 'POST',
@@ -133,7 +169,9 @@ async function uploadFiles(format: ImportFormat, files: string[], opts: ImportCl
     const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | ImportSummary | null;
     if (!res.ok) {
       const error = body && 'error' in body ? body.error : undefined;
-      throw new TallyError('BAD_REQUEST', `${basename(file)}: ${error?.message ?? `the back office answered ${res.status}`}`);
+      const message = error?.message ?? `the back office answered ${res.status}`;
+      // The back office names the file itself when the trouble is in it.
+      throw new TallyError('BAD_REQUEST', message.startsWith(`${basename(file)}: `) ? message : `${basename(file)}: ${message}`);
     }
     summaries.push(body as ImportSummary);
   }

@@ -122,7 +122,7 @@ describe('FlexLM debug log import', () => {
     expect(events.map(brief)).toEqual(['2022-01-02T09:00:08 deny pathway cy@ws3 x1 in-use 0 code 15']);
   });
 
-  it('closes the checkouts a crashed daemon left open when it starts again, and not at a reread', async () => {
+  it('closes the checkouts a crashed daemon left open when it starts again (at its logged exit when there is one), and not at a reread', async () => {
     const { events, summary } = await importText(
       'flexlm',
       log(
@@ -139,10 +139,73 @@ describe('FlexLM debug log import', () => {
     expect(events.map(brief)).toEqual([
       '2022-01-02T09:00:01 checkout solid ann@ws1 x2 in-use 2',
       '2022-01-02T09:00:02 checkout mill bob@ws2 x1 in-use 1',
-      '2022-01-02T10:00:05 return solid ann@ws1 x2 in-use 0',
+      '2022-01-02T10:00:00 return solid ann@ws1 x2 in-use 0',
       '2022-01-03T11:00:00 return mill bob@ws2 x1 in-use 0',
     ]);
-    expect(summary.notes['returns made at a restart (no IN in the log)']).toBe(2);
+    expect(summary.notes['returns made at a logged shutdown (no IN in the log)']).toBe(1);
+    expect(summary.notes['returns made at a restart (no IN in the log)']).toBe(1);
+  });
+
+  it('returns the checkouts still open at a logged shutdown at the shutdown, after the (SHUTDOWN) check-ins the daemon wrote', async () => {
+    const { events, summary } = await importText(
+      'flexlm',
+      log(
+        ' 9:00:00 (lmgrd) TIMESTAMP 1/2/2022',
+        ' 9:00:01 (cadd) OUT: "solid" ann@ws1  (2 licenses)',
+        ' 9:00:02 (cadd) OUT: "solid" bob@ws2',
+        ' 9:00:03 (cadd) OUT: "mill" cy@ws3',
+        '17:25:35 (lmgrd) lmgrd will now shut down all the vendor daemons',
+        '17:25:35 (lmgrd) Shutting down cadd pid=11757 because of signal 15',
+        '17:25:35 (cadd) daemon shutdown requested - shutting down',
+        '17:25:36 (cadd) IN: "solid" bob@ws2  (SHUTDOWN)',
+        '17:25:38 (lmgrd) EXITING DUE TO SIGNAL 15',
+      ),
+    );
+    expect(events.map(brief)).toEqual([
+      '2022-01-02T09:00:01 checkout solid ann@ws1 x2 in-use 2',
+      '2022-01-02T09:00:02 checkout solid bob@ws2 x1 in-use 3',
+      '2022-01-02T09:00:03 checkout mill cy@ws3 x1 in-use 1',
+      '2022-01-02T17:25:36 return solid bob@ws2 x1 in-use 2',
+      '2022-01-02T17:25:35 return solid ann@ws1 x2 in-use 0',
+      '2022-01-02T17:25:35 return mill cy@ws3 x1 in-use 0',
+    ]);
+    expect(summary.notes['returns made at a logged shutdown (no IN in the log)']).toBe(2);
+    expect(summary.notes['returns without a checkout in the log']).toBeUndefined();
+  });
+
+  it('reads the shutdown of one vendor daemon in its own words, leaves the other daemons alone, and does not wait for the restart', async () => {
+    for (const shutdown of ['17:00:00 (cadd) EXITING DUE TO SIGNAL 15', '17:00:00 (cadd) Shutdown requested', '17:00:00 (lmgrd) cadd exited with status 28 (Communications error)', '17:00:00 (cadd) Lost connection to lmgrd, heartbeat timeout expired, exiting.']) {
+      const { events } = await importText(
+        'flexlm',
+        log(' 9:00:00 (lmgrd) TIMESTAMP 1/2/2022', ' 9:00:01 (cadd) OUT: "solid" ann@ws1', ' 9:00:02 (camd) OUT: "mill" bob@ws2', shutdown, '12:00:00 (lmgrd) TIMESTAMP 1/5/2022', '12:00:05 (lmgrd) REStarted cadd (pid 4242)'),
+      );
+      expect(events.map(brief), shutdown).toEqual(['2022-01-02T09:00:01 checkout solid ann@ws1 x1 in-use 1', '2022-01-02T09:00:02 checkout mill bob@ws2 x1 in-use 1', '2022-01-02T17:00:00 return solid ann@ws1 x1 in-use 0']);
+    }
+  });
+
+  it('never dates a return made at a restart before its checkout, when a later log segment starts on an earlier date', async () => {
+    const { events } = await importText(
+      'flexlm',
+      log(
+        '10:00:00 (lmgrd) FlexNet Licensing (v11.16.2.0 build 1 x64_lsb) started on srv (linux) (11/21/2015)',
+        '10:05:00 (cadd) OUT: "solid" ann@ws1',
+        '15:00:00 (cadd) OUT: "mill" bob@ws2',
+        '16:00:00 (cadd) TIMESTAMP 11/21/2015',
+        ' 8:00:00 (lmgrd) FlexNet Licensing (v11.16.2.0 build 1 x64_lsb) started on srv (linux) (10/1/2015)',
+        ' 8:05:00 (cadd) OUT: "solid" cy@ws3',
+        ' 9:00:00 (lmgrd) lmgrd will now shut down all the vendor daemons',
+        ' 7:00:00 (lmgrd) Server\'s System Date and Time: Thu Jul 30 2015 07:00:00 Eastern Daylight Time',
+        ' 7:00:01 (lmgrd) FlexNet Licensing (v11.16.2.0 build 1 x64_lsb) started on srv (linux) (7/30/2015)',
+      ),
+    );
+    expect(events.map(brief)).toEqual([
+      '2015-11-21T10:05:00 checkout solid ann@ws1 x1 in-use 1',
+      '2015-11-21T15:00:00 checkout mill bob@ws2 x1 in-use 1',
+      '2015-11-21T15:00:00 return solid ann@ws1 x1 in-use 0',
+      '2015-11-21T15:00:00 return mill bob@ws2 x1 in-use 0',
+      '2015-10-01T08:05:00 checkout solid cy@ws3 x1 in-use 1',
+      '2015-10-01T09:00:00 return solid cy@ws3 x1 in-use 0',
+    ]);
   });
 
   it('follows UPGRADE count changes', async () => {

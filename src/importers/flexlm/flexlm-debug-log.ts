@@ -60,8 +60,19 @@ interface Checkout {
   count: number;
 }
 
+/** A record waiting for its date, and how its time relates to other records once dated. */
+interface HeldRecord extends SourceRecord {
+  /** A moment of the log, not an event (a logged shutdown): dated like the lines around it, never emitted. */
+  silent?: boolean;
+  /** Takes this record's time once dated (a return made at a logged shutdown takes the shutdown's). */
+  at?: HeldRecord;
+  /** Never dated before these (a return made at a restart: its checkout, the daemon's last event). */
+  notBefore?: HeldRecord[];
+}
+
 interface OpenCheckouts extends Checkout {
-  open: number;
+  /** The checkout records still open, oldest first. */
+  records: HeldRecord[];
 }
 
 /** Checkouts are paired with check-ins by everything the lines say about them. */
@@ -73,6 +84,10 @@ interface DaemonState {
   inUse: Map<string, number>;
   open: Map<string, OpenCheckouts>;
   capacity: Map<string, number>;
+  /** The daemon's latest record. */
+  last: HeldRecord | null;
+  /** The moment of a logged shutdown whose remaining checkouts are not yet returned. */
+  shutdown: HeldRecord | null;
 }
 
 /**
@@ -91,7 +106,7 @@ export class FlexlmDebugLogParser implements LineParser {
   private secs = -1;
   private anchor: { day: number; abs: number } | null = null;
   /** Events waiting for a date line; their utcMs holds the line's relative day and second until then. */
-  private held: SourceRecord[] = [];
+  private held: HeldRecord[] = [];
   private readonly daemons = new Map<string, DaemonState>();
   private zoneNamed = false;
   private lastDaemon = { raw: '', name: '' };
@@ -199,25 +214,50 @@ export class FlexlmDebugLogParser implements LineParser {
       case 83 /* S */:
         if (s.startsWith("Server's System Date and Time: ", p)) this.fullDate(s, p + 31, lineNo);
         else if (s.startsWith('Started ', p) && this.isLmgrd(s, i + 2, close)) this.restart(s, p + 8);
+        else if (s.startsWith('SHUTDOWN request', p) || s.startsWith('Shutdown request', p)) this.shutdown(s, i + 2, close, null);
+        else if (s.startsWith('Shutting down ', p) && this.isLmgrd(s, i + 2, close)) {
+          // `Shutting down cadd pid=11757 because of signal 15`
+          const space = s.indexOf(' ', p + 14);
+          this.shutdown(s, i + 2, close, stripFork(s.slice(p + 14, space < 0 ? s.length : space)));
+        }
         return;
       case 82 /* R */:
         if (s.startsWith('REStarted ', p) && this.isLmgrd(s, i + 2, close)) this.restart(s, p + 10);
         return;
+      case 69 /* E */:
+        if (s.startsWith('EXITING DUE TO SIGNAL', p)) this.shutdown(s, i + 2, close, null);
+        return;
+      case 108 /* l */:
+        if (s.startsWith('lmgrd will now shut down', p)) this.shutdown(s, i + 2, close, null);
+        return;
+      case 100 /* d */:
+        if (s.startsWith('daemon shutdown requested', p)) this.shutdown(s, i + 2, close, null);
+        return;
+      case 76 /* L */:
+        if (s.startsWith('Lost connection to lmgrd', p)) this.shutdown(s, i + 2, close, null);
+        return;
       default:
+        // lmgrd: `cadd exited with status 28 (Communications error)`.
+        if (this.isLmgrd(s, i + 2, close)) {
+          const exited = s.indexOf(' exited with status ', p);
+          if (exited > p && s.lastIndexOf(' ', exited - 1) < p) this.shutdown(s, i + 2, close, stripFork(s.slice(p, exited)));
+        }
         return;
     }
   }
 
   end(): void {
+    // A daemon shut down and not started again before the log ends returns what it still held.
+    for (const [name, d] of this.daemons) if (d.shutdown) this.closeOpen(name);
     if (this.held.length === 0) return;
     if (this.anchor) return this.flush(this.anchor);
     const fallback = this.options.fallbackDay;
     if (!fallback) {
-      for (let k = 0; k < this.held.length; k++) this.summary.skip('no date (no date line in the log)', 0);
+      for (const r of this.held) if (!r.silent) this.summary.skip('no date (no date line in the log)', 0);
       this.held = [];
       return;
     }
-    this.summary.note('events dated from the fallback date', this.held.length);
+    this.summary.note('events dated from the fallback date', this.held.filter((r) => !r.silent).length);
     this.flush({ day: fallback.of === 'first' ? 0 : this.day, abs: fallback.day });
   }
 
@@ -243,15 +283,27 @@ export class FlexlmDebugLogParser implements LineParser {
       // those of the previous anchor's day keep theirs (a server down for days is no correction).
       const base = !previous || (day >= next.day && day > previous.day) ? next : previous;
       r.utcMs = clock.toUtc((base.abs + day - base.day) * DAY_MS + (r.utcMs - day * 86_400) * 1000);
-      this.events.emit(r);
+      // Records this one is tied to come before it in the log, so they are dated already.
+      if (r.at) r.utcMs = r.at.utcMs;
+      if (r.notBefore) {
+        let latest = r.utcMs;
+        for (const b of r.notBefore) if (b.utcMs > latest) latest = b.utcMs;
+        if (latest > r.utcMs) {
+          // Concatenated logs: the restart line is dated before the run it ends.
+          this.summary.note('returns at a restart dated at the last event before it (the restart line is dated earlier)');
+          r.utcMs = latest;
+        }
+      }
+      if (!r.silent) this.events.emit(r);
     }
     this.held = [];
     this.anchor = next;
   }
 
-  private hold(r: SourceRecord): void {
+  private hold(r: HeldRecord, d: DaemonState | null): void {
     r.utcMs = this.day * 86_400 + this.secs;
     this.held.push(r);
+    if (d && !r.silent) d.last = r;
     if (this.held.length < MAX_HELD) return;
     if (this.anchor) this.flush(this.anchor);
     else if (this.options.fallbackDay) {
@@ -263,7 +315,7 @@ export class FlexlmDebugLogParser implements LineParser {
   private daemon(name: string): DaemonState {
     let d = this.daemons.get(name);
     if (!d) {
-      d = { inUse: new Map(), open: new Map(), capacity: new Map() };
+      d = { inUse: new Map(), open: new Map(), capacity: new Map(), last: null, shutdown: null };
       this.daemons.set(name, d);
     }
     return d;
@@ -279,7 +331,7 @@ export class FlexlmDebugLogParser implements LineParser {
   }
 
   /** A usage record of a daemon: its capacity from --capacity, else from verbose lines. */
-  private record(d: DaemonState, daemon: string, kind: UsageEventKind, c: Checkout, detail: string, inUse: number, statusCode: DenialCode | null, version = '0.0'): SourceRecord {
+  private record(d: DaemonState, daemon: string, kind: UsageEventKind, c: Checkout, detail: string, inUse: number, statusCode: DenialCode | null, version = '0.0'): HeldRecord {
     const capacity = capacityOf(this.options.capacities, c.feature) ?? d.capacity.get(c.feature) ?? null;
     return { kind, utcMs: 0, daemon, feature: c.feature, version, count: c.count, user: c.user, host: c.host, detail, inUseAfter: inUse, capacity, statusCode };
   }
@@ -295,19 +347,24 @@ export class FlexlmDebugLogParser implements LineParser {
     const d = this.daemon(name);
     if (u.total !== null) d.capacity.set(u.feature, u.total);
     const key = pairKey(u);
+    // A daemon that checks out again after a logged shutdown was started again: what it held then is returned.
+    if (kind === 'checkout' && d.shutdown) this.closeOpen(name);
     let inUse = d.inUse.get(u.feature) ?? 0;
     let statusCode: DenialCode | null = null;
+    let opened: OpenCheckouts | null = null;
     if (kind === 'checkout') {
-      const o = d.open.get(key);
-      if (o) o.open += 1;
-      else d.open.set(key, { feature: u.feature, user: u.user, host: u.host, checkoutData: u.checkoutData, count: u.count, open: 1 });
+      opened = d.open.get(key) ?? null;
+      if (!opened) {
+        opened = { feature: u.feature, user: u.user, host: u.host, checkoutData: u.checkoutData, count: u.count, records: [] };
+        d.open.set(key, opened);
+      }
       inUse += u.count;
       d.inUse.set(u.feature, inUse);
     } else if (kind === 'return') {
       const o = d.open.get(key);
       if (o) {
-        o.open -= 1;
-        if (o.open === 0) d.open.delete(key);
+        o.records.shift();
+        if (o.records.length === 0) d.open.delete(key);
         inUse = Math.max(0, inUse - u.count);
         d.inUse.set(u.feature, inUse);
       } else this.summary.note('returns without a checkout in the log');
@@ -326,7 +383,9 @@ export class FlexlmDebugLogParser implements LineParser {
       }
     }
     if (u.inUse !== null) inUse = u.inUse;
-    this.hold(this.record(d, name, kind, u, u.checkoutData, inUse, statusCode, tallyVersion(u.version)));
+    const r = this.record(d, name, kind, u, u.checkoutData, inUse, statusCode, tallyVersion(u.version));
+    opened?.records.push(r);
+    this.hold(r, d);
   }
 
   private unsupported(s: string, p: number, from: number, to: number, lineNo: number): void {
@@ -336,7 +395,8 @@ export class FlexlmDebugLogParser implements LineParser {
     if (!u) return this.summary.skip('malformed UNSUPPORTED line', lineNo);
     const name = this.daemonAt(s, from, to);
     this.summary.denialReason(reasonText(u.reason ?? ''), 15);
-    this.hold(this.record(this.daemon(name), name, 'deny', u, u.checkoutData, 0, 15));
+    const d = this.daemon(name);
+    this.hold(this.record(d, name, 'deny', u, u.checkoutData, 0, 15), d);
   }
 
   /** `UPGRADE: "f" u@h (5->6 licenses)`: an open checkout changes its count. */
@@ -347,20 +407,25 @@ export class FlexlmDebugLogParser implements LineParser {
     const d = this.daemon(name);
     const oldKey = pairKey(u, u.upgradeFrom);
     const o = d.open.get(oldKey);
-    if (o) {
-      o.open -= 1;
-      if (o.open === 0) d.open.delete(oldKey);
-    }
+    const moved = o?.records.shift();
+    if (o && o.records.length === 0) d.open.delete(oldKey);
     const newKey = pairKey(u);
-    const n = d.open.get(newKey);
-    if (n) n.open += 1;
-    else d.open.set(newKey, { feature: u.feature, user: u.user, host: u.host, checkoutData: u.checkoutData, count: u.count, open: 1 });
+    let n = d.open.get(newKey);
+    if (!n) {
+      n = { feature: u.feature, user: u.user, host: u.host, checkoutData: u.checkoutData, count: u.count, records: [] };
+      d.open.set(newKey, n);
+    }
     const delta = u.count - u.upgradeFrom;
-    if (delta === 0) return;
+    if (delta === 0) {
+      if (moved) n.records.push(moved);
+      return;
+    }
     const inUse = Math.max(0, (d.inUse.get(u.feature) ?? 0) + delta);
     d.inUse.set(u.feature, inUse);
     this.summary.note('count changes (UPGRADE)');
-    this.hold(this.record(d, name, delta > 0 ? 'checkout' : 'return', { ...u, count: Math.abs(delta) }, `${u.checkoutData}\u0000upgrade`, inUse, null));
+    const r = this.record(d, name, delta > 0 ? 'checkout' : 'return', { ...u, count: Math.abs(delta) }, `${u.checkoutData}\u0000upgrade`, inUse, null);
+    n.records.push(moved ?? r);
+    this.hold(r, d);
   }
 
   /** lmgrd's start banner restarts every daemon; a vendor daemon's version line restarts it. */
@@ -384,18 +449,47 @@ export class FlexlmDebugLogParser implements LineParser {
   }
 
   /**
-   * A daemon that starts again has nothing checked out: what the log still shows open was lost
-   * in a crash (an orderly shutdown writes an IN for each). Those checkouts end now.
+   * A shutdown line: lmgrd's (every daemon) or one daemon's. The checkouts it still holds end
+   * at this moment; they are returned once the daemon has written its own `(SHUTDOWN)`
+   * check-ins, which follow: when it starts again or checks out again, or at the end of the log.
+   */
+  private shutdown(s: string, from: number, to: number, named: string | null): void {
+    const names = named !== null ? [named] : this.isLmgrd(s, from, to) ? [...this.daemons.keys()] : [this.daemonAt(s, from, to)];
+    for (const name of names) {
+      const d = this.daemon(name);
+      if (d.shutdown || d.open.size === 0) continue;
+      this.summary.note('daemon shutdowns with checkouts open');
+      const marker: HeldRecord = { kind: 'return', utcMs: 0, daemon: name, feature: '', version: '0.0', count: 0, user: null, host: null, detail: '', inUseAfter: 0, capacity: null, statusCode: null, silent: true };
+      this.hold(marker, d);
+      d.shutdown = marker;
+    }
+  }
+
+  /**
+   * A daemon that starts again has nothing checked out. What the log still shows open ends at
+   * the daemon's logged shutdown, if there was one; else it was lost in a crash and ends now,
+   * but never before its checkout or the daemon's last event (concatenated logs can start a
+   * later run on an earlier date).
    */
   private closeOpen(name: string): void {
     const d = this.daemons.get(name);
-    if (!d || d.open.size === 0) return;
+    if (!d) return;
+    const marker = d.shutdown;
+    d.shutdown = null;
+    if (d.open.size === 0) return;
     for (const o of d.open.values()) {
-      for (let k = 0; k < o.open; k++) {
+      for (const checkout of o.records) {
         const inUse = Math.max(0, (d.inUse.get(o.feature) ?? 0) - o.count);
         d.inUse.set(o.feature, inUse);
-        this.summary.note('returns made at a restart (no IN in the log)');
-        this.hold(this.record(d, name, 'return', o, `${o.checkoutData}\u0000restart`, inUse, null));
+        const r = this.record(d, name, 'return', o, `${o.checkoutData}\u0000${marker ? 'shutdown' : 'restart'}`, inUse, null);
+        if (marker) {
+          r.at = marker;
+          this.summary.note('returns made at a logged shutdown (no IN in the log)');
+        } else {
+          r.notBefore = d.last ? [checkout, d.last] : [checkout];
+          this.summary.note('returns made at a restart (no IN in the log)');
+        }
+        this.hold(r, d);
       }
     }
     d.open.clear();

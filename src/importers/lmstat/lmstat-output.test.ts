@@ -38,9 +38,9 @@ describe('lmstat -a output', () => {
     expect(snap.complete).toBe(true);
     expect(snap.takenAt).toBe(Date.UTC(2024, 0, 9, 10, 30));
     expect(snap.features).toEqual([
-      { daemon: 'cadd', feature: 'solid', issued: 10, inUse: 6, queued: 1, reserved: 2 },
-      { daemon: 'cadd', feature: 'mill', issued: 1, inUse: 0, queued: 0, reserved: 0 },
-      { daemon: 'cadd', feature: 'viewer', issued: null, inUse: 0, queued: 0, reserved: 0 },
+      { daemon: 'cadd', feature: 'solid', issued: 10, inUse: 6, queued: 1, reserved: 2, users: 4 },
+      { daemon: 'cadd', feature: 'mill', issued: 1, inUse: 0, queued: 0, reserved: 0, users: 0 },
+      { daemon: 'cadd', feature: 'viewer', issued: null, inUse: 0, queued: 0, reserved: 0, users: 0 },
     ]);
     expect(snap.checkouts.map((c) => `${c.user}@${c.host} x${c.count} v${c.version} ${new Date(c.since!).toISOString()}`)).toEqual([
       'ann@ws1 x1 v2024.0 2024-01-09T09:15:00.000Z',
@@ -67,6 +67,34 @@ describe('lmstat -a output', () => {
     const later = await importText('lmstat', CAPTURE.replace('10:30', '11:30').replace('    ann ws1', '    dan ws4 ws4 (v2024.0) (lic1/27000 103), start Tue 1/9 11:00\n    ann ws1'), { timeZone: 'America/Chicago' });
     const known = new Set(first.events.map((e) => e.eventId));
     expect(later.events.filter((e) => !known.has(e.eventId)).map((e) => e.user)).toEqual(['dan']);
+  });
+
+  it('keeps user lines whose server part has no port (redacted captures), and notes features whose totals the user lines do not explain', async () => {
+    const capture = [
+      'Flexible License Manager status on Tue 1/9/2024 10:30',
+      '     cadd: UP v11.19.4',
+      'Feature usage info:',
+      'Users of solid:  (Total of 10 licenses issued;  Total of 3 licenses in use)',
+      '  "solid" v2024.0, vendor: cadd',
+      '    ann ws1 /dev/pts/1 (v2024.0) (lic1/ , start Tue 1/9 9:15',
+      '    bob ws2 ws2 (v2024.0) (lic1/port 1090), start Tue 1/9 9:20, 2 licenses',
+      'Users of mill:  (Total of 4 licenses issued;  Total of 2 licenses in use)',
+      '',
+      'Users of lathe:  (Total of 4 licenses issued;  Total of 3 licenses in use)',
+      '  "lathe" v1.0, vendor: cadd',
+      '    cy ws3 ws3 (v1.0) (lic1/27000 7), start Tue 1/9 9:30',
+      '',
+    ].join('\n');
+    const { events, summary } = await importText('lmstat', capture);
+    expect(events.map(brief)).toEqual([
+      '2024-01-09T09:15:00 checkout solid ann@ws1 x1 in-use 1',
+      '2024-01-09T09:20:00 checkout solid bob@ws2 x2 in-use 3',
+      '2024-01-09T09:30:00 checkout lathe cy@ws3 x1 in-use 1',
+    ]);
+    expect(summary.notes['features in use with no user lines (nothing stored for them)']).toBe(1);
+    expect(summary.notes['features whose in-use total the user lines do not match']).toBe(1);
+    expect(summary.notes['in use with no user lines: mill (2 in use)']).toBe(1);
+    expect(summary.notes['in use not matched by user lines: lathe (3 in use, 1 in user lines)']).toBe(1);
   });
 
   it('refuses what is not lmstat output', async () => {

@@ -14,9 +14,17 @@ const HEADER = 'Flexible License Manager status on ';
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 /** Lines one capture may have; past this it is cut (a status listing of a huge server is far shorter). */
 const MAX_CAPTURE_LINES = 1_000_000;
+/** Features whose totals disagree named in the summary, at most (the counts cover all). */
+const NAMED_FEATURES = 20;
 
 const USERS_OF = /^Users of (.+?):\s+\((.*)\)\s*$/;
-const USER_LINE = /^\s+(.*?)\s+\(v([^)]*)\) \(([^/\s]+)\/(\d+) (\d+)\), start (\w{3}) (\d{1,2})\/(\d{1,2}) (\d{1,2}):(\d{2})(.*)$/;
+/**
+ * `user host display (v1.0) (server/port handle), start Tue 1/9 9:15[, N licenses]`. The server
+ * part is taken as written: captures with the port redacted (`(lic1/ , start`, `(lic1/port 1090)`)
+ * are still user lines.
+ */
+const USER_LINE = /^\s+(.*?)\s+\(v([^)]*)\)\s+\(([^()]*?)\)?,?\s*start (\w{3}) (\d{1,2})\/(\d{1,2}) (\d{1,2}):(\d{2})(.*)$/;
+const SERVER_PART = /^([^/\s]+)\/(\d+) (\d+)$/;
 const QUEUED_LINE = /\) queued for (\d+) licenses?/;
 const RESERVATION_LINE = /^\s+(\d+) RESERVATIONs? for /;
 
@@ -64,7 +72,7 @@ export function parseLmstat(text: string, clock: WallClock): UsageSnapshot {
       const issued = /Total of (\d+) licenses? issued/.exec(totals);
       const inUse = /Total of (\d+) licenses? in use/.exec(totals);
       current = users[1]!;
-      feature = { daemon, feature: current, issued: issued ? Number(issued[1]) : null, inUse: inUse ? Number(inUse[1]) : 0, queued: 0, reserved: 0 };
+      feature = { daemon, feature: current, issued: issued ? Number(issued[1]) : null, inUse: inUse ? Number(inUse[1]) : 0, queued: 0, reserved: 0, users: 0 };
       snap.features.push(feature);
       continue;
     }
@@ -88,10 +96,14 @@ export function parseLmstat(text: string, clock: WallClock): UsageSnapshot {
     const u = USER_LINE.exec(line);
     if (!u) continue;
     const who = splitWho(u[1]!);
-    const count = Number(/, (\d+) licenses?/.exec(u[11]!)?.[1] ?? 1);
-    const since = header ? startTime(header, u[6]!, Number(u[7]), Number(u[8]), Number(u[9]), Number(u[10]), clock) : null;
+    const count = Number(/, (\d+) licenses?/.exec(u[9]!)?.[1] ?? 1);
+    const since = header ? startTime(header, u[4]!, Number(u[5]), Number(u[6]), Number(u[7]), Number(u[8]), clock) : null;
+    feature.users = (feature.users ?? 0) + count;
+    // The usual `server/port handle` is written as before, so that checkouts keep their IDs.
+    const server = SERVER_PART.exec(u[3]!);
+    const where = server ? `${server[1]}/${server[2]} ${server[3]}` : u[3]!.trim();
     snap.checkouts.push({
-      key: `${u[3]}/${u[4]} ${u[5]} ${u[7]}/${u[8]} ${u[9]}:${u[10]} ${current} ${who.user ?? ''}@${who.host ?? ''}`,
+      key: `${where} ${u[5]}/${u[6]} ${u[7]}:${u[8]} ${current} ${who.user ?? ''}@${who.host ?? ''}`,
       daemon: feature.daemon,
       feature: current,
       version: tallyVersion(u[2]),
@@ -152,6 +164,8 @@ export class LmstatParser implements LineParser {
   recognized = 0;
   private lines: string[] = [];
   private readonly sample: string[] = [];
+  /** Features named in the notes so far: past a few, only the counts go on. */
+  private named = 0;
 
   constructor(
     private readonly options: LmstatOptions,
@@ -177,6 +191,21 @@ export class LmstatParser implements LineParser {
     this.capture();
   }
 
+  /** The server's in-use total is the user lines plus reservations: say where it is not, since only user lines become events. */
+  private checkTotals(f: UsageSnapshot['features'][number]): void {
+    const users = f.users ?? 0;
+    if (f.inUse === users + f.reserved) return;
+    const named = this.named < NAMED_FEATURES;
+    if (users === 0 && f.reserved === 0) {
+      this.summary.note('features in use with no user lines (nothing stored for them)');
+      if (named) this.summary.note(`in use with no user lines: ${f.feature} (${f.inUse} in use)`);
+    } else {
+      this.summary.note('features whose in-use total the user lines do not match');
+      if (named) this.summary.note(`in use not matched by user lines: ${f.feature} (${f.inUse} in use, ${users} in user lines${f.reserved > 0 ? `, ${f.reserved} reserved` : ''})`);
+    }
+    if (named) this.named += 1;
+  }
+
   private capture(): void {
     if (this.lines.length === 0) return;
     const snap = parseLmstat(this.lines.join('\n'), this.options.clock);
@@ -190,6 +219,7 @@ export class LmstatParser implements LineParser {
     for (const f of snap.features) {
       if (f.queued > 0) this.summary.note('queued requests', f.queued);
       if (f.reserved > 0) this.summary.note('reserved licenses (counted in use by the server)', f.reserved);
+      this.checkTotals(f);
     }
     for (const r of snapshotCheckouts(snap)) {
       r.capacity = capacityOf(this.options.capacities, r.feature) ?? r.capacity;

@@ -71,6 +71,42 @@ describe('RLM debug log import', () => {
   });
 });
 
+describe('RLM ISV debug log, as the real ones are written', () => {
+  // The shapes of ISVInDetails.log and ISVDenyDetails.log (ssrobins/rlm-log-reader test files).
+  const isv = [
+    '03/03 12:44 (demo) Server started on winXP (hostid: bc305b9a62d1) for:',
+    '03/18 19:19 (demo) DENIED: (1) no good 1 v3.03 to edgar@vaio ',
+    '03/18 19:19 (demo)         All licenses in use',
+    '03/19 5:17 (demo) OUT: analytics v3.03 by james@macpro ',
+    '03/19 5:18 (demo) OUT: datavis v3.1 by cecil@winxp ',
+    '03/19 08:52 (demo) IN: (client exit) analytics v3.03 by james@macpro ',
+    '03/19 09:15 (demo) IN: (lmremove) datavis v3.1 by cecil@winxp ',
+    '01/02 10:48 (demo) IN: (failed server back up) datavis v2.04 by cecil@win7_xeon ',
+  ].join('\n');
+
+  it('dates the last line with the file date: a log ending on 01/02 ends in that year, not the next', async () => {
+    // The file was last written on 2024-06-01, so its last line (01/02) is 2024-01-02 and the March lines are 2023.
+    const { events } = await importText('rlm', isv, { fallbackDay: { day: 19_875, of: 'last' } });
+    expect(events.map((e) => e.ts.slice(0, 16))).toEqual(['2023-03-18T19:19', '2023-03-19T05:17', '2023-03-19T05:18', '2023-03-19T08:52', '2023-03-19T09:15', '2024-01-02T10:48']);
+    const first = await importText('rlm', isv, { fallbackDay: { day: 19_419, of: 'first' } });
+    expect(first.events[0]!.ts.slice(0, 10)).toBe('2023-03-18');
+    expect(first.events.at(-1)!.ts.slice(0, 10)).toBe('2024-01-02');
+  });
+
+  it('reads one-digit hours, and the product, version, user and host of a denial written with "no good"', async () => {
+    const { events, summary } = await importText('rlm', isv, { fallbackDay: { day: 19_875, of: 'last' } });
+    expect(events.map((e) => `${e.kind} ${e.feature} ${e.version} ${e.user}@${e.deviceAlias} x${e.count}${e.statusCode === null ? '' : ` code ${e.statusCode}`}`)).toEqual([
+      'deny 1 3.03 edgar@vaio x1 code 7',
+      'checkout analytics 3.03 james@macpro x1',
+      'checkout datavis 3.1 cecil@winxp x1',
+      'return analytics 3.03 james@macpro x1',
+      'return datavis 3.1 cecil@winxp x1',
+      'return datavis 2.04 cecil@win7_xeon x1',
+    ]);
+    expect(summary.skipped).toEqual({});
+  });
+});
+
 describe('tokens', () => {
   it('keeps quoted fields whole and empty quotes empty', () => {
     expect(tokens('OUT a 1 "ISV Def" "" x')).toEqual(['OUT', 'a', '1', 'ISV Def', '', 'x']);

@@ -1,6 +1,6 @@
 import type { DenialCode } from '../../licensing/denials.js';
 import type { UsageEventKind } from '../../licensing/usage-event.js';
-import type { Capacities, ImportedEventFactory } from '../imported-event.js';
+import type { Capacities, ImportedEventFactory, SourceRecord } from '../imported-event.js';
 import { capacityOf, tallyVersion } from '../imported-event.js';
 import type { SummaryCollector } from '../import-summary.js';
 import type { LineParser } from '../line-parser.js';
@@ -47,6 +47,20 @@ export interface RlmOptions {
   fallbackDay: { day: number; of: 'first' | 'last' } | null;
 }
 
+/** `MM/DD H:MM (isv) message`: the debug log's envelope, hours with one digit or two. */
+const DEBUG_LINE = /^(\d{2})\/(\d{2}) (\d{1,2}):(\d{2}) \(([^)]*)\) ?(.*)$/;
+
+/**
+ * A debug log line's time before its year is known: years passed since the first line (a
+ * month lower than the line before's is New Year), the date and the wall-clock seconds.
+ */
+interface DebugTime {
+  years: number;
+  month: number;
+  day: number;
+  secs: number;
+}
+
 interface Checkout {
   product: string;
   version: string;
@@ -74,7 +88,11 @@ export class RlmLogParser implements LineParser {
   private readonly open = new Map<string, Checkout>();
   private readonly inUse = new Map<string, number>();
   private readonly capacity = new Map<string, number>();
-  private pendingDenial: { isv: string; product: string; version: string; user: string | null; host: string | null; count: number; utcMs: number; lineNo: number } | null = null;
+  private pendingDenial: { isv: string; product: string; version: string; user: string | null; host: string | null; count: number; at: DebugTime; prefix: string; lineNo: number } | null = null;
+  /** The time of the debug log's last dated line. */
+  private debugNow: DebugTime | null = null;
+  /** Debug log records waiting for the end, when the file's date is that of its last line. */
+  private debugHeld: Array<{ r: SourceRecord; at: DebugTime }> = [];
 
   constructor(
     private readonly options: RlmOptions,
@@ -97,7 +115,7 @@ export class RlmLogParser implements LineParser {
       this.format = Number(/Format (\d)/.exec(text)?.[1] ?? 0);
       return;
     }
-    if (this.mode !== 'report' && /^\d{2}\/\d{2} \d{2}:\d{2} \(/.test(text)) {
+    if (this.mode !== 'report' && /^\d{2}\/\d{2} \d{1,2}:\d{2} \(/.test(text)) {
       this.mode = 'debug';
       this.recognized += 1;
       return this.debugLine(text, lineNo);
@@ -109,6 +127,7 @@ export class RlmLogParser implements LineParser {
 
   end(): void {
     this.flushDenial(null);
+    this.flushDebug();
   }
 
   // ---- report log ----
@@ -241,18 +260,16 @@ export class RlmLogParser implements LineParser {
   // ---- debug log ----
 
   private debugLine(text: string, lineNo: number): void {
-    const close = text.indexOf(') ', 12);
-    const isv = close > 0 ? text.slice(13, close) : '';
-    const msg = close > 0 ? text.slice(close + 2) : '';
+    const m = DEBUG_LINE.exec(text);
+    if (!m) return this.summary.skip('no envelope (banner or continuation line)', lineNo);
+    const isv = m[5]!;
+    const msg = m[6]!;
     // A denial's reason is the next line, indented under the same envelope.
     if (this.pendingDenial && msg.startsWith(' ')) return this.flushDenial(msg.trim());
     this.flushDenial(null);
-    const month = Number(text.slice(0, 2));
-    const day = Number(text.slice(3, 5));
-    const secs = Number(text.slice(6, 8)) * 3600 + Number(text.slice(9, 11)) * 60;
-    const abs = this.debugDay(month, day);
-    if (abs === null) return this.summary.skip('no date (no year in the debug log and no fallback)', lineNo);
-    const utc = this.options.clock.toUtc(abs * DAY_MS + secs * 1000);
+    const at = this.debugTime(Number(m[1]), Number(m[2]), Number(m[3]) * 3600 + Number(m[4]) * 60);
+    if (at === null) return this.summary.skip('corrupt date', lineNo);
+    if (!this.options.fallbackDay) return this.summary.skip('no date (no year in the debug log and no fallback)', lineNo);
     if (msg.startsWith('OUT: ') || msg.startsWith('IN: ')) {
       const out = msg.startsWith('OUT: ');
       const u = debugUsage(msg.slice(out ? 5 : 4));
@@ -270,22 +287,22 @@ export class RlmLogParser implements LineParser {
         } else this.summary.note('returns without a checkout in the log');
       }
       this.inUse.set(u.product, inUse);
-      return this.emit(out ? 'checkout' : 'return', utc, u.product, u.version, u.count, u.user, u.host, '', inUse, null, isv);
+      return this.debugRecord(at, out ? 'checkout' : 'return', u.product, u.version, u.count, u.user, u.host, '', inUse, null, isv);
     }
     if (msg.startsWith('DENIED: ')) {
+      const count = /^\((\d+)\)/.exec(msg.slice(8));
       const u = debugUsage(msg.slice(8).replace(/^\(\d+\)\s*/, ''));
       if (!u) return this.summary.skip('malformed DENIED line', lineNo);
-      const count = Number(/^\((\d+)\)/.exec(msg.slice(8))?.[1] ?? 1);
-      this.pendingDenial = { isv, product: u.product, version: u.version, user: u.user, host: u.host, count, utcMs: utc, lineNo };
+      this.pendingDenial = { isv, product: u.product, version: u.version, user: u.user, host: u.host, count: Number(count?.[1] ?? 1), at, prefix: u.prefix, lineNo };
       return;
     }
     if (msg.startsWith('Server started on') || msg.startsWith('RLM License Server Version')) {
       this.summary.note('license server starts');
-      return this.closeAll(utc, 'start', isv);
+      return this.closeAll(at, 'start', isv);
     }
     if (msg.startsWith('Shutdown request')) {
       this.summary.note('license server shutdowns');
-      return this.closeAll(utc, 'shutdown', isv);
+      return this.closeAll(at, 'shutdown', isv);
     }
   }
 
@@ -293,11 +310,12 @@ export class RlmLogParser implements LineParser {
     const d = this.pendingDenial;
     if (!d) return;
     this.pendingDenial = null;
-    const text = reason ?? '(no reason given)';
+    // RLM writes words before the product of some denials (`no good`): kept as the reason when no reason line follows.
+    const text = reason ?? (d.prefix ? d.prefix : '(no reason given)');
     const code = DEBUG_REASONS.find(([re]) => re.test(text))?.[1] ?? null;
     this.summary.denialReason(text, code);
     if (code === null) return this.summary.note('denials with a reason Tally does not map (not stored)');
-    this.emit('deny', d.utcMs, d.product, d.version, d.count, d.user, d.host, '', this.inUse.get(d.product) ?? 0, code, d.isv);
+    this.debugRecord(d.at, 'deny', d.product, d.version, d.count, d.user, d.host, '', this.inUse.get(d.product) ?? 0, code, d.isv);
   }
 
   private openCount(key: string): number {
@@ -306,17 +324,43 @@ export class RlmLogParser implements LineParser {
     return n;
   }
 
-  /** The debug log has no year: take it from the fallback date, rolling over at New Year. */
-  private debugDay(month: number, day: number): number | null {
+  /** The debug log has no year: count New Years from the first line; the fallback date gives the year at the end. */
+  private debugTime(month: number, day: number, secs: number): DebugTime | null {
+    if (month < 1 || month > 12 || day < 1 || day > 31 || secs >= 86_400) return null;
+    const previous = this.debugNow;
+    const years = previous === null ? 0 : previous.years + (month < previous.month ? 1 : 0);
+    this.debugNow = { years, month, day, secs };
+    return this.debugNow;
+  }
+
+  /**
+   * A debug log event: emitted now when the fallback date is that of the first line; held to
+   * the end when it is that of the last (a file's modification time), whose year is only
+   * known once the last line is read.
+   */
+  private debugRecord(at: DebugTime, kind: UsageEventKind, product: string, version: string, count: number, user: string | null, host: string | null, detail: string, inUse: number, code: DenialCode | null, isv: string): void {
+    const r = this.sourceRecord(kind, 0, product, version, count, user, host, detail, inUse, code, isv);
+    this.debugHeld.push({ r, at });
+    if (this.options.fallbackDay?.of === 'first') this.flushDebug();
+  }
+
+  private flushDebug(): void {
     const fallback = this.options.fallbackDay;
-    if (!fallback || month < 1 || month > 12 || day < 1 || day > 31) return null;
+    const last = this.debugNow;
+    if (!fallback || !last || this.debugHeld.length === 0) return;
     const ref = civilDate(fallback.day);
-    if (this.year === null) {
-      const after = month > ref.month || (month === ref.month && day > ref.day);
-      this.year = fallback.of === 'first' ? ref.year : after ? ref.year - 1 : ref.year;
-    } else if (month < this.month) this.year += 1;
-    this.month = month;
-    return epochDay(this.year, month, day);
+    let firstYear: number;
+    if (fallback.of === 'first') firstYear = ref.year;
+    else {
+      // The last line is on or before the file date: in its year, or the year before.
+      const lastYear = last.month > ref.month || (last.month === ref.month && last.day > ref.day) ? ref.year - 1 : ref.year;
+      firstYear = lastYear - last.years;
+    }
+    for (const { r, at } of this.debugHeld) {
+      r.utcMs = this.options.clock.toUtc(epochDay(firstYear + at.years, at.month, at.day) * DAY_MS + at.secs * 1000);
+      this.events.emit(r);
+    }
+    this.debugHeld = [];
   }
 
   // ---- shared ----
@@ -348,20 +392,25 @@ export class RlmLogParser implements LineParser {
     return this.options.clock.toUtc(abs * DAY_MS + secs * 1000);
   }
 
-  private closeAll(utc: number | null, why: 'start' | 'shutdown', isv?: string): void {
-    if (utc === null) return;
+  private closeAll(when: number | DebugTime | null, why: 'start' | 'shutdown', isv?: string): void {
+    if (when === null) return;
     for (const [handle, o] of this.open) {
       if (isv !== undefined && !handle.startsWith(`${isv}\u0000`)) continue;
       const inUse = Math.max(0, (this.inUse.get(o.product) ?? 0) - o.count);
       this.inUse.set(o.product, inUse);
       this.summary.note(`returns made at a server ${why} (no IN in the log)`);
-      this.emit('return', utc, o.product, o.version, o.count, o.user, o.host, `${handle}\u0000${why}`, inUse, null, isv);
+      if (typeof when === 'number') this.emit('return', when, o.product, o.version, o.count, o.user, o.host, `${handle}\u0000${why}`, inUse, null, isv);
+      else this.debugRecord(when, 'return', o.product, o.version, o.count, o.user, o.host, `${handle}\u0000${why}`, inUse, null, isv ?? this.isv);
       this.open.delete(handle);
     }
   }
 
   private emit(kind: UsageEventKind, utcMs: number, product: string, version: string, count: number, user: string | null, host: string | null, detail: string, inUse: number, code: DenialCode | null, isv = this.isv): void {
-    this.events.emit({
+    this.events.emit(this.sourceRecord(kind, utcMs, product, version, count, user, host, detail, inUse, code, isv));
+  }
+
+  private sourceRecord(kind: UsageEventKind, utcMs: number, product: string, version: string, count: number, user: string | null, host: string | null, detail: string, inUse: number, code: DenialCode | null, isv: string): SourceRecord {
+    return {
       kind,
       utcMs,
       daemon: isv,
@@ -374,7 +423,7 @@ export class RlmLogParser implements LineParser {
       inUseAfter: inUse,
       capacity: capacityOf(this.options.capacities, product) ?? this.capacity.get(product) ?? null,
       statusCode: code,
-    });
+    };
   }
 }
 
@@ -401,11 +450,15 @@ export function tokens(text: string): string[] {
   return out;
 }
 
-/** `product name v1.2 by user@host [isv data] [(N licenses)]`; the product may contain spaces. */
-function debugUsage(text: string): { product: string; version: string; user: string | null; host: string | null; count: number } | null {
-  const m = /^(?:\([^)]*\)\s+)?(.+?) v(\d[\w.]*)\s*(?:by|to) (.+)$/.exec(text.trim());
+/**
+ * `[(why)] [words] product v1.2 by|to user@host [isv data] [(N licenses)]`. RLM product names
+ * have no spaces: the product is the word before the version, and words before it are RLM's
+ * own (`DENIED: (1) no good 1 v3.03 to edgar@vaio` denies product `1`).
+ */
+function debugUsage(text: string): { product: string; version: string; user: string | null; host: string | null; count: number; prefix: string } | null {
+  const m = /^(?:\([^)]*\)\s+)?(?:(.*?)\s+)?(\S+) v(\d[\w.]*)\s*(?:by|to) (.+)$/.exec(text.trim());
   if (!m) return null;
-  let who = m[3]!;
+  let who = m[4]!;
   let count = 1;
   const licenses = /\((\d+) licenses?\)\s*$/.exec(who);
   if (licenses) {
@@ -416,7 +469,7 @@ function debugUsage(text: string): { product: string; version: string; user: str
   const space = who.indexOf(' ');
   const pair = space < 0 ? who : who.slice(0, space);
   const at = pair.lastIndexOf('@');
-  return { product: m[1]!, version: m[2]!, user: (at < 0 ? pair : pair.slice(0, at)) || null, host: at < 0 ? null : pair.slice(at + 1) || null, count };
+  return { product: m[2]!, version: m[3]!, user: (at < 0 ? pair : pair.slice(0, at)) || null, host: at < 0 ? null : pair.slice(at + 1) || null, count, prefix: m[1] ?? '' };
 }
 
 function int(text: string | undefined): number | null {
