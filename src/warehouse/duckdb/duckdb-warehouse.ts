@@ -63,8 +63,9 @@ interface PendingIngest {
  * The embedded warehouse: one DuckDB file. Ingests that arrive while one is being written are
  * written together in the next transaction (group commit), each caller told its own counts.
  * A write goes through a staging table and joins the events table, skipping events whose ID
- * is already stored (looked up only within the written span of time, which the table's zone
- * maps keep cheap as it grows), and appends the rollup rows of exactly the new events.
+ * is already stored (first within the written span of time, which the table's zone maps keep
+ * cheap as it grows; then, for an ID sent again with another time, by its key across all
+ * time), and appends the rollup rows of exactly the new events.
  */
 export class DuckDbWarehouse implements Warehouse {
   private queue: Promise<unknown> = Promise.resolve();
@@ -147,7 +148,13 @@ export class DuckDbWarehouse implements Warehouse {
           SELECT 1 FROM usage_events e
           WHERE e.ts BETWEEN make_timestamptz($1::BIGINT) AND make_timestamptz($2::BIGINT)
             AND e.event_id = s.event_id)`, [lo, hi]);
+      // The same ID may come back with another time, outside that span: its key says whether
+      // it might be stored anywhere, and only then are the IDs themselves read.
+      const known = `SELECT f.event_id FROM fresh f WHERE EXISTS (SELECT 1 FROM event_keys k WHERE k.key = ${eventKey('f.event_id')})`;
+      const maybe = Number((await c.runAndReadAll(`SELECT count(*) FROM (${known})`)).getRows()[0]?.[0] ?? 0);
+      if (maybe > 0) await c.run(`DELETE FROM fresh WHERE event_id IN (SELECT e.event_id FROM usage_events e WHERE e.event_id IN (${known}))`);
       await c.run(`INSERT INTO usage_events (${NAMES}, ingested_at) SELECT ${NAMES}, now() FROM fresh`);
+      await c.run(`INSERT INTO event_keys SELECT ${eventKey('event_id')} FROM fresh`);
       await c.run(servedGapUpdate({ lo, hi, fresh: 'fresh' }));
       for (const sql of rollupInserts('fresh')) await c.run(sql);
       const counts = (await c.runAndReadAll('SELECT batch, count(*) AS n FROM fresh GROUP BY batch')).getRowObjectsJS();
@@ -296,6 +303,11 @@ export class DuckDbWarehouse implements Warehouse {
     // checkpoint: the log then only ever holds rows.
     if (ran > 0) await c.run('CHECKPOINT');
   }
+}
+
+/** The 64-bit key of an event ID (see migration 006): from MD5, so that it never changes with the engine. */
+function eventKey(column: string): string {
+  return `('0x' || left(md5(${column}), 16))::UBIGINT`;
 }
 
 /** A connection on the warehouse file whose hours and days (rollups, chart buckets) are those of UTC. */
