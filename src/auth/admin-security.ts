@@ -88,9 +88,11 @@ export class AdminSecurity {
     const users = this.db.prepare('SELECT count(*) FROM users').pluck().get() as number;
     if (users > 0) return null;
     const password = newSecret(18);
-    await this.insertUser('admin', 'admin', password);
+    // The file first: a start killed in between then finds no user and makes a new password,
+    // rather than a user whose password was never written down.
     const file = join(dataDir, 'admin-password.txt');
-    writeFileSync(file, `${password}\n`, { mode: 0o600 });
+    writeFileSync(file, `${password}\n`, { mode: 0o600, flush: true });
+    await this.insertUser('admin', 'admin', password);
     this.log.info({ event: 'security.admin.created', file }, 'created the admin user with a one-time password');
     return { user: 'admin', password, file };
   }

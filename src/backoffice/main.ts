@@ -39,7 +39,9 @@ export async function startBackoffice(options: BackofficeStartOptions): Promise<
   const announce = options.announce ?? ((text: string) => process.stdout.write(`${text}\n`));
   const dataDir = settings.backoffice.dataDir;
   const db = openBackofficeDb(dataDir);
-  const warehouse = await DuckDbWarehouse.open(join(dataDir, 'warehouse.duckdb'));
+  // Tests set a small compaction threshold so that merges happen within seconds.
+  const compactAfterRows = Number(process.env.TALLY_FAULT_COMPACT_AFTER_ROWS) || undefined;
+  const warehouse = await DuckDbWarehouse.open(join(dataDir, 'warehouse.duckdb'), compactAfterRows ? { compactAfterRows } : {});
   const registry = new InstanceRegistry(db, clock);
   const security = new AdminSecurity(db, clock, log, () => ({
     sessionIdleMs: settings.security.sessionIdleTimeout * 1000,

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { afterAll, describe, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
-import { describeWarehouseContract, expectTrueDenials, mixedTraffic } from './warehouse-contract.js';
+import { buildEvent, describeWarehouseContract, expectTrueDenials, mixedTraffic } from './warehouse-contract.js';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -37,6 +37,26 @@ describe('DuckDB warehouse migrations', () => {
     db.closeSync();
     const upgraded = await DuckDbWarehouse.open(file);
     await expectTrueDenials(upgraded, events);
+    await upgraded.close();
+  });
+
+  it('recognises the IDs a warehouse stored before it kept their keys, whatever time they come back with', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tally-duckdb-'));
+    dirs.push(dir);
+    const file = join(dir, 'warehouse.duckdb');
+    const event = buildEvent({ ts: '2026-06-01T12:00:00.000Z' });
+    const first = await DuckDbWarehouse.open(file);
+    await first.ingest([event]);
+    await first.close();
+    // Back to the schema before the keys existed.
+    const db = await DuckDBInstance.create(file);
+    const c = await db.connect();
+    await c.run('DROP TABLE event_keys');
+    await c.run('DELETE FROM schema_migrations WHERE version = 6');
+    c.closeSync();
+    db.closeSync();
+    const upgraded = await DuckDbWarehouse.open(file);
+    expect(await upgraded.ingest([{ ...event, ts: '2026-12-01T00:00:00.000Z' }])).toEqual({ accepted: 0, duplicates: 1 });
     await upgraded.close();
   });
 });

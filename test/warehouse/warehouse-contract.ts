@@ -130,6 +130,31 @@ export function describeWarehouseContract(engine: string, open: () => Promise<{ 
       await warehouse.close();
     });
 
+    it('stores an event ID once whatever its other fields, across batches, time spans and reopens', async () => {
+      const { warehouse, reopen } = await open();
+      const first = buildEvent({ ts: '2026-06-01T12:00:00.000Z' });
+      expect(await warehouse.ingest([first, buildEvent({ ts: '2026-06-01T12:00:01.000Z' })])).toEqual({ accepted: 2, duplicates: 0 });
+      // Same ID, another time far outside the first batch's span, and other fields too.
+      const later = { ...first, ts: '2026-09-15T08:00:00.000Z', count: 9, feature: 'sim' };
+      const earlier = { ...first, ts: '2025-01-01T00:00:00.000Z' };
+      expect(await warehouse.ingest([later, buildEvent({ ts: '2026-09-15T08:00:00.000Z' })])).toEqual({ accepted: 1, duplicates: 1 });
+      expect(await warehouse.ingest([earlier])).toEqual({ accepted: 0, duplicates: 1 });
+      await warehouse.close();
+      const again = await reopen();
+      expect(await again.ingest([{ ...first, ts: '2026-07-04T00:00:00.000Z', deviceId: 'elsewhere' }])).toEqual({ accepted: 0, duplicates: 1 });
+      expect(await again.countEvents()).toBe(3);
+      expect((await again.events({ limit: 10 })).filter((e) => e.eventId === first.eventId)).toEqual([first]);
+      await again.close();
+    });
+
+    it('stores an event ID repeated with other fields within one batch once, the first as sent', async () => {
+      const { warehouse } = await open();
+      const e = buildEvent({ ts: '2026-06-01T12:00:00.000Z' });
+      expect(await warehouse.ingest([e, { ...e, ts: '2026-08-01T12:00:00.000Z' }])).toEqual({ accepted: 1, duplicates: 1 });
+      expect(await warehouse.events({ limit: 10 })).toEqual([e]);
+      await warehouse.close();
+    });
+
     it('stores an event repeated within one batch once', async () => {
       const { warehouse } = await open();
       const e = buildEvent();

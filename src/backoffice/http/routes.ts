@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { READ_ROLES } from '../../http/access.js';
@@ -5,6 +6,7 @@ import { errorBodySchema } from '../../http/errors.js';
 import { pageSchema, pagingQuery } from '../../http/paging.js';
 import type { BackofficeContext } from '../context.js';
 import { MAX_BATCH, ingestBatch, syncBatchSchema } from '../ingest/sync-batch.js';
+import type { Instance } from '../instances/instance-registry.js';
 import { accountInput, instanceInput } from '../instances/instance-registry.js';
 
 const accountSchema = z.object({ id: z.string(), name: z.string(), createdAt: z.string() });
@@ -21,11 +23,22 @@ const BASE = '/api/1.0/backoffice';
 
 /** The back office API: usage sync from license servers, accounts and instances, health. */
 export const backofficeRoutes: FastifyPluginAsyncZod<{ ctx: BackofficeContext }> = async (app, { ctx }) => {
+  const senders = new WeakMap<FastifyRequest, Instance>();
   app.post(
     '/usage/api/1.0/sync',
     {
-      // License servers authenticate with their instance credential, checked in the handler.
+      // License servers authenticate with their instance credential, before a byte of the body
+      // is read: a caller without one is answered 401 at once, and its body is never buffered.
       config: { access: 'public', cors: false },
+      onRequest: (request, _reply, done) => {
+        try {
+          const header = request.headers.authorization;
+          senders.set(request, ctx.registry.authenticate(header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined));
+          done();
+        } catch (error) {
+          done(error as Error);
+        }
+      },
       bodyLimit: MAX_BATCH * 4096,
       schema: {
         tags: ['sync'],
@@ -35,8 +48,7 @@ export const backofficeRoutes: FastifyPluginAsyncZod<{ ctx: BackofficeContext }>
       },
     },
     async (request) => {
-      const header = request.headers.authorization;
-      const instance = ctx.registry.authenticate(header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined);
+      const instance = senders.get(request)!;
       const result = await ingestBatch(request.body, instance, ctx.warehouse);
       ctx.registry.noteSync(instance.id);
       return result;

@@ -42,6 +42,14 @@ const READERS = 3;
 
 /** Appended rollup rows after which the touched range is compacted. */
 const COMPACT_AFTER_ROWS = 200_000;
+
+/** The name the warehouse file is attached under; every connection uses it. */
+const CATALOG = 'warehouse';
+
+export interface WarehouseOptions {
+  /** New events after which the rollups they touched are merged (default 200,000). */
+  compactAfterRows?: number;
+}
 /** ...or after this long with anything appended. */
 const COMPACT_AFTER_MS = 60_000;
 
@@ -55,8 +63,9 @@ interface PendingIngest {
  * The embedded warehouse: one DuckDB file. Ingests that arrive while one is being written are
  * written together in the next transaction (group commit), each caller told its own counts.
  * A write goes through a staging table and joins the events table, skipping events whose ID
- * is already stored (looked up only within the written span of time, which the table's zone
- * maps keep cheap as it grows), and appends the rollup rows of exactly the new events.
+ * is already stored (first within the written span of time, which the table's zone maps keep
+ * cheap as it grows; then, for an ID sent again with another time, by its key across all
+ * time), and appends the rollup rows of exactly the new events.
  */
 export class DuckDbWarehouse implements Warehouse {
   private queue: Promise<unknown> = Promise.resolve();
@@ -68,13 +77,22 @@ export class DuckDbWarehouse implements Warehouse {
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
+    private readonly compactAfterRows: number,
   ) {}
 
-  static async open(file: string): Promise<DuckDbWarehouse> {
+  static async open(file: string, options: WarehouseOptions = {}): Promise<DuckDbWarehouse> {
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-    const instance = await DuckDBInstance.create(file);
+    // The file is attached to an in-memory database rather than opened as the main one: DuckDB
+    // replays the file's log while attaching, and replaying an ALTER of a table whose defaults
+    // call a function (now()) needs a default database to bind them in, which a database opened
+    // as the main one does not have yet. Opened that way, a log holding such an ALTER (any
+    // warehouse killed between its migrations and its first checkpoint) could never be replayed.
+    const instance = await DuckDBInstance.create(':memory:');
+    const setup = await instance.connect();
+    await setup.run(`ATTACH '${file.replaceAll("'", "''")}' AS ${CATALOG}`);
+    setup.closeSync();
     const connection = await connectUtc(instance);
-    const warehouse = new DuckDbWarehouse(instance, connection);
+    const warehouse = new DuckDbWarehouse(instance, connection, options.compactAfterRows ?? COMPACT_AFTER_ROWS);
     await warehouse.migrate();
     for (let i = 0; i < READERS; i++) warehouse.idleReaders.push(await connectUtc(instance));
     // Incoming batches land here first, so that duplicates are dropped in one statement; rows
@@ -103,7 +121,7 @@ export class DuckDbWarehouse implements Warehouse {
     } catch (error) {
       group.forEach((p) => p.reject(error));
     }
-    if (this.dirty && (this.dirty.rows >= COMPACT_AFTER_ROWS || Date.now() - this.dirty.since >= COMPACT_AFTER_MS)) await this.compactNow().catch(() => undefined);
+    if (this.dirty && (this.dirty.rows >= this.compactAfterRows || Date.now() - this.dirty.since >= COMPACT_AFTER_MS)) await this.compactNow().catch(() => undefined);
   }
 
   /** Writes batches in one transaction; returns how many events of each were new. */
@@ -130,7 +148,13 @@ export class DuckDbWarehouse implements Warehouse {
           SELECT 1 FROM usage_events e
           WHERE e.ts BETWEEN make_timestamptz($1::BIGINT) AND make_timestamptz($2::BIGINT)
             AND e.event_id = s.event_id)`, [lo, hi]);
-      await c.run(`INSERT INTO usage_events (${NAMES}) SELECT ${NAMES} FROM fresh`);
+      // The same ID may come back with another time, outside that span: its key says whether
+      // it might be stored anywhere, and only then are the IDs themselves read.
+      const known = `SELECT f.event_id FROM fresh f WHERE EXISTS (SELECT 1 FROM event_keys k WHERE k.key = ${eventKey('f.event_id')})`;
+      const maybe = Number((await c.runAndReadAll(`SELECT count(*) FROM (${known})`)).getRows()[0]?.[0] ?? 0);
+      if (maybe > 0) await c.run(`DELETE FROM fresh WHERE event_id IN (SELECT e.event_id FROM usage_events e WHERE e.event_id IN (${known}))`);
+      await c.run(`INSERT INTO usage_events (${NAMES}, ingested_at) SELECT ${NAMES}, now() FROM fresh`);
+      await c.run(`INSERT INTO event_keys SELECT ${eventKey('event_id')} FROM fresh`);
       await c.run(servedGapUpdate({ lo, hi, fresh: 'fresh' }));
       for (const sql of rollupInserts('fresh')) await c.run(sql);
       const counts = (await c.runAndReadAll('SELECT batch, count(*) AS n FROM fresh GROUP BY batch')).getRowObjectsJS();
@@ -260,8 +284,9 @@ export class DuckDbWarehouse implements Warehouse {
 
   private async migrate(): Promise<void> {
     const c = this.connection;
-    await c.run('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())');
+    await c.run('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)');
     const applied = new Set((await c.runAndReadAll('SELECT version FROM schema_migrations')).getRows().map((r) => Number(r[0])));
+    let ran = 0;
     for (const file of readdirSync(MIGRATIONS).filter((f) => /^\d{3}_[a-z0-9_]+\.sql$/.test(f)).sort()) {
       const version = Number(file.slice(0, 3));
       if (applied.has(version)) continue;
@@ -270,15 +295,25 @@ export class DuckDbWarehouse implements Warehouse {
       // The rollups start from the events already stored.
       if (file === '002_rollups.sql') for (const sql of rollupInserts('usage_events')) await c.run(sql);
       if (file === '004_served_gap.sql') await fillServedGaps(c);
-      await c.run('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [version, file]);
+      await c.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, now())', [version, file]);
       await c.run('COMMIT');
+      ran += 1;
     }
+    // A new schema goes into the file at once rather than waiting in the log for the next
+    // checkpoint: the log then only ever holds rows.
+    if (ran > 0) await c.run('CHECKPOINT');
   }
 }
 
-/** A connection whose hours and days (rollups, chart buckets) are those of UTC. */
+/** The 64-bit key of an event ID (see migration 006): from MD5, so that it never changes with the engine. */
+function eventKey(column: string): string {
+  return `('0x' || left(md5(${column}), 16))::UBIGINT`;
+}
+
+/** A connection on the warehouse file whose hours and days (rollups, chart buckets) are those of UTC. */
 async function connectUtc(instance: DuckDBInstance): Promise<DuckDBConnection> {
   const connection = await instance.connect();
+  await connection.run(`USE ${CATALOG}`);
   await connection.run(`SET TimeZone = 'UTC'`);
   return connection;
 }
