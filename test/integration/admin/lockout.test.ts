@@ -18,7 +18,9 @@ async function licenseServer(): Promise<Role> {
   const server = await startTestServer({ settings: { 'security.lockoutAttempts': 7 } });
   return {
     call: (method, path, body, headers) => server.call(method, path, body, headers),
-    addUser: async (name) => void (await server.userToken(name, 'read-only')),
+    async addUser(name) {
+      await server.userToken(name, 'read-only');
+    },
     lockoutAttempts: 7,
     stop: () => server.stop(),
   };
