@@ -24,7 +24,8 @@ export function compileLinearPattern(source: string, flags: string): { test: (va
   let flagBits = 0;
   for (const f of flags) flagBits |= FLAGS[f] ?? 0;
   try {
-    const re = RE2JS.compile(source, flagBits);
+    // Models were written for JavaScript's syntax (\u00e9, \cA, [^]): translated to RE2's with the same meaning.
+    const re = RE2JS.compile(RE2JS.translateRegExp(source), flagBits);
     return { test: (value) => re.test(value) };
   } catch (error) {
     if (error instanceof RE2JSException) return { refused: `This is not a valid regular expression (${error.message.replace(/^error parsing regexp: /, '')}).` };
@@ -42,6 +43,8 @@ function* unescaped(source: string): Generator<[number, string]> {
     const ch = source[i]!;
     if (ch === '\\') {
       i++;
+      // \u{…}, \x{…}, \p{…} and \P{…} carry their braces with them: no repetition count there.
+      if (/[uxpP]/.test(source[i] ?? '') && source[i + 1] === '{') i = Math.max(i, source.indexOf('}', i));
       continue;
     }
     if (inClass) {
@@ -49,10 +52,8 @@ function* unescaped(source: string): Generator<[number, string]> {
       continue;
     }
     if (ch === '[') {
+      // As in JavaScript, the first `]` ends the class, even right after `[` or `[^`.
       inClass = true;
-      // A `]` first in the class (or after `^`) is a character, not the end.
-      if (source[i + 1] === '^') i++;
-      if (source[i + 1] === ']') i++;
       continue;
     }
     yield [i, ch];

@@ -176,6 +176,8 @@ describe('regular expressions: linear time by construction', () => {
     // Braces inside a class or escaped are characters, not counts.
     expect(userPattern('^[{]1000}$').test('{1000}')).toBe(true);
     expect(userPattern('^\\{5000}$').test('{5000}')).toBe(true);
+    expect(userPattern('^\\u{10000}$', 'u').test('\u{10000}')).toBe(true);
+    expect(refusal('model "m" { on user(~/[^]{101}/) { deny } }').message).toMatch(/at most 100 repetitions/);
   });
 
   it('keeps the meaning of the flags i, m and s, and of the usual syntax', () => {
@@ -188,6 +190,9 @@ describe('regular expressions: linear time by construction', () => {
     expect(userPattern('^[a-z]+\\d{2,3}\\.(dev|prod)$').test('build42.prod')).toBe(true);
     expect(userPattern('^(?<team>eng|ops)-\\w+$').test('ops-kiosk')).toBe(true);
     expect(userPattern('é+').test('café')).toBe(true);
+    // JavaScript's escapes keep their meaning.
+    expect(userPattern('^caf\\u00e9$').test('café')).toBe(true);
+    expect(userPattern('^a[^]b$').test('a\nb')).toBe(true);
   });
 });
 
