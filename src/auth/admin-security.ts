@@ -65,13 +65,30 @@ function tokenHash(token: string): string {
 const DUMMY_HASH = 'scrypt$16384$8$1$UuUznSKtoKcKxFOyn+wpRQ==$txqfz03h6Egg+iAmT3b/1oUZ14nJXSQ3e2BUg9UrZCs=';
 const REFUSED = 'Wrong user name or password, or the account is locked after repeated failures; try again later.';
 
+interface FailureCount {
+  count: number;
+  /** Epoch ms; 0 when not locked. */
+  lockedUntil: number;
+}
+
+/**
+ * One login attempt against a name's failure count: a locked name admits no attempt; an
+ * expired lock starts the count again; the attempt that reaches the threshold locks the name.
+ */
+function countFailure(before: FailureCount, now: number, policy: SecurityPolicy): { after: FailureCount; admitted: boolean; locks: boolean } {
+  if (before.lockedUntil > now) return { after: before, admitted: false, locks: false };
+  const count = (before.lockedUntil > 0 ? 0 : before.count) + 1;
+  const locks = count >= policy.lockoutAttempts;
+  return { after: { count, lockedUntil: locks ? now + policy.lockoutMs : 0 }, admitted: true, locks };
+}
+
 /**
  * Users, passwords and bearer tokens of the admin API. Capability requests and health never
  * pass through here; every other route does.
  */
 export class AdminSecurity {
   /** Failed logins of names that are not users, so that they lock exactly as users do. */
-  private readonly unknownFailures = new Map<string, { count: number; lockedUntil: number }>();
+  private readonly unknownFailures = new Map<string, FailureCount>();
 
   constructor(
     private readonly db: DB,
@@ -250,44 +267,40 @@ export class AdminSecurity {
     }
   }
 
+  /**
+   * Counts the attempt before the slow hash is checked, in one synchronous step, so guesses
+   * sent at once cannot all read the same count: every attempt in flight already counts as a
+   * failure, the one that reaches the threshold locks the name, and a right password forgives
+   * its own attempt afterwards. A locked name still costs the same hash check.
+   */
   private async checkPassword(name: string, password: string): Promise<UserRow> {
+    const { row, admitted, locks } = this.countAttempt(name);
+    const matches = await verifyPassword(password, row?.password_hash ?? DUMMY_HASH);
+    if (!row || !admitted || !matches) {
+      if (locks) this.log.warn({ event: 'security.login.locked', user: name }, 'too many failed logins: locked');
+      this.log.warn({ event: 'security.login.failed', user: name }, 'login failed');
+      throw new TallyError('UNAUTHORIZED', REFUSED);
+    }
+    this.db.prepare('UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?').run(row.id);
+    return row;
+  }
+
+  /** Checks the lock and counts one attempt of a name, user or not, as one step. */
+  private countAttempt(name: string): { row: UserRow | undefined; admitted: boolean; locks: boolean } {
     const now = this.clock.now();
     const policy = this.policy();
-    const row = this.db.prepare('SELECT * FROM users WHERE name = ?').get(name) as UserRow | undefined;
-    const refused = new TallyError('UNAUTHORIZED', REFUSED);
-    if (!row) {
-      await verifyPassword(password, DUMMY_HASH);
-      const entry = this.unknownFailures.get(name) ?? { count: 0, lockedUntil: 0 };
-      if (entry.lockedUntil <= now) {
-        entry.count += 1;
-        if (entry.count >= policy.lockoutAttempts) {
-          entry.lockedUntil = now + policy.lockoutMs;
-          entry.count = 0;
-          this.log.warn({ event: 'security.login.locked', user: name }, 'too many failed logins: locked');
-        }
+    return this.db.transaction(() => {
+      const row = this.db.prepare('SELECT * FROM users WHERE name = ?').get(name) as UserRow | undefined;
+      const before = row ? { count: row.failed_logins, lockedUntil: row.locked_until ?? 0 } : (this.unknownFailures.get(name) ?? { count: 0, lockedUntil: 0 });
+      const { after, admitted, locks } = countFailure(before, now, policy);
+      if (row) {
+        this.db.prepare('UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?').run(after.count, after.lockedUntil || null, row.id);
+      } else {
+        if (this.unknownFailures.size > 10_000) this.unknownFailures.clear();
+        this.unknownFailures.set(name, after);
       }
-      if (this.unknownFailures.size > 10_000) this.unknownFailures.clear();
-      this.unknownFailures.set(name, entry);
-      this.log.warn({ event: 'security.login.failed', user: name }, 'login failed');
-      throw refused;
-    }
-    const locked = row.locked_until !== null && row.locked_until > now;
-    // A locked account refuses even the right password, with the same answer as a wrong one.
-    const valid = (await verifyPassword(password, row.password_hash)) && !locked;
-    if (!valid) {
-      if (!locked) {
-        const failures = row.failed_logins + 1;
-        const lock = failures >= policy.lockoutAttempts;
-        this.db.prepare('UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?').run(lock ? 0 : failures, lock ? now + policy.lockoutMs : null, row.id);
-        if (lock) this.log.warn({ event: 'security.login.locked', user: name }, 'too many failed logins: locked');
-      }
-      this.log.warn({ event: 'security.login.failed', user: name }, 'login failed');
-      throw refused;
-    }
-    if (row.failed_logins > 0 || row.locked_until !== null) {
-      this.db.prepare('UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?').run(row.id);
-    }
-    return row;
+      return { row, admitted, locks };
+    })();
   }
 
   private openSession(row: UserRow): { token: string; principal: Principal } {

@@ -1,9 +1,13 @@
+import { newId } from '../common/ids.js';
 import type { Decider, DesiredFeature } from './capability.js';
 import type { FeatureRecord } from './feature-record.js';
 import { recordStatus } from './feature-record.js';
 import type { Holding } from './holding.js';
+import { slotOf } from './holding.js';
+import type { LicenseState, StateChange } from './license-state.js';
 import type { PoolGrant } from './pool.js';
-import { poolsFor } from './pool.js';
+import { poolUseKey, poolsFor } from './pool.js';
+import type { PoolPlan } from './model-definition/validate.js';
 import { DEFAULT_POOL, featureKey } from './model-definition/validate.js';
 import { RESERVATIONS_POOL, heldForOthers, holdersOf } from './reservation.js';
 import type { Candidate } from './select-records.js';
@@ -179,4 +183,73 @@ export function unrequestedFeatures(d: Decider): DesiredFeature[] {
     }
   }
   return [...wanted.values()];
+}
+
+/**
+ * When a model is activated, counts devices already hold were drawn without pools (or from
+ * pools the new model no longer has), so no pool would count them. They are placed where the
+ * device would draw them now: the pools its rules grant, in order, as far as each has room
+ * for them, and the rest (with overdraft and uncounted features, and all of a device the
+ * rules refuse) in `default`. A holding may split over pools; a piece that lands where the
+ * device already holds the same record merges into that holding (one holding per slot).
+ * Nothing is given back or renewed and no usage event is written: only the pools' books change.
+ */
+export function placeHeldCounts(state: LicenseState, plan: PoolPlan): StateChange {
+  const change: StateChange = { upserts: [], removals: [], devices: [], events: [] };
+  const inPlan = new Set(plan.pools);
+  const moving = [...state.allHoldings()]
+    .filter((h) => h.pool === null || !inPlan.has(h.pool))
+    .sort((a, b) => a.grantedAt - b.grantedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  if (moving.length === 0) return change;
+
+  const placed = new Map<string, number>();
+  const room = (pool: string, h: Holding) =>
+    Math.max(0, (plan.allocated.get(pool)?.get(featureKey(h.feature, h.version)) ?? 0) - state.usedInPool(poolUseKey(pool, h.feature, h.version)) - (placed.get(poolUseKey(pool, h.feature, h.version)) ?? 0));
+  const place = (pool: string, h: Holding, n: number) => placed.set(poolUseKey(pool, h.feature, h.version), (placed.get(poolUseKey(pool, h.feature, h.version)) ?? 0) + n);
+
+  // Leases and metered holdings are one per device, kind and slot; consumptions are one per request.
+  const slotKey = (h: Holding, pool: string) => `${h.deviceKey}\u0000${h.kind}\u0000${slotOf(h.recordId, pool, null)}`;
+  const movingIds = new Set(moving.map((h) => h.id));
+  const bySlot = new Map<string, Holding>();
+  for (const h of state.allHoldings()) if (h.kind !== 'consumption' && !movingIds.has(h.id) && h.pool !== null) bySlot.set(slotKey(h, h.pool), h);
+  const upserts = new Map<string, Holding>();
+  const land = (h: Holding, pool: string, count: number, overdraft: number) => {
+    const key = slotKey(h, pool);
+    const there = h.kind === 'consumption' ? undefined : bySlot.get(key);
+    const piece: Holding = there
+      ? {
+          ...there,
+          count: there.count + count,
+          overdraft: there.overdraft + overdraft,
+          renewedAt: Math.max(there.renewedAt, h.renewedAt),
+          expiresAt: there.expiresAt === null || h.expiresAt === null ? null : Math.max(there.expiresAt, h.expiresAt),
+        }
+      : { ...h, id: newId(), pool, reservedFor: null, count, overdraft };
+    if (h.kind !== 'consumption') bySlot.set(key, piece);
+    upserts.set(piece.id, piece);
+  };
+
+  for (const h of moving) {
+    change.removals.push(h);
+    const device = state.device(h.deviceKey);
+    const access = device ? poolsFor(plan, device) : null;
+    const counted = state.record(h.recordId)?.counted ?? true;
+    const pools = counted && access?.kind === 'pools' ? access.grants.map((g) => g.pool) : [];
+    // Overdraft is served only from default, so it stays there.
+    let regular = h.count - h.overdraft;
+    for (const pool of pools) {
+      if (pool === DEFAULT_POOL || regular === 0) continue;
+      const n = Math.min(regular, room(pool, h));
+      if (n === 0) continue;
+      land(h, pool, n, 0);
+      place(pool, h, n);
+      regular -= n;
+    }
+    if (regular + h.overdraft > 0) {
+      land(h, DEFAULT_POOL, regular + h.overdraft, h.overdraft);
+      place(DEFAULT_POOL, h, regular + h.overdraft);
+    }
+  }
+  change.upserts = [...upserts.values()];
+  return change;
 }

@@ -9,6 +9,7 @@ import { LicenseState } from './license-state.js';
 import { parseModel } from './model-definition/parser.js';
 import { planPools, validateModel } from './model-definition/validate.js';
 import { listPools, poolsFor } from './pool.js';
+import { placeHeldCounts } from './pool-draw.js';
 
 const NOW = Date.parse('2026-06-01T12:00:00Z');
 const context = { instanceId: 'inst-1', accountId: null };
@@ -211,5 +212,91 @@ describe('capability requests with named license pools', () => {
       { id: 1, name: 'eng', features: [{ feature: 'cad', version: '1.0', expiration: '2027-03-01', allocated: 3, used: 2, status: 'normal' }] },
       { id: 0, name: 'default', features: [{ feature: 'cad', version: '1.0', expiration: '2027-03-01', allocated: 2, used: 0, status: 'normal' }] },
     ]);
+  });
+});
+
+describe('a model activated while devices hold counts', () => {
+  /** A server without a model: devices draw counts first, then the model is activated. */
+  function serverWithoutModel(...records: FeatureRecord[]) {
+    const state = new LicenseState();
+    state.setRecords(records);
+    const serve = (device: Device, features: DesiredFeature[]) => {
+      const decision = decideCapability(state, buildRequest(features, { device }), DEFAULT_POLICY, NOW, context);
+      expect(decision.denials).toEqual([]);
+      state.apply(decision.change);
+    };
+    const activate = (model: string) => {
+      const plan = validateModel(parseModel(model), state.allRecords(), NOW);
+      const change = placeHeldCounts(state, plan);
+      state.pools = plan;
+      state.apply(change);
+      return change;
+    };
+    const line = (pool: string, feature = 'cad') =>
+      listPools(state.pools!, state.allRecords(), (k) => state.usedInPool(k), NOW)
+        .find((p) => p.name === pool)!
+        .features.find((f) => f.feature === feature);
+    const held = (device: Device) =>
+      state.holdingsOf(`${device.hostId.type}:${device.hostId.value}`).map((h) => ({ pool: h.pool, count: h.count })).sort((a, b) => (a.pool! < b.pool! ? -1 : 1));
+    return { state, serve, activate, line, held };
+  }
+
+  it('counts what devices held before activation in the pools they would draw from', () => {
+    const s = serverWithoutModel(buildFeature({ id: 'r1', name: 'cad', count: 5 }));
+    s.serve(eng, [cad(2)]);
+    s.serve(other, [cad(1)]);
+    s.activate(ENG_MODEL);
+    expect(s.line('eng')).toMatchObject({ allocated: 3, used: 2, status: 'normal' });
+    expect(s.line('default')).toMatchObject({ allocated: 2, used: 1, status: 'normal' });
+    expect(s.held(eng)).toEqual([{ pool: 'eng', count: 2 }]);
+    // The pools now know what is taken: eng has one count left, default one.
+    s.serve(eng2, [cad(2)]);
+    expect(s.held(eng2)).toEqual([{ pool: 'default', count: 1 }, { pool: 'eng', count: 1 }]);
+    expect(s.state.usedInPool('eng\u0000cad\u00001.0')).toBe(3);
+  });
+
+  it('splits a holding over the pools in rule order when one pool has no room for all of it, the rest in default', () => {
+    const s = serverWithoutModel(buildFeature({ id: 'r1', name: 'cad', count: 5 }));
+    s.serve(eng, [cad(2)]);
+    s.serve(eng2, [cad(2)]);
+    s.activate(ENG_MODEL);
+    expect(s.held(eng)).toEqual([{ pool: 'eng', count: 2 }]);
+    expect(s.held(eng2)).toEqual([{ pool: 'default', count: 1 }, { pool: 'eng', count: 1 }]);
+    expect(s.line('eng')).toMatchObject({ allocated: 3, used: 3, status: 'normal' });
+    expect(s.line('default')).toMatchObject({ allocated: 2, used: 1, status: 'normal' });
+  });
+
+  it('counts in default what a device the rules refuse holds, until it is given back', () => {
+    const s = serverWithoutModel(buildFeature({ id: 'r1', name: 'cad', count: 5 }));
+    s.serve(other, [cad(2)]);
+    s.activate(`model "m" { on any() { deny } }`);
+    expect(s.line('default')).toMatchObject({ allocated: 5, used: 2 });
+  });
+
+  it('moves counts held from pools the new model no longer has, and merges them with what the device holds there', () => {
+    const s = serverWithoutModel(buildFeature({ id: 'r1', name: 'cad', count: 5 }));
+    s.activate(ENG_MODEL);
+    s.serve(eng, [cad(4)]);
+    expect(s.held(eng)).toEqual([{ pool: 'default', count: 1 }, { pool: 'eng', count: 3 }]);
+    s.activate(`model "m" { partitions { partition "ops" { "cad" 1.0 1 } } }`);
+    expect(s.held(eng)).toEqual([{ pool: 'default', count: 4 }]);
+    expect(s.line('default')).toMatchObject({ allocated: 4, used: 4, status: 'normal' });
+    expect(s.line('ops')).toMatchObject({ allocated: 1, used: 0 });
+    // One holding per slot: giving back takes the merged counts down together.
+    s.serve(eng, [cad(1)]);
+    expect(s.held(eng)).toEqual([{ pool: 'default', count: 1 }]);
+  });
+
+  it('changes nothing when nothing is held outside the new pools', () => {
+    const s = serverWithoutModel(buildFeature({ id: 'r1', name: 'cad', count: 5 }));
+    expect(s.activate(ENG_MODEL)).toMatchObject({ upserts: [], removals: [], events: [] });
+  });
+
+  it('shows an uncounted feature as uncounted in the listing, never over-used', () => {
+    const s = serverWithoutModel(buildFeature({ id: 'r1', name: 'cad', count: 5 }), buildFeature({ id: 'v', name: 'viewer', count: 0, counted: false }));
+    s.serve(eng, [{ name: 'viewer', version: '1.0', count: 1 }]);
+    s.activate(ENG_MODEL);
+    s.serve(other, [{ name: 'viewer', version: '1.0', count: 1 }]);
+    expect(s.line('default', 'viewer')).toMatchObject({ allocated: 0, used: 2, status: 'uncounted' });
   });
 });

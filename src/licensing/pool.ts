@@ -90,7 +90,7 @@ export function poolUseKey(pool: string, name: string, version: string): string 
   return `${pool}\u0000${featureKey(name, version)}`;
 }
 
-export type PoolFeatureStatus = 'normal' | 'over-used' | 'expired';
+export type PoolFeatureStatus = 'normal' | 'over-used' | 'expired' | 'uncounted';
 
 /** One feature of a pool as the Named License Pools view lists it. */
 export interface PoolFeatureLine {
@@ -112,8 +112,9 @@ export interface PoolListing {
 
 /**
  * Every pool with its features: what the model allocated, what devices hold from it, and a
- * status — expired when every record of the feature at that version has, over-used when
- * more is held than allocated (a license that shrank under the model), normal otherwise.
+ * status — expired when every record of the feature at that version has, uncounted when its
+ * records are (served to everyone from default, so never over-used), over-used when more is
+ * held than allocated (a license that shrank under the model), normal otherwise.
  */
 export function listPools(plan: PoolPlan, records: readonly FeatureRecord[], usedIn: (key: string) => number, now: EpochMs): PoolListing[] {
   const byKey = new Map<string, FeatureRecord[]>();
@@ -131,6 +132,7 @@ export function listPools(plan: PoolPlan, records: readonly FeatureRecord[], use
       const info = plan.features.get(key);
       if (!info) continue;
       const expired = recs.length > 0 && recs.every((r) => recordStatus(r, now) === 'expired');
+      const uncounted = recs.length > 0 && recs.every((r) => !r.counted);
       const latest = recs.length === 0 || recs.some((r) => r.expiresAt === null) ? null : recs.reduce((a, b) => (b.expiresAt! > a.expiresAt! ? b : a));
       lines.push({
         feature: info.name,
@@ -138,7 +140,7 @@ export function listPools(plan: PoolPlan, records: readonly FeatureRecord[], use
         expiration: latest === null ? 'permanent' : latest.expiry,
         allocated,
         used,
-        status: expired ? 'expired' : used > allocated ? 'over-used' : 'normal',
+        status: expired ? 'expired' : uncounted ? 'uncounted' : used > allocated ? 'over-used' : 'normal',
       });
     }
     lines.sort((a, b) => (a.feature < b.feature ? -1 : a.feature > b.feature ? 1 : 0));

@@ -9,11 +9,12 @@ import type { PoolPlan } from '../licensing/model-definition/validate.js';
 import { planPools, validateModel } from '../licensing/model-definition/validate.js';
 import type { PoolListing } from '../licensing/pool.js';
 import { listPools } from '../licensing/pool.js';
+import { placeHeldCounts } from '../licensing/pool-draw.js';
 import type { ReservationGroup } from '../licensing/reservation.js';
 import { ReservationBook, checkNewGroups, holderOf, reservationStatus } from '../licensing/reservation.js';
 import type { LicenseService } from './license-service.js';
 import type { LicenseStore, StoredModel } from './store/license-store.js';
-import { deleteModelOps, deleteReservationGroupOps, putModelOps, putReservationGroupOps } from './store/license-store.js';
+import { changeOps, deleteModelOps, deleteReservationGroupOps, putModelOps, putReservationGroupOps } from './store/license-store.js';
 
 /** A reservation group as administrators write it (and as export writes it back). */
 export interface ReservationGroupInput {
@@ -106,8 +107,11 @@ export class AllocationService {
       ]);
     }
     const replaced = this.state.pools !== null;
+    // What devices hold already is counted in the new pools, in the same transaction as the model.
+    const placed = placeHeldCounts(this.state, plan);
     this.state.pools = plan;
-    await this.service.submitAdmin(putModelOps({ name: plan.model.name, text, activatedAt: now, activatedBy: by }));
+    this.state.apply(placed);
+    await this.service.submitAdmin([...changeOps(placed, now), ...putModelOps({ name: plan.model.name, text, activatedAt: now, activatedBy: by })]);
     this.log.info({ event: 'model.activated', name: plan.model.name, by }, 'model definition activated');
     return { model: summarize(plan), replaced };
   }

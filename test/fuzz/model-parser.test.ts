@@ -29,13 +29,15 @@ const PIECES = [
   'model', '"m"', '{', '}', '(', ')', ',', ':', '!', 'partitions', 'partition', '"eng"', '"cad"', '2.0', '25', '25%', '150%',
   'remainder', 'on', 'hostid', 'hostname', 'hosttype', 'user', 'dictionary', 'any', 'not', 'and', 'or', '&&', '||', 'use',
   'all', 'from', 'max', 'per', 'device', 'without', 'requested', 'features', 'accept', 'deny', 'continue', '~/a+/', '~/(x+)+/',
-  '~/[/', '"build-*"', '"\\"', '"\\q"', '//c\n', '/*', '*/', '\n', ' ', '\t', '~', '&', '|', '#', '1.2.3', '99999999999', '\u0000', '\u{1F600}',
+  '~/[/', '~/^(a|a)*$/', '~/(\\w|\\d)*$/', '~/(.*a){20}/', '~/(a)\\1/', '~/(?=a)/', '~/a{1000}/', '"build-*"', '"\\"', '"\\q"', '//c\n', '/*', '*/', '\n', ' ', '\t', '~', '&', '|', '#', '1.2.3', '99999999999', '\u0000', '\u{1F600}',
 ];
 
 const records = [buildFeature({ name: 'cad', version: '2.0', count: 40 }), buildFeature({ name: 'viewer', version: '1.0', count: 10 })];
 const devices = [
   buildDevice('build-7', { alias: 'kiosk-1', user: 'svc-backup', vendorDictionary: { dept: 'eng' } }),
   buildDevice('x', { hostId: { value: '72:00:01:4F:5D:F0', type: 'ETHERNET' }, hostType: 'TEST' }),
+  // Runs that make backtracking engines explode on the patterns among the pieces.
+  buildDevice('a'.repeat(255), { alias: `${'a'.repeat(255)}!`, user: `${'a1'.repeat(127)}!`, vendorDictionary: { dept: `${'a'.repeat(1023)}!` } }),
 ];
 
 /**

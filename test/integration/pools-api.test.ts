@@ -231,3 +231,60 @@ describe('named license pools over the admin API', () => {
     expect(grant.body.granted).toMatchObject([{ pool: null }]);
   });
 });
+
+describe('a model activated while devices hold counts, over the admin API', () => {
+  let server: TestServer;
+  let auth: Record<string, string>;
+  const dataDir = mkdtempSync(join(tmpdir(), 'tally-pools-held-'));
+  const features = [
+    { id: 'cad', name: 'cad', version: '2.0', count: 8, expiry: 'permanent' },
+    { id: 'viewer', name: 'viewer', version: '1.0', count: 0, counted: false, expiry: 'permanent' },
+  ];
+  const HELD_MODEL = `model "held" {
+  partitions { partition "eng" { "cad" 2.0 5 } partition "build" { "cad" 2.0 2 } }
+  on dictionary("dept":"eng") { use "eng" max 3 continue }
+  on hostname("build-*") { use "build" accept }
+}`;
+  const viewer = (id: string) => ({ device: device(id), features: [{ name: 'viewer', version: '1.0', count: 1 }] });
+  const line = (items: Array<{ name: string; features: Array<{ feature: string }> }>, pool: string, feature: string) =>
+    items.find((p) => p.name === pool)?.features.find((f) => f.feature === feature);
+
+  beforeAll(async () => {
+    server = await startTestServer({ features, dataDir });
+    auth = { authorization: `Bearer ${await server.adminToken()}` };
+  });
+  afterAll(async () => {
+    await server.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('counts leases taken before activation in the pools their devices would draw from', async () => {
+    expect((await server.post(CAPABILITY, ask('eng-early', 3, { vendorDictionary: { dept: 'eng' } }))).status).toBe(200);
+    expect((await server.post(CAPABILITY, ask('build-early', 1, { alias: 'build-01' }))).status).toBe(200);
+    expect((await server.post(CAPABILITY, ask('anyone-early', 1))).status).toBe(200);
+    expect((await server.call('PUT', `${BASE}/model`, { text: HELD_MODEL }, auth)).status).toBe(200);
+    const items = (await server.get(`${BASE}/pools`, auth)).body.items;
+    expect(line(items, 'eng', 'cad')).toMatchObject({ allocated: 5, used: 3, status: 'normal' });
+    expect(line(items, 'build', 'cad')).toMatchObject({ allocated: 2, used: 1, status: 'normal' });
+    expect(line(items, 'default', 'cad')).toMatchObject({ allocated: 1, used: 1, status: 'normal' });
+    // The pools know what is taken: eng has 2 left for a new engineer, default none for a newcomer.
+    expect((await server.post(CAPABILITY, ask('eng-late', 2, { vendorDictionary: { dept: 'eng' } }))).body.granted).toMatchObject([{ pool: 'eng', count: 2 }]);
+    expect((await server.post(CAPABILITY, ask('anyone-late', 1))).body.denied).toMatchObject([{ code: 7, name: 'INSUFFICIENT_COUNT' }]);
+  });
+
+  it('shows an uncounted feature as uncounted, not over-used, however many devices use it', async () => {
+    for (const id of ['v1', 'v2']) expect((await server.post(CAPABILITY, viewer(id))).body.granted).toMatchObject([{ feature: 'viewer', count: 1 }]);
+    const items = (await server.get(`${BASE}/pools`, auth)).body.items;
+    expect(line(items, 'default', 'viewer')).toMatchObject({ allocated: 0, used: 2, status: 'uncounted' });
+  });
+
+  it('keeps the pools of the counts placed at activation across a restart', async () => {
+    await server.stop();
+    server = await startTestServer({ dataDir, keys: server.keys });
+    auth = { authorization: `Bearer ${await server.adminToken()}` };
+    const items = (await server.get(`${BASE}/pools`, auth)).body.items;
+    expect(line(items, 'eng', 'cad')).toMatchObject({ used: 5 });
+    expect(line(items, 'build', 'cad')).toMatchObject({ used: 1 });
+    expect(storedPoolHoldings(dataDir).filter((h) => h.feature === 'cad' && h.pool === null)).toEqual([]);
+  });
+});

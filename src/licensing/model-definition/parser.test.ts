@@ -86,7 +86,7 @@ describe('parseModel: the model definition language', () => {
     ['model "m" { on any() { accept } }', 1, 13, /names at least one pool/],
     ['model "m" { /* never closed', 1, 13, /never closed/],
     ['model "m\n" {}', 1, 7, /never closed/],
-    ['model "m" { on user(~/(a+)+$/) { deny } }', 1, 21, /exponential time/],
+    ['model "m" { on user(~/(a)\\1/) { deny } }', 1, 21, /Backreferences .* are not supported/],
     ['model "m" { on user(~/[/) { deny } }', 1, 21, /not a valid regular expression/],
     ['model "m" { on user(~/x/g) { deny } }', 1, 21, /flags may be i, m, s and u/],
     ['model "m" { on user("a") { deny } } # ', 1, 37, /Unexpected character "#"/],
@@ -126,6 +126,73 @@ describe('globMatcher: * wildcards', () => {
     const started = performance.now();
     expect(globMatcher(`${'*a'.repeat(30)}*b`)('a'.repeat(256))).toBe(false);
     expect(performance.now() - started).toBeLessThan(200);
+  });
+});
+
+describe('regular expressions: linear time by construction', () => {
+  /** The pattern of `user(~/source/flags)`, as the parser compiles it. */
+  const userPattern = (source: string, flags = '') => {
+    const rule = parseModel(`model "m" { on user(~/${source}/${flags}) { deny } }`).rules[0]!;
+    if (rule.condition.kind !== 'match') throw new Error('expected a match condition');
+    return rule.condition.patterns[0]!;
+  };
+  // The longest text a device can send in one field (a vendor dictionary value).
+  const LONGEST = 1024;
+  const run = (unit: string, end: string) => unit.repeat(Math.floor((LONGEST - end.length) / unit.length)) + end;
+
+  it.each([
+    { family: 'nested quantifiers', source: '^(a+)+$', input: run('a', '!'), matches: false },
+    { family: 'nested quantifiers', source: '^(a*)*b$', input: run('a', 'c'), matches: false },
+    { family: 'nested quantifiers', source: '(x+x+)+y', input: run('x', ''), matches: false },
+    { family: 'nested quantifiers', source: '^(\\w+\\s?)*$', input: run('ab ', '!'), matches: false },
+    { family: 'alternation overlap', source: '^(a|a)*$', input: run('a', '!'), matches: false },
+    { family: 'alternation overlap', source: '^(a|aa)*$', input: run('a', '!'), matches: false },
+    { family: 'alternation overlap', source: '^(\\w|\\d)*$', input: run('a1', '!'), matches: false },
+    { family: 'alternation overlap', source: '^(a|b|ab)*c$', input: run('ab', ''), matches: false },
+    { family: 'repeated wildcards', source: '(.*a){20}', input: run('a', ''), matches: true },
+    { family: 'repeated wildcards', source: '(.*a){20}b', input: run('a', ''), matches: false },
+  ])('accepts $family ($source) and decides the longest adversarial input a device can send', ({ source, input, matches }) => {
+    expect(userPattern(source).test(input)).toBe(matches);
+  });
+
+  it.each([
+    { what: 'a backreference', source: '(a)\\1' },
+    { what: 'a named backreference', source: '(?<x>a)\\k<x>' },
+    { what: 'a lookahead', source: 'a(?=b)' },
+    { what: 'a negative lookahead', source: 'a(?!b)' },
+    { what: 'a lookbehind', source: '(?<=a)b' },
+    { what: 'a negative lookbehind', source: '(?<!a)b' },
+  ])('refuses $what, which no linear-time engine can run, saying so at the pattern', ({ source }) => {
+    const error = refusal(`model "m" { on user(~/${source}/) { deny } }`);
+    expect(error.message).toMatch(/Backreferences .* and lookaround .* are not supported/);
+    expect({ line: error.line, column: error.column }).toEqual({ line: 1, column: 21 });
+  });
+
+  it('refuses a pattern longer than 256 characters, and repetition counts above 100', () => {
+    expect(refusal(`model "m" { on user(~/${'a'.repeat(257)}/) { deny } }`).message).toMatch(/at most 256 characters/);
+    expect(refusal('model "m" { on user(~/a{101}/) { deny } }').message).toMatch(/at most 100 repetitions/);
+    expect(refusal('model "m" { on user(~/(?:.{0,1000})x/) { deny } }').message).toMatch(/at most 100 repetitions/);
+    expect(userPattern('^a{100}$').test('a'.repeat(100))).toBe(true);
+    // Braces inside a class or escaped are characters, not counts.
+    expect(userPattern('^[{]1000}$').test('{1000}')).toBe(true);
+    expect(userPattern('^\\{5000}$').test('{5000}')).toBe(true);
+    expect(userPattern('^\\u{10000}$', 'u').test('\u{10000}')).toBe(true);
+    expect(refusal('model "m" { on user(~/[^]{101}/) { deny } }').message).toMatch(/at most 100 repetitions/);
+  });
+
+  it('keeps the meaning of the flags i, m and s, and of the usual syntax', () => {
+    expect(userPattern('^svc-', 'i').test('SVC-backup')).toBe(true);
+    expect(userPattern('^svc-').test('SVC-backup')).toBe(false);
+    expect(userPattern('^b$', 'm').test('a\nb\nc')).toBe(true);
+    expect(userPattern('^b$').test('a\nb\nc')).toBe(false);
+    expect(userPattern('a.b', 's').test('a\nb')).toBe(true);
+    expect(userPattern('a.b').test('a\nb')).toBe(false);
+    expect(userPattern('^[a-z]+\\d{2,3}\\.(dev|prod)$').test('build42.prod')).toBe(true);
+    expect(userPattern('^(?<team>eng|ops)-\\w+$').test('ops-kiosk')).toBe(true);
+    expect(userPattern('é+').test('café')).toBe(true);
+    // JavaScript's escapes keep their meaning.
+    expect(userPattern('^caf\\u00e9$').test('café')).toBe(true);
+    expect(userPattern('^a[^]b$').test('a\nb')).toBe(true);
   });
 });
 

@@ -1,9 +1,9 @@
-import safeRegex from 'safe-regex2';
 import { HOSTID_TYPES } from '../hostid.js';
 import { isVersion } from '../version.js';
 import type { Amount, Condition, ConditionField, ModelDefinition, Pattern, PoolDefinition, PoolEntry, PoolUse, Rule, RuleOutcome } from './ast.js';
 import type { Token } from './lexer.js';
 import { describeToken, tokenize } from './lexer.js';
+import { compileLinearPattern } from './linear-pattern.js';
 import { ModelError } from './model-error.js';
 
 /** Deepest nesting of `not` and parentheses: a real rule needs a handful; more is a runaway. */
@@ -251,14 +251,9 @@ class Parser {
     const t = this.next();
     if (t.kind === 'regex') {
       if (!REGEX_FLAGS.test(t.flags)) this.fail(t, `Regular expression flags may be i, m, s and u; found "${t.flags}".`);
-      let regex: RegExp;
-      try {
-        regex = new RegExp(t.text, t.flags);
-      } catch (error) {
-        this.fail(t, `This is not a valid regular expression (${(error as Error).message}).`);
-      }
-      if (!safeRegex(regex)) this.fail(t, 'This regular expression could take exponential time (nested repetition such as (a+)+): simplify it.');
-      return { kind: 'regex', source: t.text, test: (value) => regex.test(value), line: t.line, column: t.column, ...(field === 'hostid' ? { hostIdType: null } : {}) };
+      const compiled = compileLinearPattern(t.text, t.flags);
+      if ('refused' in compiled) this.fail(t, compiled.refused);
+      return { kind: 'regex', source: t.text, test: compiled.test, line: t.line, column: t.column, ...(field === 'hostid' ? { hostIdType: null } : {}) };
     }
     if (t.kind === 'string' || (field === 'dictionary' && t.kind === 'number')) {
       let text = t.text;

@@ -36,7 +36,7 @@ const poolSchema = z.object({
       expiration: z.string().describe('permanent or the date the last record of this version expires'),
       allocated: z.number(),
       used: z.number(),
-      status: z.enum(['normal', 'over-used', 'expired']),
+      status: z.enum(['normal', 'over-used', 'expired', 'uncounted']),
     }),
   ),
 });
