@@ -184,6 +184,12 @@ describe('the report in the browser with markup in every text field', { timeout:
     await nothingRan();
   });
 
+  it('keeps the API reference working under the same policy', async () => {
+    await page.goto(`${bo.url}/docs`);
+    await page.getByText('/usage/api/1.0/sync').first().waitFor();
+    await nothingRan();
+  });
+
   it('prints the markup literally in the PDFs, in tables and chart labels', async () => {
     const auth = { authorization: `Bearer ${await bo.adminToken()}` };
     const overview = pdfText(Buffer.from(await (await fetch(`${bo.url}/api/reports/usage-denials/overview.pdf`, { headers: auth })).arrayBuffer()));
