@@ -117,9 +117,7 @@ describe('the report in the browser with markup in every text field', { timeout:
     await page.exposeBinding('xss', (_source, field: string) => void ran.push(field));
     // Every refusal by the Content-Security-Policy, whether markup or the app itself caused it.
     await page.exposeBinding('cspViolation', (_source, what: string) => void violations.push(what));
-    await page.addInitScript(() => {
-      document.addEventListener('securitypolicyviolation', (e) => (window as unknown as { cspViolation: (s: string) => void }).cspViolation(`${e.violatedDirective} ${e.blockedURI}`));
-    });
+    await page.addInitScript({ content: `document.addEventListener('securitypolicyviolation', (e) => window.cspViolation(e.violatedDirective + ' ' + e.blockedURI));` });
     page.on('console', (m) => {
       if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
     });

@@ -25,20 +25,17 @@ describe('the usage over time chart with all its data in one period', { timeout:
 
   /** Marks of a colour drawn inside a chart's plot (below its legend) with a visible size. */
   const marks = (testId: string, colour: string) =>
-    page.evaluate(
-      ([id, c]) => {
-        const svg = document.querySelector(`[data-testid="${id}"] svg`);
-        if (!svg) return -1;
-        // The legend sits in the top 24 pixels.
-        const plotTop = svg.getBoundingClientRect().top + 24;
-        return [...svg.querySelectorAll('path, circle, rect')].filter((e) => {
-          const box = e.getBoundingClientRect();
-          const painted = e.getAttribute('stroke') === c || e.getAttribute('fill') === c;
-          return painted && box.top > plotTop && box.width > 0 && box.height > 0;
-        }).length;
-      },
-      [testId, colour] as const,
-    );
+    page.evaluate<number>(`(() => {
+      const svg = document.querySelector('[data-testid="${testId}"] svg');
+      if (!svg) return -1;
+      // The legend sits in the top 24 pixels.
+      const plotTop = svg.getBoundingClientRect().top + 24;
+      return [...svg.querySelectorAll('path, circle, rect')].filter((e) => {
+        const box = e.getBoundingClientRect();
+        const painted = e.getAttribute('stroke') === '${colour}' || e.getAttribute('fill') === '${colour}';
+        return painted && box.top > plotTop && box.width > 0 && box.height > 0;
+      }).length;
+    })()`);
 
   beforeAll(async () => {
     if (!existsSync(join(DEFAULT_WEB_DIR, 'index.html'))) throw new Error(`The report app is not built (${DEFAULT_WEB_DIR}): run npm run build first (scripts/test does).`);
