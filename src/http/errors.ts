@@ -43,7 +43,7 @@ export function installErrorHandling(app: FastifyInstance): void {
       });
       const first = details[0];
       error = new TallyError('BAD_REQUEST', first ? `${first.field}: ${first.message}` : 'The request is invalid.', details);
-    } else if (err.code && FASTIFY_CODES[err.code]) {
+    } else if (err.code && Object.hasOwn(FASTIFY_CODES, err.code)) {
       error = FASTIFY_CODES[err.code]!();
     } else if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
       error = new TallyError('BAD_REQUEST', err.message);
