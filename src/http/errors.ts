@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ErrorDetail } from '../common/errors.js';
@@ -43,7 +43,7 @@ export function installErrorHandling(app: FastifyInstance): void {
       });
       const first = details[0];
       error = new TallyError('BAD_REQUEST', first ? `${first.field}: ${first.message}` : 'The request is invalid.', details);
-    } else if (err.code && FASTIFY_CODES[err.code]) {
+    } else if (err.code && Object.hasOwn(FASTIFY_CODES, err.code)) {
       error = FASTIFY_CODES[err.code]!();
     } else if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
       error = new TallyError('BAD_REQUEST', err.message);
@@ -57,4 +57,20 @@ export function installErrorHandling(app: FastifyInstance): void {
     const error = new TallyError('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}.`);
     void reply.code(404).send(error.toBody());
   });
+}
+
+/**
+ * Errors Fastify meets before any route is found (a path that is not valid URL encoding, a
+ * parameter too long): answered in the one error shape too, with the headers every reply gets.
+ */
+export function frameworkErrorsWith(headers: Readonly<Record<string, string>>) {
+  return (err: FastifyError, _request: FastifyRequest, reply: FastifyReply): void => {
+    const error =
+      err.code === 'FST_ERR_BAD_URL'
+        ? new TallyError('BAD_REQUEST', 'The path is not valid URL encoding.', [{ field: 'url', message: 'is not valid URL encoding' }])
+        : err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? new TallyError('BAD_REQUEST', 'A part of the path is too long.', [{ field: 'url', message: 'has a part that is too long' }])
+          : new TallyError('INTERNAL', 'An unexpected error happened; it was logged.');
+    void reply.code(error.status).headers(headers).type('application/json').send(error.toBody());
+  };
 }

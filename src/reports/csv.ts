@@ -6,11 +6,15 @@ export interface ExportColumn {
   label: string;
 }
 
+/** A cell that is wholly a number, as numbers are written: a spreadsheet reads it as that number. */
+const NUMBER = /^-?\d+(\.\d+)?(e[+-]?\d+)?$/i;
+
 /** One CSV field (RFC 4180): quoted when it holds a comma, quote or line break. */
 function field(value: unknown): string {
   const text = cellText(value);
-  // A leading =, +, - or @ would run as a formula in a spreadsheet: prefix a quote (OWASP CSV injection).
-  const safe = /^[=+\-@\t\r]/.test(text) && !/^-?\d/.test(text) ? `'${text}` : text;
+  // A leading =, +, -, @, tab or CR can make a spreadsheet evaluate the cell (OWASP CSV
+  // injection), `-1+cmd|...` included: prefix a quote unless the cell is only a number.
+  const safe = /^[=+\-@\t\r]/.test(text) && !NUMBER.test(text) ? `'${text}` : text;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 

@@ -78,7 +78,8 @@ const lines = (rows: Array<Record<string, unknown>>, series: Array<[key: string,
   grid: { left: 10, right: 20, top: 30, bottom: 10, containLabel: true },
   xAxis: { type: 'category', data: rows.map((r) => String(r.bucketStart).slice(0, 16).replace('T', ' ')) },
   yAxis: { type: 'value' },
-  series: series.map(([key, name]) => ({ type: 'line', name, showSymbol: false, data: rows.map((r) => Number(r[key])) })),
+  // A line through one point draws nothing: a lone period is shown as its point.
+  series: series.map(([key, name]) => ({ type: 'line', name, showSymbol: rows.length === 1, data: rows.map((r) => (r[key] === null ? null : Number(r[key]))) })),
 });
 
 /** A widget of the report as a table with its chart: what the exports are made of. */
@@ -92,19 +93,32 @@ const RANKING: ExportColumn[] = [{ key: 'id', label: 'ID' }, { key: 'usage', lab
 /** Every widget that exports as a table (`<widget>.csv`), by its API name. */
 export const WIDGET_TABLES = {
   'concurrent-usage': {
-    columns: [{ key: 'bucketStart', label: 'Period start (UTC)' }, { key: 'feature', label: 'Feature' }, { key: 'inUse', label: 'In use at end' }, { key: 'peak', label: 'Peak' }, { key: 'capacity', label: 'Capacity' }],
+    columns: [{ key: 'bucketStart', label: 'Period start (UTC)' }, { key: 'feature', label: 'Feature' }, { key: 'inUse', label: 'In use at end' }, { key: 'peak', label: 'Peak' }, { key: 'capacity', label: 'Capacity' }, { key: 'overdraft', label: 'Overdraft' }],
     async load(run) {
       const usage = await run(getConcurrentUsage, {});
-      const totals = sumByBucket(usage.rows, ['inUse', 'peak', 'capacity']);
-      return { title: `Concurrent usage per ${usage.bucket}`, rows: usage.rows, chart: lines(totals, [['inUse', 'In use'], ['peak', 'Peak'], ['capacity', 'Capacity']]) };
+      // Counted features against their capacity; uncounted ones (no capacity) on a line of their own.
+      const counted = sumByBucket(usage.rows.filter((r) => r.capacity !== null), ['inUse', 'peak', 'capacity', 'overdraft']);
+      const uncounted = new Map(sumByBucket(usage.rows.filter((r) => r.capacity === null), ['inUse']).map((r) => [r.bucketStart, r.inUse]));
+      const buckets = [...new Set(usage.rows.map((r) => r.bucketStart))].sort();
+      const byBucket = new Map(counted.map((r) => [r.bucketStart, r]));
+      const totals = buckets.map((b) => ({ bucketStart: b, inUse: 0, peak: 0, capacity: 0, overdraft: 0, ...byBucket.get(b), uncounted: uncounted.get(b) ?? 0 }));
+      const series: Array<[string, string]> = [['inUse', 'In use'], ['peak', 'Peak'], ['capacity', 'Capacity']];
+      if (totals.some((t) => t.overdraft > 0)) series.push(['overdraft', 'Overdraft']);
+      if (uncounted.size > 0) series.push(['uncounted', 'Uncounted in use']);
+      return { title: `Concurrent usage per ${usage.bucket}`, rows: usage.rows, chart: lines(totals, series) };
     },
   },
   'metered-usage': {
     columns: [{ key: 'bucketStart', label: 'Period start (UTC)' }, { key: 'feature', label: 'Feature' }, { key: 'consumed', label: 'Consumed' }, { key: 'cap', label: 'Cap' }, { key: 'inUseAfter', label: 'In use at end' }, { key: 'overage', label: 'Overage' }],
     async load(run) {
       const usage = await run(getMeteredUsage, {});
-      const totals = sumByBucket(usage.rows, ['consumed', 'cap', 'overage']);
-      return { title: `Metered usage per ${usage.bucket}`, rows: usage.rows, chart: lines(totals, [['consumed', 'Consumed'], ['cap', 'Cap'], ['overage', 'Overage']]) };
+      const totals = sumByBucket(usage.rows, ['consumed', 'overage']);
+      // Units of different metered features do not add up to one cap: a cap line only for one feature.
+      const single = new Set(usage.rows.map((r) => r.feature)).size === 1;
+      const caps = new Map(usage.rows.map((r) => [r.bucketStart, r.cap]));
+      const series: Array<[string, string]> = [['consumed', 'Consumed'], ['overage', 'Overage']];
+      if (single) series.splice(1, 0, ['cap', 'Cap']);
+      return { title: `Metered usage per ${usage.bucket}`, rows: usage.rows, chart: lines(single ? totals.map((t) => ({ ...t, cap: caps.get(String(t.bucketStart)) ?? null })) : totals, series) };
     },
   },
   'active-accounts': {

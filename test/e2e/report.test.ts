@@ -27,7 +27,8 @@ describe('the Usage and Denials report in the browser', { timeout: 60_000 }, () 
     // Twice, a moment apart: a page that just mounted may not have started its requests yet.
     for (let i = 0; i < 2; i++) {
       await page.waitForTimeout(150);
-      await page.waitForFunction(`document.querySelectorAll('[data-state="loading"], [role="progressbar"]').length === 0`, null, { timeout: 20_000 });
+      // A locator, not waitForFunction: that evaluates a string, which the report's CSP forbids.
+      await page.locator('[data-state="loading"], [role="progressbar"]').first().waitFor({ state: 'detached', timeout: 20_000 });
     }
   };
   // textContent, not innerText: chart labels are SVG text.

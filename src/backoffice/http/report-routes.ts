@@ -143,9 +143,9 @@ export const reportRoutes: FastifyPluginAsyncZod<{ ctx: BackofficeContext }> = a
       config: read,
       schema: {
         tags: ['report'],
-        summary: 'Concurrent usage over time per feature: in use at the end of each bucket, capacity, peak',
+        summary: 'Concurrent usage over time per feature: in use at the end of each bucket, capacity (null when uncounted), peak, overdraft past capacity',
         querystring: reportQuerySchema,
-        response: { 200: z.object({ bucket: bucketSchema, rows: z.array(z.object({ feature: z.string(), bucketStart: z.string(), inUse: z.number(), capacity: z.number().nullable(), peak: z.number() })) }), 400: errorBodySchema },
+        response: { 200: z.object({ bucket: bucketSchema, rows: z.array(z.object({ feature: z.string(), bucketStart: z.string(), inUse: z.number(), capacity: z.number().nullable(), peak: z.number(), overdraft: z.number() })) }), 400: errorBodySchema },
       },
     },
     async (request) => ctx.warehouse.report(getConcurrentUsage, filtersOf(request.query), {}),

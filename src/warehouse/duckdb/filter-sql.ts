@@ -17,8 +17,10 @@ export function filterSql(f: ReportFilters, options: { denialsOnly?: boolean } =
   else if (f.kinds.length > 0) clauses.push(inList('e.kind', f.kinds));
   if (f.codes.length > 0) clauses.push(`(e.kind <> 'deny' OR ${inList('e.status_code', f.codes)})`);
   if (f.search) {
-    const needle = p(`%${f.search.toLowerCase()}%`);
-    clauses.push(`(lower(e.device_id) LIKE ${needle} OR lower(coalesce(e.device_alias, '')) LIKE ${needle} OR lower(coalesce(e.user_name, '')) LIKE ${needle})`);
+    // The search is literal text: _, % and the escape character itself match only themselves.
+    const needle = p(`%${f.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    const like = (column: string) => `${column} LIKE ${needle} ESCAPE '\\'`;
+    clauses.push(`(${like('lower(e.device_id)')} OR ${like(`lower(coalesce(e.device_alias, ''))`)} OR ${like(`lower(coalesce(e.user_name, ''))`)})`);
   }
   if (f.trueDenials) {
     // Not a true denial: the same device or user got the same feature within the tolerance

@@ -6,15 +6,18 @@ import type { ReportQuery } from '../warehouse.js';
 export interface ConcurrentUsage {
   bucket: 'minute' | 'hour' | 'day' | 'week';
   /** One row per feature and bucket, in time order. */
-  rows: Array<{ feature: string; bucketStart: string; inUse: number; capacity: number | null; peak: number }>;
+  rows: Array<{ feature: string; bucketStart: string; inUse: number; capacity: number | null; peak: number; overdraft: number }>;
 }
 
 /**
  * Concurrent usage over time per feature, summed over the instances that serve it:
  * `inUse` is what was in use at the end of the bucket (the last event's `inUseAfter`, carried
  * over buckets without events), `peak` the most in use at any moment in the bucket, `capacity`
- * the regular counts at the end of the bucket. Usage before the first event in the range is
- * not known to the query, so a series starts at its first event.
+ * the regular counts at the end of the bucket — null when the feature is uncounted (or its
+ * capacity unknown) on any of its servers, so that in use and capacity always cover the same
+ * servers — and `overdraft` what is in use past capacity, server by server (one server's free
+ * counts cannot serve another's devices). Usage before the first event in the range is not
+ * known to the query, so a series starts at its first event.
  */
 export const getConcurrentUsage: ReportQuery<Record<string, never>, ConcurrentUsage> = {
   name: 'concurrent-usage',
@@ -42,8 +45,10 @@ export const getConcurrentUsage: ReportQuery<Record<string, never>, ConcurrentUs
                  last_value(p.last_capacity IGNORE NULLS) OVER w AS capacity
           FROM grid g LEFT JOIN per_bucket p ON p.instance_id = g.instance_id AND p.feature = g.feature AND p.b = g.b
           WINDOW w AS (PARTITION BY g.instance_id, g.feature ORDER BY g.b ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW))
-        SELECT feature, strftime(b, '%Y-%m-%dT%H:%M:%SZ') AS bucket_start, sum(in_use) AS in_use, sum(capacity) AS capacity,
-               sum(coalesce(peak, in_use)) AS peak
+        SELECT feature, strftime(b, '%Y-%m-%dT%H:%M:%SZ') AS bucket_start, sum(in_use) AS in_use,
+               CASE WHEN count(capacity) = count(*) THEN sum(capacity) END AS capacity,
+               sum(coalesce(peak, in_use)) AS peak,
+               coalesce(sum(greatest(0, in_use - capacity)), 0) AS overdraft
         FROM filled GROUP BY feature, b ORDER BY feature, b`,
       params,
     }];
@@ -56,6 +61,7 @@ export const getConcurrentUsage: ReportQuery<Record<string, never>, ConcurrentUs
       inUse: Number(r.in_use ?? 0),
       capacity: r.capacity === null ? null : Number(r.capacity),
       peak: Number(r.peak ?? 0),
+      overdraft: Number(r.overdraft ?? 0),
     })),
   }),
 };

@@ -47,11 +47,12 @@ export interface ColumnCondition {
 export function parseConditions(text: string | undefined): ColumnCondition[] {
   if (!text) return [];
   return text.split(',').map((part, i) => {
-    const m = /^\s*([A-Za-z]+)\s*(>=|<=|!=|=|>|<)\s*(.+?)\s*$/.exec(part);
+    const m = /^\s*([^\s<>=!]+)\s*(>=|<=|!=|=|>|<)\s*(.+?)\s*$/.exec(part);
     const field = `querystring.where.${i}`;
     if (!m) throw new TallyError('BAD_REQUEST', `where: write conditions as COLUMN OP VALUE, e.g. usagePercentage>=80`, [{ field, message: 'is not COLUMN OP VALUE' }]);
     const column = m[1] as EventColumn;
-    if (!(column in EVENT_COLUMNS)) throw new TallyError('BAD_REQUEST', `where: ${m[1]} is not a column`, [{ field, message: `names no column; columns: ${Object.keys(EVENT_COLUMNS).join(', ')}` }]);
+    // Own keys only: `in` would also find constructor, toString and the rest of Object's prototype.
+    if (!Object.hasOwn(EVENT_COLUMNS, column)) throw new TallyError('BAD_REQUEST', `where: ${m[1]} is not a column`, [{ field, message: `names no column; columns: ${Object.keys(EVENT_COLUMNS).join(', ')}` }]);
     if (NUMERIC.has(column) && !Number.isFinite(Number(m[3]))) throw new TallyError('BAD_REQUEST', `where: ${column} compares with numbers`, [{ field, message: `${column} takes a number` }]);
     return { column, op: m[2] as ColumnCondition['op'], value: m[3]! };
   });

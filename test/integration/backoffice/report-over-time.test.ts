@@ -30,12 +30,12 @@ describe('usage over time in the report', () => {
     const cad = res.body.rows.filter((r: { feature: string }) => r.feature === 'cad');
     expect(cad).toHaveLength(24);
     expect(cad.slice(0, 3)).toEqual([
-      { feature: 'cad', bucketStart: '2026-07-01T08:00:00Z', inUse: 3, capacity: 5, peak: 4 },
-      { feature: 'cad', bucketStart: '2026-07-01T09:00:00Z', inUse: 3, capacity: 5, peak: 3 },
-      { feature: 'cad', bucketStart: '2026-07-01T10:00:00Z', inUse: 4, capacity: 8, peak: 4 },
+      { feature: 'cad', bucketStart: '2026-07-01T08:00:00Z', inUse: 3, capacity: 5, peak: 4, overdraft: 0 },
+      { feature: 'cad', bucketStart: '2026-07-01T09:00:00Z', inUse: 3, capacity: 5, peak: 3, overdraft: 0 },
+      { feature: 'cad', bucketStart: '2026-07-01T10:00:00Z', inUse: 4, capacity: 8, peak: 4, overdraft: 0 },
     ]);
     // Quiet hours keep the last known use.
-    expect(cad[23]).toEqual({ feature: 'cad', bucketStart: '2026-07-02T07:00:00Z', inUse: 4, capacity: 8, peak: 4 });
+    expect(cad[23]).toEqual({ feature: 'cad', bucketStart: '2026-07-02T07:00:00Z', inUse: 4, capacity: 8, peak: 4, overdraft: 0 });
     expect(res.body.rows.some((r: { feature: string }) => r.feature === 'hours')).toBe(false);
   });
 

@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
 import { EChart } from './EChart.js';
+import { escapeHtml } from './escape-html.js';
 
 export interface RankingBarChartProps {
   /** Bars from the top: name and value. */
@@ -15,7 +16,7 @@ export function RankingBarChart({ rows, valueLabel, label, onSelect, testId }: R
   const option = useMemo(
     () => ({
       grid: { left: 8, right: 48, top: 8, bottom: 8, containLabel: true },
-      tooltip: { trigger: 'item', formatter: (p: { name: string; value: number }) => `${p.name}<br/>${valueLabel}: <b>${p.value.toLocaleString()}</b>` },
+      tooltip: { trigger: 'item', formatter: (p: { name: string; value: number }) => `${escapeHtml(p.name)}<br/>${escapeHtml(valueLabel)}: <b>${p.value.toLocaleString()}</b>` },
       xAxis: { type: 'value', name: valueLabel, nameLocation: 'middle', nameGap: 24, show: false },
       yAxis: { type: 'category', inverse: true, data: rows.map((r) => r.name), axisLabel: { width: 120, overflow: 'truncate' } },
       series: [{ type: 'bar', name: valueLabel, data: rows.map((r) => r.value), label: { show: true, position: 'right' }, itemStyle: { color: '#1f5fa8' } }],

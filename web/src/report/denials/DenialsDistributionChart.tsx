@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import type { DenialsDistribution } from '../../../../src/warehouse/queries/get-denials-distribution.js';
 import { EChart } from '../../charts/EChart.js';
+import { escapeHtml } from '../../charts/escape-html.js';
 import { denialColor } from './denial-colors.js';
 
 /** Denials by status code as a pie; hovering a slice shows code, description, count and share. */
@@ -12,7 +13,7 @@ export function DenialsDistributionChart({ data, onSelect, height = 300 }: { dat
         confine: true,
         formatter: (p: { dataIndex: number }) => {
           const r = data.rows[p.dataIndex]!;
-          return `<b>${r.code} ${r.name}</b><br/>${r.description}<br/>${r.count.toLocaleString()} denials · ${r.percentage}%`;
+          return `<b>${r.code} ${escapeHtml(r.name)}</b><br/>${escapeHtml(r.description)}<br/>${r.count.toLocaleString()} denials · ${r.percentage}%`;
         },
       },
       legend: { type: 'scroll', bottom: 0, formatter: (name: string) => name },

@@ -10,7 +10,7 @@ import { UniqueClientsChart } from './UniqueClientsChart.js';
 import { ConcurrentUsageChart, MeteredUsageChart } from './UsageOverTimeChart.js';
 import { concurrentTotals, meteredTotals } from './usage-series.js';
 
-function Figure({ label, value, testId }: { label: string; value: string | null; testId: string }) {
+function Figure({ label, value, testId, note }: Figure) {
   return (
     <Card variant="outlined" sx={{ flex: '1 1 150px' }}>
       <CardContent>
@@ -20,9 +20,22 @@ function Figure({ label, value, testId }: { label: string; value: string | null;
         <Typography variant="h5" component="p" data-testid={testId}>
           {value ?? <Skeleton width={60} />}
         </Typography>
+        {note && (
+          <Typography variant="caption" color="text.secondary" data-testid={`${testId}-note`}>
+            {note}
+          </Typography>
+        )}
       </CardContent>
     </Card>
   );
+}
+
+interface Figure {
+  label: string;
+  value: string | null;
+  testId: string;
+  /** What the figure leaves out or adds, in a line under it. */
+  note?: string | null;
 }
 
 /** The report's overview: headline figures, usage over time, the most active, clients, denials. */
@@ -39,21 +52,22 @@ export default function OverviewPage() {
   const denials = useDenialsDistribution(apiParams(filters));
   const fmt = (n: number | null | undefined) => (n === null || n === undefined ? '–' : n.toLocaleString());
 
-  let figures: Array<{ label: string; value: string | null; testId: string }>;
+  let figures: Figure[];
   if (model === 'concurrent') {
     const t = concurrent.data ? concurrentTotals(concurrent.data) : null;
     figures = [
-      { label: 'Licenses in use', value: t && fmt(t.inUse), testId: 'figure-in-use' },
+      { label: 'Licenses in use', value: t && fmt(t.inUse), testId: 'figure-in-use', note: t && t.uncounted > 0 ? `and ${fmt(t.uncounted)} of uncounted features` : null },
       { label: 'Available', value: t && fmt(t.available), testId: 'figure-available' },
-      { label: 'Utilization', value: t && (t.utilization === null ? '–' : `${t.utilization}%`), testId: 'figure-utilization' },
+      { label: 'Utilization', value: t && (t.utilization === null ? '–' : `${t.utilization}%`), testId: 'figure-utilization', note: t && t.utilization === null && t.uncounted > 0 ? 'only uncounted features in use' : null },
+      { label: 'Overdraft in use', value: t && fmt(t.overdraft), testId: 'figure-overdraft' },
       { label: 'Peak in use', value: t && fmt(t.peak), testId: 'figure-peak' },
     ];
   } else {
     const t = metered.data ? meteredTotals(metered.data) : null;
     figures = [
-      { label: 'Units consumed', value: t && fmt(t.consumed), testId: 'figure-consumed' },
-      { label: 'Cap', value: t && fmt(t.cap), testId: 'figure-cap' },
-      { label: 'Utilization', value: t && (t.utilization === null ? '–' : `${t.utilization}%`), testId: 'figure-utilization' },
+      { label: 'Units consumed', value: t && fmt(t.consumed), testId: 'figure-consumed', note: t && t.features > 1 ? `over ${t.features} features` : null },
+      { label: 'Cap', value: t && fmt(t.cap), testId: 'figure-cap', note: t && t.features > 1 ? 'per feature: choose one feature' : null },
+      { label: 'Utilization', value: t && (t.utilization === null ? '–' : `${t.utilization}%`), testId: 'figure-utilization', note: t && t.features > 1 && t.utilizationFeature ? `highest: ${t.utilizationFeature}` : null },
       { label: 'Overage', value: t && fmt(t.overage), testId: 'figure-overage' },
     ];
   }
@@ -75,7 +89,7 @@ export default function OverviewPage() {
       <Box sx={{ display: 'grid', gap: 2, gridTemplateColumns: { xs: 'minmax(0, 1fr)', md: 'repeat(2, minmax(0, 1fr))' } }}>
         <Box sx={{ gridColumn: { md: 'span 2' } }}>
           {model === 'concurrent' ? (
-            <WidgetCard title="Concurrent usage over time" subtitle="Licenses in use at the end of each period, the period's peak, and capacity" query={concurrent} isEmpty={(d) => d.rows.length === 0} testId="widget-usage">
+            <WidgetCard title="Concurrent usage over time" subtitle="Counted licenses in use at the end of each period, the period's peak and capacity; overdraft and uncounted use apart" query={concurrent} isEmpty={(d) => d.rows.length === 0} testId="widget-usage">
               {(d) => <ConcurrentUsageChart data={d} />}
             </WidgetCard>
           ) : (

@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import type { UniqueClients } from '../../../../src/warehouse/queries/get-active-clients.js';
 import { EChart } from '../../charts/EChart.js';
+import { escapeHtml } from '../../charts/escape-html.js';
 
 /** Distinct devices and users per feature, with clients per license in the tooltip. */
 export function UniqueClientsChart({ data, onSelect }: { data: UniqueClients; onSelect: (feature: string) => void }) {
@@ -11,7 +12,7 @@ export function UniqueClientsChart({ data, onSelect }: { data: UniqueClients; on
         formatter: (items: Array<{ dataIndex: number }>) => {
           const r = data.rows[items[0]!.dataIndex]!;
           const perLicense = r.clientsPerLicense === null ? '' : `<br/>Clients per license: ${r.clientsPerLicense}`;
-          return `<b>${r.feature}</b><br/>Devices: ${r.devices}<br/>Users: ${r.users}<br/>Licenses: ${r.capacity ?? '–'}${perLicense}`;
+          return `<b>${escapeHtml(r.feature)}</b><br/>Devices: ${r.devices}<br/>Users: ${r.users}<br/>Licenses: ${r.capacity ?? '–'}${perLicense}`;
         },
       },
       legend: { top: 0 },

@@ -1,42 +1,79 @@
 import type { ConcurrentUsage } from '../../../../src/warehouse/queries/get-concurrent-usage.js';
 import type { MeteredUsage } from '../../../../src/warehouse/queries/get-metered-usage.js';
 
-type Row = { feature: string; bucketStart: string } & Record<string, unknown>;
-
-/**
- * Per time bucket, in time order, the sum over features of each measure; and each feature's
- * last row, whose values are where the range ends.
- */
-function byBucket<M extends string>(rows: readonly Row[], measures: readonly M[]) {
-  const buckets = new Map<string, Record<M, number>>();
-  const last = new Map<string, Record<M, number>>();
-  for (const r of rows) {
-    const values = Object.fromEntries(measures.map((m) => [m, Number(r[m] ?? 0)])) as Record<M, number>;
-    const sum = buckets.get(r.bucketStart) ?? (Object.fromEntries(measures.map((m) => [m, 0])) as Record<M, number>);
-    for (const m of measures) sum[m] += values[m];
-    buckets.set(r.bucketStart, sum);
-    last.set(r.feature, values);
-  }
-  const total = (m: M, of: Iterable<Record<M, number>>) => [...of].reduce((a, v) => a + v[m], 0);
-  return { series: [...buckets.entries()].sort(([a], [b]) => a.localeCompare(b)), atEnd: (m: M) => total(m, last.values()), overRange: (m: M) => total(m, buckets.values()) };
-}
-
 const percent = (part: number, whole: number) => (whole > 0 ? Math.round((1000 * part) / whole) / 10 : null);
 
-/** Concurrent usage summed over features per bucket, and the figures where the range ends. */
-export function concurrentTotals(data: ConcurrentUsage) {
-  const { series, atEnd } = byBucket(data.rows, ['inUse', 'capacity', 'peak'] as const);
-  const inUse = atEnd('inUse');
-  const capacity = atEnd('capacity');
-  return { series, inUse, capacity, available: Math.max(0, capacity - inUse), utilization: percent(inUse, capacity), peak: Math.max(0, ...series.map(([, b]) => b.peak)) };
+/** Rows grouped by bucket start, in time order. */
+function byBucket<R extends { bucketStart: string }>(rows: readonly R[]): Array<[string, R[]]> {
+  const buckets = new Map<string, R[]>();
+  for (const r of rows) buckets.set(r.bucketStart, [...(buckets.get(r.bucketStart) ?? []), r]);
+  return [...buckets.entries()].sort(([a], [b]) => a.localeCompare(b));
 }
 
-/** Metered consumption summed over features per bucket, and totals over the range. */
+/** Each feature's last row: where the range ends. */
+function lastOfEach<R extends { feature: string; bucketStart: string }>(rows: readonly R[]): R[] {
+  const last = new Map<string, R>();
+  for (const r of rows) if ((last.get(r.feature)?.bucketStart ?? '') <= r.bucketStart) last.set(r.feature, r);
+  return [...last.values()];
+}
+
+const sum = <R>(rows: readonly R[], of: (r: R) => number) => rows.reduce((a, r) => a + of(r), 0);
+
+type ConcurrentRow = ConcurrentUsage['rows'][number];
+/** A feature without a capacity (uncounted, or the source did not say) has nothing to be measured against. */
+const counted = (r: ConcurrentRow) => r.capacity !== null;
+
+/**
+ * Concurrent usage per bucket and the figures where the range ends. In use, peak, capacity and
+ * utilization cover counted features only, so that use is always measured against the capacity
+ * it draws on; counts served past capacity (overdraft) and uncounted use are given apart.
+ */
+export function concurrentTotals(data: ConcurrentUsage) {
+  const series = byBucket(data.rows).map(([t, rows]) => {
+    const c = rows.filter(counted);
+    return [t, { inUse: sum(c, (r) => r.inUse), peak: sum(c, (r) => r.peak), capacity: sum(c, (r) => r.capacity ?? 0), overdraft: sum(c, (r) => r.overdraft), uncounted: sum(rows.filter((r) => !counted(r)), (r) => r.inUse) }] as const;
+  });
+  const end = lastOfEach(data.rows);
+  const c = end.filter(counted);
+  const capacity = sum(c, (r) => r.capacity ?? 0);
+  const overdraft = sum(c, (r) => r.overdraft);
+  const inUse = sum(c, (r) => r.inUse);
+  return {
+    series,
+    inUse,
+    capacity,
+    overdraft,
+    uncounted: sum(end.filter((r) => !counted(r)), (r) => r.inUse),
+    available: sum(c, (r) => Math.max(0, (r.capacity ?? 0) - (r.inUse - r.overdraft))),
+    utilization: percent(inUse - overdraft, capacity),
+    peak: Math.max(0, ...series.map(([, b]) => b.peak)),
+  };
+}
+
+/**
+ * Metered consumption per bucket and totals over the range. Units of different features are
+ * not comparable, so caps are never added up: the cap is given for a single feature, and the
+ * utilization is the highest of each feature's consumption against its own cap.
+ */
 export function meteredTotals(data: MeteredUsage) {
-  const { series, atEnd, overRange } = byBucket(data.rows, ['consumed', 'cap', 'overage'] as const);
-  const consumed = overRange('consumed');
-  const cap = atEnd('cap');
-  return { series, consumed, cap, overage: overRange('overage'), utilization: percent(consumed, cap) };
+  const features = new Set(data.rows.map((r) => r.feature)).size;
+  const series = byBucket(data.rows).map(([t, rows]) => [t, { consumed: sum(rows, (r) => r.consumed), overage: sum(rows, (r) => r.overage), cap: features === 1 ? rows[0]!.cap : null }] as const);
+  const end = lastOfEach(data.rows);
+  let utilization: number | null = null;
+  let utilizationFeature: string | null = null;
+  for (const r of end) {
+    const u = r.cap === null ? null : percent(sum(data.rows.filter((x) => x.feature === r.feature), (x) => x.consumed), r.cap);
+    if (u !== null && (utilization === null || u > utilization)) [utilization, utilizationFeature] = [u, r.feature];
+  }
+  return {
+    series,
+    features,
+    consumed: sum(data.rows, (r) => r.consumed),
+    cap: features === 1 ? (end[0]?.cap ?? null) : null,
+    overage: sum(data.rows, (r) => r.overage),
+    utilization,
+    utilizationFeature,
+  };
 }
 
 /** A bucket's start as a short label for the time axis. */

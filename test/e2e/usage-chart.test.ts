@@ -1,0 +1,76 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_WEB_DIR } from '../../src/backoffice/http/web-routes.js';
+import { chromiumPath } from '../../scripts/chromium-path.mjs';
+import type { TestBackoffice } from '../support/test-backoffice.js';
+import { startTestBackoffice } from '../support/test-backoffice.js';
+import { ADMIN_PASSWORD } from '../support/test-server.js';
+import { buildEvent } from '../warehouse/warehouse-contract.js';
+
+/** The capacity and cap lines' colour (UsageOverTimeChart.tsx). */
+const CAP_COLOUR = '#7f8c8d';
+
+/**
+ * The usage over time chart of a fresh server: every event in the last hour, so on the default
+ * 30-day range they all fall in one period. A line through one point draws nothing; the chart
+ * must still show it.
+ */
+describe('the usage over time chart with all its data in one period', { timeout: 60_000 }, () => {
+  let bo: TestBackoffice;
+  let browser: Browser;
+  let page: Page;
+
+  /** Marks of a colour drawn inside a chart's plot (below its legend) with a visible size. */
+  const marks = (testId: string, colour: string) =>
+    page.evaluate<number>(`(() => {
+      const svg = document.querySelector('[data-testid="${testId}"] svg');
+      if (!svg) return -1;
+      // The legend sits in the top 24 pixels.
+      const plotTop = svg.getBoundingClientRect().top + 24;
+      return [...svg.querySelectorAll('path, circle, rect')].filter((e) => {
+        const box = e.getBoundingClientRect();
+        const painted = e.getAttribute('stroke') === '${colour}' || e.getAttribute('fill') === '${colour}';
+        return painted && box.top > plotTop && box.width > 0 && box.height > 0;
+      }).length;
+    })()`);
+
+  beforeAll(async () => {
+    if (!existsSync(join(DEFAULT_WEB_DIR, 'index.html'))) throw new Error(`The report app is not built (${DEFAULT_WEB_DIR}): run npm run build first (scripts/test does).`);
+    bo = await startTestBackoffice();
+    const ts = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000).toISOString();
+    await bo.warehouse.ingest([
+      buildEvent({ ts: ts(30), inUseAfter: 1, capacity: 5 }),
+      buildEvent({ ts: ts(20), inUseAfter: 2, capacity: 5 }),
+      buildEvent({ ts: ts(25), feature: 'hours', model: 'metered', kind: 'consume', count: 30, inUseAfter: 30, capacity: 100 }),
+    ]);
+    await bo.adminToken();
+    browser = await chromium.launch({ executablePath: chromiumPath(), args: ['--no-sandbox'] });
+    page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+    page.setDefaultTimeout(10_000);
+    await page.goto(bo.url);
+    await page.waitForURL('**/login');
+    await page.locator('input[name="user"]').fill('admin');
+    await page.locator('input[name="password"]').fill(ADMIN_PASSWORD);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByTestId('usage-chart').waitFor();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await bo?.stop();
+  });
+
+  it('draws the concurrent use and capacity of a single period as points', async () => {
+    await expect.poll(() => page.getByTestId('figure-in-use').textContent()).toBe('2');
+    await expect.poll(() => marks('usage-chart', CAP_COLOUR)).toBeGreaterThan(0);
+    await page.screenshot({ path: 'test-output/e2e/usage-one-period.png' });
+  });
+
+  it('draws the metered cap of a single period as a point beside its bar', async () => {
+    await page.getByRole('button', { name: 'Metered' }).click();
+    await expect.poll(() => page.getByTestId('figure-consumed').textContent()).toBe('30');
+    await expect.poll(() => marks('usage-chart', CAP_COLOUR)).toBeGreaterThan(0);
+  });
+});
