@@ -1,4 +1,6 @@
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -109,9 +111,14 @@ describe('tally import: files that cannot be read', () => {
   }, 60_000);
 
   it('says which back office it cannot reach', async () => {
-    const run = await runTally(['import', 'flexlm', join(dir, 'good.log'), '--instance', 'files-1', '--backoffice', 'http://127.0.0.1:9'], { ...env, TALLY_TOKEN: 'x' });
+    // A port that was free a moment ago: nothing listens on it.
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise((resolve) => probe.close(resolve));
+    const run = await runTally(['import', 'flexlm', join(dir, 'good.log'), '--instance', 'files-1', '--backoffice', `http://127.0.0.1:${port}`], { ...env, TALLY_TOKEN: 'x' });
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/^error: good\.log: cannot reach the back office at http:\/\/127\.0\.0\.1:9 \(ECONNREFUSED\); nothing of this file was sent\n$/);
+    expect(run.stderr).toBe(`error: good.log: cannot reach the back office at http://127.0.0.1:${port} (ECONNREFUSED); nothing of this file was sent\n`);
   }, 60_000);
 
   it('checks every file before the first upload to a back office', async () => {
