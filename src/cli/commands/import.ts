@@ -61,16 +61,18 @@ export function registerImportCommand(program: Command): void {
       checkFiles(files);
       const fallback = opts.startDate ? startDate(opts.startDate) : null;
       const summaries: ImportSummary[] = [];
-      let failure: unknown = null;
+      const show = () => {
+        if (summaries.length > 0) emit(opts.json ?? false, summaries.length === 1 ? summaries[0] : summaries, () => summaries.map(formatSummary).join('\n\n'));
+      };
       try {
         if (opts.backoffice) await uploadFiles(format, files, opts, fallback, summaries);
         else summaries.push(await importIntoData(format, files, opts, fallback));
       } catch (error) {
-        failure = error;
+        // What was imported before a failure is shown with it.
+        show();
+        throw error;
       }
-      // What was imported before a failure is shown with it.
-      if (summaries.length > 0) emit(opts.json ?? false, summaries.length === 1 ? summaries[0] : summaries, () => summaries.map(formatSummary).join('\n\n'));
-      if (failure) throw failure;
+      show();
       const ended = summaries.flatMap(endedEarlyMessages);
       if (ended.length > 0) throw new TallyError('BAD_REQUEST', ended.join('\nerror: '));
     });
@@ -83,6 +85,7 @@ function checkFiles(files: string[]): void {
     const problem = fileProblem(file);
     if (problem) problems.push(`${file}: ${problem}`);
   }
+  // One `error:` line per file, as the first one is printed.
   if (problems.length > 0) throw new TallyError('BAD_REQUEST', problems.join('\nerror: '), []);
 }
 
