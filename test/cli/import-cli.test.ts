@@ -1,4 +1,6 @@
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -97,6 +99,26 @@ describe('tally import: files that cannot be read', () => {
       expect(unreadable.stderr).toBe(`error: ${join(dir, 'secret.log')}: cannot be read (permission denied)\n`);
     }
     expect(await storedFor('files-1')).toBe(0);
+  }, 60_000);
+
+  it('names a data folder that is missing or is a file, and creates nothing', async () => {
+    const missing = await tally(['import', 'flexlm', join(dir, 'good.log'), '--instance', 'files-1', '--data', join(dir, 'no-such-data')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toBe(`error: --data ${join(dir, 'no-such-data')}: no such back office data folder\n`);
+    expect(existsSync(join(dir, 'no-such-data'))).toBe(false);
+    const file = await tally(['import', 'flexlm', join(dir, 'good.log'), '--instance', 'files-1', '--data', join(dir, 'good.log')]);
+    expect(file.stderr).toBe(`error: --data ${join(dir, 'good.log')}: is a file, not a back office data folder\n`);
+  }, 60_000);
+
+  it('says which back office it cannot reach', async () => {
+    // A port that was free a moment ago: nothing listens on it.
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise((resolve) => probe.close(resolve));
+    const run = await runTally(['import', 'flexlm', join(dir, 'good.log'), '--instance', 'files-1', '--backoffice', `http://127.0.0.1:${port}`], { ...env, TALLY_TOKEN: 'x' });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(`error: good.log: cannot reach the back office at http://127.0.0.1:${port} (ECONNREFUSED); nothing of this file was sent\n`);
   }, 60_000);
 
   it('checks every file before the first upload to a back office', async () => {

@@ -60,8 +60,19 @@ export function registerImportCommand(program: Command): void {
       // Every file is checked before anything is stored or sent: a typo in the last name must not leave half an import.
       checkFiles(files);
       const fallback = opts.startDate ? startDate(opts.startDate) : null;
-      const summaries = opts.backoffice ? await uploadFiles(format, files, opts, fallback) : [await importIntoData(format, files, opts, fallback)];
-      emit(opts.json ?? false, summaries.length === 1 ? summaries[0] : summaries, () => summaries.map(formatSummary).join('\n\n'));
+      const summaries: ImportSummary[] = [];
+      const show = () => {
+        if (summaries.length > 0) emit(opts.json ?? false, summaries.length === 1 ? summaries[0] : summaries, () => summaries.map(formatSummary).join('\n\n'));
+      };
+      try {
+        if (opts.backoffice) await uploadFiles(format, files, opts, fallback, summaries);
+        else summaries.push(await importIntoData(format, files, opts, fallback));
+      } catch (error) {
+        // What was imported before a failure is shown with it.
+        show();
+        throw error;
+      }
+      show();
       const ended = summaries.flatMap(endedEarlyMessages);
       if (ended.length > 0) throw new TallyError('BAD_REQUEST', ended.join('\nerror: '));
     });
@@ -74,6 +85,7 @@ function checkFiles(files: string[]): void {
     const problem = fileProblem(file);
     if (problem) problems.push(`${file}: ${problem}`);
   }
+  // One `error:` line per file, as the first one is printed.
   if (problems.length > 0) throw new TallyError('BAD_REQUEST', problems.join('\nerror: '), []);
 }
 
@@ -113,6 +125,7 @@ function fallbackDay(file: string, startDay: ImportOptions['fallbackDay']): NonN
 async function importIntoData(format: ImportFormat, files: string[], opts: ImportCliOptions, startDay: ImportOptions['fallbackDay']): Promise<ImportSummary> {
   const settings = loadSettings({ file: opts.config, overrides: { 'backoffice.dataDir': opts.data } });
   const dataDir = settings.backoffice.dataDir;
+  checkDataFolder(dataDir);
   // Loaded here: the warehouse and the event checks take a while to load, and other commands need neither.
   const [{ DuckDbWarehouse }, { ingestBatch }] = await Promise.all([import('../../warehouse/duckdb/duckdb-warehouse.js'), import('../../backoffice/ingest/sync-batch.js')]);
   const db = openBackofficeDb(dataDir);
@@ -150,22 +163,40 @@ async function importIntoData(format: ImportFormat, files: string[], opts: Impor
   }
 }
 
-async function uploadFiles(format: ImportFormat, files: string[], opts: ImportCliOptions, startDay: ImportOptions['fallbackDay']): Promise<ImportSummary[]> {
+/** An import goes into an instance registered in an existing data folder: a wrong path is refused before anything is created. */
+function checkDataFolder(dataDir: string): void {
+  let problem: string | null = null;
+  try {
+    if (!statSync(dataDir).isDirectory()) problem = 'is a file, not a back office data folder';
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    problem = code === 'ENOENT' ? 'no such back office data folder' : `cannot be read (${code ?? (error as Error).message})`;
+  }
+  if (problem) throw new TallyError('BAD_REQUEST', `--data ${dataDir}: ${problem}`, [{ field: '--data', message: problem }]);
+}
+
+/** Sends each file to the back office in turn, adding each answer to `summaries`; stops at the first failure. */
+async function uploadFiles(format: ImportFormat, files: string[], opts: ImportCliOptions, startDay: ImportOptions['fallbackDay'], summaries: ImportSummary[]): Promise<void> {
   const server = opts.backoffice!.replace(/\/+$/, '');
   const token = tokenFor(server);
-  const summaries: ImportSummary[] = [];
   for (const file of files) {
     const params = new URLSearchParams({ format, timezone: opts.timezone, name: basename(file) });
     for (const c of opts.capacity) params.append('capacity', c);
     const fallback = fallbackDay(file, startDay);
     params.set('fallbackDay', `${fallback.day}:${fallback.of}`);
     if (opts.unsupported) params.set('unsupported', 'true');
-    const res = await fetch(`${server}/api/1.0/backoffice/instances/${encodeURIComponent(opts.instance)}/imports?${params.toString()}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' },
-      body: Readable.toWeb(createReadStream(file, { highWaterMark: 1 << 20 })),
-      duplex: 'half',
-    });
+    let res: Response;
+    try {
+      res = await fetch(`${server}/api/1.0/backoffice/instances/${encodeURIComponent(opts.instance)}/imports?${params.toString()}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' },
+        body: Readable.toWeb(createReadStream(file, { highWaterMark: 1 << 20 })),
+        duplex: 'half',
+      });
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      throw new TallyError('BAD_REQUEST', `${basename(file)}: cannot reach the back office at ${server} (${cause?.code ?? cause?.message ?? (error as Error).message}); nothing of this file was sent`);
+    }
     const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | ImportSummary | null;
     if (!res.ok) {
       const error = body && 'error' in body ? body.error : undefined;
@@ -175,7 +206,6 @@ async function uploadFiles(format: ImportFormat, files: string[], opts: ImportCl
     }
     summaries.push(body as ImportSummary);
   }
-  return summaries;
 }
 
 /** A progress bar with lines/s on a terminal; nothing when output is piped or --no-progress. */

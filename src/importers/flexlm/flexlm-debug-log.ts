@@ -418,6 +418,7 @@ export class FlexlmDebugLogParser implements LineParser {
     const delta = u.count - u.upgradeFrom;
     if (delta === 0) {
       if (moved) n.records.push(moved);
+      else if (n.records.length === 0) d.open.delete(newKey);
       return;
     }
     const inUse = Math.max(0, (d.inUse.get(u.feature) ?? 0) + delta);
