@@ -4,6 +4,7 @@ import { DENIALS } from './denials.js';
 import type { HostIdType } from './hostid.js';
 import { HOSTID_TYPES } from './hostid.js';
 import type { LicenseModel } from './feature-record.js';
+import { countSchema } from './limits.js';
 import { VERSION_PATTERN } from './version.js';
 
 /** What happened: a lease taken, given back or lapsed, metered units used, or a refusal. */
@@ -53,7 +54,6 @@ export interface EventContext {
 }
 
 const DENIAL_CODES = Object.keys(DENIALS).map(Number);
-const count = z.number().int('must be a whole number').min(0, 'must not be negative').max(1_000_000_000);
 const text = (max: number) => z.string().min(1, 'must not be empty').max(max);
 
 /** A usage event as it travels between Tally parts (sync, import): checked field by field. */
@@ -66,7 +66,7 @@ export const usageEventSchema = z
     kind: z.enum(['checkout', 'return', 'expire', 'consume', 'deny'], { error: 'must be checkout, return, expire, consume or deny' }),
     feature: text(128),
     version: z.string().regex(VERSION_PATTERN, 'must be an a.b version'),
-    count,
+    count: countSchema,
     model: z.enum(['concurrent', 'metered']).nullable(),
     deviceId: text(256),
     deviceIdType: z.enum(HOSTID_TYPES, { error: 'must be a known hostid type' }),
@@ -74,9 +74,9 @@ export const usageEventSchema = z
     user: z.string().max(256).nullable(),
     pool: z.string().max(128).nullable(),
     statusCode: z.literal(DENIAL_CODES as DenialCode[], { error: `must be a denial code (${DENIAL_CODES.join(', ')})` }).nullable(),
-    inUseAfter: count,
-    capacity: count.nullable(),
-    overdraft: count,
+    inUseAfter: countSchema,
+    capacity: countSchema.nullable(),
+    overdraft: countSchema,
     recordId: z.string().max(64).nullable(),
     correlationId: z.string().max(64).nullable(),
     source: z.enum(['server', 'flexlm', 'rlm', 'lmstat']),

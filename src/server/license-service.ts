@@ -13,6 +13,7 @@ import type { LicensingPolicy } from '../licensing/lease.js';
 import { renewAt } from '../licensing/lease.js';
 import { verifyLicense } from '../licensing/license-file.js';
 import { LicenseState, isEmptyChange } from '../licensing/license-state.js';
+import { featureOverCountLimit, MAX_COUNT } from '../licensing/limits.js';
 import type { StateChange } from '../licensing/license-state.js';
 import type { EventContext } from '../licensing/usage-event.js';
 import type { DB } from './store/db.js';
@@ -189,6 +190,12 @@ export class LicenseService {
       }
     }
     const records = [...others, ...verified.records];
+    const over = featureOverCountLimit(records);
+    if (over) {
+      throw new TallyError('LICENSE_REJECTED', `Feature ${over.name} would have ${over.total} counts with this license; a feature has at most ${MAX_COUNT}.`, [
+        { field: 'payload.features', message: `feature ${over.name} has more than ${MAX_COUNT} counts in all` },
+      ]);
+    }
     const summary = {
       licenseId: verified.licenseId,
       producer: verified.producer,

@@ -2,12 +2,9 @@ import { z } from 'zod';
 import { parseDurationSeconds } from '../../../common/time.js';
 import { DENIALS } from '../../../licensing/denials.js';
 import { DEVICE_TYPES, HOSTID_TYPES } from '../../../licensing/hostid.js';
+import { MAX_DESIRED_FEATURES, requestCountSchema } from '../../../licensing/limits.js';
 import { isVersion } from '../../../licensing/version.js';
 
-/** Largest count one desired feature may ask for; more is a client bug, not a need. */
-export const MAX_REQUEST_COUNT = 1_000_000;
-/** Most desired features one request may carry. */
-export const MAX_DESIRED_FEATURES = 256;
 
 /** Messages that tell a missing field from a wrong one. */
 const required = (what: string) => ({ error: (issue: { input: unknown }) => (issue.input === undefined ? 'is required' : `must be ${what}`) });
@@ -20,11 +17,7 @@ const desiredFeature = z
   .object({
     name: featureName,
     version: z.string(required('an a.b version such as 1.0')).refine(isVersion, 'must be an a.b version of two whole numbers, e.g. 1.0'),
-    count: z
-      .number(required('a whole number'))
-      .int('must be a whole number')
-      .min(-MAX_REQUEST_COUNT, `must be at least -${MAX_REQUEST_COUNT}`)
-      .max(MAX_REQUEST_COUNT, `must be at most ${MAX_REQUEST_COUNT}`),
+    count: requestCountSchema,
   })
   .strict();
 
@@ -58,7 +51,7 @@ export const deviceSchema = z
 export const capabilityRequestSchema = z
   .object({
     device: deviceSchema,
-    features: z.array(desiredFeature).max(MAX_DESIRED_FEATURES).default([]),
+    features: z.array(desiredFeature).max(MAX_DESIRED_FEATURES, `must hold at most ${MAX_DESIRED_FEATURES} features`).default([]),
     incremental: z.boolean().default(false),
     partial: z.boolean().default(false),
     borrowInterval: z

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { TallyError } from '../../../common/errors.js';
 import { HOSTID_TYPES } from '../../../licensing/hostid.js';
+import { countSchema } from '../../../licensing/limits.js';
 import type { ReservationGroup } from '../../../licensing/reservation.js';
 import { isVersion } from '../../../licensing/version.js';
 import { exportGroup } from '../../allocation-service.js';
@@ -18,7 +19,7 @@ const entrySchema = z
   .object({
     featureName: z.string(required('text')).regex(/^[A-Za-z0-9_.\- ]{1,128}$/, 'must be 1-128 letters, digits, spaces, dots, dashes or underscores'),
     featureVersion: z.string(required('an a.b version such as 1.0')).refine(isVersion, 'must be an a.b version of two whole numbers, e.g. 1.0'),
-    featureCount: z.number(required('a whole number')).int('must be a whole number').min(1, 'must be at least 1').max(1_000_000_000, 'must be at most 1000000000'),
+    featureCount: countSchema.min(1, 'must be at least 1'),
   }, required('an object {featureName, featureVersion, featureCount}'))
   .strict();
 
