@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { TallyError } from '../common/errors.js';
+import { TallyError, detailsFromIssues } from '../common/errors.js';
+import { compileCheck } from '../common/schema-check.js';
 import { newId } from '../common/ids.js';
 import type { Logger } from '../common/log.js';
 import type { Clock, EpochMs } from '../common/time.js';
@@ -16,6 +17,7 @@ import { LicenseState, isEmptyChange } from '../licensing/license-state.js';
 import { featureOverCountLimit, MAX_COUNT } from '../licensing/limits.js';
 import type { StateChange } from '../licensing/license-state.js';
 import type { EventContext } from '../licensing/usage-event.js';
+import { usageEventSchema } from '../licensing/usage-event.js';
 import type { DB } from './store/db.js';
 import { LicenseStore, changeOps, deleteLicenseOps, putLicenseOps } from './store/license-store.js';
 import type { StorageWriter, WriteOp } from './store/storage-writer.js';
@@ -258,6 +260,11 @@ export class LicenseService {
    * once storage has committed it. If the commit fails, state is rebuilt from storage.
    */
   private commit(change: StateChange, now: EpochMs): Promise<void> {
+    const unreportable = unreportableEvent(change);
+    if (unreportable) {
+      this.log.error({ event: 'usage.event.unreportable', details: unreportable.details }, unreportable.message);
+      throw unreportable;
+    }
     const ops = changeOps(change, now);
     this.state.apply(change);
     return this.writer.submit(ops);
@@ -287,6 +294,23 @@ export class LicenseService {
       preview,
     };
   }
+}
+
+const isReportable = compileCheck(usageEventSchema);
+
+/**
+ * The outbox takes only events that ingest will store: an event past the limits (limits.ts)
+ * would stop usage sync behind it, so the change that made it is refused whole instead.
+ */
+function unreportableEvent(change: StateChange): TallyError | null {
+  for (const event of change.events) {
+    if (isReportable(event)) continue;
+    const parsed = usageEventSchema.safeParse(event);
+    if (parsed.success) continue;
+    const details = detailsFromIssues(parsed.error.issues, 'event');
+    return new TallyError('INTERNAL', `This change would write a usage event the back office cannot store (${details[0]!.field}: ${details[0]!.message}); nothing was changed.`, details);
+  }
+  return null;
 }
 
 /** One line per record and kind; consumptions of a record add up in one line. */
