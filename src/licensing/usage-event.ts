@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from '../common/text.js';
 import type { DenialCode } from './denials.js';
 import { DENIALS } from './denials.js';
 import type { HostIdType } from './hostid.js';
@@ -54,31 +55,31 @@ export interface EventContext {
 }
 
 const DENIAL_CODES = Object.keys(DENIALS).map(Number);
-const text = (max: number) => z.string().min(1, 'must not be empty').max(max);
+const required = (max: number) => text().min(1, 'must not be empty').max(max);
 
 /** A usage event as it travels between Tally parts (sync, import): checked field by field. */
 export const usageEventSchema = z
   .object({
-    eventId: text(64),
+    eventId: required(64),
     ts: z.iso.datetime({ offset: true, error: 'must be an ISO timestamp' }),
-    instanceId: text(64),
-    accountId: text(128).nullable(),
+    instanceId: required(64),
+    accountId: required(128).nullable(),
     kind: z.enum(['checkout', 'return', 'expire', 'consume', 'deny'], { error: 'must be checkout, return, expire, consume or deny' }),
-    feature: text(128),
+    feature: required(128),
     version: z.string().regex(VERSION_PATTERN, 'must be an a.b version'),
     count: countSchema,
     model: z.enum(['concurrent', 'metered']).nullable(),
-    deviceId: text(256),
+    deviceId: required(256),
     deviceIdType: z.enum(HOSTID_TYPES, { error: 'must be a known hostid type' }),
-    deviceAlias: z.string().max(256).nullable(),
-    user: z.string().max(256).nullable(),
-    pool: z.string().max(128).nullable(),
+    deviceAlias: text().max(256).nullable(),
+    user: text().max(256).nullable(),
+    pool: text().max(128).nullable(),
     statusCode: z.literal(DENIAL_CODES as DenialCode[], { error: `must be a denial code (${DENIAL_CODES.join(', ')})` }).nullable(),
     inUseAfter: countSchema,
     capacity: countSchema.nullable(),
     overdraft: countSchema,
-    recordId: z.string().max(64).nullable(),
-    correlationId: z.string().max(64).nullable(),
+    recordId: text().max(64).nullable(),
+    correlationId: text().max(64).nullable(),
     source: z.enum(['server', 'flexlm', 'rlm', 'lmstat']),
   })
   .strict()

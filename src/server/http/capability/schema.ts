@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from '../../../common/text.js';
 import { parseDurationSeconds } from '../../../common/time.js';
 import { DENIALS } from '../../../licensing/denials.js';
 import { DEVICE_TYPES, HOSTID_TYPES } from '../../../licensing/hostid.js';
@@ -26,7 +27,7 @@ export const deviceSchema = z
     hostId: z
       .object(
         {
-          value: z.string(required('text')).trim().min(1, 'must not be empty').max(256),
+          value: text(required('text')).trim().min(1, 'must not be empty').max(256),
           // Clients write hostid types in any case (ethernet, Ethernet, ETHERNET).
           type: z.preprocess(
             (v) => (typeof v === 'string' ? v.toUpperCase() : v),
@@ -38,10 +39,10 @@ export const deviceSchema = z
       .strict(),
     deviceType: z.enum(DEVICE_TYPES).default('UNKNOWN'),
     hostType: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 letters, digits, dots, dashes or underscores').default('FLX_CLIENT'),
-    alias: z.string().max(256).nullable().default(null),
-    user: z.string().max(256).nullable().default(null),
+    alias: text().max(256).nullable().default(null),
+    user: text().max(256).nullable().default(null),
     vendorDictionary: z
-      .record(z.string().min(1).max(64), z.union([z.string().max(1024), z.number().int()]))
+      .record(text().min(1).max(64), z.union([text().max(1024), z.number().int()]))
       .refine((d) => Object.keys(d).length <= 64, 'must have at most 64 entries')
       .default({}),
   }, required('an object with hostId'))
@@ -67,7 +68,7 @@ export const capabilityRequestSchema = z
       .nullable()
       .default(null),
     operation: z.enum(['request', 'preview', 'undo']).default('request'),
-    correlationId: z.string().min(1).max(64).nullable().default(null),
+    correlationId: text().min(1).max(64).nullable().default(null),
   })
   .strict()
   .superRefine((req, ctx) => {

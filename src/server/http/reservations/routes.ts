@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { TallyError } from '../../../common/errors.js';
+import { text } from '../../../common/text.js';
 import { HOSTID_TYPES } from '../../../licensing/hostid.js';
 import { countSchema } from '../../../licensing/limits.js';
 import type { ReservationGroup } from '../../../licensing/reservation.js';
@@ -26,7 +27,7 @@ const entrySchema = z
 const hostIdSchema = z
   .object(
     {
-      value: z.string(required('text')).trim().min(1, 'must not be empty').max(256, 'must be at most 256 characters'),
+      value: text(required('text')).trim().min(1, 'must not be empty').max(256, 'must be at most 256 characters'),
       type: z.preprocess(
         (v) => (typeof v === 'string' ? v.toUpperCase() : v),
         z.enum(HOSTID_TYPES, { error: (issue) => (issue.input === undefined ? 'is required' : `must be one of ${HOSTID_TYPES.join(', ')}`) }),
@@ -40,7 +41,7 @@ const hostIdSchema = z
 export const groupInputSchema = z
   .object(
     {
-      name: z.string(required('text')).trim().min(1, 'must not be empty').max(128, 'must be at most 128 characters'),
+      name: text(required('text')).trim().min(1, 'must not be empty').max(128, 'must be at most 128 characters'),
       reservations: z
         .array(
           z.object({ hostId: hostIdSchema, reservationEntries: z.array(entrySchema, required('a list of entries')).min(1, 'must list at least one entry').max(1000) }, required('an object {hostId, reservationEntries}')).strict(),
