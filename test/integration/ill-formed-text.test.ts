@@ -35,7 +35,7 @@ describe('text with lone UTF-16 surrogates', () => {
     const eventsBefore = outboxEvents(server.dataDir).length;
     const res = await fetch(server.url + CAPABILITY, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     expect(res.status).toBe(400);
-    const answer = await res.json();
+    const answer: any = await res.json();
     expect(answer.error.code).toBe('BAD_REQUEST');
     expect(answer.error.details).toContainEqual({ field, message: WELL_FORMED_MESSAGE });
     expect(outboxEvents(server.dataDir).length).toBe(eventsBefore);
@@ -46,7 +46,7 @@ describe('text with lone UTF-16 surrogates', () => {
     const group = (name: string, hostId: string) =>
       `{"name":"${name}","reservations":[{"hostId":{"value":"${hostId}","type":"STRING"},"reservationEntries":[{"featureName":"cad","featureVersion":"1.0","featureCount":1}]}]}`;
     const send = (method: string, path: string, body: string) =>
-      fetch(`${server.url}/api/1.0/instances/~${path}`, { method, headers: { 'content-type': 'application/json', ...auth }, body }).then(async (r) => ({ status: r.status, body: await r.json() }));
+      fetch(`${server.url}/api/1.0/instances/~${path}`, { method, headers: { 'content-type': 'application/json', ...auth }, body }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
     for (const [body, field] of [
       [group('team-\\ud800', 'host-1'), 'body.name'],
       [group('team', 'host-\\ud800'), 'body.reservations.0.hostId.value'],
@@ -64,7 +64,7 @@ describe('text with lone UTF-16 surrogates', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'tally-text-'));
     const keys = generateProducerKeys();
     const body = (count: number) => `${device('rack-\\ud83d\\ude00', ',"user":"Zoë"')},"features":[{"name":"cad","version":"1.0","count":${count}}]}`;
-    const ask = (url: string, count: number) => fetch(url + CAPABILITY, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body(count) }).then((r) => r.json());
+    const ask = (url: string, count: number) => fetch(url + CAPABILITY, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body(count) }).then((r) => r.json() as Promise<any>);
     const first = await startTestServer({ dataDir, keys, features: [{ name: 'cad', version: '1.0', count: 5, expiry: 'permanent' }] });
     try {
       expect((await ask(first.url, 2)).granted).toEqual([expect.objectContaining({ count: 2 })]);
