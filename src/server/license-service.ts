@@ -12,13 +12,16 @@ import type { Holding } from '../licensing/holding.js';
 import { holdingLine } from '../licensing/holding.js';
 import type { LicensingPolicy } from '../licensing/lease.js';
 import { renewAt } from '../licensing/lease.js';
-import { verifyLicense } from '../licensing/license-file.js';
+import type { FeatureRecord } from '../licensing/feature-record.js';
+import type { VerifiedLicense } from '../licensing/license-file.js';
+import { verifyLicense, verifyLoadedLicense } from '../licensing/license-file.js';
 import { LicenseState, isEmptyChange } from '../licensing/license-state.js';
 import { featureOverCountLimit, MAX_COUNT } from '../licensing/limits.js';
 import type { StateChange } from '../licensing/license-state.js';
 import type { EventContext } from '../licensing/usage-event.js';
 import { usageEventSchema } from '../licensing/usage-event.js';
 import type { DB } from './store/db.js';
+import type { StoredLicenseFile } from './store/license-store.js';
 import { LicenseStore, changeOps, deleteLicenseOps, putLicenseOps } from './store/license-store.js';
 import type { StorageWriter, WriteOp } from './store/storage-writer.js';
 import { replanPools, restoreAllocation } from './allocation-service.js';
@@ -63,6 +66,22 @@ export interface LicenseSummary {
   records: number;
 }
 
+/** A stored license that is not served because its file no longer verifies. */
+export interface SetAsideLicense {
+  licenseId: string;
+  loadedAt: string;
+  reason: string;
+}
+
+interface LoadedLicense {
+  licenseId: string;
+  producer: string;
+  keyId: string;
+  issuedAt: EpochMs;
+  loadedAt: EpochMs;
+  records: number;
+}
+
 export interface LicenseServiceOptions {
   db: DB;
   /** Where every write goes: group commit on the writer thread. */
@@ -83,6 +102,9 @@ export class LicenseService {
   readonly store: LicenseStore;
   readonly instanceId: string;
   private state = new LicenseState();
+  /** Licenses served: those whose stored file verified at the last reload, or loaded since. */
+  private loaded = new Map<string, LoadedLicense>();
+  private setAside: SetAsideLicense[] = [];
   private readonly writer: StorageWriter;
   private readonly clock: Clock;
   private readonly log: Logger;
@@ -115,14 +137,56 @@ export class LicenseService {
     this.reload();
   }
 
-  /** Rebuilds the in-memory state from trusted storage. */
+  /**
+   * Rebuilds the in-memory state from trusted storage. Feature records come only from the
+   * stored license files, each verified again against the producer key: a row edited on disk
+   * does not verify, so it is set aside (logged, and shown in health) rather than served.
+   */
   reload(): void {
     const state = new LicenseState();
-    state.setRecords(this.store.readRecords());
+    const loaded = new Map<string, LoadedLicense>();
+    const setAside: SetAsideLicense[] = [];
+    const records: FeatureRecord[] = [];
+    for (const stored of this.store.readLicenseFiles()) {
+      try {
+        const verified = this.verifyStored(stored);
+        loaded.set(verified.licenseId, { ...verified, loadedAt: stored.loadedAt, records: verified.records.length });
+        records.push(...verified.records);
+      } catch (err) {
+        const reason = err instanceof Error ? err.message : String(err);
+        setAside.push({ licenseId: stored.licenseId, loadedAt: isoOrNull(stored.loadedAt) ?? '', reason });
+        this.log.error({ event: 'license.set_aside', licenseId: stored.licenseId, reason }, `stored license ${stored.licenseId} does not verify and is not served: ${reason}`);
+      }
+    }
+    this.loaded = loaded;
+    this.setAside = setAside;
+    state.setRecords(records);
     for (const d of this.store.readDevices()) state.restoreDevice(d.key, d.device);
     for (const h of this.store.readHoldings()) state.restoreHolding(h);
     restoreAllocation(state, this.store, this.clock.now(), this.log);
     this.state = state;
+  }
+
+  private verifyStored(stored: StoredLicenseFile): VerifiedLicense {
+    if (!this.producerPublicKey) {
+      throw new TallyError('LICENSE_REJECTED', 'This server has no producer public key configured (producer.publicKeyFile), so it cannot verify the file.');
+    }
+    let file: unknown;
+    try {
+      file = JSON.parse(stored.file);
+    } catch {
+      throw new TallyError('LICENSE_REJECTED', 'The stored file is not JSON.');
+    }
+    const verified = verifyLoadedLicense(file, this.producerPublicKey);
+    if (verified.licenseId !== stored.licenseId) {
+      throw new TallyError('LICENSE_REJECTED', `The stored file is license ${verified.licenseId}, not ${stored.licenseId}.`);
+    }
+    return verified;
+  }
+
+  /** Stored licenses that are not served because their files do not verify. */
+  setAsideLicenses(): SetAsideLicense[] {
+    return this.setAside;
   }
 
   /** Submits administrative writes (model, reservations) behind every change decided so far. */
@@ -172,7 +236,7 @@ export class LicenseService {
     }
     const now = this.clock.now();
     const verified = verifyLicense(file, this.producerPublicKey, now);
-    const existing = this.store.license(verified.licenseId);
+    const existing = this.loaded.get(verified.licenseId);
     if (existing && existing.issuedAt > verified.issuedAt) {
       throw new TallyError('LICENSE_REJECTED', `License ${verified.licenseId} issued ${new Date(existing.issuedAt).toISOString()} is already loaded; this file is an older issue.`, [
         { field: 'payload.issuedAt', message: 'is older than the loaded issue of this license' },
@@ -206,8 +270,10 @@ export class LicenseService {
       file: JSON.stringify(file),
     };
     this.state.setRecords(records);
+    this.loaded.set(verified.licenseId, { licenseId: verified.licenseId, producer: verified.producer, keyId: verified.keyId, issuedAt: verified.issuedAt, loadedAt: now, records: verified.records.length });
+    this.setAside = this.setAside.filter((s) => s.licenseId !== verified.licenseId);
     replanPools(this.state, this.store, now, this.log);
-    await this.writer.submit(putLicenseOps(summary, verified.records, now));
+    await this.writer.submit(putLicenseOps(summary, now));
     this.log.info({ event: 'license.loaded', licenseId: verified.licenseId, records: verified.records.length }, 'license loaded');
     return {
       replaced: existing !== undefined,
@@ -235,15 +301,17 @@ export class LicenseService {
 
   /** Removes a license and its records; what devices hold of them lapses as usual. */
   async removeLicense(licenseId: string): Promise<void> {
-    if (!this.store.license(licenseId)) throw new TallyError('NOT_FOUND', `No license ${licenseId} is loaded.`);
+    if (!this.loaded.has(licenseId) && !this.setAside.some((s) => s.licenseId === licenseId)) throw new TallyError('NOT_FOUND', `No license ${licenseId} is loaded.`);
     this.state.setRecords(this.state.allRecords().filter((r) => r.licenseId !== licenseId));
+    this.loaded.delete(licenseId);
+    this.setAside = this.setAside.filter((s) => s.licenseId !== licenseId);
     replanPools(this.state, this.store, this.clock.now(), this.log);
     await this.writer.submit(deleteLicenseOps(licenseId));
     this.log.info({ event: 'license.removed', licenseId }, 'license removed');
   }
 
   licenses(): LicenseSummary[] {
-    return this.store.licenses().map((l) => ({
+    return [...this.loaded.values()].sort((a, b) => a.loadedAt - b.loadedAt || (a.licenseId < b.licenseId ? -1 : 1)).map((l) => ({
       ...l,
       issuedAt: new Date(l.issuedAt).toISOString(),
       loadedAt: new Date(l.loadedAt).toISOString(),
