@@ -7,6 +7,7 @@ import { openSqlite } from '../../src/common/sqlite.js';
 import { generateProducerKeys, signLicense, verifyLicense } from '../../src/licensing/license-file.js';
 import type { ServerProcess } from '../support/server-process.js';
 import { startServerProcess } from '../support/server-process.js';
+import { startTestServer } from '../support/test-server.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tally-trusted-'));
 const dataDir = join(dir, 'data');
@@ -133,5 +134,29 @@ describe('trusted storage edited on disk', () => {
       rmSync(oldDir, { recursive: true, force: true });
     }
   }, 60_000);
+
+  it('lists a set-aside license apart in GET /licenses, and loading a good issue of it serves it again', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'tally-listing-'));
+    const keys = generateProducerKeys();
+    const features = { licenseId: 'main', features: [{ name: 'cad', version: '1.0', count: 5, expiry: 'permanent' }] };
+    const first = await startTestServer({ dataDir: folder, keys, features });
+    await first.stop();
+    const db = new Database(join(folder, 'server.db'));
+    db.prepare("UPDATE licenses SET file = replace(file, '\"count\":5', '\"count\":9') WHERE license_id = 'main'").run();
+    db.close();
+    const server = await startTestServer({ dataDir: folder, keys });
+    try {
+      const auth = { authorization: `Bearer ${await server.adminToken()}` };
+      const listed = await server.get('/api/1.0/instances/~/licenses', auth);
+      expect(listed.body).toEqual({ licenses: [], setAside: [{ licenseId: 'main', loadedAt: expect.any(String), reason: expect.stringMatching(/signature does not match/) }] });
+      expect((await server.post('/api/1.0/instances/~/licenses', server.sign(features), auth)).status).toBe(200);
+      const after = await server.get('/api/1.0/instances/~/licenses', auth);
+      expect(after.body).toEqual({ licenses: [expect.objectContaining({ licenseId: 'main', records: 1 })], setAside: [] });
+      expect((await server.get('/api/1.0/health')).body.status).toBe('ok');
+    } finally {
+      await server.stop();
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
 });
 
