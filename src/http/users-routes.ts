@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { text } from '../common/text.js';
 import type { AdminSecurity } from '../auth/admin-security.js';
 import { ROLES, userNameSchema } from '../auth/admin-security.js';
 import { READ_ROLES } from './access.js';
@@ -9,7 +10,7 @@ import { pageSchema, pagingQuery } from './paging.js';
 const userSchema = z.object({ name: z.string(), role: z.enum(ROLES), mustChangePassword: z.boolean(), locked: z.boolean(), createdAt: z.string() });
 const withPassword = z.object({ user: userSchema, oneTimePassword: z.string().describe('shown once; the user must change it at first login') });
 const nameParam = z.object({ name: userNameSchema });
-const newPassword = z.string().min(1, 'must not be empty').max(1024, 'must be at most 1024 characters');
+const newPassword = text().min(1, 'must not be empty').max(1024, 'must be at most 1024 characters');
 const session = z.object({ token: z.string(), user: z.string(), role: z.enum(ROLES), idleTimeoutSeconds: z.number() });
 /** What logging in answers: the bearer token and who it is for. */
 export type SessionBody = z.infer<typeof session>;

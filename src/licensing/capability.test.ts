@@ -6,6 +6,8 @@ import type { FeatureRecord } from './feature-record.js';
 import type { LicensingPolicy } from './lease.js';
 import { DEFAULT_POLICY } from './lease.js';
 import { LicenseState } from './license-state.js';
+import { MAX_COUNT } from './limits.js';
+import { usageEventSchema } from './usage-event.js';
 
 const NOW = Date.parse('2026-06-01T12:00:00Z');
 const HOUR = 3_600_000;
@@ -333,5 +335,40 @@ describe('decideCapability: metered features', () => {
   it('refuses an undo of a consumption the device does not have', () => {
     const s = serverWith(metered({ capped: true, undoInterval: '10m' }));
     expect(() => s.serve([], { operation: 'undo', correlationId: 'nope' })).toThrow(/no metered consumption/);
+  });
+});
+
+describe('decideCapability: the count limit every usage event can report', () => {
+  const MILLION = 1_000_000;
+
+  it('refuses an uncapped consumption that would take the in-use count past MAX_COUNT, and every event it wrote fits the event schema', () => {
+    const s = serverWith(buildFeature({ model: 'metered', count: 10, metered: { capped: false } }));
+    const events = [];
+    for (let i = 0; i < MAX_COUNT / MILLION; i++) {
+      const d = s.serve([{ name: 'cad', version: '1.0', count: MILLION }], { incremental: true });
+      expect(d.denials).toEqual([]);
+      events.push(...d.change.events);
+    }
+    expect(s.state.inUseOf('cad')).toBe(MAX_COUNT);
+    const refused = s.serve([{ name: 'cad', version: '1.0', count: 1 }], { incremental: true });
+    expect(refused.denials).toEqual([expect.objectContaining({ code: 58, count: 1, description: expect.stringContaining(String(MAX_COUNT)) })]);
+    expect(refused.change.upserts).toEqual([]);
+    events.push(...refused.change.events);
+    expect(events.filter((e) => !usageEventSchema.safeParse(e).success)).toEqual([]);
+  });
+
+  it('serves an uncounted feature up to MAX_COUNT in use and refuses past it with 7, partly when partial', () => {
+    const s = serverWith(buildFeature({ count: 0, counted: false }));
+    for (let i = 0; i < MAX_COUNT / MILLION - 1; i++) s.serve([{ name: 'cad', version: '1.0', count: MILLION }], { ...on(`d${i}`) });
+    expect(s.state.inUseOf('cad')).toBe(MAX_COUNT - MILLION);
+    s.serve([{ name: 'cad', version: '1.0', count: MILLION - 10 }], on('last'));
+    const whole = s.serve([{ name: 'cad', version: '1.0', count: 20 }], on('more'));
+    expect(whole.denials).toEqual([expect.objectContaining({ code: 7, count: 20 })]);
+    const partial = s.serve([{ name: 'cad', version: '1.0', count: 20 }], { ...on('more'), partial: true });
+    expect(partial.denials).toEqual([expect.objectContaining({ code: 7, count: 10 })]);
+    expect(partial.change.events).toContainEqual(expect.objectContaining({ kind: 'checkout', count: 10, inUseAfter: MAX_COUNT }));
+    // Giving back is never limited, and makes room again.
+    s.serve([{ name: 'cad', version: '1.0', count: 0 }], on('last'));
+    expect(s.serve([{ name: 'cad', version: '1.0', count: 20 }], on('more')).denials).toEqual([]);
   });
 });

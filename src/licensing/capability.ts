@@ -13,6 +13,7 @@ import type { LicensingPolicy } from './lease.js';
 import { leaseExpiry } from './lease.js';
 import type { LicenseState, StateChange } from './license-state.js';
 import { emptyChange } from './license-state.js';
+import { countRoom, MAX_COUNT } from './limits.js';
 import type { Allocation, Candidate } from './select-records.js';
 import { allocate } from './select-records.js';
 import type { PoolAccess } from './pool.js';
@@ -86,6 +87,8 @@ export interface Decider extends Ledger {
  *   2. no record at the requested version or higher → 12 NO_MATCHING_VERSION
  *   3. none of those is current → 11 EXPIRED if any has expired, else 10 NOT_YET_STARTED
  *   4. not enough counts → 58 WOULD_CAUSE_OVERAGE (capped metered) or 7 INSUFFICIENT_COUNT
+ *   5. counts that would take the feature's in-use count past MAX_COUNT (limits.ts), which no
+ *      usage event could report → 58 (metered) or 7 (concurrent), even when uncounted or uncapped
  * Counts come from the record that expires first, then the lowest version; one grant may
  * combine records; overdraft is used only once every regular count is taken.
  */
@@ -184,16 +187,18 @@ function hold(d: Decider, desired: DesiredFeature, records: FeatureRecord[], kin
     }
   } else {
     const need = target - keptTotal;
+    const room = roomFor(d, desired.name);
     const capped = kind === 'lease' || (records[0]!.metered?.capped ?? true);
-    const result = allocate(source ? source.candidates(capped) : candidatesOf(d, records), need, !capped);
-    const granted = need - result.shortfall;
-    if (result.shortfall > 0) {
-      const code = source && maxWasTheLimit(source, need, capped, result.shortfall) ? 81 : kind === 'lease' ? 7 : 58;
+    const result = allocate(source ? source.candidates(capped) : candidatesOf(d, records), Math.min(need, room), !capped);
+    const granted = Math.min(need, room) - result.shortfall;
+    if (granted < need) {
+      const overLimit = need > room;
+      const code = !overLimit && source && maxWasTheLimit(source, need, capped, result.shortfall) ? 81 : kind === 'lease' ? 7 : 58;
       if (!d.request.partial || granted === 0) {
         // Nothing of this feature changes: what the device held stays, neither renewed nor lost.
-        return refuse(d, desired, code, need);
+        return refuse(d, desired, code, need, overLimit ? overLimitText(d, desired.name, need) : undefined);
       }
-      refuse(d, desired, code, result.shortfall, `Only ${granted} of the ${need} requested counts were available.`);
+      refuse(d, desired, code, need - granted, `Only ${granted} of the ${need} requested counts were available.`);
     }
     for (const a of result.allocations) {
       drawn.push(a);
@@ -233,6 +238,20 @@ function slotOfHolding(h: Holding): string {
   return slotOf(h.recordId, h.pool, h.reservedFor);
 }
 
+/**
+ * Counts a request may still add to a feature: its in-use count, which every usage event
+ * reports, must stay within MAX_COUNT. Counted features stay there by their licenses; this
+ * bounds uncounted and uncapped ones, which would otherwise grow without end.
+ */
+function roomFor(d: Decider, name: string): number {
+  return countRoom(d.state.inUseOf(name) + (d.inUseDelta.get(name) ?? 0));
+}
+
+function overLimitText(d: Decider, name: string, asked: number): string {
+  const inUse = d.state.inUseOf(name) + (d.inUseDelta.get(name) ?? 0);
+  return `${name} has ${inUse} counts in use; ${asked} more would pass ${MAX_COUNT}, the most Tally records for a feature.`;
+}
+
 /** Whether a rule's `max` rather than the pools' counts kept a request short (81, not 7). */
 function maxWasTheLimit(source: RestrictedSource, need: number, capped: boolean, shortfall: number): boolean {
   if (!source.maxLimited) return false;
@@ -252,12 +271,14 @@ function consume(d: Decider, desired: DesiredFeature, records: FeatureRecord[]):
   const source = d.state.pools === null && d.state.reservations === null ? null : restrictedSource(d, desired, records);
   if (source?.denied) return refuse(d, desired, 80, desired.count, source.denied);
   const capped = records[0]!.metered?.capped ?? true;
-  const result = allocate(source ? source.candidates(capped) : candidatesOf(d, records), desired.count, !capped);
-  const granted = desired.count - result.shortfall;
-  if (result.shortfall > 0) {
-    const code = source && maxWasTheLimit(source, desired.count, capped, result.shortfall) ? 81 : 58;
-    if (!d.request.partial || granted === 0) return refuse(d, desired, code, desired.count);
-    refuse(d, desired, code, result.shortfall, `Only ${granted} of the ${desired.count} requested units were left under the cap.`);
+  const room = roomFor(d, desired.name);
+  const result = allocate(source ? source.candidates(capped) : candidatesOf(d, records), Math.min(desired.count, room), !capped);
+  const granted = Math.min(desired.count, room) - result.shortfall;
+  if (granted < desired.count) {
+    const overLimit = desired.count > room;
+    const code = !overLimit && source && maxWasTheLimit(source, desired.count, capped, result.shortfall) ? 81 : 58;
+    if (!d.request.partial || granted === 0) return refuse(d, desired, code, desired.count, overLimit ? overLimitText(d, desired.name, desired.count) : undefined);
+    refuse(d, desired, code, desired.count - granted, `Only ${granted} of the ${desired.count} requested units were left under the cap.`);
   }
   for (const a of result.allocations) {
     const h = newHolding(d, a, 'consumption');

@@ -1,10 +1,8 @@
 import { z } from 'zod';
 import type { EpochMs } from '../common/time.js';
 import { parseDurationSeconds } from '../common/time.js';
+import { countSchema } from './limits.js';
 import { isVersion } from './version.js';
-
-/** Largest count a feature record may carry; anything above is a typing accident, not a license. */
-export const MAX_RECORD_COUNT = 1_000_000_000;
 
 /** How a feature is consumed: concurrent counts are leased, metered units are used up. */
 export type LicenseModel = 'concurrent' | 'metered';
@@ -89,7 +87,7 @@ export const featureRecordInputSchema = z
       .string()
       .regex(/^[A-Za-z0-9_.\- ]{1,128}$/, 'must be 1-128 letters, digits, spaces, dots, dashes or underscores'),
     version: z.string().refine(isVersion, 'must be an a.b version of two whole numbers, e.g. 1.0'),
-    count: z.number().int('must be a whole number').min(0, 'must not be negative').max(MAX_RECORD_COUNT),
+    count: countSchema,
     start: z
       .string()
       .refine((s) => parseLicenseDate(s, 'start') !== undefined, 'must be a date (YYYY-MM-DD) or ISO timestamp')
@@ -116,7 +114,7 @@ export const featureRecordInputSchema = z
       .strict()
       .optional(),
     counted: z.boolean().default(true),
-    overdraft: z.number().int('must be a whole number').min(0, 'must not be negative').max(MAX_RECORD_COUNT).default(0),
+    overdraft: countSchema.default(0),
     borrowInterval: durationField.nullable().optional(),
   })
   .strict()

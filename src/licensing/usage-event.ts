@@ -1,9 +1,11 @@
 import { z } from 'zod';
+import { text } from '../common/text.js';
 import type { DenialCode } from './denials.js';
 import { DENIALS } from './denials.js';
 import type { HostIdType } from './hostid.js';
 import { HOSTID_TYPES } from './hostid.js';
 import type { LicenseModel } from './feature-record.js';
+import { countSchema } from './limits.js';
 import { VERSION_PATTERN } from './version.js';
 
 /** What happened: a lease taken, given back or lapsed, metered units used, or a refusal. */
@@ -53,32 +55,31 @@ export interface EventContext {
 }
 
 const DENIAL_CODES = Object.keys(DENIALS).map(Number);
-const count = z.number().int('must be a whole number').min(0, 'must not be negative').max(1_000_000_000);
-const text = (max: number) => z.string().min(1, 'must not be empty').max(max);
+const required = (max: number) => text().min(1, 'must not be empty').max(max);
 
 /** A usage event as it travels between Tally parts (sync, import): checked field by field. */
 export const usageEventSchema = z
   .object({
-    eventId: text(64),
+    eventId: required(64),
     ts: z.iso.datetime({ offset: true, error: 'must be an ISO timestamp' }),
-    instanceId: text(64),
-    accountId: text(128).nullable(),
+    instanceId: required(64),
+    accountId: required(128).nullable(),
     kind: z.enum(['checkout', 'return', 'expire', 'consume', 'deny'], { error: 'must be checkout, return, expire, consume or deny' }),
-    feature: text(128),
+    feature: required(128),
     version: z.string().regex(VERSION_PATTERN, 'must be an a.b version'),
-    count,
+    count: countSchema,
     model: z.enum(['concurrent', 'metered']).nullable(),
-    deviceId: text(256),
+    deviceId: required(256),
     deviceIdType: z.enum(HOSTID_TYPES, { error: 'must be a known hostid type' }),
-    deviceAlias: z.string().max(256).nullable(),
-    user: z.string().max(256).nullable(),
-    pool: z.string().max(128).nullable(),
+    deviceAlias: text().max(256).nullable(),
+    user: text().max(256).nullable(),
+    pool: text().max(128).nullable(),
     statusCode: z.literal(DENIAL_CODES as DenialCode[], { error: `must be a denial code (${DENIAL_CODES.join(', ')})` }).nullable(),
-    inUseAfter: count,
-    capacity: count.nullable(),
-    overdraft: count,
-    recordId: z.string().max(64).nullable(),
-    correlationId: z.string().max(64).nullable(),
+    inUseAfter: countSchema,
+    capacity: countSchema.nullable(),
+    overdraft: countSchema,
+    recordId: text().max(64).nullable(),
+    correlationId: text().max(64).nullable(),
     source: z.enum(['server', 'flexlm', 'rlm', 'lmstat']),
   })
   .strict()

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { TallyError } from '../common/errors.js';
+import { TallyError, detailsFromIssues } from '../common/errors.js';
+import { compileCheck } from '../common/schema-check.js';
 import { newId } from '../common/ids.js';
 import type { Logger } from '../common/log.js';
 import type { Clock, EpochMs } from '../common/time.js';
@@ -11,11 +12,16 @@ import type { Holding } from '../licensing/holding.js';
 import { holdingLine } from '../licensing/holding.js';
 import type { LicensingPolicy } from '../licensing/lease.js';
 import { renewAt } from '../licensing/lease.js';
-import { verifyLicense } from '../licensing/license-file.js';
+import type { FeatureRecord } from '../licensing/feature-record.js';
+import type { VerifiedLicense } from '../licensing/license-file.js';
+import { verifyLicense, verifyLoadedLicense } from '../licensing/license-file.js';
 import { LicenseState, isEmptyChange } from '../licensing/license-state.js';
+import { featureOverCountLimit, MAX_COUNT } from '../licensing/limits.js';
 import type { StateChange } from '../licensing/license-state.js';
 import type { EventContext } from '../licensing/usage-event.js';
+import { usageEventSchema } from '../licensing/usage-event.js';
 import type { DB } from './store/db.js';
+import type { StoredLicenseFile } from './store/license-store.js';
 import { LicenseStore, changeOps, deleteLicenseOps, putLicenseOps } from './store/license-store.js';
 import type { StorageWriter, WriteOp } from './store/storage-writer.js';
 import { replanPools, restoreAllocation } from './allocation-service.js';
@@ -60,6 +66,22 @@ export interface LicenseSummary {
   records: number;
 }
 
+/** A stored license that is not served because its file no longer verifies. */
+export interface SetAsideLicense {
+  licenseId: string;
+  loadedAt: string;
+  reason: string;
+}
+
+interface LoadedLicense {
+  licenseId: string;
+  producer: string;
+  keyId: string;
+  issuedAt: EpochMs;
+  loadedAt: EpochMs;
+  records: number;
+}
+
 export interface LicenseServiceOptions {
   db: DB;
   /** Where every write goes: group commit on the writer thread. */
@@ -80,6 +102,9 @@ export class LicenseService {
   readonly store: LicenseStore;
   readonly instanceId: string;
   private state = new LicenseState();
+  /** Licenses served: those whose stored file verified at the last reload, or loaded since. */
+  private loaded = new Map<string, LoadedLicense>();
+  private setAside: SetAsideLicense[] = [];
   private readonly writer: StorageWriter;
   private readonly clock: Clock;
   private readonly log: Logger;
@@ -112,14 +137,56 @@ export class LicenseService {
     this.reload();
   }
 
-  /** Rebuilds the in-memory state from trusted storage. */
+  /**
+   * Rebuilds the in-memory state from trusted storage. Feature records come only from the
+   * stored license files, each verified again against the producer key: a row edited on disk
+   * does not verify, so it is set aside (logged, and shown in health) rather than served.
+   */
   reload(): void {
     const state = new LicenseState();
-    state.setRecords(this.store.readRecords());
+    const loaded = new Map<string, LoadedLicense>();
+    const setAside: SetAsideLicense[] = [];
+    const records: FeatureRecord[] = [];
+    for (const stored of this.store.readLicenseFiles()) {
+      try {
+        const verified = this.verifyStored(stored);
+        loaded.set(verified.licenseId, { ...verified, loadedAt: stored.loadedAt, records: verified.records.length });
+        records.push(...verified.records);
+      } catch (err) {
+        const reason = err instanceof Error ? err.message : String(err);
+        setAside.push({ licenseId: stored.licenseId, loadedAt: isoOrNull(stored.loadedAt) ?? '', reason });
+        this.log.error({ event: 'license.set_aside', licenseId: stored.licenseId, reason }, `stored license ${stored.licenseId} does not verify and is not served: ${reason}`);
+      }
+    }
+    this.loaded = loaded;
+    this.setAside = setAside;
+    state.setRecords(records);
     for (const d of this.store.readDevices()) state.restoreDevice(d.key, d.device);
     for (const h of this.store.readHoldings()) state.restoreHolding(h);
     restoreAllocation(state, this.store, this.clock.now(), this.log);
     this.state = state;
+  }
+
+  private verifyStored(stored: StoredLicenseFile): VerifiedLicense {
+    if (!this.producerPublicKey) {
+      throw new TallyError('LICENSE_REJECTED', 'This server has no producer public key configured (producer.publicKeyFile), so it cannot verify the file.');
+    }
+    let file: unknown;
+    try {
+      file = JSON.parse(stored.file);
+    } catch {
+      throw new TallyError('LICENSE_REJECTED', 'The stored file is not JSON.');
+    }
+    const verified = verifyLoadedLicense(file, this.producerPublicKey);
+    if (verified.licenseId !== stored.licenseId) {
+      throw new TallyError('LICENSE_REJECTED', `The stored file is license ${verified.licenseId}, not ${stored.licenseId}.`);
+    }
+    return verified;
+  }
+
+  /** Stored licenses that are not served because their files do not verify. */
+  setAsideLicenses(): SetAsideLicense[] {
+    return this.setAside;
   }
 
   /** Submits administrative writes (model, reservations) behind every change decided so far. */
@@ -169,7 +236,7 @@ export class LicenseService {
     }
     const now = this.clock.now();
     const verified = verifyLicense(file, this.producerPublicKey, now);
-    const existing = this.store.license(verified.licenseId);
+    const existing = this.loaded.get(verified.licenseId);
     if (existing && existing.issuedAt > verified.issuedAt) {
       throw new TallyError('LICENSE_REJECTED', `License ${verified.licenseId} issued ${new Date(existing.issuedAt).toISOString()} is already loaded; this file is an older issue.`, [
         { field: 'payload.issuedAt', message: 'is older than the loaded issue of this license' },
@@ -189,6 +256,12 @@ export class LicenseService {
       }
     }
     const records = [...others, ...verified.records];
+    const over = featureOverCountLimit(records);
+    if (over) {
+      throw new TallyError('LICENSE_REJECTED', `Feature ${over.name} would have ${over.total} counts with this license; a feature has at most ${MAX_COUNT}.`, [
+        { field: 'payload.features', message: `feature ${over.name} has more than ${MAX_COUNT} counts in all` },
+      ]);
+    }
     const summary = {
       licenseId: verified.licenseId,
       producer: verified.producer,
@@ -197,8 +270,10 @@ export class LicenseService {
       file: JSON.stringify(file),
     };
     this.state.setRecords(records);
+    this.loaded.set(verified.licenseId, { licenseId: verified.licenseId, producer: verified.producer, keyId: verified.keyId, issuedAt: verified.issuedAt, loadedAt: now, records: verified.records.length });
+    this.setAside = this.setAside.filter((s) => s.licenseId !== verified.licenseId);
     replanPools(this.state, this.store, now, this.log);
-    await this.writer.submit(putLicenseOps(summary, verified.records, now));
+    await this.writer.submit(putLicenseOps(summary, now));
     this.log.info({ event: 'license.loaded', licenseId: verified.licenseId, records: verified.records.length }, 'license loaded');
     return {
       replaced: existing !== undefined,
@@ -226,15 +301,17 @@ export class LicenseService {
 
   /** Removes a license and its records; what devices hold of them lapses as usual. */
   async removeLicense(licenseId: string): Promise<void> {
-    if (!this.store.license(licenseId)) throw new TallyError('NOT_FOUND', `No license ${licenseId} is loaded.`);
+    if (!this.loaded.has(licenseId) && !this.setAside.some((s) => s.licenseId === licenseId)) throw new TallyError('NOT_FOUND', `No license ${licenseId} is loaded.`);
     this.state.setRecords(this.state.allRecords().filter((r) => r.licenseId !== licenseId));
+    this.loaded.delete(licenseId);
+    this.setAside = this.setAside.filter((s) => s.licenseId !== licenseId);
     replanPools(this.state, this.store, this.clock.now(), this.log);
     await this.writer.submit(deleteLicenseOps(licenseId));
     this.log.info({ event: 'license.removed', licenseId }, 'license removed');
   }
 
   licenses(): LicenseSummary[] {
-    return this.store.licenses().map((l) => ({
+    return [...this.loaded.values()].sort((a, b) => a.loadedAt - b.loadedAt || (a.licenseId < b.licenseId ? -1 : 1)).map((l) => ({
       ...l,
       issuedAt: new Date(l.issuedAt).toISOString(),
       loadedAt: new Date(l.loadedAt).toISOString(),
@@ -251,6 +328,11 @@ export class LicenseService {
    * once storage has committed it. If the commit fails, state is rebuilt from storage.
    */
   private commit(change: StateChange, now: EpochMs): Promise<void> {
+    const unreportable = unreportableEvent(change);
+    if (unreportable) {
+      this.log.error({ event: 'usage.event.unreportable', details: unreportable.details }, unreportable.message);
+      throw unreportable;
+    }
     const ops = changeOps(change, now);
     this.state.apply(change);
     return this.writer.submit(ops);
@@ -280,6 +362,23 @@ export class LicenseService {
       preview,
     };
   }
+}
+
+const isReportable = compileCheck(usageEventSchema);
+
+/**
+ * The outbox takes only events that ingest will store: an event past the limits (limits.ts)
+ * would stop usage sync behind it, so the change that made it is refused whole instead.
+ */
+function unreportableEvent(change: StateChange): TallyError | null {
+  for (const event of change.events) {
+    if (isReportable(event)) continue;
+    const parsed = usageEventSchema.safeParse(event);
+    if (parsed.success) continue;
+    const details = detailsFromIssues(parsed.error.issues, 'event');
+    return new TallyError('INTERNAL', `This change would write a usage event the back office cannot store (${details[0]!.field}: ${details[0]!.message}); nothing was changed.`, details);
+  }
+  return null;
 }
 
 /** One line per record and kind; consumptions of a record add up in one line. */

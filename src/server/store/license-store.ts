@@ -1,5 +1,4 @@
 import type { EpochMs } from '../../common/time.js';
-import type { FeatureRecord } from '../../licensing/feature-record.js';
 import type { Holding } from '../../licensing/holding.js';
 import type { Device, HostIdType } from '../../licensing/hostid.js';
 import type { ReservationGroup } from '../../licensing/reservation.js';
@@ -12,6 +11,13 @@ export interface StoredLicense {
   producer: string;
   keyId: string;
   issuedAt: EpochMs;
+  loadedAt: EpochMs;
+  file: string;
+}
+
+/** A stored license row as read back: only its file, once verified, says what it grants. */
+export interface StoredLicenseFile {
+  licenseId: string;
   loadedAt: EpochMs;
   file: string;
 }
@@ -63,7 +69,6 @@ export const WRITE_STATEMENTS = {
   deleteOutboxUpTo: 'DELETE FROM outbox WHERE seq <= ?',
   deleteLicense: 'DELETE FROM licenses WHERE license_id = ?',
   insertLicense: 'INSERT INTO licenses (license_id, producer, key_id, issued_at, loaded_at, file) VALUES (?, ?, ?, ?, ?, ?)',
-  insertRecord: 'INSERT INTO feature_records (id, license_id, name, version, record) VALUES (?, ?, ?, ?, ?)',
   putModel: `INSERT INTO license_model (id, name, text, activated_at, activated_by) VALUES (1, ?, ?, ?, ?)
       ON CONFLICT (id) DO UPDATE SET name = excluded.name, text = excluded.text, activated_at = excluded.activated_at, activated_by = excluded.activated_by`,
   deleteModel: 'DELETE FROM license_model',
@@ -89,12 +94,11 @@ export function changeOps(change: StateChange, now: EpochMs): Op[] {
   return ops;
 }
 
-/** The writes that replace one license and its records. */
-export function putLicenseOps(license: Omit<StoredLicense, 'loadedAt'>, records: FeatureRecord[], now: EpochMs): Op[] {
+/** The writes that replace one license: its signed file is what start-up serves from. */
+export function putLicenseOps(license: Omit<StoredLicense, 'loadedAt'>, now: EpochMs): Op[] {
   return [
     ['deleteLicense', [license.licenseId]],
     ['insertLicense', [license.licenseId, license.producer, license.keyId, license.issuedAt, now, license.file]],
-    ...records.map((r): Op => ['insertRecord', [r.id, license.licenseId, r.name, r.version, r]]),
   ];
 }
 
@@ -138,10 +142,11 @@ export function deleteReservationGroupOps(ids: readonly string[]): Op[] {
 export class LicenseStore {
   constructor(readonly db: DB) {}
 
-  readRecords(): FeatureRecord[] {
-    return (this.db.prepare('SELECT record FROM feature_records').pluck().all() as string[]).map(
-      (json) => JSON.parse(json) as FeatureRecord,
-    );
+  /** Every stored license file, to be verified before anything of it is served. */
+  readLicenseFiles(): StoredLicenseFile[] {
+    return (
+      this.db.prepare('SELECT license_id, loaded_at, file FROM licenses ORDER BY loaded_at, license_id').all() as Array<{ license_id: string; loaded_at: number; file: string }>
+    ).map((r) => ({ licenseId: r.license_id, loadedAt: r.loaded_at, file: r.file }));
   }
 
   readHoldings(): Holding[] {
@@ -211,23 +216,6 @@ export class LicenseStore {
 
   setMeta(key: string, value: string): void {
     this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
-  }
-
-  license(licenseId: string): StoredLicense | undefined {
-    const row = this.db
-      .prepare('SELECT license_id, producer, key_id, issued_at, loaded_at, file FROM licenses WHERE license_id = ?')
-      .get(licenseId) as { license_id: string; producer: string; key_id: string; issued_at: number; loaded_at: number; file: string } | undefined;
-    return row && { licenseId: row.license_id, producer: row.producer, keyId: row.key_id, issuedAt: row.issued_at, loadedAt: row.loaded_at, file: row.file };
-  }
-
-  licenses(): Array<Omit<StoredLicense, 'file'> & { records: number }> {
-    return (
-      this.db
-        .prepare(`SELECT l.license_id, l.producer, l.key_id, l.issued_at, l.loaded_at, count(r.id) AS records
-          FROM licenses l LEFT JOIN feature_records r ON r.license_id = l.license_id
-          GROUP BY l.license_id ORDER BY l.loaded_at, l.license_id`)
-        .all() as Array<{ license_id: string; producer: string; key_id: string; issued_at: number; loaded_at: number; records: number }>
-    ).map((r) => ({ licenseId: r.license_id, producer: r.producer, keyId: r.key_id, issuedAt: r.issued_at, loadedAt: r.loaded_at, records: r.records }));
   }
 
   /** The oldest committed events waiting to be sent, in order, as stored JSON text. */

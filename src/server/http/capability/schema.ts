@@ -1,13 +1,11 @@
 import { z } from 'zod';
+import { text } from '../../../common/text.js';
 import { parseDurationSeconds } from '../../../common/time.js';
 import { DENIALS } from '../../../licensing/denials.js';
 import { DEVICE_TYPES, HOSTID_TYPES } from '../../../licensing/hostid.js';
+import { MAX_DESIRED_FEATURES, requestCountSchema } from '../../../licensing/limits.js';
 import { isVersion } from '../../../licensing/version.js';
 
-/** Largest count one desired feature may ask for; more is a client bug, not a need. */
-export const MAX_REQUEST_COUNT = 1_000_000;
-/** Most desired features one request may carry. */
-export const MAX_DESIRED_FEATURES = 256;
 
 /** Messages that tell a missing field from a wrong one. */
 const required = (what: string) => ({ error: (issue: { input: unknown }) => (issue.input === undefined ? 'is required' : `must be ${what}`) });
@@ -20,11 +18,7 @@ const desiredFeature = z
   .object({
     name: featureName,
     version: z.string(required('an a.b version such as 1.0')).refine(isVersion, 'must be an a.b version of two whole numbers, e.g. 1.0'),
-    count: z
-      .number(required('a whole number'))
-      .int('must be a whole number')
-      .min(-MAX_REQUEST_COUNT, `must be at least -${MAX_REQUEST_COUNT}`)
-      .max(MAX_REQUEST_COUNT, `must be at most ${MAX_REQUEST_COUNT}`),
+    count: requestCountSchema,
   })
   .strict();
 
@@ -33,7 +27,7 @@ export const deviceSchema = z
     hostId: z
       .object(
         {
-          value: z.string(required('text')).trim().min(1, 'must not be empty').max(256),
+          value: text(required('text')).trim().min(1, 'must not be empty').max(256),
           // Clients write hostid types in any case (ethernet, Ethernet, ETHERNET).
           type: z.preprocess(
             (v) => (typeof v === 'string' ? v.toUpperCase() : v),
@@ -45,10 +39,10 @@ export const deviceSchema = z
       .strict(),
     deviceType: z.enum(DEVICE_TYPES).default('UNKNOWN'),
     hostType: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 letters, digits, dots, dashes or underscores').default('FLX_CLIENT'),
-    alias: z.string().max(256).nullable().default(null),
-    user: z.string().max(256).nullable().default(null),
+    alias: text().max(256).nullable().default(null),
+    user: text().max(256).nullable().default(null),
     vendorDictionary: z
-      .record(z.string().min(1).max(64), z.union([z.string().max(1024), z.number().int()]))
+      .record(text().min(1).max(64), z.union([text().max(1024), z.number().int()]))
       .refine((d) => Object.keys(d).length <= 64, 'must have at most 64 entries')
       .default({}),
   }, required('an object with hostId'))
@@ -58,7 +52,7 @@ export const deviceSchema = z
 export const capabilityRequestSchema = z
   .object({
     device: deviceSchema,
-    features: z.array(desiredFeature).max(MAX_DESIRED_FEATURES).default([]),
+    features: z.array(desiredFeature).max(MAX_DESIRED_FEATURES, `must hold at most ${MAX_DESIRED_FEATURES} features`).default([]),
     incremental: z.boolean().default(false),
     partial: z.boolean().default(false),
     borrowInterval: z
@@ -74,7 +68,7 @@ export const capabilityRequestSchema = z
       .nullable()
       .default(null),
     operation: z.enum(['request', 'preview', 'undo']).default('request'),
-    correlationId: z.string().min(1).max(64).nullable().default(null),
+    correlationId: text().min(1).max(64).nullable().default(null),
   })
   .strict()
   .superRefine((req, ctx) => {

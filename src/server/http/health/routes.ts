@@ -12,6 +12,10 @@ export const syncStatusSchema = z.object({
   sent: z.number().describe('events acknowledged since start-up'),
 });
 
+export const setAsideSchema = z
+  .array(z.object({ licenseId: z.string(), loadedAt: z.string(), reason: z.string() }))
+  .describe('stored licenses not served because their files no longer verify against the producer key');
+
 const healthSchema = z.object({
   status: z.enum(['ok', 'degraded']),
   version: z.string(),
@@ -19,6 +23,7 @@ const healthSchema = z.object({
   startedAt: z.string(),
   uptimeSeconds: z.number(),
   storage: z.object({ ok: z.boolean(), outboxBacklog: z.number() }),
+  licenses: z.object({ served: z.number(), setAside: setAsideSchema }),
   sync: syncStatusSchema,
 });
 
@@ -28,13 +33,15 @@ export const healthRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = async
     // The sync status already counts the outbox; a count it could not make means storage failed.
     const sync = ctx.sync.status();
     const ok = sync.backlog >= 0;
+    const setAside = ctx.service.setAsideLicenses();
     return {
-      status: ok ? ('ok' as const) : ('degraded' as const),
+      status: ok && setAside.length === 0 ? ('ok' as const) : ('degraded' as const),
       version: ctx.version,
       instanceId: ctx.service.instanceId,
       startedAt: new Date(ctx.startedAt).toISOString(),
       uptimeSeconds: Math.round((ctx.clock.now() - ctx.startedAt) / 1000),
       storage: { ok, outboxBacklog: Math.max(0, sync.backlog) },
+      licenses: { served: ctx.service.licenses().length, setAside },
       sync,
     };
   };

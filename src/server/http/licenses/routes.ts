@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { ServerContext } from '../../context.js';
 import { READ_ROLES } from '../../../http/access.js';
 import { errorBodySchema } from '../../../http/errors.js';
+import { setAsideSchema } from '../health/routes.js';
 
 const licenseSummary = z.object({
   licenseId: z.string(),
@@ -17,8 +18,8 @@ const licenseSummary = z.object({
 export const licenseRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = async (app, { ctx }) => {
   app.get(
     '/api/1.0/instances/~/licenses',
-    { config: { access: READ_ROLES }, schema: { tags: ['licenses'], response: { 200: z.object({ licenses: z.array(licenseSummary) }) } } },
-    async () => ({ licenses: ctx.service.licenses() }),
+    { config: { access: READ_ROLES }, schema: { tags: ['licenses'], response: { 200: z.object({ licenses: z.array(licenseSummary), setAside: setAsideSchema }) } } },
+    async () => ({ licenses: ctx.service.licenses(), setAside: ctx.service.setAsideLicenses() }),
   );
 
   app.post(

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { TallyError } from '../../../common/errors.js';
+import { text } from '../../../common/text.js';
 import { MAX_MODEL_LENGTH } from '../../../licensing/model-definition/lexer.js';
 import type { Role } from '../../../auth/admin-security.js';
 import type { ServerContext } from '../../context.js';
@@ -13,8 +14,7 @@ const WRITE_ROLES: readonly Role[] = ['admin', 'reservations'];
 
 const modelBody = z
   .object({
-    text: z
-      .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be the model definition as text') })
+    text: text({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be the model definition as text') })
       .min(1, 'must not be empty')
       .max(MAX_MODEL_LENGTH, `must be at most ${MAX_MODEL_LENGTH} characters`),
   })

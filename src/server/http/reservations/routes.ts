@@ -1,7 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { TallyError } from '../../../common/errors.js';
+import { text } from '../../../common/text.js';
 import { HOSTID_TYPES } from '../../../licensing/hostid.js';
+import { countSchema } from '../../../licensing/limits.js';
 import type { ReservationGroup } from '../../../licensing/reservation.js';
 import { isVersion } from '../../../licensing/version.js';
 import { exportGroup } from '../../allocation-service.js';
@@ -18,14 +20,14 @@ const entrySchema = z
   .object({
     featureName: z.string(required('text')).regex(/^[A-Za-z0-9_.\- ]{1,128}$/, 'must be 1-128 letters, digits, spaces, dots, dashes or underscores'),
     featureVersion: z.string(required('an a.b version such as 1.0')).refine(isVersion, 'must be an a.b version of two whole numbers, e.g. 1.0'),
-    featureCount: z.number(required('a whole number')).int('must be a whole number').min(1, 'must be at least 1').max(1_000_000_000, 'must be at most 1000000000'),
+    featureCount: countSchema.min(1, 'must be at least 1'),
   }, required('an object {featureName, featureVersion, featureCount}'))
   .strict();
 
 const hostIdSchema = z
   .object(
     {
-      value: z.string(required('text')).trim().min(1, 'must not be empty').max(256, 'must be at most 256 characters'),
+      value: text(required('text')).trim().min(1, 'must not be empty').max(256, 'must be at most 256 characters'),
       type: z.preprocess(
         (v) => (typeof v === 'string' ? v.toUpperCase() : v),
         z.enum(HOSTID_TYPES, { error: (issue) => (issue.input === undefined ? 'is required' : `must be one of ${HOSTID_TYPES.join(', ')}`) }),
@@ -39,7 +41,7 @@ const hostIdSchema = z
 export const groupInputSchema = z
   .object(
     {
-      name: z.string(required('text')).trim().min(1, 'must not be empty').max(128, 'must be at most 128 characters'),
+      name: text(required('text')).trim().min(1, 'must not be empty').max(128, 'must be at most 128 characters'),
       reservations: z
         .array(
           z.object({ hostId: hostIdSchema, reservationEntries: z.array(entrySchema, required('a list of entries')).min(1, 'must list at least one entry').max(1000) }, required('an object {hostId, reservationEntries}')).strict(),
