@@ -1,5 +1,6 @@
 import type { DenialCode } from '../../licensing/denials.js';
 import type { UsageEventKind } from '../../licensing/usage-event.js';
+import { MAX_REQUEST_COUNT } from '../../licensing/limits.js';
 import type { Capacities, ImportedEventFactory, SourceRecord } from '../imported-event.js';
 import { capacityOf, tallyVersion } from '../imported-event.js';
 import type { SummaryCollector } from '../import-summary.js';
@@ -587,7 +588,7 @@ export function parseUsageLine(s: string, p: number): UsageLine | null {
   } else if (who.startsWith('by ')) {
     if (u.user === null) u.user = who.slice(3).trim() || null;
   } else if (who.length > 0 && u.user === null) u.user = who;
-  if (u.count < 1 || u.count > 1_000_000) return null;
+  if (u.count < 1 || u.count > MAX_REQUEST_COUNT) return null;
   return u;
 }
 

@@ -1,4 +1,5 @@
 import { HOSTID_TYPES } from '../hostid.js';
+import { MAX_COUNT } from '../limits.js';
 import { isVersion } from '../version.js';
 import type { Amount, Condition, ConditionField, ModelDefinition, Pattern, PoolDefinition, PoolEntry, PoolUse, Rule, RuleOutcome } from './ast.js';
 import type { Token } from './lexer.js';
@@ -10,8 +11,6 @@ import { ModelError } from './model-error.js';
 export const MAX_NESTING = 64;
 /** Most conditions one rule may combine; the rule tree is walked recursively for every request. */
 export const MAX_TERMS = 1000;
-/** Largest count a pool entry or `max` may name. */
-const MAX_COUNT = 1_000_000_000;
 const MATCH_FIELDS: ReadonlySet<string> = new Set<ConditionField>(['hostid', 'hostname', 'hosttype', 'user']);
 const HOSTID_TYPE_SET: ReadonlySet<string> = new Set(HOSTID_TYPES);
 const REGEX_FLAGS = /^[imsu]*$/;
