@@ -1,5 +1,5 @@
 import type { ErrorBody } from '../common/errors.js';
-import type { CapabilityResponse, LicenseSummary } from '../server/license-service.js';
+import type { CapabilityResponse, LicenseSummary, SetAsideLicense } from '../server/license-service.js';
 
 export type { CapabilityResponse, LicenseSummary };
 
@@ -54,7 +54,7 @@ export class LicenseClient {
     return result;
   }
 
-  licenses(): Promise<{ licenses: LicenseSummary[] }> {
+  licenses(): Promise<{ licenses: LicenseSummary[]; setAside: SetAsideLicense[] }> {
     return this.call('GET', '/api/1.0/instances/~/licenses');
   }
 

@@ -261,11 +261,15 @@ function registerLicenseCommands(admin: Command): void {
     .description('list loaded licenses')
     .action(async (opts: AdminOptions) => {
       const r = await api(opts).licenses();
-      emit(opts.json ?? false, r, () =>
-        r.licenses.length === 0
-          ? 'No license is loaded.'
-          : table([['LICENSE', 'PRODUCER', 'RECORDS', 'ISSUED', 'LOADED'], ...r.licenses.map((l) => [l.licenseId, l.producer, String(l.records), l.issuedAt, l.loadedAt])]),
-      );
+      emit(opts.json ?? false, r, () => {
+        const served =
+          r.licenses.length === 0
+            ? 'No license is loaded.'
+            : table([['LICENSE', 'PRODUCER', 'RECORDS', 'ISSUED', 'LOADED'], ...r.licenses.map((l) => [l.licenseId, l.producer, String(l.records), l.issuedAt, l.loadedAt])]);
+        if (r.setAside.length === 0) return served;
+        const setAside = table([['LICENSE', 'LOADED', 'WHY IT IS NOT SERVED'], ...r.setAside.map((l) => [l.licenseId, l.loadedAt, l.reason])]);
+        return `${served}\n\nSet aside (stored, but not served: the file no longer verifies):\n${setAside}`;
+      });
     });
 
   withServer(licenses.command('load <file>'))
