@@ -87,7 +87,7 @@ export const importRoutes: FastifyPluginAsyncZod<{ ctx: BackofficeContext }> = a
         capacities,
         includeUnsupported: q.unsupported === 'true',
         fallbackDay: day === undefined ? null : { day: Number(day), of: of === 'first' ? 'first' : 'last' },
-        store: (events) => ingestBatch({ instanceId: instance.id, events }, instance, ctx.warehouse),
+        store: (events) => ingestBatch({ instanceId: instance.id, events }, instance, ctx.warehouse, ctx.quarantine),
       });
     },
   );
