@@ -43,6 +43,9 @@ const READERS = 3;
 /** Appended rollup rows after which the touched range is compacted. */
 const COMPACT_AFTER_ROWS = 200_000;
 
+/** ...or after this long with anything appended. */
+const COMPACT_AFTER_MS = 60_000;
+
 /** The name the warehouse file is attached under; every connection uses it. */
 const CATALOG = 'warehouse';
 
@@ -50,8 +53,6 @@ export interface WarehouseOptions {
   /** New events after which the rollups they touched are merged (default 200,000). */
   compactAfterRows?: number;
 }
-/** ...or after this long with anything appended. */
-const COMPACT_AFTER_MS = 60_000;
 
 interface PendingIngest {
   events: readonly UsageEvent[];
@@ -306,7 +307,7 @@ export class DuckDbWarehouse implements Warehouse {
 }
 
 /** The 64-bit key of an event ID (see migration 006): from MD5, so that it never changes with the engine. */
-function eventKey(column: string): string {
+export function eventKey(column: string): string {
   return `('0x' || left(md5(${column}), 16))::UBIGINT`;
 }
 
