@@ -7,6 +7,8 @@ import { InstanceRegistry } from '../../src/backoffice/instances/instance-regist
 import { systemClock } from '../../src/common/time.js';
 import type { UsageEvent } from '../../src/licensing/usage-event.js';
 import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
+import { toFilters } from '../../src/warehouse/filters.js';
+import { getEvents } from '../../src/warehouse/queries/get-events.js';
 import type { BackofficeProcess } from '../support/backoffice-process.js';
 import { killBackoffice, spawnBackoffice } from '../support/backoffice-process.js';
 import { seededRandom } from '../support/random.js';
@@ -100,6 +102,10 @@ async function storedAfterKill(dataDir: string): Promise<string[]> {
   const warehouse = await DuckDbWarehouse.open(join(copy, 'warehouse.duckdb'));
   try {
     const count = await warehouse.countEvents();
+    // The rollups (appended by ingest, merged by compaction) count each stored event once too.
+    const filters = toFilters({ from: '2026-04-30T00:00:00Z', to: '2026-05-11T00:00:00Z' }, Date.now());
+    const fromRollups = await warehouse.report(getEvents, filters, { page: 1, pageSize: 1, sort: 'ts', order: 'desc', conditions: [] });
+    expect(fromRollups.total).toBe(count);
     return (await warehouse.events({ limit: count + 1 })).map((e) => e.eventId);
   } finally {
     await warehouse.close();
