@@ -161,7 +161,8 @@ export class OutboxSender {
   private async tick(): Promise<void> {
     const { enabled, url, batchSize } = this.settings;
     if (!enabled || url === null || this.stopped) return;
-    const rows = this.options.store.outboxBatch(Math.max(1, Math.min(batchSize, this.limit)));
+    const size = Math.max(1, Math.min(batchSize, this.limit));
+    const rows = this.options.store.outboxBatch(size);
     if (rows.length === 0) {
       this.schedule(this.pollMs);
       return;
@@ -180,7 +181,7 @@ export class OutboxSender {
       }
       this.options.log.debug({ event: 'sync.batch.acked', events: rows.length, lastSeq }, 'usage batch acknowledged');
       this.limit = Math.min(batchSize, this.limit * 2);
-      this.schedule(rows.length === batchSize ? 0 : this.pollMs);
+      this.schedule(rows.length === size ? 0 : this.pollMs);
     } catch (error) {
       this.lastError = error instanceof Error ? error.message : String(error);
       if (error instanceof RefusedBatch) await this.refusedBatch(rows, error);
