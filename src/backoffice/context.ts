@@ -1,6 +1,7 @@
 import type { AdminSecurity } from '../auth/admin-security.js';
 import type { Clock, EpochMs } from '../common/time.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
+import type { Quarantine } from './ingest/quarantine.js';
 import type { InstanceRegistry } from './instances/instance-registry.js';
 import type { MonitorRegistry } from './monitors/monitor-registry.js';
 import type { MonitorService } from './monitors/monitor-service.js';
@@ -9,6 +10,8 @@ import type { MonitorService } from './monitors/monitor-service.js';
 export interface BackofficeContext {
   registry: InstanceRegistry;
   warehouse: Warehouse;
+  /** Events ingest could not store, set aside. */
+  quarantine: Quarantine;
   security: AdminSecurity;
   clock: Clock;
   version: string;

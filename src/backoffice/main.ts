@@ -9,6 +9,7 @@ import { systemClock } from '../common/time.js';
 import { VERSION } from '../common/version.js';
 import { DuckDbWarehouse } from '../warehouse/duckdb/duckdb-warehouse.js';
 import { buildBackofficeApp } from './app.js';
+import { Quarantine } from './ingest/quarantine.js';
 import { InstanceRegistry } from './instances/instance-registry.js';
 import { MonitorRegistry } from './monitors/monitor-registry.js';
 import { MonitorService } from './monitors/monitor-service.js';
@@ -43,6 +44,7 @@ export async function startBackoffice(options: BackofficeStartOptions): Promise<
   const compactAfterRows = Number(process.env.TALLY_FAULT_COMPACT_AFTER_ROWS) || undefined;
   const warehouse = await DuckDbWarehouse.open(join(dataDir, 'warehouse.duckdb'), compactAfterRows ? { compactAfterRows } : {});
   const registry = new InstanceRegistry(db, clock);
+  const quarantine = new Quarantine(db, clock);
   const security = new AdminSecurity(db, clock, log, () => ({
     sessionIdleMs: settings.security.sessionIdleTimeout * 1000,
     lockoutAttempts: settings.security.lockoutAttempts,
@@ -55,8 +57,8 @@ export async function startBackoffice(options: BackofficeStartOptions): Promise<
   }
   const startedAt = clock.now();
   const monitorRegistry = new MonitorRegistry(db, clock);
-  const monitors = new MonitorService(monitorRegistry, registry, warehouse, log);
-  const app = await buildBackofficeApp({ registry, warehouse, security, clock, version: VERSION, startedAt, monitorRegistry, monitors }, log, {
+  const monitors = new MonitorService(monitorRegistry, registry, warehouse, log, quarantine);
+  const app = await buildBackofficeApp({ registry, warehouse, quarantine, security, clock, version: VERSION, startedAt, monitorRegistry, monitors }, log, {
     corsOrigins: settings.security.corsOrigins,
     idleSeconds: settings.security.sessionIdleTimeout,
   });

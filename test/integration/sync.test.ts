@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from '../support/test-server.js';
 import { CAPABILITY, capability, startTestServer } from '../support/test-server.js';
+import { writeOutboxEvent } from '../support/outbox.js';
 import { outboxEvents } from '../support/storage.js';
 
 /**
@@ -16,6 +17,8 @@ class Receiver {
   app: FastifyInstance | null = null;
   port = 0;
   mode: 'ok' | 'fail' = 'ok';
+  /** An event ID for which it refuses the whole batch that holds it, as an older back office did. */
+  poison: string | null = null;
   batches: Array<{ firstSeq: number; lastSeq: number; ids: string[] }> = [];
   seen = new Map<string, number>();
   kinds: string[] = [];
@@ -26,6 +29,8 @@ class Receiver {
       if (request.headers.authorization !== 'Bearer instance-secret') return reply.code(401).send({ error: { code: 'UNAUTHORIZED', message: 'unknown instance credential', details: [] } });
       if (this.mode === 'fail') return reply.code(503).send({ error: { code: 'NOT_READY', message: 'warehouse busy', details: [] } });
       const body = request.body as { firstSeq: number; lastSeq: number; events: Array<{ eventId: string; kind: string }> };
+      const bad = body.events.findIndex((e) => e.eventId === this.poison);
+      if (bad >= 0) return reply.code(400).send({ error: { code: 'BAD_REQUEST', message: `Event ${bad} is invalid; nothing in this batch was stored.`, details: [] } });
       this.batches.push({ firstSeq: body.firstSeq, lastSeq: body.lastSeq, ids: body.events.map((e) => e.eventId) });
       for (const e of body.events) {
         this.seen.set(e.eventId, (this.seen.get(e.eventId) ?? 0) + 1);
@@ -87,8 +92,11 @@ describe('usage sync to the back office', () => {
     expect(failing.lastError).toMatch(/503: warehouse busy/);
     expect(failing.backlog).toBeGreaterThan(0);
     expect(failing.retryAt).not.toBeNull();
+    expect(failing).toMatchObject({ state: 'stalled', stalledSince: expect.any(String) });
     receiver.mode = 'ok';
     await until(() => outboxEvents(server.dataDir).length === 0, 30_000);
+    await until(async () => (await server.get('/api/1.0/health')).body.sync.state === 'ok');
+    expect((await server.get('/api/1.0/health')).body.sync.stalledSince).toBeNull();
     expect([...receiver.seen.values()].every((n) => n === 1)).toBe(true);
     // 3 from the first test; then 2 checkouts and 10 denials.
     expect(receiver.seen.size).toBe(3 + 12);
@@ -107,6 +115,38 @@ describe('usage sync to the back office', () => {
     expect(byKey['usageService.sync.credential'].value).toBe('set');
     expect(JSON.stringify(res.body)).not.toContain('instance-secret');
     expect(res.body.syncStatus).toMatchObject({ enabled: true, backlog: 0 });
+  });
+});
+
+describe('a back office that refuses a whole batch for one event in it', () => {
+  it('has that event travel alone, logs it in full and lets it go, while every other event arrives once and sync moves on', async () => {
+    const receiver = new Receiver();
+    receiver.poison = 'poison-1';
+    const url = await receiver.start();
+    const logLines: Array<Record<string, unknown>> = [];
+    const server = await startTestServer({
+      logLines,
+      features: [{ name: 'cad', version: '1.0', count: 20, expiry: 'permanent' }],
+      settings: { 'sync.enabled': true, 'sync.url': url, 'sync.credential': 'instance-secret', 'sync.batchSize': 8 },
+    });
+    try {
+      for (let i = 0; i < 3; i++) await server.post(CAPABILITY, capability(`p-${i}`, [{ name: 'cad', count: 1 }]));
+      writeOutboxEvent(server.dataDir, { eventId: 'poison-1', kind: 'checkout' });
+      for (let i = 3; i < 9; i++) await server.post(CAPABILITY, capability(`p-${i}`, [{ name: 'cad', count: 1 }]));
+      await until(() => outboxEvents(server.dataDir).length === 0);
+      expect(receiver.seen.size).toBe(9);
+      expect([...receiver.seen.values()].every((n) => n === 1)).toBe(true);
+      expect(receiver.seen.has('poison-1')).toBe(false);
+      const sync = (await server.get('/api/1.0/health')).body.sync;
+      expect(sync).toMatchObject({ state: 'ok', refused: 1, backlog: 0, stalledSince: null });
+      expect(sync.lastError).toMatch(/400/);
+      const logged = logLines.filter((l) => l.event === 'sync.event.refused');
+      expect(logged).toHaveLength(1);
+      expect(JSON.parse(String(logged[0]!.usageEvent))).toEqual({ eventId: 'poison-1', kind: 'checkout' });
+    } finally {
+      await server.stop();
+      await receiver.stop();
+    }
   });
 });
 

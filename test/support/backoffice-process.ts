@@ -28,8 +28,8 @@ export function spawnBackoffice(dataDir: string, env: Record<string, string> = {
       const match = /listening on (http:\/\/[\d.:]+)/.exec(output);
       if (match) resolve(match[1]!);
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     void exited.then((code) => reject(new Error(`back office exited (${code}): ${output.slice(0, 600)}`)));
   });
   listening.catch(() => undefined);

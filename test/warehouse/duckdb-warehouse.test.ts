@@ -59,4 +59,26 @@ describe('DuckDB warehouse migrations', () => {
     expect(await upgraded.ingest([{ ...event, ts: '2026-12-01T00:00:00.000Z' }])).toEqual({ accepted: 0, duplicates: 1 });
     await upgraded.close();
   });
+
+  it('merges after it opens again the rollup rows appended before it stopped without merging them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tally-duckdb-'));
+    dirs.push(dir);
+    const file = join(dir, 'warehouse.duckdb');
+    const rollupRows = async () => {
+      const db = await DuckDBInstance.create(file);
+      const c = await db.connect();
+      const n = Number((await c.runAndReadAll(`SELECT count(*) FROM usage_hourly WHERE t = '2026-06-01 12:00:00+00'`)).getRows()[0]![0]);
+      c.closeSync();
+      db.closeSync();
+      return n;
+    };
+    const first = await DuckDbWarehouse.open(file, { compactAfterRows: 1_000_000 });
+    for (let i = 0; i < 3; i++) await first.ingest([buildEvent({ ts: `2026-06-01T12:0${i}:00.000Z` })]);
+    await first.close();
+    expect(await rollupRows()).toBe(3);
+    const again = await DuckDbWarehouse.open(file, { compactAfterRows: 1_000_000 });
+    await again.ingest([buildEvent({ ts: '2026-07-01T00:00:00.000Z' })]);
+    await again.close();
+    expect(await rollupRows()).toBe(1);
+  });
 });

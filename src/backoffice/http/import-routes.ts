@@ -89,7 +89,7 @@ export const importRoutes: FastifyPluginAsyncZod<{ ctx: BackofficeContext }> = a
         capacities,
         includeUnsupported: q.unsupported === 'true',
         fallbackDay: day === undefined ? null : { day: Number(day), of: of === 'first' ? 'first' : 'last' },
-        store: (events) => ingestBatch({ instanceId: instance.id, events }, instance, ctx.warehouse),
+        store: (events) => ingestBatch({ instanceId: instance.id, events }, instance, ctx.warehouse, ctx.quarantine),
       });
       // A body cut short is the caller's input: say where it ended and what was kept.
       const ended = endedEarlyMessages(summary);

@@ -5,7 +5,8 @@ import { READ_ROLES } from '../../http/access.js';
 import { errorBodySchema } from '../../http/errors.js';
 import { pageSchema, pagingQuery } from '../../http/paging.js';
 import type { BackofficeContext } from '../context.js';
-import { MAX_BATCH, ingestBatch, syncBatchSchema } from '../ingest/sync-batch.js';
+import { quarantinedEventSchema } from '../ingest/quarantine.js';
+import { MAX_BATCH, ingestBatch, syncBatchSchema, syncResultSchema } from '../ingest/sync-batch.js';
 import type { Instance } from '../instances/instance-registry.js';
 import { accountInput, instanceInput } from '../instances/instance-registry.js';
 
@@ -21,7 +22,7 @@ const instanceSchema = z.object({
 });
 const BASE = '/api/1.0/backoffice';
 
-/** The back office API: usage sync from license servers, accounts and instances, health. */
+/** The back office API: usage sync from license servers and its quarantine, accounts and instances, health. */
 export const backofficeRoutes: FastifyPluginAsyncZod<{ ctx: BackofficeContext }> = async (app, { ctx }) => {
   const senders = new WeakMap<FastifyRequest, Instance>();
   app.post(
@@ -42,14 +43,14 @@ export const backofficeRoutes: FastifyPluginAsyncZod<{ ctx: BackofficeContext }>
       bodyLimit: MAX_BATCH * 4096,
       schema: {
         tags: ['sync'],
-        summary: 'Usage events from a license server; acknowledged once stored; events already stored are ignored',
+        summary: 'Usage events from a license server; acknowledged once stored; events already stored are ignored; events that cannot be stored are set aside in the quarantine',
         body: syncBatchSchema,
-        response: { 200: z.object({ accepted: z.number(), duplicates: z.number() }), 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema },
+        response: { 200: syncResultSchema, 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema },
       },
     },
     async (request) => {
       const instance = senders.get(request)!;
-      const result = await ingestBatch(request.body, instance, ctx.warehouse);
+      const result = await ingestBatch(request.body, instance, ctx.warehouse, ctx.quarantine);
       ctx.registry.noteSync(instance.id);
       return result;
     },
@@ -59,7 +60,17 @@ export const backofficeRoutes: FastifyPluginAsyncZod<{ ctx: BackofficeContext }>
     '/api/1.0/health',
     {
       config: { access: 'public' },
-      schema: { tags: ['health'], response: { 200: z.object({ status: z.enum(['ok', 'degraded']), role: z.literal('backoffice'), version: z.string(), uptimeSeconds: z.number(), warehouse: z.object({ ok: z.boolean(), events: z.number() }) }) } },
+      schema: { tags: ['health'], response: {
+          200: z.object({
+            status: z.enum(['ok', 'degraded']),
+            role: z.literal('backoffice'),
+            version: z.string(),
+            uptimeSeconds: z.number(),
+            warehouse: z.object({ ok: z.boolean(), events: z.number() }),
+            quarantine: z.object({ events: z.number().describe('events set aside because they cannot be stored') }),
+          }),
+        },
+      },
     },
     async () => {
       let events = -1;
@@ -74,7 +85,25 @@ export const backofficeRoutes: FastifyPluginAsyncZod<{ ctx: BackofficeContext }>
         version: ctx.version,
         uptimeSeconds: Math.round((ctx.clock.now() - ctx.startedAt) / 1000),
         warehouse: { ok: events >= 0, events: Math.max(0, events) },
+        quarantine: { events: ctx.quarantine.count() },
       };
+    },
+  );
+
+  app.get(
+    `${BASE}/quarantine`,
+    {
+      config: { access: READ_ROLES },
+      schema: {
+        tags: ['sync'],
+        summary: 'Events set aside because they cannot be stored: as received, with the instance, the field and the reason; newest first',
+        querystring: pagingQuery.extend({ instanceId: z.string().max(64).optional() }),
+        response: { 200: pageSchema(quarantinedEventSchema) },
+      },
+    },
+    async (request) => {
+      const { page, pageSize, instanceId } = request.query;
+      return { page, pageSize, ...ctx.quarantine.list((page - 1) * pageSize, pageSize, instanceId) };
     },
   );
 

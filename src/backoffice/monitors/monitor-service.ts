@@ -5,6 +5,7 @@ import { LicenseMonitor } from '../../importers/monitor/license-monitor.js';
 import { commandSource, restSource } from '../../importers/monitor/snapshot-sources.js';
 import { WallClock } from '../../importers/wall-clock.js';
 import type { Warehouse } from '../../warehouse/warehouse.js';
+import type { Quarantine } from '../ingest/quarantine.js';
 import { ingestBatch } from '../ingest/sync-batch.js';
 import type { InstanceRegistry } from '../instances/instance-registry.js';
 import type { Monitor, MonitorRegistry } from './monitor-registry.js';
@@ -23,6 +24,7 @@ export class MonitorService {
     private readonly instances: InstanceRegistry,
     private readonly warehouse: Warehouse,
     private readonly log: Logger,
+    private readonly quarantine?: Quarantine,
   ) {}
 
   start(): void {
@@ -89,7 +91,7 @@ export class MonitorService {
       { load: () => this.monitors.loadState(id), save: (state) => this.monitors.saveState(id, state) },
       async (events) => {
         const instance = this.instances.instance(m.instanceId);
-        return ingestBatch({ instanceId: instance.id, events }, instance, this.warehouse);
+        return ingestBatch({ instanceId: instance.id, events }, instance, this.warehouse, this.quarantine);
       },
     );
     const status = await monitor.poll();

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { loadSettings } from '../../common/config.js';
 import { systemClock } from '../../common/time.js';
+import { Quarantine } from '../../backoffice/ingest/quarantine.js';
 import { InstanceRegistry } from '../../backoffice/instances/instance-registry.js';
 import { openBackofficeDb } from '../../backoffice/store/db.js';
 import { stopOnSignals } from '../options.js';
@@ -13,11 +14,11 @@ interface DataOptions {
 }
 
 /** Works on the back office's data folder directly (the back office may be running). */
-function withRegistry<T>(opts: DataOptions, work: (registry: InstanceRegistry) => T): T {
+function withRegistry<T>(opts: DataOptions, work: (registry: InstanceRegistry, quarantine: Quarantine) => T): T {
   const settings = loadSettings({ file: opts.config, overrides: { 'backoffice.dataDir': opts.data } });
   const db = openBackofficeDb(settings.backoffice.dataDir);
   try {
-    return work(new InstanceRegistry(db, systemClock));
+    return work(new InstanceRegistry(db, systemClock), new Quarantine(db, systemClock));
   } finally {
     db.close();
   }
@@ -90,6 +91,24 @@ export function registerBackofficeCommands(program: Command): void {
       const r = withRegistry(opts, (reg) => reg.instances(0, 10_000, opts.account));
       emit(opts.json ?? false, r, () =>
         table([['INSTANCE', 'ACCOUNT', 'KIND', 'NAME', 'HOSTID', 'LAST SYNC'], ...r.items.map((i) => [i.id, i.accountId, i.kind, i.name, i.hostId ?? '', i.lastSyncAt ?? 'never'])]),
+      );
+    });
+
+  const quarantine = backoffice.command('quarantine').description('events sent by license servers that cannot be stored, set aside');
+  dataOptions(quarantine.command('list'))
+    .description('list events set aside, newest first: instance, event ID, field and reason')
+    .option('--instance <id>', 'only this instance')
+    .option('--limit <n>', 'at most this many (default 100)', '100')
+    .action((opts: DataOptions & { instance?: string; limit: string }) => {
+      const limit = Math.max(1, Math.min(10_000, Number.parseInt(opts.limit, 10) || 100));
+      const r = withRegistry(opts, (_reg, q) => q.list(0, limit, opts.instance));
+      emit(opts.json ?? false, r, () =>
+        r.total === 0
+          ? 'No events set aside.'
+          : [
+              table([['RECEIVED', 'INSTANCE', 'EVENT', 'FIELD', 'REASON'], ...r.items.map((q) => [q.receivedAt, q.instanceId, q.eventId ?? '', q.field, q.reason])]),
+              `${r.total} event${r.total === 1 ? '' : 's'} set aside${r.total > r.items.length ? ` (${r.items.length} shown)` : ''}; --json shows each as received.`,
+            ].join('\n'),
       );
     });
 }

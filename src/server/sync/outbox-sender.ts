@@ -4,9 +4,17 @@ import { isoOrNull } from '../../common/time.js';
 import type { LicenseStore } from '../store/license-store.js';
 import type { StorageWriter } from '../store/storage-writer.js';
 
+/**
+ * How sync is going: `off` (not enabled), `ok`, `quarantining` (the back office set events
+ * aside since start-up: they could not be stored, and the admin can list them there) or
+ * `stalled` (the last attempts failed; nothing moves until the back office answers).
+ */
+export type SyncState = 'off' | 'ok' | 'quarantining' | 'stalled';
+
 /** Where the sender stands, for health and properties. */
 export interface SyncStatus {
   enabled: boolean;
+  state: SyncState;
   url: string | null;
   /** Events waiting in the outbox. */
   backlog: number;
@@ -14,8 +22,14 @@ export interface SyncStatus {
   lastError: string | null;
   /** When the next attempt is due after a failure; null when not backing off. */
   retryAt: string | null;
+  /** Since when attempts have failed without a success between; null when the last one succeeded. */
+  stalledSince: string | null;
   /** Events acknowledged by the back office since start-up. */
   sent: number;
+  /** Events of acknowledged batches the back office set aside in its quarantine, since start-up. */
+  quarantined: number;
+  /** Events a back office refused outright even alone, since start-up: logged in full and let go. */
+  refused: number;
 }
 
 export interface SyncSettings {
@@ -51,9 +65,10 @@ export function syncEndpoint(url: string): string {
 /**
  * Sends the usage outbox to the back office, oldest first, a batch at a time. An event leaves
  * the outbox only after the back office acknowledged its batch, so delivery is at least once
- * (the back office ignores events it already has). While the back office is unreachable or
- * failing, attempts back off exponentially, with jitter, up to five minutes apart; the
- * outbox is in trusted storage, so the backlog survives restarts.
+ * (the back office ignores events it already has; it sets aside the ones it cannot store and
+ * says how many). While the back office is unreachable or failing, attempts back off
+ * exponentially, with jitter, up to five minutes apart; the outbox is in trusted storage, so
+ * the backlog survives restarts. A batch refused for what it holds is never retried as it is.
  */
 export class OutboxSender {
   private settings: SyncSettings = { enabled: false, url: null, batchSize: 1000 };
@@ -64,7 +79,12 @@ export class OutboxSender {
   private lastSuccess: EpochMs | null = null;
   private lastError: string | null = null;
   private retryAt: EpochMs | null = null;
+  private stalledSince: EpochMs | null = null;
   private sent = 0;
+  private quarantined = 0;
+  private refused = 0;
+  /** Events per batch now: halved while a back office refuses batches, to isolate the event at fault. */
+  private limit = Number.POSITIVE_INFINITY;
   private readonly pollMs: number;
   private readonly backoffMinMs: number;
   private readonly backoffMaxMs: number;
@@ -90,6 +110,7 @@ export class OutboxSender {
     if (on && !wasOn) {
       this.failures = 0;
       this.retryAt = null;
+      this.stalledSince = null;
       this.schedule(0);
     }
   }
@@ -101,14 +122,19 @@ export class OutboxSender {
     } catch {
       backlog = -1;
     }
+    const enabled = this.settings.enabled && this.settings.url !== null;
     return {
-      enabled: this.settings.enabled && this.settings.url !== null,
+      enabled,
+      state: !enabled ? 'off' : this.stalledSince !== null ? 'stalled' : this.quarantined > 0 ? 'quarantining' : 'ok',
       url: this.settings.url,
       backlog,
       lastSuccess: isoOrNull(this.lastSuccess),
       lastError: this.lastError,
       retryAt: isoOrNull(this.retryAt),
+      stalledSince: isoOrNull(this.stalledSince),
       sent: this.sent,
+      quarantined: this.quarantined,
+      refused: this.refused,
     };
   }
 
@@ -135,7 +161,8 @@ export class OutboxSender {
   private async tick(): Promise<void> {
     const { enabled, url, batchSize } = this.settings;
     if (!enabled || url === null || this.stopped) return;
-    const rows = this.options.store.outboxBatch(batchSize);
+    const size = Math.max(1, Math.min(batchSize, this.limit));
+    const rows = this.options.store.outboxBatch(size);
     if (rows.length === 0) {
       this.schedule(this.pollMs);
       return;
@@ -143,28 +170,76 @@ export class OutboxSender {
     const firstSeq = rows[0]!.seq;
     const lastSeq = rows[rows.length - 1]!.seq;
     try {
-      await this.post(syncEndpoint(url), firstSeq, lastSeq, rows.map((r) => r.event));
+      const answer = await this.post(syncEndpoint(url), firstSeq, lastSeq, rows.map((r) => r.event));
       // Only now, with the batch acknowledged, may its events leave the outbox.
       await this.options.writer.submit([['deleteOutboxUpTo', [lastSeq]]]);
       this.sent += rows.length;
-      this.failures = 0;
-      this.retryAt = null;
-      this.lastSuccess = this.options.clock.now();
+      this.succeeded();
+      if (answer.quarantined > 0) {
+        this.quarantined += answer.quarantined;
+        this.options.log.warn({ event: 'sync.batch.quarantined', quarantined: answer.quarantined, lastSeq }, 'the back office set events aside that it cannot store; its admin can list them');
+      }
       this.options.log.debug({ event: 'sync.batch.acked', events: rows.length, lastSeq }, 'usage batch acknowledged');
-      this.schedule(rows.length === batchSize ? 0 : this.pollMs);
+      this.limit = Math.min(batchSize, this.limit * 2);
+      this.schedule(rows.length === size ? 0 : this.pollMs);
     } catch (error) {
-      this.failures += 1;
       this.lastError = error instanceof Error ? error.message : String(error);
-      const ceiling = Math.min(this.backoffMaxMs, this.backoffMinMs * 2 ** (this.failures - 1));
-      const delay = Math.round(ceiling * (0.5 + Math.random() * 0.5));
-      this.retryAt = this.options.clock.now() + delay;
-      this.options.log.warn({ event: 'sync.batch.failed', failures: this.failures, retryInMs: delay, err: this.lastError }, 'usage sync failed; will retry');
-      this.schedule(delay);
+      if (error instanceof RefusedBatch) await this.refusedBatch(rows, error);
+      else this.failed();
     }
   }
 
-  /** Posts one batch; resolves only on a 2xx answer. */
-  private async post(url: string, firstSeq: number, lastSeq: number, events: string[]): Promise<void> {
+  /**
+   * The back office refused the batch for what it holds (an older one refuses a whole batch
+   * for one event it cannot store). Retrying it as it is would stall sync for good, so it is
+   * halved until the event at fault travels alone; that one is logged in full and let go, and
+   * the rest goes on.
+   */
+  private async refusedBatch(rows: ReadonlyArray<{ seq: number; event: string }>, error: RefusedBatch): Promise<void> {
+    if (rows.length > 1) {
+      this.limit = Math.ceil(rows.length / 2);
+      this.options.log.warn({ event: 'sync.batch.refused', events: rows.length, status: error.status, err: error.message }, 'the back office refused a batch; sending it in smaller parts');
+      this.schedule(0);
+      return;
+    }
+    const row = rows[0]!;
+    try {
+      await this.options.writer.submit([['deleteOutboxUpTo', [row.seq]]]);
+    } catch {
+      this.failed();
+      return;
+    }
+    this.refused += 1;
+    this.moving();
+    this.options.log.error({ event: 'sync.event.refused', seq: row.seq, status: error.status, err: error.message, usageEvent: row.event }, 'the back office refused a usage event on its own; it is logged here and left out of sync');
+    this.schedule(0);
+  }
+
+  private succeeded(): void {
+    this.moving();
+    this.lastSuccess = this.options.clock.now();
+  }
+
+  /** The stream moves again: no more backing off. */
+  private moving(): void {
+    this.failures = 0;
+    this.retryAt = null;
+    this.stalledSince = null;
+  }
+
+  /** The back office could not be reached or could not take the batch now: try again later. */
+  private failed(): void {
+    this.failures += 1;
+    this.stalledSince ??= this.options.clock.now();
+    const ceiling = Math.min(this.backoffMaxMs, this.backoffMinMs * 2 ** (this.failures - 1));
+    const delay = Math.round(ceiling * (0.5 + Math.random() * 0.5));
+    this.retryAt = this.options.clock.now() + delay;
+    this.options.log.warn({ event: 'sync.batch.failed', failures: this.failures, retryInMs: delay, err: this.lastError }, 'usage sync failed; will retry');
+    this.schedule(delay);
+  }
+
+  /** Posts one batch; resolves only on a 2xx answer, with how many events the back office set aside. */
+  private async post(url: string, firstSeq: number, lastSeq: number, events: string[]): Promise<{ quarantined: number }> {
     // The events are already JSON in the outbox: splice them in rather than parse and re-encode.
     const body = `{"instanceId":${JSON.stringify(this.options.instanceId)},"firstSeq":${firstSeq},"lastSeq":${lastSeq},"events":[${events.join(',')}]}`;
     const headers: Record<string, string> = { 'content-type': 'application/json' };
@@ -176,16 +251,38 @@ export class OutboxSender {
       const cause = (error as { cause?: { code?: string } }).cause?.code;
       throw new Error(`cannot reach ${new URL(url).origin}${cause ? ` (${cause})` : ''}`);
     }
+    const text = await response.text().catch(() => '');
     if (!response.ok) {
-      const text = await response.text().catch(() => '');
       let message = text.slice(0, 300);
       try {
         message = (JSON.parse(text) as { error?: { message?: string } }).error?.message ?? message;
       } catch {
         // Not JSON: keep the text.
       }
-      throw new Error(`back office answered ${response.status}${message ? `: ${message}` : ''}`);
+      const problem = `back office answered ${response.status}${message ? `: ${message}` : ''}`;
+      throw REFUSING_STATUSES.has(response.status) ? new RefusedBatch(response.status, problem) : new Error(problem);
     }
-    await response.arrayBuffer();
+    try {
+      const quarantined = (JSON.parse(text) as { quarantined?: unknown }).quarantined;
+      return { quarantined: typeof quarantined === 'number' && quarantined > 0 ? quarantined : 0 };
+    } catch {
+      // An older back office answers nothing about a quarantine.
+      return { quarantined: 0 };
+    }
+  }
+}
+
+/**
+ * Answers that refuse a batch for what it holds, which sending it again unchanged cannot mend.
+ * Credentials (401, 403), a wrong address (404) and being busy (408, 429, 5xx) are retried.
+ */
+const REFUSING_STATUSES = new Set([400, 413, 422]);
+
+class RefusedBatch extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
   }
 }

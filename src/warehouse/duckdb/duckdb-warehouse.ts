@@ -43,6 +43,9 @@ const READERS = 3;
 /** Appended rollup rows after which the touched range is compacted. */
 const COMPACT_AFTER_ROWS = 200_000;
 
+/** ...or after this long with anything appended. */
+const COMPACT_AFTER_MS = 60_000;
+
 /** The name the warehouse file is attached under; every connection uses it. */
 const CATALOG = 'warehouse';
 
@@ -50,8 +53,6 @@ export interface WarehouseOptions {
   /** New events after which the rollups they touched are merged (default 200,000). */
   compactAfterRows?: number;
 }
-/** ...or after this long with anything appended. */
-const COMPACT_AFTER_MS = 60_000;
 
 interface PendingIngest {
   events: readonly UsageEvent[];
@@ -94,6 +95,9 @@ export class DuckDbWarehouse implements Warehouse {
     const connection = await connectUtc(instance);
     const warehouse = new DuckDbWarehouse(instance, connection, options.compactAfterRows ?? COMPACT_AFTER_ROWS);
     await warehouse.migrate();
+    // Rollup rows appended before the last stop and not merged yet: merged after the next write.
+    const backlog = (await connection.runAndReadAll('SELECT from_ms, to_ms, rows FROM rollup_backlog')).getRowObjectsJS()[0];
+    if (backlog && Number(backlog.rows) > 0) warehouse.dirty = { from: Number(backlog.from_ms), to: Number(backlog.to_ms), rows: Number(backlog.rows), since: 0 };
     for (let i = 0; i < READERS; i++) warehouse.idleReaders.push(await connectUtc(instance));
     // Incoming batches land here first, so that duplicates are dropped in one statement; rows
     // carry the number of the ingest call they came from, so that calls written together each
@@ -158,12 +162,14 @@ export class DuckDbWarehouse implements Warehouse {
       await c.run(servedGapUpdate({ lo, hi, fresh: 'fresh' }));
       for (const sql of rollupInserts('fresh')) await c.run(sql);
       const counts = (await c.runAndReadAll('SELECT batch, count(*) AS n FROM fresh GROUP BY batch')).getRowObjectsJS();
+      const accepted = batches.map(() => 0);
+      for (const row of counts) accepted[Number(row.batch)] = Number(row.n);
+      const dirty = this.withDirty(lo / 1000, hi / 1000, accepted.reduce((a, b) => a + b, 0));
+      if (dirty !== this.dirty) await c.run('UPDATE rollup_backlog SET from_ms = $1, to_ms = $2, rows = $3', [dirty!.from, dirty!.to, dirty!.rows]);
       await c.run('DROP TABLE fresh');
       await c.run('DELETE FROM usage_events_staging');
       await c.run('COMMIT');
-      const accepted = batches.map(() => 0);
-      for (const row of counts) accepted[Number(row.batch)] = Number(row.n);
-      this.markDirty(lo / 1000, hi / 1000, accepted.reduce((a, b) => a + b, 0));
+      this.dirty = dirty;
       return accepted;
     } catch (error) {
       await c.run('ROLLBACK').catch(() => undefined);
@@ -171,10 +177,11 @@ export class DuckDbWarehouse implements Warehouse {
     }
   }
 
-  private markDirty(from: number, to: number, rows: number): void {
-    if (rows === 0) return;
-    if (!this.dirty) this.dirty = { from, to, rows, since: Date.now() };
-    else this.dirty = { from: Math.min(this.dirty.from, from), to: Math.max(this.dirty.to, to), rows: this.dirty.rows + rows, since: this.dirty.since };
+  /** What awaits compaction once `rows` new events in [from, to] (ms) are written. */
+  private withDirty(from: number, to: number, rows: number): DuckDbWarehouse['dirty'] {
+    if (rows === 0) return this.dirty;
+    if (!this.dirty) return { from, to, rows, since: Date.now() };
+    return { from: Math.min(this.dirty.from, from), to: Math.max(this.dirty.to, to), rows: this.dirty.rows + rows, since: this.dirty.since };
   }
 
   /** Merges the rollup rows ingest appended since the last compaction. */
@@ -190,6 +197,7 @@ export class DuckDbWarehouse implements Warehouse {
     await c.run('BEGIN TRANSACTION');
     try {
       for (const sql of rollupCompaction(Math.floor(dirty.from / day) * day, (Math.floor(dirty.to / day) + 1) * day)) await c.run(sql);
+      await c.run('UPDATE rollup_backlog SET rows = 0');
       await c.run('COMMIT');
       this.dirty = null;
     } catch (error) {
@@ -306,7 +314,7 @@ export class DuckDbWarehouse implements Warehouse {
 }
 
 /** The 64-bit key of an event ID (see migration 006): from MD5, so that it never changes with the engine. */
-function eventKey(column: string): string {
+export function eventKey(column: string): string {
   return `('0x' || left(md5(${column}), 16))::UBIGINT`;
 }
 

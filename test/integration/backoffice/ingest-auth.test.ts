@@ -62,7 +62,7 @@ describe('ingest authenticates the caller before it reads the body', () => {
   afterAll(async () => bo.stop());
 
   it('answers four large sync bodies without a credential 401 before they are sent, without buffering them', async () => {
-    for (const headers of [{}, { authorization: 'Bearer tally_guess' }, {}, { authorization: 'Basic YWRtaW46YWRtaW4=' }]) {
+    for (const headers of [{}, { authorization: 'Bearer tally_guess' }, {}, { authorization: 'Basic YWRtaW46YWRtaW4=' }] as Array<Record<string, string>>) {
       const answer = await sendLargeBody(bo.url, SYNC, { 'content-type': 'application/json', ...headers });
       expect(answer.status).toBe(401);
       expect(answer.sentWhenAnswered).toBeLessThan(SIZE / 4);

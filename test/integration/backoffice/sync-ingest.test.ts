@@ -23,7 +23,7 @@ describe('POST /usage/api/1.0/sync on the back office', () => {
     const events = [buildEvent({ instanceId, accountId: null }), buildEvent({ instanceId, kind: 'deny', statusCode: 7 })];
     const res = await bo.call('POST', SYNC, batch(events), auth);
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ accepted: 2, duplicates: 0 });
+    expect(res.body).toEqual({ accepted: 2, duplicates: 0, quarantined: 0, quarantinedEvents: [] });
     const stored = await bo.warehouse.events({ instanceId, limit: 10 });
     expect(stored.map((e) => e.accountId)).toEqual(['acme', 'acme']);
   });
@@ -32,37 +32,65 @@ describe('POST /usage/api/1.0/sync on the back office', () => {
     const events = [buildEvent({ instanceId }), buildEvent({ instanceId })];
     await bo.call('POST', SYNC, batch(events), auth);
     const again = await bo.call('POST', SYNC, batch(events), auth);
-    expect(again.body).toEqual({ accepted: 0, duplicates: 2 });
+    expect(again.body).toEqual({ accepted: 0, duplicates: 2, quarantined: 0, quarantinedEvents: [] });
     expect(await bo.warehouse.countEvents({ instanceId })).toBe(4);
   });
 
-  it('refuses a batch with one bad event whole, naming its index and field', async () => {
+  it('stores the good events of a batch and sets a bad one aside, naming its index, field and reason, once however often it is sent', async () => {
     const before = await bo.warehouse.countEvents();
-    const events = [buildEvent({ instanceId }), buildEvent({ instanceId }), buildEvent({ instanceId }), { ...buildEvent({ instanceId }), kind: 'borrow' }];
+    const good = [buildEvent({ instanceId }), buildEvent({ instanceId }), buildEvent({ instanceId })];
+    const bad = { ...buildEvent({ instanceId }), kind: 'borrow' };
+    const events = [good[0], good[1], bad, good[2]];
     const res = await bo.call('POST', SYNC, batch(events), auth);
-    expect(res.status).toBe(400);
-    expect(res.body.error.details).toEqual([{ field: 'body.events.3.kind', message: 'must be checkout, return, expire, consume or deny' }]);
-    expect(await bo.warehouse.countEvents()).toBe(before);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      accepted: 3,
+      duplicates: 0,
+      quarantined: 1,
+      quarantinedEvents: [{ index: 2, eventId: bad.eventId, field: 'kind', reason: 'must be checkout, return, expire, consume or deny' }],
+    });
+    expect(await bo.warehouse.countEvents()).toBe(before + 3);
+    const again = await bo.call('POST', SYNC, batch(events), auth);
+    expect(again.body).toMatchObject({ accepted: 0, duplicates: 3, quarantined: 1 });
+    const listed = await bo.adminGet(`/api/1.0/backoffice/quarantine?instanceId=${instanceId}`);
+    expect(listed.body.items.filter((q: { eventId: string }) => q.eventId === bad.eventId)).toEqual([
+      expect.objectContaining({ instanceId, field: 'kind', reason: 'must be checkout, return, expire, consume or deny', event: JSON.stringify(bad), truncated: false }),
+    ]);
   });
 
   it.each([
-    { why: 'a deny without its code', change: { kind: 'deny', statusCode: null }, field: 'body.events.0.statusCode' },
-    { why: 'an unknown denial code', change: { kind: 'deny', statusCode: 99 }, field: 'body.events.0.statusCode' },
-    { why: 'a time that is not ISO', change: { ts: 'yesterday' }, field: 'body.events.0.ts' },
-    { why: 'a negative count', change: { count: -1 }, field: 'body.events.0.count' },
-    { why: 'an unknown field', change: { colour: 'red' }, field: 'body.events.0.colour' },
-  ])('refuses $why', async ({ change, field }) => {
-    const res = await bo.call('POST', SYNC, batch([{ ...buildEvent({ instanceId }), ...change }]), auth);
-    expect(res.status).toBe(400);
-    expect(res.body.error.details.map((d: { field: string }) => d.field)).toContain(field);
+    { why: 'a deny without its code', change: { kind: 'deny', statusCode: null }, field: 'statusCode' },
+    { why: 'an unknown denial code', change: { kind: 'deny', statusCode: 99 }, field: 'statusCode' },
+    { why: 'a time that is not ISO', change: { ts: 'yesterday' }, field: 'ts' },
+    { why: 'a negative count', change: { count: -1 }, field: 'count' },
+    { why: 'an unknown field', change: { colour: 'red' }, field: 'colour' },
+    { why: 'an event of another instance', change: { instanceId: 'someone-else' }, field: 'instanceId' },
+  ])('sets aside $why, naming the field', async ({ change, field }) => {
+    const res = await bo.call('POST', SYNC, batch([{ ...buildEvent({ instanceId }), ...change }, buildEvent({ instanceId })]), auth);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ accepted: 1, quarantined: 1 });
+    expect(res.body.quarantinedEvents.map((q: { field: string }) => q.field)).toEqual([field]);
   });
 
-  it('refuses an unknown credential with 401 and events of another instance with 403', async () => {
+  it('sets aside what is not an event at all, and tells the admin in health', async () => {
+    const res = await bo.call('POST', SYNC, batch([42, null, 'event']), auth);
+    expect(res.body).toMatchObject({ accepted: 0, quarantined: 3 });
+    expect((await bo.call('GET', '/api/1.0/health')).body.quarantine.events).toBeGreaterThanOrEqual(3);
+  });
+
+  it('refuses whole only what is not a batch: an unknown credential (401), a batch of another instance (403), a bad envelope (400)', async () => {
     expect((await bo.call('POST', SYNC, batch([buildEvent({ instanceId })]), { authorization: 'Bearer tally_guess' })).status).toBe(401);
     expect((await bo.call('POST', SYNC, batch([buildEvent({ instanceId })]))).status).toBe(401);
-    const other = await bo.call('POST', SYNC, batch([buildEvent({ instanceId: 'someone-else' })]), auth);
+    const other = await bo.call('POST', SYNC, { instanceId: 'someone-else', events: [buildEvent({ instanceId: 'someone-else' })] }, auth);
     expect(other.status).toBe(403);
-    expect(other.body.error.details).toEqual([{ field: 'body.events.0.instanceId', message: 'does not match the credential' }]);
+    expect(other.body.error.details).toEqual([{ field: 'body.instanceId', message: 'does not match the credential' }]);
+    const envelope = await bo.call('POST', SYNC, { instanceId, events: 'many' }, auth);
+    expect(envelope.status).toBe(400);
+    expect(envelope.body.error.details.map((d: { field: string }) => d.field)).toContain('body.events');
+  });
+
+  it('lists the quarantine only to logged-in users', async () => {
+    expect((await bo.call('GET', '/api/1.0/backoffice/quarantine')).status).toBe(401);
   });
 
   it('keeps accounts and instances behind the admin login', async () => {

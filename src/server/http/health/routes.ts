@@ -4,12 +4,16 @@ import type { ServerContext } from '../../context.js';
 
 export const syncStatusSchema = z.object({
   enabled: z.boolean(),
+  state: z.enum(['off', 'ok', 'quarantining', 'stalled']).describe('stalled: the last attempts failed; quarantining: the back office set events aside since start-up'),
   url: z.string().nullable(),
   backlog: z.number().describe('usage events waiting in the outbox'),
   lastSuccess: z.string().nullable(),
   lastError: z.string().nullable(),
   retryAt: z.string().nullable().describe('when the next attempt is due while backing off'),
+  stalledSince: z.string().nullable().describe('since when attempts have failed without a success between'),
   sent: z.number().describe('events acknowledged since start-up'),
+  quarantined: z.number().describe('events the back office set aside (cannot be stored) since start-up; its admin lists them'),
+  refused: z.number().describe('events a back office refused even alone since start-up: logged in full (sync.event.refused) and left out'),
 });
 
 export const setAsideSchema = z
