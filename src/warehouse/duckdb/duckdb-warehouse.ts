@@ -153,10 +153,15 @@ export class DuckDbWarehouse implements Warehouse {
           WHERE e.ts BETWEEN make_timestamptz($1::BIGINT) AND make_timestamptz($2::BIGINT)
             AND e.event_id = s.event_id)`, [lo, hi]);
       // The same ID may come back with another time, outside that span: its key says whether
-      // it might be stored anywhere, and only then are the IDs themselves read.
-      const known = `SELECT f.event_id FROM fresh f WHERE EXISTS (SELECT 1 FROM event_keys k WHERE k.key = ${eventKey('f.event_id')})`;
-      const maybe = Number((await c.runAndReadAll(`SELECT count(*) FROM (${known})`)).getRows()[0]?.[0] ?? 0);
-      if (maybe > 0) await c.run(`DELETE FROM fresh WHERE event_id IN (SELECT e.event_id FROM usage_events e WHERE e.event_id IN (${known}))`);
+      // it might be stored anywhere, and only then are the IDs themselves read. The keys' range
+      // as constants, so that only the row groups of keys in that range are read.
+      const keys = (await c.runAndReadAll(`SELECT min(k)::VARCHAR AS lo, max(k)::VARCHAR AS hi FROM (SELECT ${eventKey('event_id')} AS k FROM fresh)`)).getRowObjectsJS()[0];
+      if (typeof keys?.lo === 'string' && typeof keys.hi === 'string') {
+        const known = `SELECT f.event_id FROM fresh f WHERE EXISTS (
+          SELECT 1 FROM event_keys k WHERE k.key BETWEEN ${BigInt(keys.lo)}::UBIGINT AND ${BigInt(keys.hi)}::UBIGINT AND k.key = ${eventKey('f.event_id')})`;
+        const maybe = Number((await c.runAndReadAll(`SELECT count(*) FROM (${known})`)).getRows()[0]?.[0] ?? 0);
+        if (maybe > 0) await c.run(`DELETE FROM fresh WHERE event_id IN (SELECT e.event_id FROM usage_events e WHERE e.event_id IN (${known}))`);
+      }
       await c.run(`INSERT INTO usage_events (${NAMES}, ingested_at) SELECT ${NAMES}, now() FROM fresh`);
       await c.run(`INSERT INTO event_keys SELECT ${eventKey('event_id')} FROM fresh`);
       await c.run(servedGapUpdate({ lo, hi, fresh: 'fresh' }));
@@ -303,6 +308,7 @@ export class DuckDbWarehouse implements Warehouse {
       // The rollups start from the events already stored.
       if (file === '002_rollups.sql') for (const sql of rollupInserts('usage_events')) await c.run(sql);
       if (file === '004_served_gap.sql') await fillServedGaps(c);
+      if (file === '006_event_keys.sql') await c.run(`INSERT INTO event_keys SELECT ${eventKey('event_id')} FROM usage_events ORDER BY ts`);
       await c.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, now())', [version, file]);
       await c.run('COMMIT');
       ran += 1;
@@ -313,9 +319,16 @@ export class DuckDbWarehouse implements Warehouse {
   }
 }
 
-/** The 64-bit key of an event ID (see migration 006): from MD5, so that it never changes with the engine. */
+/**
+ * The 64-bit key of an event ID (see migration 006). Its high half is the ID's first eight
+ * characters when they are hex — the time of a UUIDv7, so that the keys of a batch fall in a
+ * narrow range and the keys stored in order of arrival can be skipped by range — else the
+ * first half of the ID's MD5; its low half is the next part of the MD5. MD5, so that a key
+ * never changes with the engine.
+ */
 export function eventKey(column: string): string {
-  return `('0x' || left(md5(${column}), 16))::UBIGINT`;
+  const hex = (text: string) => `('0x' || ${text})::UBIGINT`;
+  return `((CASE WHEN regexp_full_match(left(${column}, 8), '[0-9a-f]{8}') THEN ${hex(`left(${column}, 8)`)} ELSE ${hex(`left(md5(${column}), 8)`)} END << 32) | ${hex(`substr(md5(${column}), 9, 8)`)})`;
 }
 
 /** A connection on the warehouse file whose hours and days (rollups, chart buckets) are those of UTC. */
