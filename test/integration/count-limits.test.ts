@@ -7,19 +7,12 @@ import { MAX_COUNT, MAX_REQUEST_COUNT } from '../../src/licensing/limits.js';
 import { outboxEvents } from '../support/storage.js';
 import { startTestBackoffice } from '../support/test-backoffice.js';
 import { CAPABILITY, capability, startTestServer } from '../support/test-server.js';
+import { until } from '../support/until.js';
 
 const dirs: string[] = [];
 afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
-
-async function until(condition: () => boolean | Promise<boolean>, ms = 30_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('counts a license server can grant are counts the back office can store', () => {
   it('refuses a count past MAX_REQUEST_COUNT at the edge with 400 naming the field', async () => {

@@ -10,14 +10,7 @@ import { startTestBackoffice } from '../support/test-backoffice.js';
 import type { TestServer } from '../support/test-server.js';
 import { runTally } from '../support/tally-cli.js';
 import { CAPABILITY, capability, startTestServer } from '../support/test-server.js';
-
-async function until(condition: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+import { until } from '../support/until.js';
 
 /**
  * An event the back office cannot store (a count past what an event may carry, like the event

@@ -8,6 +8,7 @@ import type { TestServer } from '../support/test-server.js';
 import { CAPABILITY, capability, startTestServer } from '../support/test-server.js';
 import { writeOutboxEvent } from '../support/outbox.js';
 import { outboxEvents } from '../support/storage.js';
+import { until } from '../support/until.js';
 
 /**
  * A stand-in for the back office's sync endpoint: it checks the instance credential and keeps
@@ -47,14 +48,6 @@ class Receiver {
   async stop(): Promise<void> {
     await this.app?.close();
     this.app = null;
-  }
-}
-
-async function until(condition: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 100));
   }
 }
 

@@ -8,6 +8,7 @@ import type { UsageEvent } from '../../../src/licensing/usage-event.js';
 import { outboxEvents, storedHoldings } from '../../support/storage.js';
 import { startTestBackoffice } from '../../support/test-backoffice.js';
 import { CAPABILITY, capability, startTestServer } from '../../support/test-server.js';
+import { until } from '../../support/until.js';
 
 const dirs: string[] = [];
 const tempDir = (name: string) => {
@@ -18,14 +19,6 @@ const tempDir = (name: string) => {
 afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
-
-async function until(condition: () => boolean | Promise<boolean>, ms = 30_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** Every event exactly once: no ID twice, and replaying them gives the server's holdings. */
 function expectExactlyOnce(events: UsageEvent[], serverDataDir: string): void {
