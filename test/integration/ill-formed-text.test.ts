@@ -7,6 +7,7 @@ import { WELL_FORMED_MESSAGE } from '../../src/common/text.js';
 import { outboxEvents, storedHoldings } from '../support/storage.js';
 import type { TestServer } from '../support/test-server.js';
 import { CAPABILITY, startTestServer } from '../support/test-server.js';
+import { startTestBackoffice } from '../support/test-backoffice.js';
 
 /**
  * JSON bodies written as raw text, so that `\ud800` travels as JSON sends it: a lone UTF-16
@@ -79,6 +80,25 @@ describe('text with lone UTF-16 surrogates', () => {
     } finally {
       await second.stop();
       rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('text with lone UTF-16 surrogates in the back office', () => {
+  it.each([
+    { path: '/api/1.0/backoffice/accounts', body: '{"id":"acme","name":"Acme \\ud800"}', field: 'body.name' },
+    { path: '/api/1.0/backoffice/instances', body: '{"accountId":"acme","name":"HQ","hostId":"\\udc00rack"}', field: 'body.hostId' },
+  ])('is refused when registering with 400 naming $field', async ({ path, body, field }) => {
+    const backoffice = await startTestBackoffice();
+    try {
+      const auth = { authorization: `Bearer ${await backoffice.adminToken()}` };
+      if (path.endsWith('/instances')) expect((await backoffice.call('POST', '/api/1.0/backoffice/accounts', { id: 'acme', name: 'Acme' }, auth)).status).toBe(201);
+      const res = await fetch(backoffice.url + path, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body });
+      expect(res.status).toBe(400);
+      const answer: any = await res.json();
+      expect(answer.error.details).toContainEqual({ field, message: WELL_FORMED_MESSAGE });
+    } finally {
+      await backoffice.stop();
     }
   });
 });

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { TallyError, detailsFromIssues } from '../../common/errors.js';
 import { newId, newSecret } from '../../common/ids.js';
 import type { DB } from '../../common/sqlite.js';
+import { text } from '../../common/text.js';
 import type { Clock } from '../../common/time.js';
 
 export interface Account {
@@ -33,13 +34,15 @@ interface InstanceRow {
 
 const idSchema = z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be 1-64 letters, digits, dots, dashes, colons or underscores');
 
-export const accountInput = z.object({ id: idSchema, name: z.string().trim().min(1, 'must not be empty').max(256) }).strict();
+const nameSchema = text().trim().min(1, 'must not be empty').max(256);
+
+export const accountInput = z.object({ id: idSchema, name: nameSchema }).strict();
 export const instanceInput = z
   .object({
     accountId: idSchema,
-    name: z.string().trim().min(1, 'must not be empty').max(256),
+    name: nameSchema,
     kind: z.enum(['local', 'cloud']).default('local'),
-    hostId: z.string().trim().min(1).max(256).nullable().default(null),
+    hostId: text().trim().min(1).max(256).nullable().default(null),
     /** Keep an ID the license server already has (its instanceId); a new one is made otherwise. */
     id: idSchema.optional(),
   })
