@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from '../support/test-server.js';
 import { CAPABILITY, capability, startTestServer } from '../support/test-server.js';
 import { writeOutboxEvent } from '../support/outbox.js';
-import { outboxEvents } from '../support/storage.js';
+import { outboxEvents, refusedEvents } from '../support/storage.js';
 import { until } from '../support/until.js';
 
 /**
@@ -112,7 +112,7 @@ describe('usage sync to the back office', () => {
 });
 
 describe('a back office that refuses a whole batch for one event in it', () => {
-  it('has that event travel alone, logs it in full and lets it go, while every other event arrives once and sync moves on', async () => {
+  it('has that event travel alone, logs it in full and keeps it apart from the outbox, while every other event arrives once and sync moves on', async () => {
     const receiver = new Receiver();
     receiver.poison = 'poison-1';
     const url = await receiver.start();
@@ -136,6 +136,9 @@ describe('a back office that refuses a whole batch for one event in it', () => {
       const logged = logLines.filter((l) => l.event === 'sync.event.refused');
       expect(logged).toHaveLength(1);
       expect(JSON.parse(String(logged[0]!.usageEvent))).toEqual({ eventId: 'poison-1', kind: 'checkout' });
+      const kept = refusedEvents(server.dataDir);
+      expect(kept).toEqual([{ event: expect.any(String), status: 400, reason: expect.any(String) }]);
+      expect(JSON.parse(kept[0]!.event)).toEqual({ eventId: 'poison-1', kind: 'checkout' });
     } finally {
       await server.stop();
       await receiver.stop();

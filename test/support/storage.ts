@@ -33,3 +33,13 @@ export function storedPoolHoldings(dataDir: string): Array<{ device_key: string;
     db.close();
   }
 }
+
+/** Usage events a back office refused even alone, as the server keeps them. */
+export function refusedEvents(dataDir: string): Array<{ event: string; status: number; reason: string }> {
+  const db = new Database(join(dataDir, 'server.db'), { readonly: true });
+  try {
+    return db.prepare('SELECT event, status, reason FROM sync_refused ORDER BY seq').all() as Array<{ event: string; status: number; reason: string }>;
+  } finally {
+    db.close();
+  }
+}

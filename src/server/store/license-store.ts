@@ -67,6 +67,8 @@ export const WRITE_STATEMENTS = {
         vendor_dictionary = excluded.vendor_dictionary, last_seen = excluded.last_seen`,
   insertEvent: 'INSERT INTO outbox (event_id, created_at, event) VALUES (?, ?, ?)',
   deleteOutboxUpTo: 'DELETE FROM outbox WHERE seq <= ?',
+  setAsideRefusedEvent: `INSERT OR IGNORE INTO sync_refused (seq, event_id, event, status, reason, refused_at)
+      SELECT seq, event_id, event, ?, ?, ? FROM outbox WHERE seq = ?`,
   deleteLicense: 'DELETE FROM licenses WHERE license_id = ?',
   insertLicense: 'INSERT INTO licenses (license_id, producer, key_id, issued_at, loaded_at, file) VALUES (?, ?, ?, ?, ?, ?)',
   putModel: `INSERT INTO license_model (id, name, text, activated_at, activated_by) VALUES (1, ?, ?, ?, ?)
@@ -225,6 +227,11 @@ export class LicenseStore {
 
   outboxSize(): number {
     return this.db.prepare('SELECT count(*) FROM outbox').pluck().get() as number;
+  }
+
+  /** Events a back office refused even alone, kept apart from the outbox. */
+  refusedCount(): number {
+    return this.db.prepare('SELECT count(*) FROM sync_refused').pluck().get() as number;
   }
 
 }

@@ -28,7 +28,7 @@ export interface SyncStatus {
   sent: number;
   /** Events of acknowledged batches the back office set aside in its quarantine, since start-up. */
   quarantined: number;
-  /** Events a back office refused outright even alone, since start-up: logged in full and let go. */
+  /** Events a back office refused even alone: logged in full and kept in trusted storage (`sync_refused`), out of the outbox. */
   refused: number;
 }
 
@@ -82,7 +82,6 @@ export class OutboxSender {
   private stalledSince: EpochMs | null = null;
   private sent = 0;
   private quarantined = 0;
-  private refused = 0;
   /** Events per batch now: halved while a back office refuses batches, to isolate the event at fault. */
   private limit = Number.POSITIVE_INFINITY;
   private readonly pollMs: number;
@@ -117,10 +116,13 @@ export class OutboxSender {
 
   status(): SyncStatus {
     let backlog = 0;
+    let refused = 0;
     try {
       backlog = this.options.store.outboxSize();
+      refused = this.options.store.refusedCount();
     } catch {
       backlog = -1;
+      refused = -1;
     }
     const enabled = this.settings.enabled && this.settings.url !== null;
     return {
@@ -134,7 +136,7 @@ export class OutboxSender {
       stalledSince: isoOrNull(this.stalledSince),
       sent: this.sent,
       quarantined: this.quarantined,
-      refused: this.refused,
+      refused,
     };
   }
 
@@ -204,14 +206,16 @@ export class OutboxSender {
     }
     const row = rows[0]!;
     try {
-      await this.options.writer.submit([['deleteOutboxUpTo', [row.seq]]]);
+      await this.options.writer.submit([
+        ['setAsideRefusedEvent', [error.status, error.message, this.options.clock.now(), row.seq]],
+        ['deleteOutboxUpTo', [row.seq]],
+      ]);
     } catch {
       this.failed();
       return;
     }
-    this.refused += 1;
     this.moving();
-    this.options.log.error({ event: 'sync.event.refused', seq: row.seq, status: error.status, err: error.message, usageEvent: row.event }, 'the back office refused a usage event on its own; it is logged here and left out of sync');
+    this.options.log.error({ event: 'sync.event.refused', seq: row.seq, status: error.status, err: error.message, usageEvent: row.event }, 'the back office refused a usage event on its own; it is kept in sync_refused and left out of sync');
     this.schedule(0);
   }
 

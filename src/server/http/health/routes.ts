@@ -13,7 +13,7 @@ export const syncStatusSchema = z.object({
   stalledSince: z.string().nullable().describe('since when attempts have failed without a success between'),
   sent: z.number().describe('events acknowledged since start-up'),
   quarantined: z.number().describe('events the back office set aside (cannot be stored) since start-up; its admin lists them'),
-  refused: z.number().describe('events a back office refused even alone since start-up: logged in full (sync.event.refused) and left out'),
+  refused: z.number().describe('events a back office refused even alone: logged in full (sync.event.refused) and kept out of the outbox in trusted storage (sync_refused)'),
 });
 
 export const setAsideSchema = z
