@@ -138,21 +138,10 @@ function reject(message: string, field = 'license', detail = message): never {
 
 /**
  * Checks a license file in a fixed order and returns its records, or refuses it with the
- * first reason found: shape, producer key, signature, load deadline, then content.
+ * first reason found: shape, producer key, signature, load deadline, then content. A file this
+ * server loaded earlier is checked again with `now` null: the load deadline did its work then.
  */
-export function verifyLicense(file: unknown, publicKeyPem: string, now: EpochMs): VerifiedLicense {
-  return checkLicense(file, publicKeyPem, now);
-}
-
-/**
- * Checks a license file this server loaded earlier, as kept in trusted storage: everything
- * `verifyLicense` checks but the load deadline, which did its work when the file was loaded.
- */
-export function verifyLoadedLicense(file: unknown, publicKeyPem: string): VerifiedLicense {
-  return checkLicense(file, publicKeyPem, null);
-}
-
-function checkLicense(file: unknown, publicKeyPem: string, now: EpochMs | null): VerifiedLicense {
+export function verifyLicense(file: unknown, publicKeyPem: string, now: EpochMs | null): VerifiedLicense {
   const shape = licenseFileSchema.safeParse(file);
   if (!shape.success) {
     const unsigned = typeof file === 'object' && file !== null && !('signature' in file);

@@ -14,7 +14,7 @@ import type { LicensingPolicy } from '../licensing/lease.js';
 import { renewAt } from '../licensing/lease.js';
 import type { FeatureRecord } from '../licensing/feature-record.js';
 import type { VerifiedLicense } from '../licensing/license-file.js';
-import { verifyLicense, verifyLoadedLicense } from '../licensing/license-file.js';
+import { verifyLicense } from '../licensing/license-file.js';
 import { LicenseState, isEmptyChange } from '../licensing/license-state.js';
 import { featureOverCountLimit, MAX_COUNT } from '../licensing/limits.js';
 import type { StateChange } from '../licensing/license-state.js';
@@ -177,7 +177,7 @@ export class LicenseService {
     } catch {
       throw new TallyError('LICENSE_REJECTED', 'The stored file is not JSON.');
     }
-    const verified = verifyLoadedLicense(file, this.producerPublicKey);
+    const verified = verifyLicense(file, this.producerPublicKey, null);
     if (verified.licenseId !== stored.licenseId) {
       throw new TallyError('LICENSE_REJECTED', `The stored file is license ${verified.licenseId}, not ${stored.licenseId}.`);
     }

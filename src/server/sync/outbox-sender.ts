@@ -194,8 +194,8 @@ export class OutboxSender {
   /**
    * The back office refused the batch for what it holds (an older one refuses a whole batch
    * for one event it cannot store). Retrying it as it is would stall sync for good, so it is
-   * halved until the event at fault travels alone; that one is logged in full and let go, and
-   * the rest goes on.
+   * halved until the event at fault travels alone; that one is logged in full and moved from
+   * the outbox to `sync_refused` in one transaction, and the rest goes on.
    */
   private async refusedBatch(rows: ReadonlyArray<{ seq: number; event: string }>, error: RefusedBatch): Promise<void> {
     if (rows.length > 1) {
