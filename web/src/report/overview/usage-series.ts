@@ -6,7 +6,11 @@ const percent = (part: number, whole: number) => (whole > 0 ? Math.round((1000 *
 /** Rows grouped by bucket start, in time order. */
 function byBucket<R extends { bucketStart: string }>(rows: readonly R[]): Array<[string, R[]]> {
   const buckets = new Map<string, R[]>();
-  for (const r of rows) buckets.set(r.bucketStart, [...(buckets.get(r.bucketStart) ?? []), r]);
+  for (const r of rows) {
+    const bucket = buckets.get(r.bucketStart);
+    if (bucket) bucket.push(r);
+    else buckets.set(r.bucketStart, [r]);
+  }
   return [...buckets.entries()].sort(([a], [b]) => a.localeCompare(b));
 }
 
@@ -59,10 +63,12 @@ export function meteredTotals(data: MeteredUsage) {
   const features = new Set(data.rows.map((r) => r.feature)).size;
   const series = byBucket(data.rows).map(([t, rows]) => [t, { consumed: sum(rows, (r) => r.consumed), overage: sum(rows, (r) => r.overage), cap: features === 1 ? rows[0]!.cap : null }] as const);
   const end = lastOfEach(data.rows);
+  const consumedBy = new Map<string, number>();
+  for (const r of data.rows) consumedBy.set(r.feature, (consumedBy.get(r.feature) ?? 0) + r.consumed);
   let utilization: number | null = null;
   let utilizationFeature: string | null = null;
   for (const r of end) {
-    const u = r.cap === null ? null : percent(sum(data.rows.filter((x) => x.feature === r.feature), (x) => x.consumed), r.cap);
+    const u = r.cap === null ? null : percent(consumedBy.get(r.feature) ?? 0, r.cap);
     if (u !== null && (utilization === null || u > utilization)) [utilization, utilizationFeature] = [u, r.feature];
   }
   return {
