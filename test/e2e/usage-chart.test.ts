@@ -73,4 +73,15 @@ describe('the usage over time chart with all its data in one period', { timeout:
     await expect.poll(() => page.getByTestId('figure-consumed').textContent()).toBe('30');
     await expect.poll(() => marks('usage-chart', CAP_COLOUR)).toBeGreaterThan(0);
   });
+
+  it('shows the figures of a usage request that failed as missing, not as loading, and says why once', async () => {
+    // A proxy's answer: JSON, but not the API's error shape.
+    await page.route('**/usage-denials/concurrent-usage*', (route) => route.fulfill({ status: 502, contentType: 'application/json', body: '{"message":"bad gateway"}' }));
+    await page.getByRole('button', { name: 'Concurrent' }).click();
+    await page.reload();
+    await expect.poll(() => page.getByTestId('widget-usage').textContent(), { timeout: 20_000 }).toContain('Could not load this widget: The back office answered 502');
+    expect(await page.getByTestId('figure-in-use').textContent()).toBe('–');
+    expect(await page.getByTestId('figure-utilization').textContent()).toBe('–');
+    await page.unroute('**/usage-denials/concurrent-usage*');
+  });
 });

@@ -51,7 +51,7 @@ export async function apiFetch(path: string, init: RequestInit = {}): Promise<Re
     // Not the API's error shape (a proxy's page, say): the status says enough.
   }
   if (res.status === 401 && session) onUnauthorized();
-  throw new ApiError(res.status, body?.error.code ?? `HTTP_${res.status}`, body?.error.message ?? `The back office answered ${res.status} ${res.statusText}.`);
+  throw new ApiError(res.status, body?.error?.code ?? `HTTP_${res.status}`, body?.error?.message ?? `The back office answered ${res.status} ${res.statusText}.`);
 }
 
 /** GET or POST JSON. */

@@ -10,7 +10,7 @@ import { UniqueClientsChart } from './UniqueClientsChart.js';
 import { ConcurrentUsageChart, MeteredUsageChart } from './UsageOverTimeChart.js';
 import { concurrentTotals, meteredTotals } from './usage-series.js';
 
-function Figure({ label, value, testId, note }: Figure) {
+function Figure({ label, value, testId, note, failed }: Figure) {
   return (
     <Card variant="outlined" sx={{ flex: '1 1 150px' }}>
       <CardContent>
@@ -18,7 +18,7 @@ function Figure({ label, value, testId, note }: Figure) {
           {label}
         </Typography>
         <Typography variant="h5" component="p" data-testid={testId}>
-          {value ?? <Skeleton width={60} />}
+          {value ?? (failed ? '–' : <Skeleton width={60} />)}
         </Typography>
         {note && (
           <Typography variant="caption" color="text.secondary" data-testid={`${testId}-note`}>
@@ -36,6 +36,8 @@ interface Figure {
   testId: string;
   /** What the figure leaves out or adds, in a line under it. */
   note?: string | null;
+  /** Its request failed (the widget below says why and offers a retry): no value, and no longer loading. */
+  failed?: boolean;
 }
 
 /** The report's overview: headline figures, usage over time, the most active, clients, denials. */
@@ -71,7 +73,9 @@ export default function OverviewPage() {
       { label: 'Overage', value: t && fmt(t.overage), testId: 'figure-overage' },
     ];
   }
-  figures.push({ label: 'Denials in range', value: denials.data ? fmt(denials.data.total) : null, testId: 'figure-denials' });
+  const usageFailed = model === 'concurrent' ? concurrent.isError : metered.isError;
+  figures = figures.map((f) => ({ ...f, failed: usageFailed }));
+  figures.push({ label: 'Denials in range', value: denials.data ? fmt(denials.data.total) : null, testId: 'figure-denials', failed: denials.isError });
 
   return (
     <Box sx={{ display: 'flex', flexDirection: 'column', gap: 2 }}>
