@@ -9,10 +9,12 @@ import { countSchema } from './limits.js';
 import { VERSION_PATTERN } from './version.js';
 
 /** What happened: a lease taken, given back or lapsed, metered units used, or a refusal. */
-export type UsageEventKind = 'checkout' | 'return' | 'expire' | 'consume' | 'deny';
+export const USAGE_EVENT_KINDS = ['checkout', 'return', 'expire', 'consume', 'deny'] as const;
+export type UsageEventKind = (typeof USAGE_EVENT_KINDS)[number];
 
 /** Where an event came from: a Tally server or a log or poll of another license manager. */
-export type UsageSource = 'server' | 'flexlm' | 'rlm' | 'lmstat';
+export const USAGE_SOURCES = ['server', 'flexlm', 'rlm', 'lmstat'] as const;
+export type UsageSource = (typeof USAGE_SOURCES)[number];
 
 /**
  * The atom of analytics: one row per grant, return, lapse, consumption and denial. The
@@ -64,7 +66,7 @@ export const usageEventSchema = z
     ts: z.iso.datetime({ offset: true, error: 'must be an ISO timestamp' }),
     instanceId: required(64),
     accountId: required(128).nullable(),
-    kind: z.enum(['checkout', 'return', 'expire', 'consume', 'deny'], { error: 'must be checkout, return, expire, consume or deny' }),
+    kind: z.enum(USAGE_EVENT_KINDS, { error: `must be ${USAGE_EVENT_KINDS.slice(0, -1).join(', ')} or ${USAGE_EVENT_KINDS.at(-1)}` }),
     feature: required(128),
     version: z.string().regex(VERSION_PATTERN, 'must be an a.b version'),
     count: countSchema,
@@ -80,7 +82,7 @@ export const usageEventSchema = z
     overdraft: countSchema,
     recordId: text().max(64).nullable(),
     correlationId: text().max(64).nullable(),
-    source: z.enum(['server', 'flexlm', 'rlm', 'lmstat']),
+    source: z.enum(USAGE_SOURCES, { error: `must be one of ${USAGE_SOURCES.join(', ')}` }),
   })
   .strict()
   .superRefine((e, ctx) => {
