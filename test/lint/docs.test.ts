@@ -89,6 +89,12 @@ describe('README.md and docs/', () => {
     expect(broken).toEqual([]);
   });
 
+  it('name only files and folders of the repository that exist', () => {
+    const named = pages.flatMap((page) => codeSpans(read(page)).filter((span) => /^(?:bench|bin|docs|scripts|src|test|web)\/[^\s*<]*$/.test(span)).map((span) => [page, span] as const));
+    expect(named.length).toBeGreaterThan(20);
+    expect(named.filter(([, file]) => !existsSync(path.join(root, file))).map(([page, file]) => `${page}: ${file}`)).toEqual([]);
+  });
+
   it('link every docs page from the README', () => {
     const readme = read('README.md');
     expect(pages.filter((page) => page !== 'README.md' && !readme.includes(`](${page})`))).toEqual([]);
