@@ -21,8 +21,16 @@ export const DENIALS = {
 export type DenialCode = keyof typeof DENIALS;
 export type DenialName = (typeof DENIALS)[DenialCode]['name'];
 
+/** Each code by its name (`DENIAL.INSUFFICIENT_COUNT === 7`), read off the table. */
+export const DENIAL = Object.freeze(
+  Object.fromEntries(Object.entries(DENIALS).map(([code, { name }]) => [name, Number(code)])),
+) as { readonly [C in DenialCode as (typeof DENIALS)[C]['name']]: C };
+
+/** A code as people read it in summaries and help: `7 INSUFFICIENT_COUNT`. */
+export const denialLabel = (code: DenialCode): string => `${code} ${DENIALS[code].name}`;
+
 /** Codes that describe a malformed request rather than a refused one: reports do not count them. */
-export const NOT_A_DENIAL: ReadonlySet<DenialCode> = new Set<DenialCode>([51]);
+export const NOT_A_DENIAL: ReadonlySet<DenialCode> = new Set<DenialCode>([DENIAL.BAD_REQUEST]);
 
 /** A refused feature as it appears in a capability response. */
 export interface Denial {

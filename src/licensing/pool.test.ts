@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildDevice, buildFeature, buildRequest } from '../../test/support/factories.js';
+import { newId } from '../common/ids.js';
 import type { CapabilityRequest, DesiredFeature } from './capability.js';
 import { decideCapability } from './capability.js';
 import type { FeatureRecord } from './feature-record.js';
@@ -19,7 +20,7 @@ function serverWith(model: string, ...records: FeatureRecord[]) {
   state.setRecords(records);
   state.pools = validateModel(parseModel(model), records, NOW);
   const serve = (device: Device, features: DesiredFeature[], overrides: Partial<CapabilityRequest> = {}) => {
-    const decision = decideCapability(state, buildRequest(features, { device, ...overrides }), DEFAULT_POLICY, NOW, context);
+    const decision = decideCapability(state, buildRequest(features, { device, ...overrides }), DEFAULT_POLICY, context, { now: NOW, newId });
     state.apply(decision.change);
     return decision;
   };
@@ -221,13 +222,13 @@ describe('a model activated while devices hold counts', () => {
     const state = new LicenseState();
     state.setRecords(records);
     const serve = (device: Device, features: DesiredFeature[]) => {
-      const decision = decideCapability(state, buildRequest(features, { device }), DEFAULT_POLICY, NOW, context);
+      const decision = decideCapability(state, buildRequest(features, { device }), DEFAULT_POLICY, context, { now: NOW, newId });
       expect(decision.denials).toEqual([]);
       state.apply(decision.change);
     };
     const activate = (model: string) => {
       const plan = validateModel(parseModel(model), state.allRecords(), NOW);
-      const change = placeHeldCounts(state, plan);
+      const change = placeHeldCounts(state, plan, newId);
       state.pools = plan;
       state.apply(change);
       return change;

@@ -41,3 +41,9 @@ export function buildRequest(features: DesiredFeature[], overrides: Partial<Capa
     ...overrides,
   };
 }
+
+/** An ID source giving `id-1`, `id-2`, …: two runs of the same steps make the same IDs. */
+export function sequentialIds(): () => string {
+  let n = 0;
+  return () => `id-${++n}`;
+}
