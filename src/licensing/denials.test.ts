@@ -1,13 +1,18 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DENIAL, DENIALS, NOT_A_DENIAL } from './denials.js';
+import { DENIAL, DENIAL_CODES, DENIALS, NOT_A_DENIAL, denialSchema, deny } from './denials.js';
 
 describe('DENIAL', () => {
   it('names every code of the DENIALS table and nothing else', () => {
     expect(Object.entries(DENIAL).map(([name, code]) => [String(code), name])).toEqual(
       Object.entries(DENIALS).map(([code, entry]) => [code, entry.name]),
     );
+  });
+
+  it('builds with deny() for every code a denial the capability response schema accepts, and no other code', () => {
+    for (const code of DENIAL_CODES) expect(denialSchema.parse(deny(code, 'cad', '1.0', 1))).toMatchObject({ code, name: DENIALS[code].name });
+    expect(denialSchema.safeParse({ ...deny(DENIAL.EXPIRED, 'cad', '1.0', 1), code: 99 }).success).toBe(false);
   });
 
   it('counts a malformed request (BAD_REQUEST) as no denial', () => {

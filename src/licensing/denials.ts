@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * The denial code table. Reports group denials by these codes, so a code keeps its meaning
  * forever: add new ones with care and never reuse a retired one.
@@ -20,6 +22,7 @@ export const DENIALS = {
 
 export type DenialCode = keyof typeof DENIALS;
 export type DenialName = (typeof DENIALS)[DenialCode]['name'];
+export const DENIAL_CODES = Object.keys(DENIALS).map(Number) as DenialCode[];
 
 /** Each code by its name (`DENIAL.INSUFFICIENT_COUNT === 7`), read off the table. */
 export const DENIAL = Object.freeze(
@@ -33,16 +36,17 @@ export const denialLabel = (code: DenialCode): string => `${code} ${DENIALS[code
 export const NOT_A_DENIAL: ReadonlySet<DenialCode> = new Set<DenialCode>([DENIAL.BAD_REQUEST]);
 
 /** A refused feature as it appears in a capability response. */
-export interface Denial {
-  feature: string;
+export const denialSchema = z.object({
+  feature: z.string(),
   /** The version the client asked for. */
-  version: string;
+  version: z.string(),
   /** The count that was refused. */
-  count: number;
-  code: DenialCode;
-  name: DenialName;
-  description: string;
-}
+  count: z.number(),
+  code: z.literal(DENIAL_CODES),
+  name: z.string(),
+  description: z.string(),
+});
+export type Denial = z.output<typeof denialSchema>;
 
 /** Builds a denial with the table's name and description, optionally more specific text. */
 export function deny(
