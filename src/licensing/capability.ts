@@ -53,11 +53,7 @@ export interface CapabilityDecision {
   denials: Denial[];
 }
 
-/**
- * What a decision takes from outside the state: the time, and where new IDs (holdings, events,
- * correlation IDs) come from. With the same ones, the same request on the same state is
- * decided the same way.
- */
+/** All a decision takes from outside the state: with the same ones, the same request on the same state decides the same. */
 export interface DecisionInputs {
   now: EpochMs;
   newId: () => string;
@@ -94,13 +90,11 @@ export interface Decider extends Ledger {
  *   1. no record of that name → NOT_AVAILABLE
  *   2. no record at the requested version or higher → NO_MATCHING_VERSION
  *   3. none of those is current → EXPIRED if any has expired, else NOT_YET_STARTED
- *   4. the rules of access refuse the device → RULE_REJECTION (pools only)
- *   5. not enough counts → WOULD_CAUSE_OVERAGE (capped metered), RULE_MAX_EXCEEDED (when a
- *      rule's max, not the pools, is short) or INSUFFICIENT_COUNT
- *   6. counts that would take the feature's in-use count past MAX_COUNT (limits.ts), which no
- *      usage event could report → WOULD_CAUSE_OVERAGE (metered) or INSUFFICIENT_COUNT
- *      (concurrent), even when uncounted or uncapped
- * A metered consumption cannot be given back by a negative count → BAD_REQUEST.
+ *   4. the rules of access refuse the device → RULE_REJECTION
+ *   5. not enough counts → WOULD_CAUSE_OVERAGE (capped metered), RULE_MAX_EXCEEDED (a rule's max) or INSUFFICIENT_COUNT
+ *   6. counts that would take the feature's in-use count past MAX_COUNT (limits.ts), which no usage
+ *      event could report → WOULD_CAUSE_OVERAGE or INSUFFICIENT_COUNT, even when uncounted or uncapped
+ * Giving back units of a non-reusable metered feature → BAD_REQUEST.
  * Counts come from the record that expires first, then the lowest version; one grant may
  * combine records; overdraft is used only once every regular count is taken.
  */
@@ -206,9 +200,7 @@ function hold(d: Decider, desired: DesiredFeature, records: FeatureRecord[], kin
     const granted = Math.min(need, room) - result.shortfall;
     if (granted < need) {
       const overLimit = need > room;
-      const code = !overLimit && source && maxWasTheLimit(source, need, capped, result.shortfall)
-        ? DENIAL.RULE_MAX_EXCEEDED
-        : kind === 'lease' ? DENIAL.INSUFFICIENT_COUNT : DENIAL.WOULD_CAUSE_OVERAGE;
+      const code = !overLimit && source && maxWasTheLimit(source, need, capped, result.shortfall) ? DENIAL.RULE_MAX_EXCEEDED : kind === 'lease' ? DENIAL.INSUFFICIENT_COUNT : DENIAL.WOULD_CAUSE_OVERAGE;
       if (!d.request.partial || granted === 0) {
         // Nothing of this feature changes: what the device held stays, neither renewed nor lost.
         return refuse(d, desired, code, need, overLimit ? overLimitText(d, desired.name, need) : undefined);

@@ -113,7 +113,7 @@ describe('capability requests with named license pools', () => {
     }
   });
 
-  it('refuses every feature with 80 when a rule denies the device, and records the denial', () => {
+  it('refuses every feature with RULE_REJECTION when a rule denies the device, and records the denial', () => {
     const s = serverWith(
       'model "m" { on hosttype("KIOSK") { deny } }',
       buildFeature({ name: 'cad', count: 5 }),
@@ -143,7 +143,7 @@ describe('capability requests with named license pools', () => {
     expect(s.held(kiosk)).toEqual([]);
   });
 
-  it("refuses with 81 past a rule's max per device, while the pool still has counts", () => {
+  it("refuses with RULE_MAX_EXCEEDED past a rule's max per device, while the pool still has counts", () => {
     const s = serverWith(
       `model "m" { partitions { partition "eng" { "cad" 1.0 5 } }
          on dictionary("dept":"eng") { use "eng" max 2 accept } }`,

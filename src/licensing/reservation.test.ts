@@ -51,7 +51,7 @@ function serverWith(groups: ReservationGroup[], ...records: FeatureRecord[]) {
 const cad = (count: number, version = '1.0'): DesiredFeature => ({ name: 'cad', version, count });
 
 describe('capability requests with reservations', () => {
-  it('holds reserved counts for their device: others see them as unavailable (7)', () => {
+  it('holds reserved counts for their device: others are refused them with INSUFFICIENT_COUNT', () => {
     const s = serverWith([group('g', [{ hostId: str('vip'), entries: [['cad', '1.0', 2]] }])], buildFeature({ name: 'cad', count: 3 }));
     expect(s.serve(buildDevice('a'), [cad(1)]).denials).toEqual([]);
     expect(s.serve(buildDevice('b'), [cad(1)]).denials.map((d) => d.code)).toEqual([7]);
