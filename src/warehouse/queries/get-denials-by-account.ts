@@ -1,7 +1,7 @@
-import { NOT_A_DENIAL } from '../../licensing/denials.js';
 import { filterSql } from '../duckdb/filter-sql.js';
 import { factsSource } from '../duckdb/sources.js';
 import type { ReportQuery } from '../warehouse.js';
+import { NOT_A_DENIAL } from '../../licensing/denials.js';
 
 export interface DenialsByAccount {
   rows: Array<{ accountId: string | null; count: number; percentage: number }>;

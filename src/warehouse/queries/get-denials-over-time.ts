@@ -1,8 +1,8 @@
-import { NOT_A_DENIAL } from '../../licensing/denials.js';
 import { filterSql } from '../duckdb/filter-sql.js';
 import { factsSource, grainForBucket } from '../duckdb/sources.js';
 import { bucketFor } from '../filters.js';
 import type { ReportQuery } from '../warehouse.js';
+import { NOT_A_DENIAL } from '../../licensing/denials.js';
 
 export interface DenialsOverTime {
   bucket: 'minute' | 'hour' | 'day' | 'week';
