@@ -21,12 +21,12 @@ export const DENIALS = {
 } as const;
 
 export type DenialCode = keyof typeof DENIALS;
-export type DenialName = (typeof DENIALS)[DenialCode]['name'];
+/** Every code, in table order: what a usage event or a denial may carry. */
 export const DENIAL_CODES = Object.keys(DENIALS).map(Number) as DenialCode[];
 
 /** Each code by its name (`DENIAL.INSUFFICIENT_COUNT === 7`), read off the table. */
 export const DENIAL = Object.freeze(
-  Object.fromEntries(Object.entries(DENIALS).map(([code, { name }]) => [name, Number(code)])),
+  Object.fromEntries(DENIAL_CODES.map((code) => [DENIALS[code].name, code])),
 ) as { readonly [C in DenialCode as (typeof DENIALS)[C]['name']]: C };
 
 /** A code as people read it in summaries and help: `7 INSUFFICIENT_COUNT`. */
