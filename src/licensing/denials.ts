@@ -8,10 +8,7 @@ export const DENIALS = {
   7: { name: 'INSUFFICIENT_COUNT', description: 'No count is left for this feature.' },
   10: { name: 'NOT_YET_STARTED', description: 'Every matching feature record starts in the future.' },
   11: { name: 'EXPIRED', description: 'Every matching feature record has expired.' },
-  12: {
-    name: 'NO_MATCHING_VERSION',
-    description: 'The feature exists, but not at the requested version or higher.',
-  },
+  12: { name: 'NO_MATCHING_VERSION', description: 'The feature exists, but not at the requested version or higher.' },
   15: { name: 'NOT_AVAILABLE', description: 'This server has no such feature.' },
   51: { name: 'BAD_REQUEST', description: 'The request for this feature is malformed.' },
   58: { name: 'WOULD_CAUSE_OVERAGE', description: 'The metered feature would go past its cap.' },
