@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { text } from '../../../common/text.js';
 import { parseDurationSeconds } from '../../../common/time.js';
-import { denialSchema } from '../../../licensing/denials.js';
+import { DENIALS } from '../../../licensing/denials.js';
 import { DEVICE_TYPES, HOSTID_TYPES } from '../../../licensing/hostid.js';
 import { MAX_DESIRED_FEATURES, requestCountSchema } from '../../../licensing/limits.js';
 import { isVersion } from '../../../licensing/version.js';
@@ -96,6 +96,8 @@ export const capabilityRequestSchema = z
 
 export type CapabilityRequestBody = z.output<typeof capabilityRequestSchema>;
 
+const denialCodes = Object.keys(DENIALS).map(Number) as [number, ...number[]];
+
 export const capabilityResponseSchema = z.object({
   correlationId: z.string().describe('Identifies this request; undo a metered consumption with it.'),
   serverTime: z.string(),
@@ -117,6 +119,15 @@ export const capabilityResponseSchema = z.object({
       }),
     )
     .describe('Everything the device holds after this request.'),
-  denied: z.array(denialSchema),
+  denied: z.array(
+    z.object({
+      feature: z.string(),
+      version: z.string(),
+      count: z.number(),
+      code: z.number().refine((c) => denialCodes.includes(c)),
+      name: z.string(),
+      description: z.string(),
+    }),
+  ),
   preview: z.boolean(),
 });
