@@ -4,6 +4,7 @@
 // request for one feature; devices cycle through BENCH_DEVICES (default 2,000) hostids, a
 // third of them matching the pool rules or holding a reservation.
 // Settings: BENCH_DECISIONS (default 200,000 per run), BENCH_DEVICES.
+import { newId } from '../dist/common/ids.js';
 import { decideCapability } from '../dist/licensing/capability.js';
 import { featureRecordInputSchema, toFeatureRecord } from '../dist/licensing/feature-record.js';
 import { DEFAULT_POLICY } from '../dist/licensing/lease.js';
@@ -61,7 +62,7 @@ function run(label, setup) {
       operation: 'request',
       correlationId: null,
     };
-    state.apply(decideCapability(state, request, DEFAULT_POLICY, now, context).change);
+    state.apply(decideCapability(state, request, DEFAULT_POLICY, context, { now, newId }).change);
   }
   const perSecond = Math.round(decisions / ((performance.now() - started) / 1000));
   console.log(`${label.padEnd(34)} ${perSecond.toLocaleString('en-US').padStart(9)} decisions/s`);

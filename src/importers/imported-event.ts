@@ -1,5 +1,5 @@
 import type { DenialCode } from '../licensing/denials.js';
-import { DENIALS } from '../licensing/denials.js';
+import { denialLabel } from '../licensing/denials.js';
 import type { UsageEvent, UsageEventKind, UsageSource } from '../licensing/usage-event.js';
 import type { SummaryCollector } from './import-summary.js';
 import { SourceHasher } from './source-id.js';
@@ -63,7 +63,7 @@ export class ImportedEventFactory {
     this.occurrences.set(h.lastWord, n + 1);
     // The first of identical records keeps the content hash; repeats hash their index in too.
     const eventId = n === 0 ? content : h.addNumber(n).digest();
-    const denial = r.statusCode === null ? null : `${r.statusCode} ${DENIALS[r.statusCode].name}`;
+    const denial = r.statusCode === null ? null : denialLabel(r.statusCode);
     this.summary.event(r.kind, r.feature, r.utcMs, denial);
     // Within the limits ingest checks, so that one odd line cannot refuse a whole batch.
     const device = clip(r.host ?? r.user ?? 'unknown', 256);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildDevice, buildFeature, buildRequest } from '../../test/support/factories.js';
+import { buildDevice, buildFeature, buildRequest, sequentialIds } from '../../test/support/factories.js';
 import type { CapabilityRequest, DesiredFeature } from './capability.js';
 import { decideCapability, decideExpiry } from './capability.js';
 import type { FeatureRecord } from './feature-record.js';
@@ -17,14 +17,20 @@ function serverWith(...records: FeatureRecord[]) {
   const state = new LicenseState();
   state.setRecords(records);
   let policy: LicensingPolicy = { ...DEFAULT_POLICY };
+  const newId = sequentialIds();
   const serve = (features: DesiredFeature[], overrides: Partial<CapabilityRequest> = {}, now = NOW) => {
-    const decision = decideCapability(state, buildRequest(features, overrides), policy, now, context);
+    const decision = decideCapability(state, buildRequest(features, overrides), policy, context, { now, newId });
     state.apply(decision.change);
     return decision;
   };
+  const expire = (now: number) => {
+    const change = decideExpiry(state, state.dueHoldings(now), context, { now, newId });
+    state.apply(change);
+    return change;
+  };
   const held = (device = 'device-1') =>
     state.holdingsOf(`STRING:${device}`).map((h) => ({ record: h.recordId, count: h.count, kind: h.kind }));
-  return { state, serve, held, setPolicy: (p: Partial<LicensingPolicy>) => (policy = { ...policy, ...p }) };
+  return { state, serve, expire, held, setPolicy: (p: Partial<LicensingPolicy>) => (policy = { ...policy, ...p }) };
 }
 
 const on = (device: string) => ({ device: buildDevice(device) });
@@ -52,7 +58,7 @@ describe('decideCapability: choosing records', () => {
     expect(s.held()).toEqual([{ record: 'v2', count: 2, kind: 'lease' }]);
   });
 
-  it('never serves an older version than requested, even when it has counts', () => {
+  it('never serves an older version than requested, even when it has counts: INSUFFICIENT_COUNT', () => {
     const s = serverWith(buildFeature({ id: 'v1', version: '1.9' }), buildFeature({ id: 'v10', version: '1.10', count: 1 }));
     s.serve([{ name: 'cad', version: '1.10', count: 1 }]);
     const d = s.serve([{ name: 'cad', version: '1.10', count: 1 }], on('device-2'));
@@ -117,7 +123,7 @@ describe('decideCapability: denial codes', () => {
     expect(d.change.events).toEqual([]);
   });
 
-  it('denies the whole count and keeps what the device held when partial fulfilment is off', () => {
+  it('denies the whole count with INSUFFICIENT_COUNT and keeps what the device held when partial fulfilment is off', () => {
     const s = serverWith(buildFeature({ count: 3 }));
     s.serve([{ name: 'cad', version: '1.0', count: 2 }]);
     const d = s.serve([{ name: 'cad', version: '1.0', count: 5 }]);
@@ -125,7 +131,7 @@ describe('decideCapability: denial codes', () => {
     expect(s.held()).toEqual([{ record: expect.any(String), count: 2, kind: 'lease' }]);
   });
 
-  it('serves what is left and denies the rest when partial fulfilment is on', () => {
+  it('serves what is left and denies the rest with INSUFFICIENT_COUNT when partial fulfilment is on', () => {
     const s = serverWith(buildFeature({ count: 3 }));
     s.serve([{ name: 'cad', version: '1.0', count: 2 }], on('other'));
     const d = s.serve([{ name: 'cad', version: '1.0', count: 4 }], { partial: true });
@@ -242,9 +248,7 @@ describe('decideCapability: leases', () => {
     s.setPolicy({ borrowInterval: 60 });
     s.serve([{ name: 'cad', version: '1.0', count: 1 }], on('a'));
     expect(s.state.dueHoldings(NOW + 59_000)).toEqual([]);
-    const due = s.state.dueHoldings(NOW + 60_000);
-    const change = decideExpiry(s.state, due, NOW + 60_000, context);
-    s.state.apply(change);
+    const change = s.expire(NOW + 60_000);
     expect(change.events).toEqual([expect.objectContaining({ kind: 'expire', deviceId: 'a', count: 1, inUseAfter: 0 })]);
     expect(s.serve([{ name: 'cad', version: '1.0', count: 1 }], on('b'), NOW + 60_000).denials).toEqual([]);
   });
@@ -310,7 +314,7 @@ describe('decideCapability: metered features', () => {
     expect(s.state.inUseOf('cad')).toBe(10);
   });
 
-  it('refuses to take back units of a non-reusable feature, without recording a denial', () => {
+  it('refuses with BAD_REQUEST to take back units of a non-reusable feature, and records no deny event', () => {
     const s = serverWith(metered({ capped: true, reusable: false }));
     s.serve([{ name: 'cad', version: '1.0', count: 3 }]);
     const d = s.serve([{ name: 'cad', version: '1.0', count: -3 }], { incremental: true });
@@ -341,7 +345,7 @@ describe('decideCapability: metered features', () => {
 describe('decideCapability: the count limit every usage event can report', () => {
   const MILLION = 1_000_000;
 
-  it('refuses an uncapped consumption that would take the in-use count past MAX_COUNT, and every event it wrote fits the event schema', () => {
+  it('refuses with WOULD_CAUSE_OVERAGE an uncapped consumption that would take the in-use count past MAX_COUNT, and every event it wrote fits the event schema', () => {
     const s = serverWith(buildFeature({ model: 'metered', count: 10, metered: { capped: false } }));
     const events = [];
     for (let i = 0; i < MAX_COUNT / MILLION; i++) {
@@ -357,7 +361,7 @@ describe('decideCapability: the count limit every usage event can report', () =>
     expect(events.filter((e) => !usageEventSchema.safeParse(e).success)).toEqual([]);
   });
 
-  it('serves an uncounted feature up to MAX_COUNT in use and refuses past it with 7, partly when partial', () => {
+  it('serves an uncounted feature up to MAX_COUNT in use and refuses past it with INSUFFICIENT_COUNT, in part when partial', () => {
     const s = serverWith(buildFeature({ count: 0, counted: false }));
     for (let i = 0; i < MAX_COUNT / MILLION - 1; i++) s.serve([{ name: 'cad', version: '1.0', count: MILLION }], { ...on(`d${i}`) });
     expect(s.state.inUseOf('cad')).toBe(MAX_COUNT - MILLION);
@@ -370,5 +374,35 @@ describe('decideCapability: the count limit every usage event can report', () =>
     // Giving back is never limited, and makes room again.
     s.serve([{ name: 'cad', version: '1.0', count: 0 }], on('last'));
     expect(s.serve([{ name: 'cad', version: '1.0', count: 20 }], on('more')).denials).toEqual([]);
+  });
+});
+
+describe('decideCapability: its only inputs', () => {
+  it('decides the same request on two copies of the same state identically, IDs and events included, given the same clock and ID source', () => {
+    const run = () => {
+      const s = serverWith(
+        buildFeature({ id: 'cad-a', count: 2 }),
+        buildFeature({ id: 'units-a', name: 'units', model: 'metered', count: 5, metered: { capped: true } }),
+      );
+      s.setPolicy({ borrowInterval: 60 });
+      s.serve([{ name: 'cad', version: '1.0', count: 2 }], on('x'));
+      const decision = s.serve(
+        [
+          { name: 'cad', version: '1.0', count: 1 },
+          { name: 'units', version: '1.0', count: 3 },
+          { name: 'cam', version: '1.0', count: 1 },
+        ],
+        { ...on('y'), partial: true },
+      );
+      return { decision, expiry: s.expire(NOW + 60_000) };
+    };
+    const first = run();
+    expect(first.decision.change.events.map((e) => [e.kind, e.statusCode])).toEqual([
+      ['deny', 7],
+      ['consume', null],
+      ['deny', 15],
+    ]);
+    expect(first.expiry.events.map((e) => e.kind)).toEqual(['expire']);
+    expect(run()).toEqual(first);
   });
 });

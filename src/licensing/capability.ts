@@ -1,8 +1,7 @@
 import { TallyError } from '../common/errors.js';
-import { newId } from '../common/ids.js';
 import type { EpochMs } from '../common/time.js';
 import type { Denial } from './denials.js';
-import { deny, NOT_A_DENIAL } from './denials.js';
+import { DENIAL, deny, NOT_A_DENIAL } from './denials.js';
 import type { FeatureRecord } from './feature-record.js';
 import { recordStatus } from './feature-record.js';
 import type { Holding, HoldingKind } from './holding.js';
@@ -54,10 +53,15 @@ export interface CapabilityDecision {
   denials: Denial[];
 }
 
-/** What recording usage needs: where, when, for which device, and the change being built. */
-export interface Ledger {
-  state: LicenseState;
+/** All a decision takes from outside the state: with the same ones, the same request on the same state decides the same. */
+export interface DecisionInputs {
   now: EpochMs;
+  newId: () => string;
+}
+
+/** What recording usage needs: where, when, for which device, and the change being built. */
+export interface Ledger extends DecisionInputs {
+  state: LicenseState;
   context: EventContext;
   /** The device whose holdings change. */
   key: string;
@@ -83,12 +87,14 @@ export interface Decider extends Ledger {
 /**
  * Decides a capability request against the current state, without changing it. The rules,
  * checked for each desired feature in this order:
- *   1. no record of that name → 15 NOT_AVAILABLE
- *   2. no record at the requested version or higher → 12 NO_MATCHING_VERSION
- *   3. none of those is current → 11 EXPIRED if any has expired, else 10 NOT_YET_STARTED
- *   4. not enough counts → 58 WOULD_CAUSE_OVERAGE (capped metered) or 7 INSUFFICIENT_COUNT
- *   5. counts that would take the feature's in-use count past MAX_COUNT (limits.ts), which no
- *      usage event could report → 58 (metered) or 7 (concurrent), even when uncounted or uncapped
+ *   1. no record of that name → NOT_AVAILABLE
+ *   2. no record at the requested version or higher → NO_MATCHING_VERSION
+ *   3. none of those is current → EXPIRED if any has expired, else NOT_YET_STARTED
+ *   4. the rules of access refuse the device → RULE_REJECTION
+ *   5. not enough counts → WOULD_CAUSE_OVERAGE (capped metered), RULE_MAX_EXCEEDED (a rule's max) or INSUFFICIENT_COUNT
+ *   6. counts that would take the feature's in-use count past MAX_COUNT (limits.ts), which no usage
+ *      event could report → WOULD_CAUSE_OVERAGE or INSUFFICIENT_COUNT, even when uncounted or uncapped
+ * Giving back units of a non-reusable metered feature → BAD_REQUEST.
  * Counts come from the record that expires first, then the lowest version; one grant may
  * combine records; overdraft is used only once every regular count is taken.
  */
@@ -96,13 +102,14 @@ export function decideCapability(
   state: LicenseState,
   request: CapabilityRequest,
   policy: LicensingPolicy,
-  now: EpochMs,
   context: EventContext,
+  { now, newId }: DecisionInputs,
 ): CapabilityDecision {
   const d: Decider = {
     state,
     policy,
     now,
+    newId,
     context,
     request,
     key: deviceKey(request.device.hostId),
@@ -135,13 +142,13 @@ export function decideCapability(
 
 function decideFeature(d: Decider, desired: DesiredFeature): void {
   const named = d.state.recordsNamed(desired.name);
-  if (named.length === 0) return refuse(d, desired, 15);
+  if (named.length === 0) return refuse(d, desired, DENIAL.NOT_AVAILABLE);
   const matching = named.filter((r) => satisfiesVersion(r.version, desired.version));
-  if (matching.length === 0) return refuse(d, desired, 12);
+  if (matching.length === 0) return refuse(d, desired, DENIAL.NO_MATCHING_VERSION);
   const active = matching.filter((r) => recordStatus(r, d.now) === 'active');
   if (active.length === 0) {
     const anyExpired = matching.some((r) => recordStatus(r, d.now) === 'expired');
-    return refuse(d, desired, anyExpired ? 11 : 10);
+    return refuse(d, desired, anyExpired ? DENIAL.EXPIRED : DENIAL.NOT_YET_STARTED);
   }
   const model = active[0]!.model;
   const sameModel = active.filter((r) => r.model === model);
@@ -154,7 +161,7 @@ function hold(d: Decider, desired: DesiredFeature, records: FeatureRecord[], kin
   // Pools and reservations restrict where counts come from; without them this stays the plain path.
   const source = d.state.pools === null && d.state.reservations === null ? null : restrictedSource(d, desired, records);
   // A refused device may still give counts back.
-  if (source?.denied && desired.count > 0) return refuse(d, desired, 80, desired.count, source.denied);
+  if (source?.denied && desired.count > 0) return refuse(d, desired, DENIAL.RULE_REJECTION, desired.count, source.denied);
   const recordIds = new Set(records.map((r) => r.id));
   const kept: Holding[] = [];
   const stale: Holding[] = [];
@@ -193,7 +200,7 @@ function hold(d: Decider, desired: DesiredFeature, records: FeatureRecord[], kin
     const granted = Math.min(need, room) - result.shortfall;
     if (granted < need) {
       const overLimit = need > room;
-      const code = !overLimit && source && maxWasTheLimit(source, need, capped, result.shortfall) ? 81 : kind === 'lease' ? 7 : 58;
+      const code = !overLimit && source && maxWasTheLimit(source, need, capped, result.shortfall) ? DENIAL.RULE_MAX_EXCEEDED : kind === 'lease' ? DENIAL.INSUFFICIENT_COUNT : DENIAL.WOULD_CAUSE_OVERAGE;
       if (!d.request.partial || granted === 0) {
         // Nothing of this feature changes: what the device held stays, neither renewed nor lost.
         return refuse(d, desired, code, need, overLimit ? overLimitText(d, desired.name, need) : undefined);
@@ -252,7 +259,7 @@ function overLimitText(d: Decider, name: string, asked: number): string {
   return `${name} has ${inUse} counts in use; ${asked} more would pass ${MAX_COUNT}, the most Tally records for a feature.`;
 }
 
-/** Whether a rule's `max` rather than the pools' counts kept a request short (81, not 7). */
+/** Whether a rule's `max` rather than the pools' counts kept a request short (RULE_MAX_EXCEEDED, not INSUFFICIENT_COUNT). */
 function maxWasTheLimit(source: RestrictedSource, need: number, capped: boolean, shortfall: number): boolean {
   if (!source.maxLimited) return false;
   return allocate(source.candidates(capped, false), need, !capped).shortfall < shortfall;
@@ -263,20 +270,20 @@ function consume(d: Decider, desired: DesiredFeature, records: FeatureRecord[]):
   if (desired.count === 0) return;
   if (desired.count < 0) {
     d.denials.push(
-      deny(51, desired.name, desired.version, -desired.count,
+      deny(DENIAL.BAD_REQUEST, desired.name, desired.version, -desired.count,
         'Units of this metered feature are not reusable and cannot be returned; undo the consumption within its undo interval instead.'),
     );
     return;
   }
   const source = d.state.pools === null && d.state.reservations === null ? null : restrictedSource(d, desired, records);
-  if (source?.denied) return refuse(d, desired, 80, desired.count, source.denied);
+  if (source?.denied) return refuse(d, desired, DENIAL.RULE_REJECTION, desired.count, source.denied);
   const capped = records[0]!.metered?.capped ?? true;
   const room = roomFor(d, desired.name);
   const result = allocate(source ? source.candidates(capped) : candidatesOf(d, records), Math.min(desired.count, room), !capped);
   const granted = Math.min(desired.count, room) - result.shortfall;
   if (granted < desired.count) {
     const overLimit = desired.count > room;
-    const code = !overLimit && source && maxWasTheLimit(source, desired.count, capped, result.shortfall) ? 81 : 58;
+    const code = !overLimit && source && maxWasTheLimit(source, desired.count, capped, result.shortfall) ? DENIAL.RULE_MAX_EXCEEDED : DENIAL.WOULD_CAUSE_OVERAGE;
     if (!d.request.partial || granted === 0) return refuse(d, desired, code, desired.count, overLimit ? overLimitText(d, desired.name, desired.count) : undefined);
     refuse(d, desired, code, desired.count - granted, `Only ${granted} of the ${desired.count} requested units were left under the cap.`);
   }
@@ -320,10 +327,11 @@ function undoConsumption(d: Decider): void {
 }
 
 /** Builds the change for holdings whose time is up: each one ends with an `expire` event. */
-export function decideExpiry(state: LicenseState, due: Holding[], now: EpochMs, context: EventContext): StateChange {
+export function decideExpiry(state: LicenseState, due: Holding[], context: EventContext, { now, newId }: DecisionInputs): StateChange {
   const d: Ledger = {
     state,
     now,
+    newId,
     context,
     key: '',
     device: null,
@@ -359,7 +367,7 @@ function candidatesOf(d: Decider, records: FeatureRecord[]): Candidate[] {
 function newHolding(d: Decider, a: Allocation, kind: HoldingKind): Holding {
   const { record, count, overdraft } = a;
   return {
-    id: newId(),
+    id: d.newId(),
     deviceKey: d.key,
     recordId: record.id,
     feature: record.name,
@@ -405,7 +413,7 @@ function event(
 ): UsageEvent {
   const device = d.device ?? d.state.device(d.key);
   return {
-    eventId: newId(),
+    eventId: d.newId(),
     ts: d.ts,
     instanceId: d.context.instanceId,
     accountId: d.context.accountId,

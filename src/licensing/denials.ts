@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * The denial code table. Reports group denials by these codes, so a code keeps its meaning
  * forever: add new ones with care and never reuse a retired one.
@@ -6,10 +8,7 @@ export const DENIALS = {
   7: { name: 'INSUFFICIENT_COUNT', description: 'No count is left for this feature.' },
   10: { name: 'NOT_YET_STARTED', description: 'Every matching feature record starts in the future.' },
   11: { name: 'EXPIRED', description: 'Every matching feature record has expired.' },
-  12: {
-    name: 'NO_MATCHING_VERSION',
-    description: 'The feature exists, but not at the requested version or higher.',
-  },
+  12: { name: 'NO_MATCHING_VERSION', description: 'The feature exists, but not at the requested version or higher.' },
   15: { name: 'NOT_AVAILABLE', description: 'This server has no such feature.' },
   51: { name: 'BAD_REQUEST', description: 'The request for this feature is malformed.' },
   58: { name: 'WOULD_CAUSE_OVERAGE', description: 'The metered feature would go past its cap.' },
@@ -19,22 +18,32 @@ export const DENIALS = {
 } as const;
 
 export type DenialCode = keyof typeof DENIALS;
-export type DenialName = (typeof DENIALS)[DenialCode]['name'];
+/** Every code, in table order: what a usage event or a denial may carry. */
+export const DENIAL_CODES = Object.keys(DENIALS).map(Number) as DenialCode[];
+
+/** Each code by its name (`DENIAL.INSUFFICIENT_COUNT === 7`), read off the table. */
+export const DENIAL = Object.freeze(
+  Object.fromEntries(DENIAL_CODES.map((code) => [DENIALS[code].name, code])),
+) as { readonly [C in DenialCode as (typeof DENIALS)[C]['name']]: C };
+
+/** A code as people read it in summaries and help: `7 INSUFFICIENT_COUNT`. */
+export const denialLabel = (code: DenialCode): string => `${code} ${DENIALS[code].name}`;
 
 /** Codes that describe a malformed request rather than a refused one: reports do not count them. */
-export const NOT_A_DENIAL: ReadonlySet<DenialCode> = new Set<DenialCode>([51]);
+export const NOT_A_DENIAL: ReadonlySet<DenialCode> = new Set<DenialCode>([DENIAL.BAD_REQUEST]);
 
 /** A refused feature as it appears in a capability response. */
-export interface Denial {
-  feature: string;
+export const denialSchema = z.object({
+  feature: z.string(),
   /** The version the client asked for. */
-  version: string;
+  version: z.string(),
   /** The count that was refused. */
-  count: number;
-  code: DenialCode;
-  name: DenialName;
-  description: string;
-}
+  count: z.number(),
+  code: z.literal(DENIAL_CODES),
+  name: z.string(),
+  description: z.string(),
+});
+export type Denial = z.output<typeof denialSchema>;
 
 /** Builds a denial with the table's name and description, optionally more specific text. */
 export function deny(

@@ -1,4 +1,3 @@
-import { newId } from '../common/ids.js';
 import type { Decider, DesiredFeature } from './capability.js';
 import type { FeatureRecord } from './feature-record.js';
 import { recordStatus } from './feature-record.js';
@@ -19,12 +18,12 @@ import { compareVersions, satisfiesVersion } from './version.js';
  * the candidates to draw from, in the order they are drawn.
  */
 export interface RestrictedSource {
-  /** Why the rules of access refuse the device (denial 80); null when they do not. */
+  /** Why the rules of access refuse the device (RULE_REJECTION); null when they do not. */
   denied: string | null;
   allows(h: Holding): boolean;
   /** Lower ranks are drawn first and given back last. */
   rank(h: Holding): number;
-  /** Candidates in drawing order; `withMax: false` ignores the rules' `max` (to tell 81 from 7). */
+  /** Candidates in drawing order; `withMax: false` ignores the rules' `max` (to tell RULE_MAX_EXCEEDED from INSUFFICIENT_COUNT). */
   candidates(capped: boolean, withMax?: boolean): Candidate[];
   /** True when a rule's `max` limits some of the candidates. */
   maxLimited: boolean;
@@ -193,8 +192,9 @@ export function unrequestedFeatures(d: Decider): DesiredFeature[] {
  * rules refuse) in `default`. A holding may split over pools; a piece that lands where the
  * device already holds the same record merges into that holding (one holding per slot).
  * Nothing is given back or renewed and no usage event is written: only the pools' books change.
+ * A piece that merges into nothing is a new holding, its ID from `newId`.
  */
-export function placeHeldCounts(state: LicenseState, plan: PoolPlan): StateChange {
+export function placeHeldCounts(state: LicenseState, plan: PoolPlan, newId: () => string): StateChange {
   const change: StateChange = { upserts: [], removals: [], devices: [], events: [] };
   const inPlan = new Set(plan.pools);
   const moving = [...state.allHoldings()]

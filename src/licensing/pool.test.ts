@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildDevice, buildFeature, buildRequest } from '../../test/support/factories.js';
+import { newId } from '../common/ids.js';
 import type { CapabilityRequest, DesiredFeature } from './capability.js';
 import { decideCapability } from './capability.js';
 import type { FeatureRecord } from './feature-record.js';
@@ -19,7 +20,7 @@ function serverWith(model: string, ...records: FeatureRecord[]) {
   state.setRecords(records);
   state.pools = validateModel(parseModel(model), records, NOW);
   const serve = (device: Device, features: DesiredFeature[], overrides: Partial<CapabilityRequest> = {}) => {
-    const decision = decideCapability(state, buildRequest(features, { device, ...overrides }), DEFAULT_POLICY, NOW, context);
+    const decision = decideCapability(state, buildRequest(features, { device, ...overrides }), DEFAULT_POLICY, context, { now: NOW, newId });
     state.apply(decision.change);
     return decision;
   };
@@ -112,7 +113,7 @@ describe('capability requests with named license pools', () => {
     }
   });
 
-  it('refuses every feature with 80 when a rule denies the device, and records the denial', () => {
+  it('refuses every feature with RULE_REJECTION when a rule denies the device, and records the denial', () => {
     const s = serverWith(
       'model "m" { on hosttype("KIOSK") { deny } }',
       buildFeature({ name: 'cad', count: 5 }),
@@ -142,7 +143,7 @@ describe('capability requests with named license pools', () => {
     expect(s.held(kiosk)).toEqual([]);
   });
 
-  it("refuses with 81 past a rule's max per device, while the pool still has counts", () => {
+  it("refuses with RULE_MAX_EXCEEDED past a rule's max per device, while the pool still has counts", () => {
     const s = serverWith(
       `model "m" { partitions { partition "eng" { "cad" 1.0 5 } }
          on dictionary("dept":"eng") { use "eng" max 2 accept } }`,
@@ -221,13 +222,13 @@ describe('a model activated while devices hold counts', () => {
     const state = new LicenseState();
     state.setRecords(records);
     const serve = (device: Device, features: DesiredFeature[]) => {
-      const decision = decideCapability(state, buildRequest(features, { device }), DEFAULT_POLICY, NOW, context);
+      const decision = decideCapability(state, buildRequest(features, { device }), DEFAULT_POLICY, context, { now: NOW, newId });
       expect(decision.denials).toEqual([]);
       state.apply(decision.change);
     };
     const activate = (model: string) => {
       const plan = validateModel(parseModel(model), state.allRecords(), NOW);
-      const change = placeHeldCounts(state, plan);
+      const change = placeHeldCounts(state, plan, newId);
       state.pools = plan;
       state.apply(change);
       return change;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildDevice, buildFeature, buildRequest } from '../../test/support/factories.js';
 import { TallyError } from '../common/errors.js';
+import { newId } from '../common/ids.js';
 import type { CapabilityRequest, DesiredFeature } from './capability.js';
 import { decideCapability } from './capability.js';
 import type { FeatureRecord } from './feature-record.js';
@@ -35,7 +36,7 @@ function serverWith(groups: ReservationGroup[], ...records: FeatureRecord[]) {
   state.setRecords(records);
   state.reservations = new ReservationBook(groups);
   const serve = (device: Device, features: DesiredFeature[], overrides: Partial<CapabilityRequest> = {}) => {
-    const decision = decideCapability(state, buildRequest(features, { device, ...overrides }), DEFAULT_POLICY, NOW, context);
+    const decision = decideCapability(state, buildRequest(features, { device, ...overrides }), DEFAULT_POLICY, context, { now: NOW, newId });
     state.apply(decision.change);
     return decision;
   };
@@ -50,7 +51,7 @@ function serverWith(groups: ReservationGroup[], ...records: FeatureRecord[]) {
 const cad = (count: number, version = '1.0'): DesiredFeature => ({ name: 'cad', version, count });
 
 describe('capability requests with reservations', () => {
-  it('holds reserved counts for their device: others see them as unavailable (7)', () => {
+  it('holds reserved counts for their device: others are refused them with INSUFFICIENT_COUNT', () => {
     const s = serverWith([group('g', [{ hostId: str('vip'), entries: [['cad', '1.0', 2]] }])], buildFeature({ name: 'cad', count: 3 }));
     expect(s.serve(buildDevice('a'), [cad(1)]).denials).toEqual([]);
     expect(s.serve(buildDevice('b'), [cad(1)]).denials.map((d) => d.code)).toEqual([7]);

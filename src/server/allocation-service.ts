@@ -108,7 +108,7 @@ export class AllocationService {
     }
     const replaced = this.state.pools !== null;
     // What devices hold already is counted in the new pools, in the same transaction as the model.
-    const placed = placeHeldCounts(this.state, plan);
+    const placed = placeHeldCounts(this.state, plan, newId);
     this.state.pools = plan;
     this.state.apply(placed);
     await this.service.submitAdmin([...changeOps(placed, now), ...putModelOps({ name: plan.model.name, text, activatedAt: now, activatedBy: by })]);

@@ -202,7 +202,7 @@ export class LicenseService {
   async capability(request: CapabilityRequest): Promise<CapabilityResponse> {
     const now = this.clock.now();
     if ((this.state.nextExpiry() ?? Number.POSITIVE_INFINITY) <= now) await this.expireDue(now);
-    const decision = decideCapability(this.state, request, this.policy, now, this.context);
+    const decision = decideCapability(this.state, request, this.policy, this.context, { now, newId });
     const preview = request.operation === 'preview';
     if (preview) {
       return this.present(decision.correlationId, decision.deviceKey, decision.denials, now, true, decision.change);
@@ -217,7 +217,7 @@ export class LicenseService {
   async expireDue(now: EpochMs = this.clock.now()): Promise<number> {
     const due = this.state.dueHoldings(now, 5000);
     if (due.length === 0) return 0;
-    const change = decideExpiry(this.state, due, now, this.context);
+    const change = decideExpiry(this.state, due, this.context, { now, newId });
     await this.commit(change, now);
     this.log.info({ event: 'lease.expired', count: due.length }, 'expired lapsed holdings');
     return due.length;

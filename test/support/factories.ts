@@ -17,6 +17,12 @@ export function buildFeature(overrides: Record<string, unknown> = {}): FeatureRe
   return toFeatureRecord({ ...input, id: input.id ?? `rec-${++seq}` }, 'lic-test');
 }
 
+/** An ID source giving `id-1`, `id-2`, …: two runs of the same steps make the same IDs. */
+export function sequentialIds(): () => string {
+  let n = 0;
+  return () => `id-${++n}`;
+}
+
 export function buildDevice(value = 'device-1', overrides: Partial<Device> = {}): Device {
   return {
     hostId: { value, type: 'STRING' },

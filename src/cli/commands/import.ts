@@ -16,6 +16,7 @@ import type { ImportSummary } from '../../importers/import-summary.js';
 import { endedEarlyMessages, formatSummary } from '../../importers/import-summary.js';
 import type { ReadStats } from '../../importers/line-reader.js';
 import { epochDay, machineTimeZone } from '../../importers/wall-clock.js';
+import { DENIAL, denialLabel } from '../../licensing/denials.js';
 import type { DuckDbWarehouse } from '../../warehouse/duckdb/duckdb-warehouse.js';
 import { emit } from '../output.js';
 import { tokenFor } from '../sessions.js';
@@ -53,7 +54,7 @@ export function registerImportCommand(program: Command): void {
     .option('-c, --config <file>', 'JSON config file')
     .option('--backoffice <url>', 'send to a running back office instead (log in first with `tally admin login --server URL`)')
     .option('--start-date <yyyy-mm-dd>', 'date of the first line of a log with no date line (default: the file time as the date of its last line)')
-    .option('--unsupported', 'store UNSUPPORTED lines as 15 NOT_AVAILABLE denials')
+    .option('--unsupported', `store UNSUPPORTED lines as ${denialLabel(DENIAL.NOT_AVAILABLE)} denials`)
     .addOption(new Option('--no-progress', 'no progress bar'))
     .option('--json', 'print the summary as JSON')
     .action(async (format: ImportFormat, files: string[], opts: ImportCliOptions) => {

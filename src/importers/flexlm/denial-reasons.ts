@@ -1,4 +1,5 @@
 import type { DenialCode } from '../../licensing/denials.js';
+import { DENIAL } from '../../licensing/denials.js';
 
 /**
  * FlexNet error numbers of refused checkouts, mapped to Tally's denial codes. The number is the
@@ -7,24 +8,24 @@ import type { DenialCode } from '../../licensing/denials.js';
  * since they describe connection trouble rather than a refusal (-15, -96, -97, ...).
  */
 export const FLEXNET_DENIALS: ReadonlyMap<number, DenialCode> = new Map<number, DenialCode>([
-  [-4, 7], // licensed number of users already reached
-  [-24, 7], // users are queued for this feature
-  [-101, 7], // all licenses are reserved for others
-  [-26, 7], // more licenses asked than the feature supports
-  [-87, 81], // checkout exceeds MAX in the options file
-  [-38, 80], // user or host on the EXCLUDE list
-  [-39, 80], // user or host not on the INCLUDE list
-  [-93, 80], // available in a different license pool
-  [-10, 11], // feature has expired
-  [-31, 10], // start date in the future
-  [-21, 12], // license file does not support this version
-  [-25, 12], // server does not support this version
-  [-5, 15], // no such feature
-  [-18, 15], // server does not support this feature
-  [-92, 15], // removed at reread, or wrong hostid
-  [-9, 15], // invalid host
-  [-53, 67], // vendor checkout filter
-  [-73, 67], // local checkout filter
+  [-4, DENIAL.INSUFFICIENT_COUNT], // licensed number of users already reached
+  [-24, DENIAL.INSUFFICIENT_COUNT], // users are queued for this feature
+  [-101, DENIAL.INSUFFICIENT_COUNT], // all licenses are reserved for others
+  [-26, DENIAL.INSUFFICIENT_COUNT], // more licenses asked than the feature supports
+  [-87, DENIAL.RULE_MAX_EXCEEDED], // checkout exceeds MAX in the options file
+  [-38, DENIAL.RULE_REJECTION], // user or host on the EXCLUDE list
+  [-39, DENIAL.RULE_REJECTION], // user or host not on the INCLUDE list
+  [-93, DENIAL.RULE_REJECTION], // available in a different license pool
+  [-10, DENIAL.EXPIRED], // feature has expired
+  [-31, DENIAL.NOT_YET_STARTED], // start date in the future
+  [-21, DENIAL.NO_MATCHING_VERSION], // license file does not support this version
+  [-25, DENIAL.NO_MATCHING_VERSION], // server does not support this version
+  [-5, DENIAL.NOT_AVAILABLE], // no such feature
+  [-18, DENIAL.NOT_AVAILABLE], // server does not support this feature
+  [-92, DENIAL.NOT_AVAILABLE], // removed at reread, or wrong hostid
+  [-9, DENIAL.NOT_AVAILABLE], // invalid host
+  [-53, DENIAL.FILTER_REJECTION], // vendor checkout filter
+  [-73, DENIAL.FILTER_REJECTION], // local checkout filter
 ]);
 
 /** In the queue: a request waiting, not a refusal. */

@@ -1,4 +1,5 @@
 import type { DenialCode } from '../../licensing/denials.js';
+import { DENIAL } from '../../licensing/denials.js';
 import type { UsageEventKind } from '../../licensing/usage-event.js';
 import { MAX_REQUEST_COUNT } from '../../licensing/limits.js';
 import type { Capacities, ImportedEventFactory, SourceRecord } from '../imported-event.js';
@@ -25,7 +26,7 @@ const MONTHS: Record<string, number> = { Jan: 1, Feb: 2, Mar: 3, Apr: 4, May: 5,
 export interface FlexlmOptions {
   clock: WallClock;
   capacities: Capacities;
-  /** Store UNSUPPORTED lines (features the server does not have) as 15 NOT_AVAILABLE denials. */
+  /** Store UNSUPPORTED lines (features the server does not have) as NOT_AVAILABLE denials. */
   includeUnsupported: boolean;
   /**
    * The date to use when the log has no date line at all: the date of its first line, or of
@@ -395,9 +396,9 @@ export class FlexlmDebugLogParser implements LineParser {
     const u = parseUsageLine(s, p);
     if (!u) return this.summary.skip('malformed UNSUPPORTED line', lineNo);
     const name = this.daemonAt(s, from, to);
-    this.summary.denialReason(reasonText(u.reason ?? ''), 15);
+    this.summary.denialReason(reasonText(u.reason ?? ''), DENIAL.NOT_AVAILABLE);
     const d = this.daemon(name);
-    this.hold(this.record(d, name, 'deny', u, u.checkoutData, 0, 15), d);
+    this.hold(this.record(d, name, 'deny', u, u.checkoutData, 0, DENIAL.NOT_AVAILABLE), d);
   }
 
   /** `UPGRADE: "f" u@h (5->6 licenses)`: an open checkout changes its count. */

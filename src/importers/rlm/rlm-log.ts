@@ -1,4 +1,5 @@
 import type { DenialCode } from '../../licensing/denials.js';
+import { DENIAL } from '../../licensing/denials.js';
 import type { UsageEventKind } from '../../licensing/usage-event.js';
 import type { Capacities, ImportedEventFactory, SourceRecord } from '../imported-event.js';
 import { capacityOf, tallyVersion } from '../imported-event.js';
@@ -12,31 +13,31 @@ const DAY_MS = 86_400_000;
 
 /** RLM's DENY `why` statuses (RLM_EL_*), mapped to Tally's denial codes. */
 const RLM_DENIALS: ReadonlyMap<number, DenialCode> = new Map<number, DenialCode>([
-  [-22, 7], // all licenses in use
-  [-8, 7], // too many (more than the license allows)
-  [-14, 81], // over the options file's MAX
-  [-10, 80], // excluded (all)
-  [-11, 80], // excluded
-  [-12, 80], // not included (all)
-  [-13, 80], // not included
-  [-3, 11], // expired
-  [-37, 10], // not started yet
-  [-6, 12], // bad version
-  [-1, 15], // no such product
-  [-18, 15], // server does not support it
+  [-22, DENIAL.INSUFFICIENT_COUNT], // all licenses in use
+  [-8, DENIAL.INSUFFICIENT_COUNT], // too many (more than the license allows)
+  [-14, DENIAL.RULE_MAX_EXCEEDED], // over the options file's MAX
+  [-10, DENIAL.RULE_REJECTION], // excluded (all)
+  [-11, DENIAL.RULE_REJECTION], // excluded
+  [-12, DENIAL.RULE_REJECTION], // not included (all)
+  [-13, DENIAL.RULE_REJECTION], // not included
+  [-3, DENIAL.EXPIRED], // expired
+  [-37, DENIAL.NOT_YET_STARTED], // not started yet
+  [-6, DENIAL.NO_MATCHING_VERSION], // bad version
+  [-1, DENIAL.NOT_AVAILABLE], // no such product
+  [-18, DENIAL.NOT_AVAILABLE], // server does not support it
 ]);
 /** In the queue: waiting, not refused. */
 const RLM_INQUEUE = -25;
 
 /** The debug log's denial reason texts (on the line after DENIED), mapped by what they say. */
 const DEBUG_REASONS: Array<[RegExp, DenialCode]> = [
-  [/in use|too many|reserved/i, 7],
-  [/max/i, 81],
-  [/exclude|not included|include list/i, 80],
-  [/expired/i, 11],
-  [/not (yet )?started|start date/i, 10],
-  [/version/i, 12],
-  [/no such|not supported|unknown product|no license/i, 15],
+  [/in use|too many|reserved/i, DENIAL.INSUFFICIENT_COUNT],
+  [/max/i, DENIAL.RULE_MAX_EXCEEDED],
+  [/exclude|not included|include list/i, DENIAL.RULE_REJECTION],
+  [/expired/i, DENIAL.EXPIRED],
+  [/not (yet )?started|start date/i, DENIAL.NOT_YET_STARTED],
+  [/version/i, DENIAL.NO_MATCHING_VERSION],
+  [/no such|not supported|unknown product|no license/i, DENIAL.NOT_AVAILABLE],
 ];
 
 /** Options of an RLM log import. */

@@ -1,6 +1,7 @@
 import { filterSql } from '../duckdb/filter-sql.js';
 import { clientsSource, factsSource } from '../duckdb/sources.js';
 import type { ReportQuery } from '../warehouse.js';
+import { NOT_A_DENIAL } from '../../licensing/denials.js';
 
 export interface ActiveRow {
   id: string | null;
@@ -30,7 +31,7 @@ function activeBy(column: 'account_id' | 'instance_id', name: string): ReportQue
                 SELECT e.${column} AS id,
                   coalesce(sum(e.units) FILTER (WHERE e.kind IN ('checkout', 'consume')), 0) AS usage,
                   coalesce(sum(e.n) FILTER (WHERE e.kind = 'checkout'), 0) AS checkouts,
-                  coalesce(sum(e.n) FILTER (WHERE e.kind = 'deny' AND e.status_code <> 51), 0) AS denials
+                  coalesce(sum(e.n) FILTER (WHERE e.kind = 'deny' AND e.status_code NOT IN (${[...NOT_A_DENIAL].join(', ')})), 0) AS denials
                 FROM ${facts} e WHERE ${where}
                 GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${Math.trunc(limit)}),
               served AS (

@@ -1,6 +1,7 @@
 import { filterSql } from '../duckdb/filter-sql.js';
 import { factsSource } from '../duckdb/sources.js';
 import type { ReportQuery } from '../warehouse.js';
+import { NOT_A_DENIAL } from '../../licensing/denials.js';
 
 export interface DenialsByAccount {
   rows: Array<{ accountId: string | null; count: number; percentage: number }>;
@@ -13,7 +14,7 @@ export const getDenialsByAccount: ReportQuery<{ limit: number }, DenialsByAccoun
   duckdb: (filters, { limit }) => {
     const { where, params } = filterSql(filters, { denialsOnly: true });
     const facts = factsSource(filters, params, 'day');
-    return [{ sql: `SELECT e.account_id AS account_id, sum(e.n) AS count FROM ${facts} e WHERE ${where} AND e.status_code <> 51 GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${Math.trunc(limit)}`, params }];
+    return [{ sql: `SELECT e.account_id AS account_id, sum(e.n) AS count FROM ${facts} e WHERE ${where} AND e.status_code NOT IN (${[...NOT_A_DENIAL].join(', ')}) GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${Math.trunc(limit)}`, params }];
   },
   map: ([rows]) => {
     const total = (rows ?? []).reduce((n, r) => n + Number(r.count), 0);

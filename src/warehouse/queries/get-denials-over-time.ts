@@ -2,6 +2,7 @@ import { filterSql } from '../duckdb/filter-sql.js';
 import { factsSource, grainForBucket } from '../duckdb/sources.js';
 import { bucketFor } from '../filters.js';
 import type { ReportQuery } from '../warehouse.js';
+import { NOT_A_DENIAL } from '../../licensing/denials.js';
 
 export interface DenialsOverTime {
   bucket: 'minute' | 'hour' | 'day' | 'week';
@@ -18,7 +19,7 @@ export const getDenialsOverTime: ReportQuery<Record<string, never>, DenialsOverT
     const facts = factsSource(filters, params, grainForBucket(bucket));
     return [{
       sql: `SELECT strftime(date_trunc('${bucket}', e.ts AT TIME ZONE 'UTC'), '%Y-%m-%dT%H:%M:%SZ') AS bucket_start, e.status_code AS code, sum(e.n) AS count
-            FROM ${facts} e WHERE ${where} AND e.status_code <> 51 GROUP BY 1, 2 ORDER BY 1, 2`,
+            FROM ${facts} e WHERE ${where} AND e.status_code NOT IN (${[...NOT_A_DENIAL].join(', ')}) GROUP BY 1, 2 ORDER BY 1, 2`,
       params,
     }];
   },

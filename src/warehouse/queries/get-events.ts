@@ -1,5 +1,5 @@
 import { TallyError } from '../../common/errors.js';
-import { DENIALS } from '../../licensing/denials.js';
+import { DENIALS, NOT_A_DENIAL } from '../../licensing/denials.js';
 import type { DenialCode } from '../../licensing/denials.js';
 import { filterSql } from '../duckdb/filter-sql.js';
 import { factsSource } from '../duckdb/sources.js';
@@ -58,10 +58,10 @@ export function parseConditions(text: string | undefined): ColumnCondition[] {
   });
 }
 
-/** Narrows a listing to denials that count as such: malformed requests (51) never do. */
+/** Narrows a listing to denials that count as such: malformed requests (NOT_A_DENIAL) never do. */
 export function onlyDenials(filters: ReportFilters, conditions: ColumnCondition[]): void {
   filters.kinds = ['deny'];
-  conditions.push({ column: 'statusCode', op: '!=', value: '51' });
+  for (const code of NOT_A_DENIAL) conditions.push({ column: 'statusCode', op: '!=', value: String(code) });
 }
 
 export interface EventsOptions {
