@@ -41,7 +41,7 @@ export const reportRoutes: FastifyPluginAsyncZod<{ ctx: BackofficeContext }> = a
           response: { 200: widget.answer, 400: errorBodySchema },
         },
       },
-      async (request) => widget.run(ctx.warehouse, toFilters(request.query as z.output<typeof reportQuerySchema>, ctx.clock.now()), request.query),
+      async (request) => widget.run(ctx.warehouse, toFilters(request.query, ctx.clock.now()), request.query),
     );
   }
 };

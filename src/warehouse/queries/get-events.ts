@@ -133,11 +133,12 @@ export const getEvents: ReportQuery<EventsOptions, EventsPage> = {
     pageSize: o.pageSize,
     rows: (rows ?? []).map((r) => {
       const denial = r.statusCode === null ? undefined : (DENIALS[Number(r.statusCode) as DenialCode] as (typeof DENIALS)[DenialCode] | undefined);
-      const row: Record<string, unknown> = { eventId: String(r.eventId) };
+      const row: Record<string, unknown> = { eventId: r.eventId };
       for (const name of Object.keys(EVENT_COLUMNS)) {
+        const value = r[name] ?? null;
         if (name === 'denialName') row[name] = denial?.name ?? null;
         else if (name === 'denialDescription') row[name] = denial?.description ?? null;
-        else row[name] = r[name] === null || r[name] === undefined ? null : NUMERIC.has(name as EventColumn) ? Number(r[name]) : String(r[name]);
+        else row[name] = value !== null && NUMERIC.has(name as EventColumn) ? Number(value) : value;
       }
       return row as EventRow;
     }),

@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { DenialCodes } from '../../../src/backoffice/http/report-routes.js';
 import type { ActiveRanking, UniqueClients } from '../../../src/warehouse/queries/get-active-clients.js';
 import type { ConcurrentUsage } from '../../../src/warehouse/queries/get-concurrent-usage.js';
 import type { DenialsByAccount } from '../../../src/warehouse/queries/get-denials-by-account.js';
@@ -48,4 +49,4 @@ export const useDenialsByAccount = (p: URLSearchParams) => useWidget<DenialsByAc
 export const useDenialsOverTime = (p: URLSearchParams) => useWidget<DenialsOverTime>('denials-over-time', p);
 export const useDenialsSummary = (p: URLSearchParams) => useWidget<EventsPage>('denials-summary', p);
 export const useEvents = (p: URLSearchParams) => useWidget<EventsPage>('events', p);
-export const useDenialCodes = () => useWidget<{ rows: Array<{ code: number; name: string; description: string }> }>('denial-codes', new URLSearchParams());
+export const useDenialCodes = () => useWidget<DenialCodes>('denial-codes', new URLSearchParams());

@@ -14,29 +14,35 @@ const numberOperators = getGridNumericOperators().filter((op) => op.value in NUM
 const textOperators = getGridStringOperators().filter((op) => op.value === 'equals');
 const OPS_FROM_API: Record<string, string> = { ...NUMBER_OPS };
 
-const num = (field: EventColumn, headerName: string, width = 110): GridColDef<EventRow> => ({ field, headerName, type: 'number', width, filterOperators: numberOperators });
-const text = (field: EventColumn, headerName: string, width = 140): GridColDef<EventRow> => ({ field, headerName, width, filterOperators: textOperators });
+const num = (headerName: string, width = 110) => ({ headerName, type: 'number' as const, width, filterOperators: numberOperators });
+const text = (headerName: string, width = 140) => ({ headerName, width, filterOperators: textOperators });
 
-const COLUMNS: Array<GridColDef<EventRow>> = [
-  { field: 'ts', headerName: 'Time', width: 180, filterable: false, valueFormatter: (v: string) => new Date(v).toLocaleString() },
-  text('accountId', 'Account'),
-  text('instanceId', 'Instance', 160),
-  text('feature', 'Feature'),
-  text('version', 'Version', 90),
-  text('kind', 'Kind', 100),
-  num('count', 'Count', 80),
-  text('deviceId', 'Device', 160),
-  text('deviceIdType', 'Device ID type'),
-  text('alias', 'Alias'),
-  text('user', 'User'),
-  text('pool', 'Pool'),
-  num('inUseAfter', 'In use after'),
-  num('capacity', 'Capacity', 100),
-  { ...num('usagePercentage', 'Usage Percentage', 150), valueFormatter: (v: number | null) => (v === null ? '' : `${v}%`) },
-  { ...num('statusCode', 'Denial', 190), valueFormatter: (_v, row) => (row.statusCode === null ? '' : `${row.statusCode} ${row.denialName ?? ''}`) },
-  text('source', 'Source', 100),
-];
-const DEFAULT_HIDDEN = ['version', 'deviceIdType', 'alias', 'pool', 'source'];
+/**
+ * The grid's column for each column of the listing, in the API's order; `hidden` ones start
+ * hidden. Keyed by the API's column names, so that a column the API adds or drops does not
+ * compile until the grid follows.
+ */
+export const GRID_COLUMNS: { [K in EventColumn]: Omit<GridColDef<EventRow>, 'field'> & { hidden?: true } } = {
+  ts: { headerName: 'Time', width: 180, filterable: false, valueFormatter: (v: string) => new Date(v).toLocaleString() },
+  accountId: text('Account'),
+  instanceId: text('Instance', 160),
+  feature: text('Feature'),
+  version: { ...text('Version', 90), hidden: true },
+  kind: text('Kind', 100),
+  count: num('Count', 80),
+  deviceId: text('Device', 160),
+  deviceIdType: { ...text('Device ID type'), hidden: true },
+  alias: { ...text('Alias'), hidden: true },
+  user: text('User'),
+  pool: { ...text('Pool'), hidden: true },
+  inUseAfter: num('In use after'),
+  capacity: num('Capacity', 100),
+  usagePercentage: { ...num('Usage Percentage', 150), valueFormatter: (v: number | null) => (v === null ? '' : `${v}%`) },
+  statusCode: { ...num('Denial', 190), valueFormatter: (_v, row) => (row.statusCode === null ? '' : `${row.statusCode} ${row.denialName ?? ''}`) },
+  source: { ...text('Source', 100), hidden: true },
+};
+const COLUMNS = Object.entries(GRID_COLUMNS).map(([field, column]) => ({ field, ...column }) as GridColDef<EventRow>);
+const DEFAULT_HIDDEN = Object.keys(GRID_COLUMNS).filter((field) => GRID_COLUMNS[field as EventColumn].hidden);
 
 /** `usagePercentage>=80` → the grid's filter model, and back. */
 function toFilterModel(where: string | null): GridFilterModel {
