@@ -1,15 +1,12 @@
 import { useState } from 'react';
 import { Autocomplete, Box, MenuItem, TextField } from '@mui/material';
 import { useQuery } from '@tanstack/react-query';
-import type { UsageEventKind } from '../../../src/licensing/usage-event.js';
 import type { ActiveRanking, UniqueClients } from '../../../src/warehouse/queries/get-active-clients.js';
 import { apiJson } from '../api/client.js';
 import { REPORT_API, useDenialCodes } from './hooks.js';
 import type { ListFilter, ReportFilterState } from './filters.js';
-import { RANGE_PRESETS, timeRange, useReportFilters } from './filters.js';
+import { EVENT_KINDS, RANGE_PRESETS, timeRange, useReportFilters } from './filters.js';
 
-/** Every event kind: a kind the domain adds does not compile until it is offered here. */
-const KINDS = Object.keys({ checkout: 0, return: 0, expire: 0, consume: 0, deny: 0 } satisfies Record<UsageEventKind, 0>);
 
 /** Values seen in the time range, offered as suggestions once the list is opened. */
 function useSuggestions(key: 'accounts' | 'instances' | 'features', filters: ReportFilterState, open: boolean): string[] {
@@ -106,7 +103,7 @@ export function FilterBar() {
         <MenuItem value="concurrent">Concurrent</MenuItem>
         <MenuItem value="metered">Metered</MenuItem>
       </TextField>
-      <ListFilterInput name="kinds" label="Event kinds" options={KINDS} />
+      <ListFilterInput name="kinds" label="Event kinds" options={EVENT_KINDS} />
       <ListFilterInput name="codes" label="Denial codes" options={(codes.data?.rows ?? []).map((c) => String(c.code))} />
       <SearchInput key={filters.search} current={filters.search} onSearch={(search) => update({ search })} />
     </Box>

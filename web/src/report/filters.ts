@@ -1,5 +1,6 @@
 import { useCallback, useMemo } from 'react';
 import { useSearchParams } from 'react-router';
+import type { UsageEventKind } from '../../../src/licensing/usage-event.js';
 import type { ReportQueryParams } from '../../../src/warehouse/filters.js';
 
 /** Time range presets: URL value, label, length in ms. */
@@ -11,6 +12,9 @@ export const RANGE_PRESETS = [
   { value: '12m', label: 'Last 12 months', ms: 365 * 86_400_000 },
 ] as const;
 export const DEFAULT_RANGE = '30d';
+
+/** Every event kind, offered as a filter: a kind the domain adds does not compile until it is here. */
+export const EVENT_KINDS = Object.keys({ checkout: 0, return: 0, expire: 0, consume: 0, deny: 0 } satisfies Record<UsageEventKind, 0>);
 
 export type LicenseModel = 'concurrent' | 'metered';
 

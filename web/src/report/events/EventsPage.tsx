@@ -7,6 +7,7 @@ import type { EventColumn, EventRow } from '../../../../src/warehouse/queries/ge
 import { useReportFilters } from '../filters.js';
 import { useEvents } from '../hooks.js';
 import { eventsRequest } from '../page-requests.js';
+import { GRID_COLUMNS } from './event-columns.js';
 
 /** Operators the API's column conditions know, by the grid's names. */
 const NUMBER_OPS: Record<string, string> = { '=': '=', '!=': '!=', '>': '>', '>=': '>=', '<': '<', '<=': '<=' };
@@ -14,35 +15,18 @@ const numberOperators = getGridNumericOperators().filter((op) => op.value in NUM
 const textOperators = getGridStringOperators().filter((op) => op.value === 'equals');
 const OPS_FROM_API: Record<string, string> = { ...NUMBER_OPS };
 
-const num = (headerName: string, width = 110) => ({ headerName, type: 'number' as const, width, filterOperators: numberOperators });
-const text = (headerName: string, width = 140) => ({ headerName, width, filterOperators: textOperators });
-
-/**
- * The grid's column for each column of the listing, in the API's order; `hidden` ones start
- * hidden. Keyed by the API's column names, so that a column the API adds or drops does not
- * compile until the grid follows.
- */
-export const GRID_COLUMNS: { [K in EventColumn]: Omit<GridColDef<EventRow>, 'field'> & { hidden?: true } } = {
-  ts: { headerName: 'Time', width: 180, filterable: false, valueFormatter: (v: string) => new Date(v).toLocaleString() },
-  accountId: text('Account'),
-  instanceId: text('Instance', 160),
-  feature: text('Feature'),
-  version: { ...text('Version', 90), hidden: true },
-  kind: text('Kind', 100),
-  count: num('Count', 80),
-  deviceId: text('Device', 160),
-  deviceIdType: { ...text('Device ID type'), hidden: true },
-  alias: { ...text('Alias'), hidden: true },
-  user: text('User'),
-  pool: { ...text('Pool'), hidden: true },
-  inUseAfter: num('In use after'),
-  capacity: num('Capacity', 100),
-  usagePercentage: { ...num('Usage Percentage', 150), valueFormatter: (v: number | null) => (v === null ? '' : `${v}%`) },
-  statusCode: { ...num('Denial', 190), valueFormatter: (_v, row) => (row.statusCode === null ? '' : `${row.statusCode} ${row.denialName ?? ''}`) },
-  source: { ...text('Source', 100), hidden: true },
+/** What the grid shows in a cell where it is not the value itself. */
+const SHOWN: Partial<Record<EventColumn, Partial<GridColDef<EventRow>>>> = {
+  ts: { filterable: false, valueFormatter: (v: string) => new Date(v).toLocaleString() },
+  usagePercentage: { valueFormatter: (v: number | null) => (v === null ? '' : `${v}%`) },
+  statusCode: { valueFormatter: (_v, row) => (row.statusCode === null ? '' : `${row.statusCode} ${row.denialName ?? ''}`) },
 };
-const COLUMNS = Object.entries(GRID_COLUMNS).map(([field, column]) => ({ field, ...column }) as GridColDef<EventRow>);
-const DEFAULT_HIDDEN = Object.keys(GRID_COLUMNS).filter((field) => GRID_COLUMNS[field as EventColumn].hidden);
+const COLUMNS = (Object.keys(GRID_COLUMNS) as EventColumn[]).map((field): GridColDef<EventRow> => {
+  const { header, width, numeric } = GRID_COLUMNS[field];
+  const kind = numeric ? { type: 'number' as const, filterOperators: numberOperators } : { filterOperators: textOperators };
+  return { field, headerName: header, width: width ?? (numeric ? 110 : 140), ...kind, ...SHOWN[field] };
+});
+const DEFAULT_HIDDEN = COLUMNS.map((c) => c.field).filter((field) => GRID_COLUMNS[field as EventColumn].hidden);
 
 /** `usagePercentage>=80` → the grid's filter model, and back. */
 function toFilterModel(where: string | null): GridFilterModel {
