@@ -43,6 +43,7 @@ type Columns = typeof EVENT_COLUMNS;
 /** The columns a listing sorts and filters by: those with SQL. */
 export type EventColumn = { [K in keyof Columns]: Columns[K] extends { sql: string } ? K : never }[keyof Columns];
 export const SORTABLE_COLUMNS = Object.keys(EVENT_COLUMNS).filter((c) => 'sql' in EVENT_COLUMNS[c as keyof Columns]) as [EventColumn, ...EventColumn[]];
+const ROW_COLUMNS = Object.keys(EVENT_COLUMNS);
 const SQL = Object.fromEntries(SORTABLE_COLUMNS.map((c) => [c, EVENT_COLUMNS[c].sql])) as Record<EventColumn, string>;
 
 export const eventRowSchema = z.object({
@@ -133,13 +134,10 @@ export const getEvents: ReportQuery<EventsOptions, EventsPage> = {
     pageSize: o.pageSize,
     rows: (rows ?? []).map((r) => {
       const denial = r.statusCode === null ? undefined : (DENIALS[Number(r.statusCode) as DenialCode] as (typeof DENIALS)[DenialCode] | undefined);
+      const fromTable: Record<string, string | null> = { denialName: denial?.name ?? null, denialDescription: denial?.description ?? null };
+      // Key by key in the listing's order, which the JSON keeps.
       const row: Record<string, unknown> = { eventId: r.eventId };
-      for (const name of Object.keys(EVENT_COLUMNS)) {
-        const value = r[name] ?? null;
-        if (name === 'denialName') row[name] = denial?.name ?? null;
-        else if (name === 'denialDescription') row[name] = denial?.description ?? null;
-        else row[name] = value !== null && NUMERIC.has(name as EventColumn) ? Number(value) : value;
-      }
+      for (const name of ROW_COLUMNS) row[name] = name in fromTable ? fromTable[name] : r[name] !== null && NUMERIC.has(name as EventColumn) ? Number(r[name]) : r[name];
       return row as EventRow;
     }),
   }),
