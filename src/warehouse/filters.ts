@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { EpochMs } from '../common/time.js';
 import { DENIALS } from '../licensing/denials.js';
+import type { LicenseModel } from '../licensing/feature-record.js';
 import { USAGE_EVENT_KINDS } from '../licensing/usage-event.js';
 
 const list = (item: z.ZodType<string, string>) =>
@@ -39,7 +40,7 @@ export interface ReportFilters {
   accounts: string[];
   instances: string[];
   features: string[];
-  model: 'concurrent' | 'metered' | null;
+  model: LicenseModel | null;
   kinds: string[];
   codes: number[];
   search: string | null;

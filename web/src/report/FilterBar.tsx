@@ -4,7 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import type { ActiveRanking, UniqueClients } from '../../../src/warehouse/queries/get-active-clients.js';
 import { apiJson } from '../api/client.js';
 import { REPORT_API, useDenialCodes } from './hooks.js';
-import type { ListFilter, ReportFilterState } from './filters.js';
+import type { LicenseModel, ListFilter, ReportFilterState } from './filters.js';
 import { EVENT_KINDS, RANGE_PRESETS, timeRange, useReportFilters } from './filters.js';
 
 
@@ -98,7 +98,7 @@ export function FilterBar() {
       <ListFilterInput name="accounts" label="Accounts" loadOptions="accounts" />
       <ListFilterInput name="instances" label="Instances" loadOptions="instances" />
       <ListFilterInput name="features" label="Features" loadOptions="features" />
-      <TextField select size="small" label="License model" value={filters.model ?? 'all'} onChange={(e) => update({ model: e.target.value === 'all' ? null : (e.target.value as 'concurrent' | 'metered') })} sx={{ minWidth: 140, flex: '0 1 150px' }}>
+      <TextField select size="small" label="License model" value={filters.model ?? 'all'} onChange={(e) => update({ model: e.target.value === 'all' ? null : (e.target.value as LicenseModel) })} sx={{ minWidth: 140, flex: '0 1 150px' }}>
         <MenuItem value="all">All models</MenuItem>
         <MenuItem value="concurrent">Concurrent</MenuItem>
         <MenuItem value="metered">Metered</MenuItem>

@@ -1,6 +1,9 @@
 import { useCallback, useMemo } from 'react';
 import { useSearchParams } from 'react-router';
+import type { LicenseModel } from '../../../src/licensing/feature-record.js';
 import type { UsageEventKind } from '../../../src/licensing/usage-event.js';
+
+export type { LicenseModel };
 import type { ReportQueryParams } from '../../../src/warehouse/filters.js';
 
 /** Time range presets: URL value, label, length in ms. */
@@ -16,7 +19,6 @@ export const DEFAULT_RANGE = '30d';
 /** Every event kind, offered as a filter: a kind the domain adds does not compile until it is here. */
 export const EVENT_KINDS = Object.keys({ checkout: 0, return: 0, expire: 0, consume: 0, deny: 0 } satisfies Record<UsageEventKind, 0>);
 
-export type LicenseModel = 'concurrent' | 'metered';
 
 /** Everything that narrows the report; it lives in the URL, so every view can be shared. */
 export interface ReportFilterState {
