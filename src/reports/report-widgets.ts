@@ -192,5 +192,7 @@ export const WIDGETS = {
 };
 
 export type WidgetName = keyof typeof WIDGETS;
+/** What a widget's route answers. */
+export type WidgetAnswer<N extends WidgetName> = z.output<(typeof WIDGETS)[N]['answer']>;
 /** The widgets that export as a table, by name. */
 export const TABLE_WIDGETS = (Object.keys(WIDGETS) as WidgetName[]).filter((name) => (WIDGETS[name] as Widget).table);
