@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { EpochMs } from '../common/time.js';
 import { DENIALS } from '../licensing/denials.js';
+import type { LicenseModel } from '../licensing/feature-record.js';
+import { USAGE_EVENT_KINDS } from '../licensing/usage-event.js';
 
 const list = (item: z.ZodType<string, string>) =>
   z
@@ -9,7 +11,6 @@ const list = (item: z.ZodType<string, string>) =>
     .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
     .pipe(z.array(item).max(200, 'must name at most 200 values'));
 
-const KINDS = ['checkout', 'return', 'expire', 'consume', 'deny'] as const;
 const CODES = Object.keys(DENIALS);
 
 /** Query parameters every widget of the Usage and Denials report takes. */
@@ -21,7 +22,7 @@ export const reportQuerySchema = z
     instances: list(z.string().min(1).max(64)).optional(),
     features: list(z.string().min(1).max(128)).optional(),
     model: z.enum(['concurrent', 'metered']).optional(),
-    kinds: list(z.enum(KINDS, { error: `must be among ${KINDS.join(', ')}` })).optional(),
+    kinds: list(z.enum(USAGE_EVENT_KINDS, { error: `must be among ${USAGE_EVENT_KINDS.join(', ')}` })).optional(),
     codes: list(z.string().refine((c) => CODES.includes(c), `must be among the denial codes ${CODES.join(', ')}`)).optional(),
     search: z.string().min(1).max(256).optional().describe('part of a device ID, alias or user'),
     true: z.enum(['0', '1'], { error: 'must be 0 or 1' }).optional().describe('1: only true denials'),
@@ -39,7 +40,7 @@ export interface ReportFilters {
   accounts: string[];
   instances: string[];
   features: string[];
-  model: 'concurrent' | 'metered' | null;
+  model: LicenseModel | null;
   kinds: string[];
   codes: number[];
   search: string | null;
@@ -67,8 +68,12 @@ export function toFilters(q: z.output<typeof reportQuerySchema>, now: EpochMs): 
   };
 }
 
+/** The time buckets over-time widgets count in, finest first. */
+export const bucketSchema = z.enum(['minute', 'hour', 'day', 'week']);
+export type Bucket = z.infer<typeof bucketSchema>;
+
 /** A time bucket that fits the range: minutes for hours, hours for days, days for months, weeks beyond. */
-export function bucketFor(filters: ReportFilters): 'minute' | 'hour' | 'day' | 'week' {
+export function bucketFor(filters: ReportFilters): Bucket {
   const span = filters.to - filters.from;
   if (span <= 6 * 3_600_000) return 'minute';
   if (span <= 7 * 86_400_000) return 'hour';

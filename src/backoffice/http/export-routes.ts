@@ -4,21 +4,16 @@ import { z } from 'zod';
 import { READ_ROLES } from '../../http/access.js';
 import { errorBodySchema } from '../../http/errors.js';
 import { cell, csvLine, csvStream } from '../../reports/csv.js';
-import type { ReportPage, RunReport, WidgetTableName } from '../../reports/report-pages.js';
-import { EVENT_CSV_COLUMNS, REPORT_PAGES, WIDGET_TABLES, describeFilters, pageListing, pageSections, widgetSection } from '../../reports/report-pages.js';
+import type { ReportPage } from '../../reports/report-pages.js';
+import { EVENT_CSV_COLUMNS, REPORT_PAGES, describeFilters, pageListing, pageSections, widgetSection } from '../../reports/report-pages.js';
+import { TABLE_WIDGETS, listingQuery, scopeListing } from '../../reports/report-widgets.js';
 import type { ReportFilters } from '../../warehouse/filters.js';
 import { reportQuerySchema, toFilters } from '../../warehouse/filters.js';
-import type { EventColumn, EventsOptions } from '../../warehouse/queries/get-events.js';
-import { EVENT_COLUMNS, getEvents, onlyDenials, parseConditions } from '../../warehouse/queries/get-events.js';
+import type { EventsOptions } from '../../warehouse/queries/get-events.js';
+import { getEvents, parseConditions } from '../../warehouse/queries/get-events.js';
 import type { BackofficeContext } from '../context.js';
+import { REPORT_API as BASE } from './report-routes.js';
 
-const BASE = '/api/reports/usage-denials';
-const columns = Object.keys(EVENT_COLUMNS) as [EventColumn, ...EventColumn[]];
-const listingQuery = z.object({
-  sort: z.enum(columns, { error: `must be one of ${columns.join(', ')}` }).default('ts'),
-  order: z.enum(['asc', 'desc']).default('desc'),
-  where: z.string().max(2000).optional().describe('column conditions, e.g. usagePercentage>=80,kind=deny'),
-});
 const exportQuery = reportQuerySchema.and(listingQuery);
 const fileResponse = { 200: z.any().describe('the file'), 400: errorBodySchema };
 const TITLES: Record<ReportPage, string> = { overview: 'Usage and Denials: overview', denials: 'Usage and Denials: denials', events: 'Usage and Denials: all events' };
@@ -39,17 +34,9 @@ const sendFile = (reply: FastifyReply, name: string, format: keyof typeof MIME, 
  */
 export const exportRoutes: FastifyPluginAsyncZod<{ ctx: BackofficeContext }> = async (app, { ctx }) => {
   const read = { access: READ_ROLES };
-  const runner = (filters: ReportFilters): RunReport => (query, options) => ctx.warehouse.report(query, filters, options);
-  /** The filters and options of a listing, narrowed to denials for the denials summary. */
-  const scope = (filters: ReportFilters, options: EventsOptions, denialsOnly: boolean): [ReportFilters, EventsOptions] => {
-    const scoped = { ...filters };
-    const conditions = [...options.conditions];
-    if (denialsOnly) onlyDenials(scoped, conditions);
-    return [scoped, { ...options, conditions }];
-  };
   /** The listing's rows in chunks. */
   const listingChunks = (filters: ReportFilters, options: EventsOptions, denialsOnly: boolean) => {
-    const pages = ctx.warehouse.stream(getEvents, ...scope(filters, options, denialsOnly));
+    const pages = ctx.warehouse.stream(getEvents, ...scopeListing(filters, options, denialsOnly));
     return (async function* () {
       for await (const page of pages) yield page.rows;
     })();
@@ -68,13 +55,13 @@ export const exportRoutes: FastifyPluginAsyncZod<{ ctx: BackofficeContext }> = a
     );
   }
 
-  for (const name of Object.keys(WIDGET_TABLES) as WidgetTableName[]) {
+  for (const name of TABLE_WIDGETS) {
     app.get(
       `${BASE}/${name}.csv`,
       { config: read, schema: { tags: ['report export'], summary: `The ${name} widget's table as CSV`, querystring: reportQuerySchema, response: fileResponse } },
       async (request, reply) => {
         const filters = toFilters(request.query, ctx.clock.now());
-        const section = await widgetSection(name, runner(filters), filters);
+        const section = await widgetSection(name, ctx.warehouse, filters);
         const body = csvLine(section.columns.map((c) => c.label)) + section.rows.map((row) => csvLine(section.columns.map((c) => cell(row, c.key)))).join('');
         return sendFile(reply, name, 'csv', body);
       },
@@ -91,7 +78,7 @@ export const exportRoutes: FastifyPluginAsyncZod<{ ctx: BackofficeContext }> = a
         },
         async (request, reply) => {
           const filters = toFilters(request.query, ctx.clock.now());
-          const sections = await pageSections(page, runner(filters), filters);
+          const sections = await pageSections(page, ctx.warehouse, filters);
           const listing = pageListing(page, listingOptions(request.query));
           const description = describeFilters(filters);
           if (format === 'xlsx') {
@@ -104,7 +91,7 @@ export const exportRoutes: FastifyPluginAsyncZod<{ ctx: BackofficeContext }> = a
           const { PDF_TABLE_ROWS, pdfStream } = await import('../../reports/pdf.js');
           if (listing) {
             // A PDF prints the first rows of the listing; the count says how many more there are.
-            const rows = await ctx.warehouse.report(getEvents, ...scope(filters, { ...listing.options, pageSize: PDF_TABLE_ROWS }, listing.denialsOnly));
+            const rows = await ctx.warehouse.report(getEvents, ...scopeListing(filters, { ...listing.options, pageSize: PDF_TABLE_ROWS }, listing.denialsOnly));
             sections.push({ title: `${listing.title} (${rows.total})`, columns: listing.columns, rows: rows.rows, omitted: rows.total - rows.rows.length });
           }
           return sendFile(reply, page, 'pdf', pdfStream(TITLES[page], description, sections));

@@ -1,22 +1,22 @@
+import { z } from 'zod';
 import { filterSql } from '../duckdb/filter-sql.js';
 import { clientsSource, factsSource } from '../duckdb/sources.js';
 import type { ReportQuery } from '../warehouse.js';
 import { NOT_A_DENIAL } from '../../licensing/denials.js';
 
-export interface ActiveRow {
-  id: string | null;
-  /** Counts checked out or consumed: what the ranking is by. */
-  usage: number;
-  checkouts: number;
-  clients: number;
-  denials: number;
-}
-
-export interface ActiveRanking {
+export const activeRankingSchema = z.object({
   /** The measure rows are ranked by. */
-  rankedBy: 'usage';
-  rows: ActiveRow[];
-}
+  rankedBy: z.literal('usage'),
+  rows: z.array(z.object({
+    id: z.string().nullable(),
+    /** Counts checked out or consumed: what the ranking is by. */
+    usage: z.number(),
+    checkouts: z.number(),
+    clients: z.number(),
+    denials: z.number(),
+  })),
+});
+export type ActiveRanking = z.infer<typeof activeRankingSchema>;
 
 /** Ranks accounts or instances by the counts they checked out or consumed in the filters. */
 function activeBy(column: 'account_id' | 'instance_id', name: string): ReportQuery<{ limit: number }, ActiveRanking> {
@@ -54,9 +54,10 @@ function activeBy(column: 'account_id' | 'instance_id', name: string): ReportQue
 export const getActiveAccounts = activeBy('account_id', 'active-accounts');
 export const getActiveInstances = activeBy('instance_id', 'active-instances');
 
-export interface UniqueClients {
-  rows: Array<{ feature: string; devices: number; users: number; capacity: number | null; clientsPerLicense: number | null }>;
-}
+export const uniqueClientsSchema = z.object({
+  rows: z.array(z.object({ feature: z.string(), devices: z.number(), users: z.number(), capacity: z.number().nullable(), clientsPerLicense: z.number().nullable() })),
+});
+export type UniqueClients = z.infer<typeof uniqueClientsSchema>;
 
 /** Distinct devices and users served per feature, and how many clients share each license count. */
 export const getUniqueClients: ReportQuery<Record<string, never>, UniqueClients> = {

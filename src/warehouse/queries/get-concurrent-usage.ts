@@ -1,13 +1,15 @@
+import { z } from 'zod';
 import { filterSql } from '../duckdb/filter-sql.js';
 import { factsSource, grainForBucket } from '../duckdb/sources.js';
-import { bucketFor } from '../filters.js';
+import { bucketFor, bucketSchema } from '../filters.js';
 import type { ReportQuery } from '../warehouse.js';
 
-export interface ConcurrentUsage {
-  bucket: 'minute' | 'hour' | 'day' | 'week';
+export const concurrentUsageSchema = z.object({
+  bucket: bucketSchema,
   /** One row per feature and bucket, in time order. */
-  rows: Array<{ feature: string; bucketStart: string; inUse: number; capacity: number | null; peak: number; overdraft: number }>;
-}
+  rows: z.array(z.object({ feature: z.string(), bucketStart: z.string(), inUse: z.number(), capacity: z.number().nullable(), peak: z.number(), overdraft: z.number() })),
+});
+export type ConcurrentUsage = z.infer<typeof concurrentUsageSchema>;
 
 /**
  * Concurrent usage over time per feature, summed over the instances that serve it:

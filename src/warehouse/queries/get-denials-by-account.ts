@@ -1,12 +1,14 @@
+import { z } from 'zod';
 import { filterSql } from '../duckdb/filter-sql.js';
 import { factsSource } from '../duckdb/sources.js';
 import type { ReportQuery } from '../warehouse.js';
 import { NOT_A_DENIAL } from '../../licensing/denials.js';
 
-export interface DenialsByAccount {
-  rows: Array<{ accountId: string | null; count: number; percentage: number }>;
-  total: number;
-}
+export const denialsByAccountSchema = z.object({
+  total: z.number(),
+  rows: z.array(z.object({ accountId: z.string().nullable(), count: z.number(), percentage: z.number() })),
+});
+export type DenialsByAccount = z.infer<typeof denialsByAccountSchema>;
 
 /** Denials per account, most first. */
 export const getDenialsByAccount: ReportQuery<{ limit: number }, DenialsByAccount> = {

@@ -1,15 +1,17 @@
+import { z } from 'zod';
 import { DENIALS, NOT_A_DENIAL } from '../../licensing/denials.js';
 import type { DenialCode } from '../../licensing/denials.js';
 import { filterSql } from '../duckdb/filter-sql.js';
 import { factsSource } from '../duckdb/sources.js';
 import type { ReportQuery } from '../warehouse.js';
 
-export interface DenialsDistribution {
-  /** One row per denial code, most frequent first. */
-  rows: Array<{ code: number; name: string; description: string; count: number; percentage: number }>;
+export const denialsDistributionSchema = z.object({
   /** Denial events counted (malformed requests never are). */
-  total: number;
-}
+  total: z.number(),
+  /** One row per denial code, most frequent first. */
+  rows: z.array(z.object({ code: z.number(), name: z.string(), description: z.string(), count: z.number(), percentage: z.number() })),
+});
+export type DenialsDistribution = z.infer<typeof denialsDistributionSchema>;
 
 /** Denials by status code: how many, and their share of all denials in the filters. */
 export const getDenialsDistribution: ReportQuery<Record<string, never>, DenialsDistribution> = {

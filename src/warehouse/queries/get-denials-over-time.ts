@@ -1,14 +1,16 @@
+import { z } from 'zod';
 import { filterSql } from '../duckdb/filter-sql.js';
 import { factsSource, grainForBucket } from '../duckdb/sources.js';
-import { bucketFor } from '../filters.js';
+import { bucketFor, bucketSchema } from '../filters.js';
 import type { ReportQuery } from '../warehouse.js';
 import { NOT_A_DENIAL } from '../../licensing/denials.js';
 
-export interface DenialsOverTime {
-  bucket: 'minute' | 'hour' | 'day' | 'week';
+export const denialsOverTimeSchema = z.object({
+  bucket: bucketSchema,
   /** One row per bucket and code that had denials, in time order. */
-  rows: Array<{ bucketStart: string; code: number; count: number }>;
-}
+  rows: z.array(z.object({ bucketStart: z.string(), code: z.number(), count: z.number() })),
+});
+export type DenialsOverTime = z.infer<typeof denialsOverTimeSchema>;
 
 /** Denials per time bucket (sized to the range) and code. */
 export const getDenialsOverTime: ReportQuery<Record<string, never>, DenialsOverTime> = {

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { TallyError } from '../../common/errors.js';
 import { DENIALS, NOT_A_DENIAL } from '../../licensing/denials.js';
 import type { DenialCode } from '../../licensing/denials.js';
@@ -6,36 +7,60 @@ import { factsSource } from '../duckdb/sources.js';
 import type { ReportFilters } from '../filters.js';
 import type { ReportQuery } from '../warehouse.js';
 
-/** Columns of the events listing, as the API names them, and their SQL. */
+const text = z.string();
+const number = z.number();
+
+/**
+ * The columns of the events listing, in the order shown: the name the API and the CSV give
+ * each, the label the spreadsheet and the PDF print, its value, and the SQL of those a listing
+ * sorts and filters by (the denial's name and description come from the denial code table).
+ */
 export const EVENT_COLUMNS = {
-  ts: 'e.ts',
-  accountId: 'e.account_id',
-  instanceId: 'e.instance_id',
-  feature: 'e.feature',
-  version: 'e.version',
-  kind: 'e.kind',
-  count: 'e.count',
-  deviceId: 'e.device_id',
-  deviceIdType: 'e.device_id_type',
-  alias: 'e.device_alias',
-  user: 'e.user_name',
-  pool: 'e.pool',
-  inUseAfter: 'e.in_use_after',
-  capacity: 'e.capacity',
+  ts: { label: 'Time (UTC)', value: text, sql: 'e.ts' },
+  accountId: { label: 'Account', value: text.nullable(), sql: 'e.account_id' },
+  instanceId: { label: 'Instance', value: text, sql: 'e.instance_id' },
+  feature: { label: 'Feature', value: text, sql: 'e.feature' },
+  version: { label: 'Version', value: text, sql: 'e.version' },
+  kind: { label: 'Kind', value: text, sql: 'e.kind' },
+  count: { label: 'Count', value: number, sql: 'e.count' },
+  deviceId: { label: 'Device', value: text, sql: 'e.device_id' },
+  deviceIdType: { label: 'Device ID type', value: text, sql: 'e.device_id_type' },
+  alias: { label: 'Alias', value: text.nullable(), sql: 'e.device_alias' },
+  user: { label: 'User', value: text.nullable(), sql: 'e.user_name' },
+  pool: { label: 'Pool', value: text.nullable(), sql: 'e.pool' },
+  inUseAfter: { label: 'In use after', value: number, sql: 'e.in_use_after' },
+  capacity: { label: 'Capacity', value: number.nullable(), sql: 'e.capacity' },
   // In hundredths of a percent, rounded half up as shown: whole numbers, so that filtering and
   // sorting a hundred million rows stays integer arithmetic (decimal division was 10× slower).
-  usagePercentage: 'CASE WHEN e.capacity > 0 THEN (20000 * e.in_use_after::BIGINT + e.capacity) // (2 * e.capacity) END',
-  statusCode: 'e.status_code',
-  source: 'e.source',
-} as const;
+  usagePercentage: { label: 'Usage percentage', value: number.nullable(), sql: 'CASE WHEN e.capacity > 0 THEN (20000 * e.in_use_after::BIGINT + e.capacity) // (2 * e.capacity) END', scale: 100 },
+  statusCode: { label: 'Denial code', value: number.nullable(), sql: 'e.status_code' },
+  denialName: { label: 'Denial', value: text.nullable() },
+  denialDescription: { label: 'Denial description', value: text.nullable() },
+  source: { label: 'Source', value: text, sql: 'e.source' },
+} as const satisfies Record<string, { label: string; value: z.ZodType; sql?: string; scale?: number }>;
 
-export type EventColumn = keyof typeof EVENT_COLUMNS;
+type Columns = typeof EVENT_COLUMNS;
+/** The columns a listing sorts and filters by: those with SQL. */
+export type EventColumn = { [K in keyof Columns]: Columns[K] extends { sql: string } ? K : never }[keyof Columns];
+export const SORTABLE_COLUMNS = Object.keys(EVENT_COLUMNS).filter((c) => 'sql' in EVENT_COLUMNS[c as keyof Columns]) as [EventColumn, ...EventColumn[]];
+const ROW_COLUMNS = Object.keys(EVENT_COLUMNS);
+const SQL = Object.fromEntries(SORTABLE_COLUMNS.map((c) => [c, EVENT_COLUMNS[c].sql])) as Record<EventColumn, string>;
 
-const NUMERIC = new Set<EventColumn>(['count', 'inUseAfter', 'capacity', 'usagePercentage', 'statusCode']);
+export const eventRowSchema = z.object({
+  eventId: text,
+  ...(Object.fromEntries(Object.entries(EVENT_COLUMNS).map(([name, c]) => [name, c.value])) as { [K in keyof Columns]: Columns[K]['value'] }),
+});
+export type EventRow = z.infer<typeof eventRowSchema>;
+
+export const eventsPageSchema = z.object({ total: number, page: number, pageSize: number, rows: z.array(eventRowSchema) });
+export type EventsPage = z.infer<typeof eventsPageSchema>;
+
+const takesNumbers = (value: z.ZodType) => (value instanceof z.ZodNullable ? value.unwrap() : value) instanceof z.ZodNumber;
+/** What the SQL of a column is a multiple of the value the API shows. */
+const scaleOf = (column: EventColumn): number => (EVENT_COLUMNS[column] as { scale?: number }).scale ?? 1;
+const NUMERIC = new Set(SORTABLE_COLUMNS.filter((c) => takesNumbers(EVENT_COLUMNS[c].value)));
 /** Columns the rollups keep, by the same names. */
 const ROLLUP_COLUMNS = new Set<EventColumn>(['accountId', 'instanceId', 'feature', 'kind', 'statusCode']);
-/** Columns whose SQL is a multiple of the value the API shows. */
-const SCALE: Partial<Record<EventColumn, number>> = { usagePercentage: 100 };
 
 export interface ColumnCondition {
   column: EventColumn;
@@ -52,7 +77,7 @@ export function parseConditions(text: string | undefined): ColumnCondition[] {
     if (!m) throw new TallyError('BAD_REQUEST', `where: write conditions as COLUMN OP VALUE, e.g. usagePercentage>=80`, [{ field, message: 'is not COLUMN OP VALUE' }]);
     const column = m[1] as EventColumn;
     // Own keys only: `in` would also find constructor, toString and the rest of Object's prototype.
-    if (!Object.hasOwn(EVENT_COLUMNS, column)) throw new TallyError('BAD_REQUEST', `where: ${m[1]} is not a column`, [{ field, message: `names no column; columns: ${Object.keys(EVENT_COLUMNS).join(', ')}` }]);
+    if (!Object.hasOwn(SQL, column)) throw new TallyError('BAD_REQUEST', `where: ${m[1]} is not a column`, [{ field, message: `names no column; columns: ${SORTABLE_COLUMNS.join(', ')}` }]);
     if (NUMERIC.has(column) && !Number.isFinite(Number(m[3]))) throw new TallyError('BAD_REQUEST', `where: ${column} compares with numbers`, [{ field, message: `${column} takes a number` }]);
     return { column, op: m[2] as ColumnCondition['op'], value: m[3]! };
   });
@@ -73,53 +98,21 @@ export interface EventsOptions {
   conditions: ColumnCondition[];
 }
 
-export interface EventRow {
-  eventId: string;
-  ts: string;
-  accountId: string | null;
-  instanceId: string;
-  feature: string;
-  version: string;
-  kind: string;
-  count: number;
-  deviceId: string;
-  deviceIdType: string;
-  alias: string | null;
-  user: string | null;
-  pool: string | null;
-  inUseAfter: number;
-  capacity: number | null;
-  usagePercentage: number | null;
-  statusCode: number | null;
-  denialName: string | null;
-  denialDescription: string | null;
-  source: string;
-}
-
-export interface EventsPage {
-  total: number;
-  page: number;
-  pageSize: number;
-  rows: EventRow[];
-}
-
 /** Every event in the filters: paged, sorted by any column, narrowed by column conditions. */
 export const getEvents: ReportQuery<EventsOptions, EventsPage> = {
   name: 'events',
   duckdb: (filters, o) => {
     const { where, params } = filterSql(filters);
     const extra = o.conditions.map((c) => {
-      params.push(NUMERIC.has(c.column) ? Number(c.value) * (SCALE[c.column] ?? 1) : c.value);
-      return `${EVENT_COLUMNS[c.column]} ${c.op === '!=' ? '<>' : c.op} $${params.length}`;
+      params.push(NUMERIC.has(c.column) ? Number(c.value) * scaleOf(c.column) : c.value);
+      return `${SQL[c.column]} ${c.op === '!=' ? '<>' : c.op} $${params.length}`;
     });
     const clause = [where, ...extra].join(' AND ');
-    const select = Object.entries(EVENT_COLUMNS)
-      .map(([name, sql]) => {
-        if (name === 'ts') return `strftime(e.ts AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%g') || 'Z' AS ts`;
-        const scale = SCALE[name as EventColumn];
-        return scale ? `${sql} / ${scale}.0 AS "${name}"` : `${sql} AS "${name}"`;
-      })
-      .join(', ');
+    const select = SORTABLE_COLUMNS.map((name) => {
+      if (name === 'ts') return `strftime(e.ts AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%g') || 'Z' AS ts`;
+      const scale = scaleOf(name);
+      return scale > 1 ? `${SQL[name]} / ${scale}.0 AS "${name}"` : `${SQL[name]} AS "${name}"`;
+    }).join(', ');
     // The total is counted from the rollups when the conditions are on what they keep.
     const totalParams = [...params];
     const total = o.conditions.every((c) => ROLLUP_COLUMNS.has(c.column))
@@ -129,7 +122,7 @@ export const getEvents: ReportQuery<EventsOptions, EventsPage> = {
       { sql: total, params: totalParams },
       {
         sql: `SELECT e.event_id AS "eventId", ${select} FROM usage_events e WHERE ${clause}
-              ORDER BY ${EVENT_COLUMNS[o.sort]} ${o.order === 'asc' ? 'ASC' : 'DESC'} NULLS LAST, e.event_id
+              ORDER BY ${SQL[o.sort]} ${o.order === 'asc' ? 'ASC' : 'DESC'} NULLS LAST, e.event_id
               ${o.pageSize > 0 ? `LIMIT ${Math.trunc(o.pageSize)} OFFSET ${Math.trunc((o.page - 1) * o.pageSize)}` : ''}`,
         params,
       },
@@ -140,30 +133,12 @@ export const getEvents: ReportQuery<EventsOptions, EventsPage> = {
     page: o.page,
     pageSize: o.pageSize,
     rows: (rows ?? []).map((r) => {
-      const code = r.statusCode === null ? null : Number(r.statusCode);
-      const denial = code === null ? undefined : (DENIALS[code as DenialCode] as (typeof DENIALS)[DenialCode] | undefined);
-      return {
-        eventId: String(r.eventId),
-        ts: String(r.ts),
-        accountId: (r.accountId as string | null) ?? null,
-        instanceId: String(r.instanceId),
-        feature: String(r.feature),
-        version: String(r.version),
-        kind: String(r.kind),
-        count: Number(r.count),
-        deviceId: String(r.deviceId),
-        deviceIdType: String(r.deviceIdType),
-        alias: (r.alias as string | null) ?? null,
-        user: (r.user as string | null) ?? null,
-        pool: (r.pool as string | null) ?? null,
-        inUseAfter: Number(r.inUseAfter),
-        capacity: r.capacity === null ? null : Number(r.capacity),
-        usagePercentage: r.usagePercentage === null ? null : Number(r.usagePercentage),
-        statusCode: code,
-        denialName: denial?.name ?? null,
-        denialDescription: denial?.description ?? null,
-        source: String(r.source),
-      };
+      const denial = r.statusCode === null ? undefined : (DENIALS[Number(r.statusCode) as DenialCode] as (typeof DENIALS)[DenialCode] | undefined);
+      const fromTable: Record<string, string | null> = { denialName: denial?.name ?? null, denialDescription: denial?.description ?? null };
+      // Key by key in the listing's order, which the JSON keeps.
+      const row: Record<string, unknown> = { eventId: r.eventId };
+      for (const name of ROW_COLUMNS) row[name] = name in fromTable ? fromTable[name] : r[name] !== null && NUMERIC.has(name as EventColumn) ? Number(r[name]) : r[name];
+      return row as EventRow;
     }),
   }),
 };

@@ -1,17 +1,19 @@
+import { z } from 'zod';
 import { filterSql } from '../duckdb/filter-sql.js';
 import { factsSource, grainForBucket } from '../duckdb/sources.js';
-import { bucketFor } from '../filters.js';
+import { bucketFor, bucketSchema } from '../filters.js';
 import type { ReportQuery } from '../warehouse.js';
 
-export interface MeteredUsage {
-  bucket: 'minute' | 'hour' | 'day' | 'week';
+export const meteredUsageSchema = z.object({
+  bucket: bucketSchema,
   /**
    * One row per metered feature and bucket with consumption: units consumed in the bucket
    * (returns and undos subtracted), the cap (the feature's regular units at the end of the
    * bucket, summed over instances), what was in use at its end, and the overage past the cap.
    */
-  rows: Array<{ feature: string; bucketStart: string; consumed: number; cap: number | null; inUseAfter: number; overage: number }>;
-}
+  rows: z.array(z.object({ feature: z.string(), bucketStart: z.string(), consumed: z.number(), cap: z.number().nullable(), inUseAfter: z.number(), overage: z.number() })),
+});
+export type MeteredUsage = z.infer<typeof meteredUsageSchema>;
 
 /** Metered consumption over time per feature. */
 export const getMeteredUsage: ReportQuery<Record<string, never>, MeteredUsage> = {

@@ -1,32 +1,34 @@
+import { z } from 'zod';
 import { filterSql } from '../duckdb/filter-sql.js';
 import type { ReportQuery } from '../warehouse.js';
 
-export interface SessionRow {
-  instanceId: string;
-  accountId: string | null;
-  feature: string;
-  deviceId: string;
-  user: string | null;
-  /** The checkout that opened the session. */
-  start: string;
-  /** The return or expiry that closed it; null while it is still open at the end of the range. */
-  end: string | null;
-  endedBy: 'return' | 'expire' | null;
-  /** The most counts the device held during the session. */
-  peakCount: number;
-  /** From start to end (or to the end of the range while open). */
-  minutes: number;
-}
+const ENDED_BY = ['return', 'expire'] as const;
 
-export interface Sessions {
-  total: number;
+export const sessionsSchema = z.object({
+  total: z.number(),
   /** Hours of all sessions in the filters, each counted from start to end (or range end). */
-  totalHours: number;
-  medianMinutes: number | null;
-  page: number;
-  pageSize: number;
-  rows: SessionRow[];
-}
+  totalHours: z.number(),
+  medianMinutes: z.number().nullable(),
+  page: z.number(),
+  pageSize: z.number(),
+  rows: z.array(z.object({
+    instanceId: z.string(),
+    accountId: z.string().nullable(),
+    feature: z.string(),
+    deviceId: z.string(),
+    user: z.string().nullable(),
+    /** The checkout that opened the session. */
+    start: z.string(),
+    /** The return or expiry that closed it; null while it is still open at the end of the range. */
+    end: z.string().nullable(),
+    endedBy: z.enum(ENDED_BY).nullable(),
+    /** The most counts the device held during the session. */
+    peakCount: z.number(),
+    /** From start to end (or to the end of the range while open). */
+    minutes: z.number(),
+  })),
+});
+export type Sessions = z.infer<typeof sessionsSchema>;
 
 /**
  * Checkout sessions of concurrent features: a session is the time a device held counts of a
@@ -92,7 +94,7 @@ export const getSessions: ReportQuery<{ page: number; pageSize: number }, Sessio
       user: (r.user_name as string | null) ?? null,
       start: String(r.started),
       end: (r.ended as string | null) ?? null,
-      endedBy: (r.ended_by as 'return' | 'expire' | null) ?? null,
+      endedBy: (r.ended_by as (typeof ENDED_BY)[number] | null) ?? null,
       peakCount: Number(r.peak_count),
       minutes: Math.round(Number(r.minutes) * 100) / 100,
     })),

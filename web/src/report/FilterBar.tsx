@@ -4,10 +4,9 @@ import { useQuery } from '@tanstack/react-query';
 import type { ActiveRanking, UniqueClients } from '../../../src/warehouse/queries/get-active-clients.js';
 import { apiJson } from '../api/client.js';
 import { REPORT_API, useDenialCodes } from './hooks.js';
-import type { ListFilter, ReportFilterState } from './filters.js';
-import { RANGE_PRESETS, timeRange, useReportFilters } from './filters.js';
+import type { LicenseModel, ListFilter, ReportFilterState } from './filters.js';
+import { EVENT_KINDS, RANGE_PRESETS, timeRange, useReportFilters } from './filters.js';
 
-const KINDS = ['checkout', 'return', 'expire', 'consume', 'deny'];
 
 /** Values seen in the time range, offered as suggestions once the list is opened. */
 function useSuggestions(key: 'accounts' | 'instances' | 'features', filters: ReportFilterState, open: boolean): string[] {
@@ -99,12 +98,12 @@ export function FilterBar() {
       <ListFilterInput name="accounts" label="Accounts" loadOptions="accounts" />
       <ListFilterInput name="instances" label="Instances" loadOptions="instances" />
       <ListFilterInput name="features" label="Features" loadOptions="features" />
-      <TextField select size="small" label="License model" value={filters.model ?? 'all'} onChange={(e) => update({ model: e.target.value === 'all' ? null : (e.target.value as 'concurrent' | 'metered') })} sx={{ minWidth: 140, flex: '0 1 150px' }}>
+      <TextField select size="small" label="License model" value={filters.model ?? 'all'} onChange={(e) => update({ model: e.target.value === 'all' ? null : (e.target.value as LicenseModel) })} sx={{ minWidth: 140, flex: '0 1 150px' }}>
         <MenuItem value="all">All models</MenuItem>
         <MenuItem value="concurrent">Concurrent</MenuItem>
         <MenuItem value="metered">Metered</MenuItem>
       </TextField>
-      <ListFilterInput name="kinds" label="Event kinds" options={KINDS} />
+      <ListFilterInput name="kinds" label="Event kinds" options={EVENT_KINDS} />
       <ListFilterInput name="codes" label="Denial codes" options={(codes.data?.rows ?? []).map((c) => String(c.code))} />
       <SearchInput key={filters.search} current={filters.search} onSearch={(search) => update({ search })} />
     </Box>

@@ -1,5 +1,9 @@
 import { useCallback, useMemo } from 'react';
 import { useSearchParams } from 'react-router';
+import type { LicenseModel } from '../../../src/licensing/feature-record.js';
+import type { UsageEventKind } from '../../../src/licensing/usage-event.js';
+
+export type { LicenseModel };
 import type { ReportQueryParams } from '../../../src/warehouse/filters.js';
 
 /** Time range presets: URL value, label, length in ms. */
@@ -12,7 +16,9 @@ export const RANGE_PRESETS = [
 ] as const;
 export const DEFAULT_RANGE = '30d';
 
-export type LicenseModel = 'concurrent' | 'metered';
+/** Every event kind, offered as a filter: a kind the domain adds does not compile until it is here. */
+export const EVENT_KINDS = Object.keys({ checkout: 0, return: 0, expire: 0, consume: 0, deny: 0 } satisfies Record<UsageEventKind, 0>);
+
 
 /** Everything that narrows the report; it lives in the URL, so every view can be shared. */
 export interface ReportFilterState {

@@ -1,7 +1,9 @@
+import type { ReportPage as ReportPageName } from '../../../src/reports/report-pages.js';
+import type { WidgetName } from '../../../src/reports/report-widgets.js';
 import type { ReportFilterState } from './filters.js';
 import { apiParams } from './filters.js';
 
-export type ReportPageName = 'overview' | 'denials' | 'events';
+export type { ReportPage as ReportPageName } from '../../../src/reports/report-pages.js';
 
 /** Rows per page of the denials summary. */
 export const SUMMARY_PAGE_SIZE = 25;
@@ -30,7 +32,7 @@ export function summaryRequest(filters: ReportFilterState, page: number): URLSea
 }
 
 /** Every widget request a page makes when it opens. */
-export function pageRequests(page: ReportPageName, filters: ReportFilterState, url: URLSearchParams): Array<[string, URLSearchParams]> {
+export function pageRequests(page: ReportPageName, filters: ReportFilterState, url: URLSearchParams): Array<[WidgetName, URLSearchParams]> {
   if (page === 'events') return [['events', eventsRequest(filters, url)]];
   const all = apiParams(filters);
   if (page === 'denials') return [['denials-distribution', all], ['denials-by-account', all], ['denials-over-time', all], ['denials-summary', summaryRequest(filters, 0)]];

@@ -7,6 +7,7 @@ import type { EventColumn, EventRow } from '../../../../src/warehouse/queries/ge
 import { useReportFilters } from '../filters.js';
 import { useEvents } from '../hooks.js';
 import { eventsRequest } from '../page-requests.js';
+import { GRID_COLUMNS } from './event-columns.js';
 
 /** Operators the API's column conditions know, by the grid's names. */
 const NUMBER_OPS: Record<string, string> = { '=': '=', '!=': '!=', '>': '>', '>=': '>=', '<': '<', '<=': '<=' };
@@ -14,29 +15,18 @@ const numberOperators = getGridNumericOperators().filter((op) => op.value in NUM
 const textOperators = getGridStringOperators().filter((op) => op.value === 'equals');
 const OPS_FROM_API: Record<string, string> = { ...NUMBER_OPS };
 
-const num = (field: EventColumn, headerName: string, width = 110): GridColDef<EventRow> => ({ field, headerName, type: 'number', width, filterOperators: numberOperators });
-const text = (field: EventColumn, headerName: string, width = 140): GridColDef<EventRow> => ({ field, headerName, width, filterOperators: textOperators });
-
-const COLUMNS: Array<GridColDef<EventRow>> = [
-  { field: 'ts', headerName: 'Time', width: 180, filterable: false, valueFormatter: (v: string) => new Date(v).toLocaleString() },
-  text('accountId', 'Account'),
-  text('instanceId', 'Instance', 160),
-  text('feature', 'Feature'),
-  text('version', 'Version', 90),
-  text('kind', 'Kind', 100),
-  num('count', 'Count', 80),
-  text('deviceId', 'Device', 160),
-  text('deviceIdType', 'Device ID type'),
-  text('alias', 'Alias'),
-  text('user', 'User'),
-  text('pool', 'Pool'),
-  num('inUseAfter', 'In use after'),
-  num('capacity', 'Capacity', 100),
-  { ...num('usagePercentage', 'Usage Percentage', 150), valueFormatter: (v: number | null) => (v === null ? '' : `${v}%`) },
-  { ...num('statusCode', 'Denial', 190), valueFormatter: (_v, row) => (row.statusCode === null ? '' : `${row.statusCode} ${row.denialName ?? ''}`) },
-  text('source', 'Source', 100),
-];
-const DEFAULT_HIDDEN = ['version', 'deviceIdType', 'alias', 'pool', 'source'];
+/** What the grid shows in a cell where it is not the value itself. */
+const SHOWN: Partial<Record<EventColumn, Partial<GridColDef<EventRow>>>> = {
+  ts: { filterable: false, valueFormatter: (v: string) => new Date(v).toLocaleString() },
+  usagePercentage: { valueFormatter: (v: number | null) => (v === null ? '' : `${v}%`) },
+  statusCode: { valueFormatter: (_v, row) => (row.statusCode === null ? '' : `${row.statusCode} ${row.denialName ?? ''}`) },
+};
+const COLUMNS = (Object.keys(GRID_COLUMNS) as EventColumn[]).map((field): GridColDef<EventRow> => {
+  const { header, width, numeric } = GRID_COLUMNS[field];
+  const kind = numeric ? { type: 'number' as const, filterOperators: numberOperators } : { filterOperators: textOperators };
+  return { field, headerName: header, width: width ?? (numeric ? 110 : 140), ...kind, ...SHOWN[field] };
+});
+const DEFAULT_HIDDEN = COLUMNS.map((c) => c.field).filter((field) => GRID_COLUMNS[field as EventColumn].hidden);
 
 /** `usagePercentage>=80` → the grid's filter model, and back. */
 function toFilterModel(where: string | null): GridFilterModel {

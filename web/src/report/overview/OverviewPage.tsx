@@ -4,6 +4,7 @@ import { RankingBarChart } from '../../charts/RankingBarChart.js';
 import { WidgetCard } from '../../components/WidgetCard.js';
 import { DenialsDistributionChart } from '../denials/DenialsDistributionChart.js';
 import { apiParams, useReportFilters, writeFilters } from '../filters.js';
+import type { LicenseModel } from '../filters.js';
 import { overviewModel } from '../page-requests.js';
 import { useActiveAccounts, useActiveInstances, useConcurrentUsage, useDenialsDistribution, useMeteredUsage, useUniqueClients } from '../hooks.js';
 import { UniqueClientsChart } from './UniqueClientsChart.js';
@@ -80,7 +81,7 @@ export default function OverviewPage() {
   return (
     <Box sx={{ display: 'flex', flexDirection: 'column', gap: 2 }}>
       <Box sx={{ display: 'flex', alignItems: 'center', gap: 2, flexWrap: 'wrap' }}>
-        <ToggleButtonGroup exclusive size="small" value={model} onChange={(_e, value: 'concurrent' | 'metered' | null) => value && update({ model: value })} aria-label="License model">
+        <ToggleButtonGroup exclusive size="small" value={model} onChange={(_e, value: LicenseModel | null) => value && update({ model: value })} aria-label="License model">
           <ToggleButton value="concurrent">Concurrent</ToggleButton>
           <ToggleButton value="metered">Metered</ToggleButton>
         </ToggleButtonGroup>

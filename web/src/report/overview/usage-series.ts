@@ -1,3 +1,4 @@
+import type { Bucket } from '../../../../src/warehouse/filters.js';
 import type { ConcurrentUsage } from '../../../../src/warehouse/queries/get-concurrent-usage.js';
 import type { MeteredUsage } from '../../../../src/warehouse/queries/get-metered-usage.js';
 
@@ -83,7 +84,7 @@ export function meteredTotals(data: MeteredUsage) {
 }
 
 /** A bucket's start as a short label for the time axis. */
-export function bucketLabel(iso: string, bucket: string): string {
+export function bucketLabel(iso: string, bucket: Bucket): string {
   const d = new Date(iso);
   if (bucket === 'minute' || bucket === 'hour') return d.toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
   return d.toLocaleDateString(undefined, { month: 'short', day: 'numeric', year: '2-digit' });

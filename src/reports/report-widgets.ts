@@ -1,0 +1,198 @@
+import type { EChartsOption } from 'echarts';
+import { z } from 'zod';
+import type { ReportFilters } from '../warehouse/filters.js';
+import { activeRankingSchema, getActiveAccounts, getActiveInstances, getUniqueClients, uniqueClientsSchema } from '../warehouse/queries/get-active-clients.js';
+import { concurrentUsageSchema, getConcurrentUsage } from '../warehouse/queries/get-concurrent-usage.js';
+import { denialsByAccountSchema, getDenialsByAccount } from '../warehouse/queries/get-denials-by-account.js';
+import { denialsDistributionSchema, getDenialsDistribution } from '../warehouse/queries/get-denials-distribution.js';
+import { denialsOverTimeSchema, getDenialsOverTime } from '../warehouse/queries/get-denials-over-time.js';
+import type { EventsOptions } from '../warehouse/queries/get-events.js';
+import { SORTABLE_COLUMNS, eventsPageSchema, getEvents, onlyDenials, parseConditions } from '../warehouse/queries/get-events.js';
+import { getMeteredUsage, meteredUsageSchema } from '../warehouse/queries/get-metered-usage.js';
+import { getSessions, sessionsSchema } from '../warehouse/queries/get-sessions.js';
+import type { Warehouse } from '../warehouse/warehouse.js';
+
+const wholeNumber = z.coerce.number().int('must be a whole number').min(1, 'must be 1 or more');
+const upTo1000 = wholeNumber.max(1000, 'must be at most 1000');
+const limitQuery = z.object({ limit: upTo1000.default(10) });
+const pagingQuery = z.object({ page: wholeNumber.default(1), pageSize: upTo1000.default(50) });
+/** How a listing of events is sorted and narrowed: in the API and its exports alike. */
+export const listingQuery = z.object({
+  sort: z.enum(SORTABLE_COLUMNS, { error: `must be one of ${SORTABLE_COLUMNS.join(', ')}` }).default('ts'),
+  order: z.enum(['asc', 'desc']).default('desc'),
+  where: z.string().max(2000).optional().describe('column conditions, e.g. usagePercentage>=80,kind=deny'),
+});
+const eventsQuery = pagingQuery.extend(listingQuery.shape);
+
+type RowOf<A> = A extends { rows: Array<infer R> } ? R : never;
+
+/** One widget of the Usage and Denials report: its route, its answer, and how it exports. */
+export interface Widget<A extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType> {
+  summary: string;
+  /** Query parameters beyond the report's filters. */
+  query?: Q;
+  answer: A;
+  run(warehouse: Pick<Warehouse, 'report'>, filters: ReportFilters, query: z.output<Q>): Promise<z.output<A>>;
+  /** The widget as an exported table (`<widget>.csv`, and a section of a page) with its chart. */
+  table?: {
+    /** Columns of its rows and their labels, in the order exported. */
+    columns: { [K in keyof RowOf<z.output<A>>]?: string };
+    /** Query parameters of the export, when not the API's defaults. */
+    query?: z.input<Q>;
+    chart(answer: z.output<A>): { title: string; chart: EChartsOption };
+  };
+}
+const widget = <A extends z.ZodType, Q extends z.ZodType = z.ZodObject>(w: Widget<A, Q>): Widget<A, Q> => w;
+
+/** The filters and options of a listing, narrowed to denials for the denials summary. */
+export function scopeListing(filters: ReportFilters, options: EventsOptions, denialsOnly: boolean): [ReportFilters, EventsOptions] {
+  const scoped = { ...filters };
+  const conditions = [...options.conditions];
+  if (denialsOnly) onlyDenials(scoped, conditions);
+  return [scoped, { ...options, conditions }];
+}
+
+const listing = (summary: string, denialsOnly: boolean) =>
+  widget({
+    summary,
+    query: eventsQuery,
+    answer: eventsPageSchema,
+    run: (warehouse, filters, q) => warehouse.report(getEvents, ...scopeListing(filters, { page: q.page, pageSize: q.pageSize, sort: q.sort, order: q.order, conditions: parseConditions(q.where) }, denialsOnly)),
+  });
+
+const bar = (names: string[], values: number[], name: string, horizontal = true): EChartsOption => ({
+  grid: { left: 10, right: 40, top: 10, bottom: 10, containLabel: true },
+  [horizontal ? 'yAxis' : 'xAxis']: { type: 'category', data: names, inverse: horizontal },
+  [horizontal ? 'xAxis' : 'yAxis']: { type: 'value' },
+  series: [{ type: 'bar', name, data: values, label: { show: true, position: horizontal ? 'right' : 'top' }, itemStyle: { color: '#1f5fa8' } }],
+});
+
+/** Per time bucket, the sum over features of each measure. */
+function sumByBucket<T extends { bucketStart: string }>(rows: T[], measures: Array<keyof T & string>): Array<Record<string, unknown>> {
+  const buckets = new Map<string, Record<string, number | string>>();
+  for (const row of rows) {
+    const b = buckets.get(row.bucketStart) ?? { bucketStart: row.bucketStart, ...Object.fromEntries(measures.map((m) => [m, 0])) };
+    for (const m of measures) b[m] = (b[m] as number) + Number(row[m] ?? 0);
+    buckets.set(row.bucketStart, b);
+  }
+  return [...buckets.values()].sort((a, b) => String(a.bucketStart).localeCompare(String(b.bucketStart)));
+}
+
+const lines = (rows: Array<Record<string, unknown>>, series: Array<[key: string, name: string]>): EChartsOption => ({
+  legend: { top: 0 },
+  grid: { left: 10, right: 20, top: 30, bottom: 10, containLabel: true },
+  xAxis: { type: 'category', data: rows.map((r) => String(r.bucketStart).slice(0, 16).replace('T', ' ')) },
+  yAxis: { type: 'value' },
+  // A line through one point draws nothing: a lone period is shown as its point.
+  series: series.map(([key, name]) => ({ type: 'line', name, showSymbol: rows.length === 1, data: rows.map((r) => (r[key] === null ? null : Number(r[key]))) })),
+});
+
+const ranking = (summary: string, title: string, query: typeof getActiveAccounts) =>
+  widget({
+    summary,
+    query: limitQuery,
+    answer: activeRankingSchema,
+    run: (warehouse, filters, q) => warehouse.report(query, filters, { limit: q.limit }),
+    table: {
+      columns: { id: 'ID', usage: 'Usage', checkouts: 'Checkouts', clients: 'Clients', denials: 'Denials' },
+      chart: (r) => ({ title, chart: bar(r.rows.map((x) => x.id ?? '(none)'), r.rows.map((x) => x.usage), 'Usage') }),
+    },
+  });
+
+/** The widgets of the Usage and Denials report, by their path under the report's API. */
+export const WIDGETS = {
+  'denials-distribution': widget({
+    summary: 'Denials by status code: code, name, description, count and percentage of all denials',
+    answer: denialsDistributionSchema,
+    run: (warehouse, filters) => warehouse.report(getDenialsDistribution, filters, {}),
+    table: {
+      columns: { code: 'Code', name: 'Name', description: 'Description', count: 'Denials', percentage: 'Percentage' },
+      chart: (d) => ({
+        title: `Denials distribution (${d.total} denials)`,
+        chart: { legend: { bottom: 0 }, series: [{ type: 'pie', radius: ['30%', '60%'], center: ['50%', '45%'], data: d.rows.map((r) => ({ name: `${r.code} ${r.name}`, value: r.count })), label: { formatter: '{b}: {d}%' } }] },
+      }),
+    },
+  }),
+  'denials-by-account': widget({
+    summary: 'Denials per account, most first',
+    query: limitQuery,
+    answer: denialsByAccountSchema,
+    run: (warehouse, filters, q) => warehouse.report(getDenialsByAccount, filters, { limit: q.limit }),
+    table: {
+      columns: { accountId: 'Account', count: 'Denials', percentage: 'Percentage' },
+      query: { limit: 20 },
+      chart: (r) => ({ title: 'Denials by account', chart: bar(r.rows.map((x) => x.accountId ?? '(none)'), r.rows.map((x) => x.count), 'Denials') }),
+    },
+  }),
+  events: listing('All events: paged, sortable by any column, narrowed by column conditions such as usagePercentage>=80', false),
+  sessions: widget({
+    summary: 'Checkout sessions: how long each device held each concurrent feature, with totals',
+    query: pagingQuery,
+    answer: sessionsSchema,
+    run: (warehouse, filters, q) => warehouse.report(getSessions, filters, { page: q.page, pageSize: q.pageSize }),
+  }),
+  'denials-summary': listing('Denials one by one: client, user, feature, time and reason', true),
+  'concurrent-usage': widget({
+    summary: 'Concurrent usage over time per feature: in use at the end of each bucket, capacity (null when uncounted), peak, overdraft past capacity',
+    answer: concurrentUsageSchema,
+    run: (warehouse, filters) => warehouse.report(getConcurrentUsage, filters, {}),
+    table: {
+      columns: { bucketStart: 'Period start (UTC)', feature: 'Feature', inUse: 'In use at end', peak: 'Peak', capacity: 'Capacity', overdraft: 'Overdraft' },
+      chart(usage) {
+        // Counted features against their capacity; uncounted ones (no capacity) on a line of their own.
+        const counted = sumByBucket(usage.rows.filter((r) => r.capacity !== null), ['inUse', 'peak', 'capacity', 'overdraft']);
+        const uncounted = new Map(sumByBucket(usage.rows.filter((r) => r.capacity === null), ['inUse']).map((r) => [r.bucketStart, r.inUse]));
+        const buckets = [...new Set(usage.rows.map((r) => r.bucketStart))].sort();
+        const byBucket = new Map(counted.map((r) => [r.bucketStart, r]));
+        const totals = buckets.map((b) => ({ bucketStart: b, inUse: 0, peak: 0, capacity: 0, overdraft: 0, ...byBucket.get(b), uncounted: uncounted.get(b) ?? 0 }));
+        const series: Array<[string, string]> = [['inUse', 'In use'], ['peak', 'Peak'], ['capacity', 'Capacity']];
+        if (totals.some((t) => t.overdraft > 0)) series.push(['overdraft', 'Overdraft']);
+        if (uncounted.size > 0) series.push(['uncounted', 'Uncounted in use']);
+        return { title: `Concurrent usage per ${usage.bucket}`, chart: lines(totals, series) };
+      },
+    },
+  }),
+  'metered-usage': widget({
+    summary: 'Metered usage over time per feature: consumed, cap, in use and overage',
+    answer: meteredUsageSchema,
+    run: (warehouse, filters) => warehouse.report(getMeteredUsage, filters, {}),
+    table: {
+      columns: { bucketStart: 'Period start (UTC)', feature: 'Feature', consumed: 'Consumed', cap: 'Cap', inUseAfter: 'In use at end', overage: 'Overage' },
+      chart(usage) {
+        const totals = sumByBucket(usage.rows, ['consumed', 'overage']);
+        // Units of different metered features do not add up to one cap: a cap line only for one feature.
+        const single = new Set(usage.rows.map((r) => r.feature)).size === 1;
+        const caps = new Map(usage.rows.map((r) => [r.bucketStart, r.cap]));
+        const series: Array<[string, string]> = [['consumed', 'Consumed'], ['overage', 'Overage']];
+        if (single) series.splice(1, 0, ['cap', 'Cap']);
+        return { title: `Metered usage per ${usage.bucket}`, chart: lines(single ? totals.map((t) => ({ ...t, cap: caps.get(String(t.bucketStart)) ?? null })) : totals, series) };
+      },
+    },
+  }),
+  'active-accounts': ranking('Accounts ranked by counts checked out or consumed', 'Most active account identifiers', getActiveAccounts),
+  'active-instances': ranking('License server instances ranked by counts checked out or consumed', 'Most active cloud server instances', getActiveInstances),
+  'unique-clients': widget({
+    summary: 'Distinct devices and users served per feature, and clients per license count',
+    answer: uniqueClientsSchema,
+    run: (warehouse, filters) => warehouse.report(getUniqueClients, filters, {}),
+    table: {
+      columns: { feature: 'Feature', devices: 'Devices', users: 'Users', capacity: 'Licenses', clientsPerLicense: 'Clients per license' },
+      chart: (r) => ({ title: 'Unique served clients per feature', chart: bar(r.rows.map((x) => x.feature), r.rows.map((x) => x.devices), 'Devices', false) }),
+    },
+  }),
+  'denials-over-time': widget({
+    summary: 'Denials per time bucket (sized to the range) and status code',
+    answer: denialsOverTimeSchema,
+    run: (warehouse, filters) => warehouse.report(getDenialsOverTime, filters, {}),
+    table: {
+      columns: { bucketStart: 'Period start (UTC)', code: 'Code', count: 'Denials' },
+      chart: (r) => ({ title: `Denials per ${r.bucket}`, chart: lines(sumByBucket(r.rows, ['count']), [['count', 'Denials']]) }),
+    },
+  }),
+};
+
+export type WidgetName = keyof typeof WIDGETS;
+/** What a widget's route answers. */
+export type WidgetAnswer<N extends WidgetName> = z.output<(typeof WIDGETS)[N]['answer']>;
+/** The widgets that export as a table, by name. */
+export const TABLE_WIDGETS = (Object.keys(WIDGETS) as WidgetName[]).filter((name) => (WIDGETS[name] as Widget).table);
