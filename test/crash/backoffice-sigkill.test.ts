@@ -12,8 +12,8 @@ import { toFilters } from '../../src/warehouse/filters.js';
 import { getEvents } from '../../src/warehouse/queries/get-events.js';
 import type { BackofficeProcess } from '../support/backoffice-process.js';
 import { killBackoffice, spawnBackoffice } from '../support/backoffice-process.js';
-import { seededRandom } from '../support/random.js';
-import { buildEvent } from '../warehouse/warehouse-contract.js';
+import { seededRandom } from '../support/random.mjs';
+import { buildEvent } from '../support/factories.js';
 
 const SYNC = '/usage/api/1.0/sync';
 const root = mkdtempSync(join(tmpdir(), 'tally-bo-crash-'));

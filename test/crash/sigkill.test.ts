@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateProducerKeys, signLicense } from '../../src/licensing/license-file.js';
-import { seededRandom } from '../support/random.js';
+import { seededRandom } from '../support/random.mjs';
 import { outboxEvents, storedHoldings } from '../support/storage.js';
 import type { ServerProcess } from '../support/server-process.js';
 import { startServerProcess } from '../support/server-process.js';

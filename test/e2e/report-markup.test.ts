@@ -9,7 +9,7 @@ import type { UsageEvent } from '../../src/licensing/usage-event.js';
 import { chromiumPath } from '../../scripts/chromium-path.mjs';
 import type { TestBackoffice } from '../support/test-backoffice.js';
 import { startTestBackoffice } from '../support/test-backoffice.js';
-import { buildEvent } from '../warehouse/warehouse-contract.js';
+import { buildEvent } from '../support/factories.js';
 
 const SHOTS = 'test-output/e2e';
 const NEW_PASSWORD = 'a long enough new password';

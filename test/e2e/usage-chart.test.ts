@@ -8,7 +8,7 @@ import { chromiumPath } from '../../scripts/chromium-path.mjs';
 import type { TestBackoffice } from '../support/test-backoffice.js';
 import { startTestBackoffice } from '../support/test-backoffice.js';
 import { ADMIN_PASSWORD } from '../support/test-server.js';
-import { buildEvent } from '../warehouse/warehouse-contract.js';
+import { buildEvent } from '../support/factories.js';
 
 /** The capacity and cap lines' colour (UsageOverTimeChart.tsx). */
 const CAP_COLOUR = '#7f8c8d';
