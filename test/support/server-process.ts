@@ -1,10 +1,15 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ProducerKeyPair } from '../../src/licensing/license-file.js';
+import { generateProducerKeys, signLicense } from '../../src/licensing/license-file.js';
+import { ADMIN_PASSWORD } from './test-server.js';
 
 export interface ServerProcess {
   child: ChildProcess;
   url: string;
+  dataDir: string;
   /** Everything the process wrote to stdout and stderr so far. */
   output(): string;
 }
@@ -26,10 +31,37 @@ export function startServerProcess(dir: string, dataDir: string, env: Record<str
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /listening on (http:\/\/[\d.:]+)/.exec(output);
-      if (match) resolve({ child, url: match[1]!, output: () => output });
+      if (match) resolve({ child, url: match[1]!, dataDir, output: () => output });
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
     child.once('exit', (code) => reject(new Error(`server exited (${code}): ${output}`)));
   });
+}
+
+/** Writes into `dir` what startServerProcess reads: `producer.pub` and `license.json` signed with it. */
+export function writeLicenseFiles(dir: string, license: unknown, keys: ProducerKeyPair = generateProducerKeys()): ProducerKeyPair {
+  writeFileSync(join(dir, 'producer.pub'), keys.publicKeyPem);
+  writeFileSync(join(dir, 'license.json'), JSON.stringify(signLicense(license, keys.privateKeyPem)));
+  return keys;
+}
+
+/** Replaces the admin's one-time password (from its file) by ADMIN_PASSWORD and answers the admin's bearer token. */
+export async function processAdminToken(server: ServerProcess): Promise<string> {
+  const oneTime = readFileSync(join(server.dataDir, 'admin-password.txt'), 'utf8').trim();
+  const res = await fetch(`${server.url}/api/1.0/instances/~/reset-password`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ user: 'admin', currentPassword: oneTime, newPassword: ADMIN_PASSWORD }),
+  });
+  if (res.status !== 200) throw new Error(`login failed: ${await res.text()}`);
+  return ((await res.json()) as { token: string }).token;
+}
+
+/** Sends `signal` to the process, unless it has ended already, and resolves once it is gone. */
+export async function stopServerProcess(server: ServerProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (server.child.exitCode !== null || server.child.signalCode !== null) return;
+  const exited = new Promise((resolve) => server.child.once('exit', resolve));
+  server.child.kill(signal);
+  await exited;
 }
