@@ -30,18 +30,10 @@ Users of solid:  (Total of 10 licenses issued;  Total of ${users.length} license
 ${users.map((u) => `    ${u} ${u}-pc /dev/pts/1 (v2024.0) (lic1/27000 ${u.charCodeAt(0)}), start Tue 1/9 9:${u.charCodeAt(0) - 87}`).join('\n')}
 `;
 
-async function json(res: Response): Promise<any> {
-  const text = await res.text();
-  return text ? JSON.parse(text) : null;
-}
-
 describe('monitors in the back office', () => {
   let bo: TestBackoffice;
   let auth: Record<string, string>;
-  const api = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${bo.url}/api/1.0/backoffice/monitors${path}`, { method, headers: { ...auth, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-    return { status: res.status, body: await json(res) };
-  };
+  const api = (method: string, path: string, body?: unknown) => bo.call(method, `/api/1.0/backoffice/monitors${path}`, body, auth);
   const eventsOf = async (instanceId: string) => (await bo.warehouse.events({ instanceId, limit: 100 })).map((e) => `${e.kind} ${e.feature} ${e.user ?? '-'}@${e.deviceAlias} x${e.count} in-use ${e.inUseAfter} ${e.source}`);
 
   beforeAll(async () => {

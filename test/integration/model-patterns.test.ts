@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerProcess } from '../support/server-process.js';
 import { processAdminToken, startServerProcess, writeLicenseFiles } from '../support/server-process.js';
-import { CAPABILITY } from '../support/test-server.js';
+import { CAPABILITY, callJson } from '../support/test-server.js';
 
 const BASE = '/api/1.0/instances/~';
 
@@ -26,14 +26,7 @@ describe('regular expressions of the model over HTTP, against a server of its ow
   let server: ServerProcess;
   let auth: Record<string, string>;
 
-  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const res = await fetch(server.url + path, {
-      method,
-      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return { status: res.status, body: (await res.json()) as any };
-  };
+  const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => callJson(server.url, method, path, body, headers);
 
   beforeAll(async () => {
     writeLicenseFiles(dir, { licenseId: 'patterns', features: [{ name: 'cad', version: '2.0', count: 5, expiry: 'permanent' }] });

@@ -75,15 +75,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   }
   const sign = (doc: unknown, o: { now?: number; validFor?: number } = {}) =>
     signLicense(doc, keys.privateKeyPem, { now: o.now ?? options.clock?.now() ?? Date.now(), ...(o.validFor ? { validFor: o.validFor } : {}) });
-  const request = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const res = await fetch(running.url + path, {
-      method,
-      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null };
-  };
+  const request = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => callJson(running.url, method, path, body, headers);
   let token: string | undefined;
   const server: TestServer = {
     ...running,
@@ -128,6 +120,17 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     if (res.status !== 200) throw new Error(`license load failed: ${JSON.stringify(res.body)}`);
   }
   return server;
+}
+
+/** Sends `body` as JSON (a string as it is) and parses the JSON answer, if there is one. */
+export async function callJson(url: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
+  const res = await fetch(url + path, {
+    method,
+    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
 }
 
 /** A capability request body for a STRING hostid. */
