@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import { startServerProcess, stopServerProcess, writeLicenseFiles } from '../../support/server-process.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateProducerKeys } from '../../../src/licensing/license-file.js';
-import type { UsageEvent } from '../../../src/licensing/usage-event.js';
-import { outboxEvents, storedHoldings } from '../../support/storage.js';
+import { expectExactlyOnce, outboxEvents } from '../../support/storage.js';
 import { startTestBackoffice } from '../../support/test-backoffice.js';
 import { CAPABILITY, capability, startTestServer } from '../../support/test-server.js';
 import { until } from '../../support/until.js';
@@ -19,21 +18,6 @@ const tempDir = (name: string) => {
 afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
-
-/** Every event exactly once: no ID twice, and replaying them gives the server's holdings. */
-function expectExactlyOnce(events: UsageEvent[], serverDataDir: string): void {
-  expect(new Set(events.map((e) => e.eventId)).size).toBe(events.length);
-  const replayed = new Map<string, number>();
-  for (const e of events) {
-    const key = `${e.deviceIdType}:${e.deviceId}|${e.feature}`;
-    const sign = e.kind === 'checkout' || e.kind === 'consume' ? 1 : e.kind === 'deny' ? 0 : -1;
-    replayed.set(key, (replayed.get(key) ?? 0) + sign * e.count);
-  }
-  for (const [key, n] of replayed) if (n === 0) replayed.delete(key);
-  const stored = new Map<string, number>();
-  for (const h of storedHoldings(serverDataDir)) stored.set(`${h.device_key}|${h.feature}`, (stored.get(`${h.device_key}|${h.feature}`) ?? 0) + h.count);
-  expect(Object.fromEntries(replayed)).toEqual(Object.fromEntries(stored));
-}
 
 describe('usage from a license server to the back office, exactly once', () => {
   it('arrives once when the back office is down for a while', async () => {
