@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ProducerKeyPair } from '../../src/licensing/license-file.js';
 import { generateProducerKeys, signLicense } from '../../src/licensing/license-file.js';
-import { ADMIN_PASSWORD } from './test-server.js';
+import { adminLogin } from './test-server.js';
 
 export interface ServerProcess {
   child: ChildProcess;
@@ -47,15 +47,8 @@ export function writeLicenseFiles(dir: string, license: unknown, keys: ProducerK
 }
 
 /** Replaces the admin's one-time password (from its file) by ADMIN_PASSWORD and answers the admin's bearer token. */
-export async function processAdminToken(server: ServerProcess): Promise<string> {
-  const oneTime = readFileSync(join(server.dataDir, 'admin-password.txt'), 'utf8').trim();
-  const res = await fetch(`${server.url}/api/1.0/instances/~/reset-password`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ user: 'admin', currentPassword: oneTime, newPassword: ADMIN_PASSWORD }),
-  });
-  if (res.status !== 200) throw new Error(`login failed: ${await res.text()}`);
-  return ((await res.json()) as { token: string }).token;
+export function processAdminToken(server: ServerProcess): Promise<string> {
+  return adminLogin(server.url, readFileSync(join(server.dataDir, 'admin-password.txt'), 'utf8').trim());
 }
 
 /** Sends `signal` to the process, unless it has ended already, and resolves once it is gone. */
