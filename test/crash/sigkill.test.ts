@@ -5,7 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { seededRandom } from '../support/random.mjs';
 import { expectExactlyOnce, outboxEvents } from '../support/storage.js';
 import type { ServerProcess } from '../support/server-process.js';
-import { startServerProcess, stopServerProcess, writeLicenseFiles } from '../support/server-process.js';
+import { startServerProcess, writeLicenseFiles } from '../support/server-process.js';
+import { stopProcess } from '../support/tally-cli.js';
 import { CAPABILITY } from '../support/test-server.js';
 
 const CLIENTS = 24;
@@ -82,7 +83,7 @@ async function runUntilKilled(server: ServerProcess, logs: ClientLog[], killAfte
     }
   });
   await Promise.allSettled(clients);
-  await stopServerProcess(server, 'SIGKILL');
+  await stopProcess(server, 'SIGKILL');
   return acknowledged;
 }
 
@@ -119,7 +120,7 @@ describe('a license server killed with SIGKILL under load', () => {
         Object.assign(log, { ackedSeats: seats, ackedUnits: units, inFlightSeats: null, inFlightUnits: 0 });
       }
     }
-    await stopServerProcess(server);
+    await stopProcess(server);
 
     // Replaying the outbox gives exactly the stored holdings: no event lost, none written twice.
     expectExactlyOnce(outboxEvents(join(dir, 'data')), join(dir, 'data'));

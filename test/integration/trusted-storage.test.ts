@@ -6,7 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openSqlite } from '../../src/common/sqlite.js';
 import { generateProducerKeys, signLicense, verifyLicense } from '../../src/licensing/license-file.js';
 import type { ServerProcess } from '../support/server-process.js';
-import { startServerProcess, stopServerProcess, writeLicenseFiles } from '../support/server-process.js';
+import { startServerProcess, writeLicenseFiles } from '../support/server-process.js';
+import { stopProcess } from '../support/tally-cli.js';
 import { CAPABILITY, startTestServer } from '../support/test-server.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tally-trusted-'));
@@ -45,11 +46,11 @@ describe('trusted storage edited on disk', () => {
     ] });
     let server = await startServerProcess(dir, dataDir);
     expect(await ask(server, 'cad', 6)).toEqual({ granted: 0, denied: 7 });
-    await stopServerProcess(server);
+    await stopProcess(server);
     writeLicenseFiles(dir, { licenseId: 'other', features: [{ name: 'cam', version: '1.0', count: 3, expiry: 'permanent' }] }, keys);
     server = await startServerProcess(dir, dataDir);
     expect(await ask(server, 'cam', 1)).toEqual({ granted: 1, denied: null });
-    await stopServerProcess(server);
+    await stopProcess(server);
 
     tamper((db) => {
       // A count raised and an expired record made permanent, in the file and in any record rows.
@@ -89,7 +90,7 @@ describe('trusted storage edited on disk', () => {
       expect(server.output()).toMatch(/license\.set_aside[^\n]*"licenseId":"main"/);
       expect(server.output()).toMatch(/license\.set_aside[^\n]*"licenseId":"forged"/);
     } finally {
-      await stopServerProcess(server);
+      await stopProcess(server);
     }
   }, 90_000);
 
@@ -118,7 +119,7 @@ describe('trusted storage edited on disk', () => {
       expect(hasTable(migrated, 'feature_records')).toBe(false);
       migrated.close();
     } finally {
-      await stopServerProcess(server);
+      await stopProcess(server);
       rmSync(oldDir, { recursive: true, force: true });
     }
   }, 60_000);

@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServerProcess, stopServerProcess, writeLicenseFiles } from '../../support/server-process.js';
+import { startServerProcess, writeLicenseFiles } from '../../support/server-process.js';
+import { stopProcess } from '../../support/tally-cli.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateProducerKeys } from '../../../src/licensing/license-file.js';
 import { expectExactlyOnce, outboxEvents } from '../../support/storage.js';
@@ -65,7 +66,7 @@ describe('usage from a license server to the back office, exactly once', () => {
     // First start without sync, to learn the instance ID and register it.
     const first = await start({});
     const instanceId = ((await (await fetch(`${first.url}/api/1.0/health`)).json()) as { instanceId: string }).instanceId;
-    await stopServerProcess(first);
+    await stopProcess(first);
     const { credential } = await bo.register('globex', instanceId);
     const syncEnv = { TALLY_SYNC_ENABLED: 'true', TALLY_SYNC_URL: bo.url, TALLY_SYNC_CREDENTIAL: credential, TALLY_SYNC_BATCH_SIZE: '20' };
 
@@ -93,7 +94,7 @@ describe('usage from a license server to the back office, exactly once', () => {
       expect(events.length).toBeGreaterThan(100);
       expectExactlyOnce(events, data);
     } finally {
-      await stopServerProcess(again);
+      await stopProcess(again);
       await bo.stop();
     }
   }, 90_000);
