@@ -16,6 +16,7 @@ import { systemClock } from '../dist/common/time.js';
 import { parseCapacities } from '../dist/importers/imported-event.js';
 import { runImport } from '../dist/importers/import-run.js';
 import { DuckDbWarehouse } from '../dist/warehouse/duckdb/duckdb-warehouse.js';
+import { seededRandom } from '../test/support/random.mjs';
 
 const flag = (name) => process.argv.includes(`--${name}`);
 const value = (name, fallback) => {
@@ -25,9 +26,7 @@ const value = (name, fallback) => {
 const targetBytes = Number(value('mb', 1024)) * 1024 * 1024;
 const dir = mkdtempSync(join(tmpdir(), 'tally-bench-import-'));
 
-let seed = 11;
-const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
-const pick = (list) => list[Math.floor(random() * list.length)];
+const { next: random, pick } = seededRandom(11);
 
 const FEATURES = Array.from({ length: 40 }, (_, i) => (i % 3 === 0 ? `${86000 + i * 17}CAD_2024_0F` : i % 3 === 1 ? `solver_${i}` : `viewer${i}`));
 const FIRST = ['ann', 'bob', 'carla', 'dmitri', 'eva', 'farid', 'gina', 'hugo', 'ines', 'jon', 'kai', 'lena', 'María José', 'noah', 'olga'];

@@ -22,6 +22,7 @@ import { getMeteredUsage } from '../dist/warehouse/queries/get-metered-usage.js'
 import { startBackoffice } from '../dist/backoffice/main.js';
 import { loadSettings } from '../dist/common/config.js';
 import { createLogger } from '../dist/common/log.js';
+import { seededRandom } from '../test/support/random.mjs';
 import { startLicenseServer } from '../dist/server/main.js';
 import { CODES, FEATURES, INSTANCES, fillInEngine } from './warehouse-fill.mjs';
 
@@ -34,8 +35,7 @@ const batchSize = arg('batch', 5_000);
 const concurrency = arg('concurrency', 8);
 const dir = mkdtempSync(join(tmpdir(), 'tally-bench-wh-'));
 
-let seed = 7;
-const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+const random = seededRandom(7).next;
 const end = Date.now();
 const start = end - 365 * 86_400_000;
 const step = (end - start) / total;

@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../../test/support/random.js';
+import { seededRandom } from '../../test/support/random.mjs';
 import { maybeGunzip, readLines } from './line-reader.js';
 
 async function* pieces(bytes: Buffer, sizes: () => number) {

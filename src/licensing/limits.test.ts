@@ -1,14 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { buildFeature } from '../../test/support/factories.js';
+import { buildEvent, buildFeature } from '../../test/support/factories.js';
 import { featureRecordInputSchema } from './feature-record.js';
 import { countRoom, countSchema, featureOverCountLimit, MAX_COUNT, MAX_REQUEST_COUNT, requestCountSchema } from './limits.js';
 import { usageEventSchema } from './usage-event.js';
 
-const event = {
-  eventId: 'e1', ts: '2026-06-01T12:00:00.000Z', instanceId: 'i1', accountId: null, kind: 'consume', feature: 'units',
-  version: '1.0', count: 1, model: 'metered', deviceId: 'd1', deviceIdType: 'STRING', deviceAlias: null, user: null,
-  pool: null, statusCode: null, inUseAfter: 1, capacity: 10, overdraft: 0, recordId: 'r1', correlationId: null, source: 'server',
-};
+const event = buildEvent({ kind: 'consume', model: 'metered', feature: 'units' });
 
 describe('the count limits', () => {
   it('allows counts from 0 to MAX_COUNT and names what is wrong with any other', () => {

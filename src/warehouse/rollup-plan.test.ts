@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../test/support/random.mjs';
 import { planClientPieces, planPieces } from './rollup-plan.js';
 
 const t = (iso: string) => Date.parse(iso);
@@ -37,8 +38,7 @@ describe('reading a time range from rollups', () => {
   });
 
   it('covers every range exactly once, in time order', () => {
-    let seed = 3;
-    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const random = seededRandom(3).next;
     for (let i = 0; i < 500; i++) {
       const from = t('2026-01-01T00:00:00Z') + Math.floor(random() * 40 * 86_400_000);
       const to = from + Math.floor(random() * (i % 2 ? 20 : 200) * 86_400_000);

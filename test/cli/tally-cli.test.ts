@@ -1,11 +1,11 @@
-import type { ChildProcess } from 'node:child_process';
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runTally } from '../support/tally-cli.js';
+import type { TallyProcess } from '../support/tally-cli.js';
+import { runTally, spawnTally, stopProcess } from '../support/tally-cli.js';
 
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'tally-cli-'));
@@ -24,7 +24,7 @@ async function tally(args: string[], input?: string): Promise<{ stdout: string; 
 }
 
 describe('the tally command line', () => {
-  let server: ChildProcess;
+  let server: TallyProcess;
   let url = '';
   const client = (cmd: string, ...args: string[]) => tally(['client', cmd, ...args, '--server', url, '--hostid', 'cli-box', '--hostid-type', 'STRING']);
 
@@ -36,27 +36,12 @@ describe('the tally command line', () => {
     );
     const signed = await tally(['producer', 'sign', join(dir, 'features.json'), '--key', join(dir, 'keys', 'producer.key'), '--out', join(dir, 'license.json')]);
     expect(signed.code).toBe(0);
-    server = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'src/cli/main.ts', 'server', '--host', '127.0.0.1', '--port', '0', '--data', join(dir, 'data'),
-        '--producer-key', join(dir, 'keys', 'producer.pub'), '--license', join(dir, 'license.json'), '--log-level', 'warn'],
-      { env },
-    );
-    url = await new Promise((resolve) => {
-      let output = '';
-      const onData = (c: Buffer) => {
-        output += c.toString();
-        const match = /listening on (http:\/\/[\d.:]+)/.exec(output);
-        if (match) resolve(match[1]!);
-      };
-      server.stdout!.on('data', onData);
-      server.stderr!.on('data', onData);
-    });
+    server = spawnTally('server', ['--data', join(dir, 'data'), '--producer-key', join(dir, 'keys', 'producer.pub'), '--license', join(dir, 'license.json')], env);
+    url = await server.listening;
   }, 60_000);
 
   afterAll(async () => {
-    server.kill('SIGTERM');
-    await new Promise((resolve) => server.once('exit', resolve));
+    await stopProcess(server);
     rmSync(dir, { recursive: true, force: true });
   });
 

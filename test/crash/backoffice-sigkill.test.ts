@@ -10,10 +10,10 @@ import type { UsageEvent } from '../../src/licensing/usage-event.js';
 import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
 import { toFilters } from '../../src/warehouse/filters.js';
 import { getEvents } from '../../src/warehouse/queries/get-events.js';
-import type { BackofficeProcess } from '../support/backoffice-process.js';
-import { killBackoffice, spawnBackoffice } from '../support/backoffice-process.js';
-import { seededRandom } from '../support/random.js';
-import { buildEvent } from '../warehouse/warehouse-contract.js';
+import type { TallyProcess } from '../support/tally-cli.js';
+import { spawnTally, stopProcess } from '../support/tally-cli.js';
+import { seededRandom } from '../support/random.mjs';
+import { buildEvent } from '../support/factories.js';
 
 const SYNC = '/usage/api/1.0/sync';
 const root = mkdtempSync(join(tmpdir(), 'tally-bo-crash-'));
@@ -129,8 +129,8 @@ async function expectAdminPasswordWorks(url: string, dataDir: string): Promise<v
   expect(((await res.json()) as { error?: { code?: string } }).error?.code).toBe('PASSWORD_CHANGE_REQUIRED');
 }
 
-async function startsAgain(dataDir: string): Promise<{ process: BackofficeProcess; url: string }> {
-  const process = spawnBackoffice(dataDir, ENV);
+async function startsAgain(dataDir: string): Promise<{ process: TallyProcess; url: string }> {
+  const process = spawnTally('backoffice', ['--data', dataDir], ENV);
   const url = await process.listening;
   const health = (await (await fetch(`${url}/api/1.0/health`)).json()) as { status: string };
   expect(health.status).toBe('ok');
@@ -144,15 +144,15 @@ describe('a back office killed with SIGKILL', () => {
     for (let round = 0; round < 3; round++) {
       const dataDir = join(root, `fresh-${round}`);
       // Before it listens (opening, migrating), or just after (nothing checkpointed yet).
-      const first = spawnBackoffice(dataDir, ENV);
+      const first = spawnTally('backoffice', ['--data', dataDir], ENV);
       if (round === 1) {
         await first.listening;
         await sleep(between(0, 400));
       } else await sleep(between(200, 2500));
-      await killBackoffice(first);
+      await stopProcess(first, 'SIGKILL');
       const { process, url } = await startsAgain(dataDir);
       await expectAdminPasswordWorks(url, dataDir);
-      await killBackoffice(process);
+      await stopProcess(process, 'SIGKILL');
     }
   }, 180_000);
 
@@ -166,18 +166,18 @@ describe('a back office killed with SIGKILL', () => {
     const { instance, credential } = registry.addInstance({ accountId: 'acme', name: 'crash', kind: 'local', hostId: null });
     db.close();
     const sender = new Sender(instance.id, credential);
-    await killBackoffice(first.process);
+    await stopProcess(first.process, 'SIGKILL');
 
     for (let round = 0; round < 7; round++) {
       const { process, url } = await startsAgain(dataDir);
       if (round === 3) {
         // Straight after the start, before any ingest.
         await sleep(between(0, 200));
-        await killBackoffice(process);
+        await stopProcess(process, 'SIGKILL');
       } else {
         const sending = sender.run(url);
         await sleep(between(150, 1200));
-        await killBackoffice(process);
+        await stopProcess(process, 'SIGKILL');
         await sending;
       }
       const { events: stored, quarantined } = await storedAfterKill(dataDir);
@@ -202,7 +202,7 @@ describe('a back office killed with SIGKILL', () => {
       });
       expect(res.status).toBe(200);
     }
-    await killBackoffice(last.process);
+    await stopProcess(last.process, 'SIGKILL');
     const { events: stored, quarantined } = await storedAfterKill(dataDir);
     expect(stored.length).toBe(sender.sent.size);
     expect(new Set(stored)).toEqual(new Set(sender.sent.keys()));

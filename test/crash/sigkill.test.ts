@@ -1,19 +1,19 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { generateProducerKeys, signLicense } from '../../src/licensing/license-file.js';
-import { seededRandom } from '../support/random.js';
-import { outboxEvents, storedHoldings } from '../support/storage.js';
+import { seededRandom } from '../support/random.mjs';
+import { expectExactlyOnce, outboxEvents } from '../support/storage.js';
 import type { ServerProcess } from '../support/server-process.js';
-import { startServerProcess } from '../support/server-process.js';
+import { startServerProcess, writeLicenseFiles } from '../support/server-process.js';
+import { stopProcess } from '../support/tally-cli.js';
+import { CAPABILITY } from '../support/test-server.js';
 
 const CLIENTS = 24;
 const KILLS = 6;
 /** Seat counts a client cycles through: no value comes back within this many of its requests. */
 const SEAT_VALUES = 40;
 const dir = mkdtempSync(join(tmpdir(), 'tally-crash-'));
-const CAPABILITY = '/api/1.0/instances/~/capability';
 
 /**
  * Starts `tally server` as its own process, with durable (FULL) commits held open 100 ms each (longer than an answer takes to reach a client on a busy machine) so
@@ -83,7 +83,7 @@ async function runUntilKilled(server: ServerProcess, logs: ClientLog[], killAfte
     }
   });
   await Promise.allSettled(clients);
-  await new Promise((resolve) => (server.child.exitCode !== null || server.child.signalCode ? resolve(null) : server.child.once('exit', resolve)));
+  await stopProcess(server, 'SIGKILL');
   return acknowledged;
 }
 
@@ -91,20 +91,14 @@ describe('a license server killed with SIGKILL under load', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('keeps every acknowledged grant through kills right after an answer, and exactly one outbox event per state change', async () => {
-    const keys = generateProducerKeys();
-    writeFileSync(join(dir, 'producer.pub'), keys.publicKeyPem);
-    const license = signLicense(
-      {
-        licenseId: 'crash',
-        features: [
-          // Enough seats that no client is ever refused: every answer is a grant to keep.
-          { name: 'seat', version: '1.0', count: CLIENTS * SEAT_VALUES, expiry: 'permanent' },
-          { name: 'units', version: '1.0', count: 1_000_000, model: 'metered', expiry: 'permanent' },
-        ],
-      },
-      keys.privateKeyPem,
-    );
-    writeFileSync(join(dir, 'license.json'), JSON.stringify(license));
+    writeLicenseFiles(dir, {
+      licenseId: 'crash',
+      features: [
+        // Enough seats that no client is ever refused: every answer is a grant to keep.
+        { name: 'seat', version: '1.0', count: CLIENTS * SEAT_VALUES, expiry: 'permanent' },
+        { name: 'units', version: '1.0', count: 1_000_000, model: 'metered', expiry: 'permanent' },
+      ],
+    });
 
     const random = seededRandom(20261129);
     const logs: ClientLog[] = Array.from({ length: CLIENTS }, (_, i) => ({ device: `crash-${i}`, n: 0, ackedSeats: 0, inFlightSeats: null, ackedUnits: 0, inFlightUnits: 0 }));
@@ -126,21 +120,9 @@ describe('a license server killed with SIGKILL under load', () => {
         Object.assign(log, { ackedSeats: seats, ackedUnits: units, inFlightSeats: null, inFlightUnits: 0 });
       }
     }
-    server.child.kill('SIGTERM');
-    await new Promise((resolve) => server.child.once('exit', resolve));
+    await stopProcess(server);
 
     // Replaying the outbox gives exactly the stored holdings: no event lost, none written twice.
-    const events = outboxEvents(join(dir, 'data'));
-    expect(new Set(events.map((e) => e.eventId)).size).toBe(events.length);
-    const replayed = new Map<string, number>();
-    for (const e of events) {
-      const key = `STRING:${e.deviceId}|${e.feature}`;
-      const sign = e.kind === 'checkout' || e.kind === 'consume' ? 1 : e.kind === 'deny' ? 0 : -1;
-      replayed.set(key, (replayed.get(key) ?? 0) + sign * e.count);
-    }
-    const stored = new Map<string, number>();
-    for (const h of storedHoldings(join(dir, 'data'))) stored.set(`${h.device_key}|${h.feature}`, (stored.get(`${h.device_key}|${h.feature}`) ?? 0) + h.count);
-    for (const [key, count] of replayed) if (count === 0) replayed.delete(key);
-    expect(Object.fromEntries(replayed)).toEqual(Object.fromEntries(stored));
+    expectExactlyOnce(outboxEvents(join(dir, 'data')), join(dir, 'data'));
   }, 120_000);
 });

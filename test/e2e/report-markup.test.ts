@@ -1,18 +1,12 @@
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_WEB_DIR } from '../../src/backoffice/http/web-routes.js';
 import type { UsageEvent } from '../../src/licensing/usage-event.js';
-import { chromiumPath } from '../../scripts/chromium-path.mjs';
 import type { TestBackoffice } from '../support/test-backoffice.js';
 import { startTestBackoffice } from '../support/test-backoffice.js';
-import { buildEvent } from '../warehouse/warehouse-contract.js';
-
-const SHOTS = 'test-output/e2e';
-const NEW_PASSWORD = 'a long enough new password';
+import { buildEvent } from '../support/factories.js';
+import { NEW_PASSWORD, openBrowser, SHOTS, untilSettled } from '../support/browser.js';
 
 /** Markup that would run if it reached the page as HTML: it calls the page's `xss` binding. */
 const payload = (field: string) => `<img src=x onerror="xss('${field}')"><b>${field}</b>`;
@@ -61,14 +55,7 @@ describe('the report in the browser with markup in every text field', { timeout:
   const ran: string[] = [];
   const violations: string[] = [];
 
-  const settled = async () => {
-    await page.waitForLoadState('networkidle');
-    for (let i = 0; i < 2; i++) {
-      await page.waitForTimeout(150);
-      // A locator, not waitForFunction: that evaluates a string, which the report's CSP forbids.
-      await page.locator('[data-state="loading"], [role="progressbar"]').first().waitFor({ state: 'detached', timeout: 20_000 });
-    }
-  };
+  const settled = () => untilSettled(page);
   const text = async (testId: string) => (await page.getByTestId(testId).textContent()) ?? '';
   /** Moves the mouse over a chart at fractions of its size, and answers the widget's text at each point (tooltips included). */
   const hover = async (chart: string, widget: string, fx: number, ...fys: number[]) => {
@@ -90,8 +77,6 @@ describe('the report in the browser with markup in every text field', { timeout:
   };
 
   beforeAll(async () => {
-    if (!existsSync(join(DEFAULT_WEB_DIR, 'index.html'))) throw new Error(`The report app is not built (${DEFAULT_WEB_DIR}): run npm run build first (scripts/test does).`);
-    mkdirSync(SHOTS, { recursive: true });
     bo = await startTestBackoffice();
     const { instanceId, credential } = await bo.register('acme');
     const now = Date.now();
@@ -111,9 +96,7 @@ describe('the report in the browser with markup in every text field', { timeout:
       buildEvent({ ...base, instanceId: MARKUP.instance, accountId: MARKUP.account, ts: ts(80), kind: 'deny', statusCode: 7, inUseAfter: 1 }),
     ]);
 
-    browser = await chromium.launch({ executablePath: chromiumPath(), args: ['--no-sandbox'] });
-    page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
-    page.setDefaultTimeout(10_000);
+    ({ browser, page } = await openBrowser());
     await page.exposeBinding('xss', (_source, field: string) => void ran.push(field));
     // Every refusal by the Content-Security-Policy, whether markup or the app itself caused it.
     await page.exposeBinding('cspViolation', (_source, what: string) => void violations.push(what));

@@ -1,17 +1,11 @@
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_WEB_DIR } from '../../src/backoffice/http/web-routes.js';
-import { chromiumPath } from '../../scripts/chromium-path.mjs';
 import { reportScenario, SCENARIO } from '../support/report-data.js';
 import type { TestBackoffice } from '../support/test-backoffice.js';
 import { startTestBackoffice } from '../support/test-backoffice.js';
 import { checkCsv, checkPdf, checkWorkbook } from '../support/export-checks.js';
-
-const SHOTS = 'test-output/e2e';
-const NEW_PASSWORD = 'a long enough new password';
+import { NEW_PASSWORD, openBrowser, SHOTS, untilSettled } from '../support/browser.js';
 
 /** The Usage and Denials report in a real Chromium, on a back office filled with known data. */
 describe('the Usage and Denials report in the browser', { timeout: 60_000 }, () => {
@@ -21,16 +15,7 @@ describe('the Usage and Denials report in the browser', { timeout: 60_000 }, () 
   let oneTimePassword: string;
 
   const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-  /** Waits until every widget on the page has its data (or its error) on screen. */
-  const settled = async () => {
-    await page.waitForLoadState('networkidle');
-    // Twice, a moment apart: a page that just mounted may not have started its requests yet.
-    for (let i = 0; i < 2; i++) {
-      await page.waitForTimeout(150);
-      // A locator, not waitForFunction: that evaluates a string, which the report's CSP forbids.
-      await page.locator('[data-state="loading"], [role="progressbar"]').first().waitFor({ state: 'detached', timeout: 20_000 });
-    }
-  };
+  const settled = () => untilSettled(page);
   // textContent, not innerText: chart labels are SVG text.
   const widgetText = async (testId: string) => (await page.getByTestId(testId).textContent()) ?? '';
   /** Moves the mouse to a point of a chart given as fractions of its width and height. */
@@ -52,15 +37,11 @@ describe('the Usage and Denials report in the browser', { timeout: 60_000 }, () 
   };
 
   beforeAll(async () => {
-    if (!existsSync(join(DEFAULT_WEB_DIR, 'index.html'))) throw new Error(`The report app is not built (${DEFAULT_WEB_DIR}): run npm run build first (scripts/test does).`);
-    mkdirSync(SHOTS, { recursive: true });
     bo = await startTestBackoffice();
     await bo.warehouse.ingest(reportScenario(Date.now()));
     const created = await bo.call('POST', '/api/1.0/instances/~/users', { name: 'analyst', role: 'read-only' }, { authorization: `Bearer ${await bo.adminToken()}` });
     oneTimePassword = created.body.oneTimePassword;
-    browser = await chromium.launch({ executablePath: chromiumPath(), args: ['--no-sandbox'] });
-    page = await browser.newPage({ viewport: { width: 1366, height: 900 }, acceptDownloads: true });
-    page.setDefaultTimeout(10_000);
+    ({ browser, page } = await openBrowser({ acceptDownloads: true }));
   });
   afterAll(async () => {
     await browser?.close();

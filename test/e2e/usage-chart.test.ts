@@ -1,14 +1,10 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_WEB_DIR } from '../../src/backoffice/http/web-routes.js';
-import { chromiumPath } from '../../scripts/chromium-path.mjs';
 import type { TestBackoffice } from '../support/test-backoffice.js';
 import { startTestBackoffice } from '../support/test-backoffice.js';
 import { ADMIN_PASSWORD } from '../support/test-server.js';
-import { buildEvent } from '../warehouse/warehouse-contract.js';
+import { buildEvent } from '../support/factories.js';
+import { openBrowser } from '../support/browser.js';
 
 /** The capacity and cap lines' colour (UsageOverTimeChart.tsx). */
 const CAP_COLOUR = '#7f8c8d';
@@ -38,7 +34,6 @@ describe('the usage over time chart with all its data in one period', { timeout:
     })()`);
 
   beforeAll(async () => {
-    if (!existsSync(join(DEFAULT_WEB_DIR, 'index.html'))) throw new Error(`The report app is not built (${DEFAULT_WEB_DIR}): run npm run build first (scripts/test does).`);
     bo = await startTestBackoffice();
     const ts = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000).toISOString();
     await bo.warehouse.ingest([
@@ -47,9 +42,7 @@ describe('the usage over time chart with all its data in one period', { timeout:
       buildEvent({ ts: ts(25), feature: 'hours', model: 'metered', kind: 'consume', count: 30, inUseAfter: 30, capacity: 100 }),
     ]);
     await bo.adminToken();
-    browser = await chromium.launch({ executablePath: chromiumPath(), args: ['--no-sandbox'] });
-    page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
-    page.setDefaultTimeout(10_000);
+    ({ browser, page } = await openBrowser());
     await page.goto(bo.url);
     await page.waitForURL('**/login');
     await page.locator('input[name="user"]').fill('admin');

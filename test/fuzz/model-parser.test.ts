@@ -5,9 +5,8 @@ import { parseModel } from '../../src/licensing/model-definition/parser.js';
 import { validateModel } from '../../src/licensing/model-definition/validate.js';
 import { matches, poolsFor } from '../../src/licensing/pool.js';
 import { buildDevice, buildFeature } from '../support/factories.js';
-import { seededRandom } from '../support/random.js';
-
-const random = seededRandom;
+import type { Random } from '../support/random.mjs';
+import { seededRandom } from '../support/random.mjs';
 
 const VALID = [
   `model "engineering" {
@@ -63,7 +62,7 @@ function exercise(text: string): 'accepted' | 'refused' {
   }
 }
 
-function mutate(text: string, rnd: ReturnType<typeof random>): string {
+function mutate(text: string, rnd: Random): string {
   let out = text;
   const edits = 1 + rnd.int(4);
   for (let i = 0; i < edits; i++) {
@@ -90,7 +89,7 @@ function mutate(text: string, rnd: ReturnType<typeof random>): string {
 
 describe('the model parser under random and mutated input', () => {
   it('answers 4000 mutations of valid models with a model or a clean error, never a crash or hang', () => {
-    const rnd = random(20_260_601);
+    const rnd = seededRandom(20_260_601);
     const started = performance.now();
     const outcomes = { accepted: 0, refused: 0 };
     for (let i = 0; i < 4000; i++) outcomes[exercise(mutate(rnd.pick(VALID), rnd))]++;
@@ -101,7 +100,7 @@ describe('the model parser under random and mutated input', () => {
   });
 
   it('answers 3000 random token soups with a clean error', () => {
-    const rnd = random(7);
+    const rnd = seededRandom(7);
     for (let i = 0; i < 3000; i++) {
       const n = 1 + rnd.int(60);
       const parts = Array.from({ length: n }, () => rnd.pick(PIECES));
@@ -112,7 +111,7 @@ describe('the model parser under random and mutated input', () => {
   });
 
   it('answers random bytes and pathological sizes with a clean error, quickly', () => {
-    const rnd = random(99);
+    const rnd = seededRandom(99);
     for (let i = 0; i < 500; i++) {
       exercise(Array.from({ length: rnd.int(200) }, () => String.fromCharCode(rnd.int(0x10000))).join(''));
     }

@@ -1,14 +1,13 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateProducerKeys, signLicense } from '../../src/licensing/license-file.js';
 import type { ServerProcess } from '../support/server-process.js';
-import { startServerProcess } from '../support/server-process.js';
+import { processAdminToken, startServerProcess, writeLicenseFiles } from '../support/server-process.js';
 import type { TestBackoffice } from '../support/test-backoffice.js';
 import { startTestBackoffice } from '../support/test-backoffice.js';
 import { runTally } from '../support/tally-cli.js';
-import { ADMIN_PASSWORD, CAPABILITY, capability } from '../support/test-server.js';
+import { CAPABILITY, capability } from '../support/test-server.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tally-monitor-'));
 
@@ -31,18 +30,10 @@ Users of solid:  (Total of 10 licenses issued;  Total of ${users.length} license
 ${users.map((u) => `    ${u} ${u}-pc /dev/pts/1 (v2024.0) (lic1/27000 ${u.charCodeAt(0)}), start Tue 1/9 9:${u.charCodeAt(0) - 87}`).join('\n')}
 `;
 
-async function json(res: Response): Promise<any> {
-  const text = await res.text();
-  return text ? JSON.parse(text) : null;
-}
-
 describe('monitors in the back office', () => {
   let bo: TestBackoffice;
   let auth: Record<string, string>;
-  const api = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${bo.url}/api/1.0/backoffice/monitors${path}`, { method, headers: { ...auth, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-    return { status: res.status, body: await json(res) };
-  };
+  const api = (method: string, path: string, body?: unknown) => bo.call(method, `/api/1.0/backoffice/monitors${path}`, body, auth);
   const eventsOf = async (instanceId: string) => (await bo.warehouse.events({ instanceId, limit: 100 })).map((e) => `${e.kind} ${e.feature} ${e.user ?? '-'}@${e.deviceAlias} x${e.count} in-use ${e.inUseAfter} ${e.source}`);
 
   beforeAll(async () => {
@@ -113,13 +104,9 @@ describe('monitors in the back office', () => {
       fetch(`${server.url}${CAPABILITY}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...capability(device, [{ name: 'cad', count }]), device: { hostId: { value: device, type: 'STRING' }, alias: `${device}-host`, user: `${device}-user` } }) });
 
     beforeAll(async () => {
-      const keys = generateProducerKeys();
-      writeFileSync(join(dir, 'producer.pub'), keys.publicKeyPem);
-      writeFileSync(join(dir, 'license.json'), JSON.stringify(signLicense({ licenseId: 'mon', features: [{ name: 'cad', version: '1.0', count: 5, expiry: 'permanent' }] }, keys.privateKeyPem)));
+      writeLicenseFiles(dir, { licenseId: 'mon', features: [{ name: 'cad', version: '1.0', count: 5, expiry: 'permanent' }] });
       server = await startServerProcess(dir, join(dir, 'server'));
-      const oneTime = readFileSync(join(dir, 'server', 'admin-password.txt'), 'utf8').trim();
-      const reset = await fetch(`${server.url}/api/1.0/instances/~/reset-password`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: 'admin', currentPassword: oneTime, newPassword: ADMIN_PASSWORD }) });
-      serverToken = ((await reset.json()) as { token: string }).token;
+      serverToken = await processAdminToken(server);
     }, 30_000);
 
     afterAll(() => {

@@ -2,19 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from '../support/test-server.js';
 import { CAPABILITY, capability, startTestServer } from '../support/test-server.js';
 import { storedHoldings } from '../support/storage.js';
+import { seededRandom } from '../support/random.mjs';
 
 const SEATS = 5;
 const CLIENTS = 40;
 const ROUNDS = 25;
-
-/** A small deterministic random source, so a failure can be replayed. */
-function random(seed: number) {
-  let x = seed;
-  return () => {
-    x = (x * 1_103_515_245 + 12_345) % 2 ** 31;
-    return x / 2 ** 31;
-  };
-}
 
 describe('many clients racing for a few seats', () => {
   let server: TestServer;
@@ -29,7 +21,7 @@ describe('many clients racing for a few seats', () => {
   afterAll(async () => server.stop());
 
   it(`never serves more than ${SEATS} seats to ${CLIENTS} concurrent clients, after every round`, async () => {
-    const next = random(42);
+    const next = seededRandom(42).next;
     const held = new Map<string, number>();
     let grants = 0;
     let denials = 0;

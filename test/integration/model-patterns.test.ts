@@ -1,11 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateProducerKeys, signLicense } from '../../src/licensing/license-file.js';
 import type { ServerProcess } from '../support/server-process.js';
-import { startServerProcess } from '../support/server-process.js';
-import { ADMIN_PASSWORD, CAPABILITY } from '../support/test-server.js';
+import { processAdminToken, startServerProcess, writeLicenseFiles } from '../support/server-process.js';
+import { CAPABILITY, callJson } from '../support/test-server.js';
 
 const BASE = '/api/1.0/instances/~';
 
@@ -27,24 +26,12 @@ describe('regular expressions of the model over HTTP, against a server of its ow
   let server: ServerProcess;
   let auth: Record<string, string>;
 
-  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const res = await fetch(server.url + path, {
-      method,
-      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return { status: res.status, body: (await res.json()) as any };
-  };
+  const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => callJson(server.url, method, path, body, headers);
 
   beforeAll(async () => {
-    const keys = generateProducerKeys();
-    writeFileSync(join(dir, 'producer.pub'), keys.publicKeyPem);
-    const license = signLicense({ licenseId: 'patterns', features: [{ name: 'cad', version: '2.0', count: 5, expiry: 'permanent' }] }, keys.privateKeyPem);
-    writeFileSync(join(dir, 'license.json'), JSON.stringify(license));
+    writeLicenseFiles(dir, { licenseId: 'patterns', features: [{ name: 'cad', version: '2.0', count: 5, expiry: 'permanent' }] });
     server = await startServerProcess(dir, dataDir);
-    const oneTime = readFileSync(join(dataDir, 'admin-password.txt'), 'utf8').trim();
-    const login = await call('POST', `${BASE}/reset-password`, { user: 'admin', currentPassword: oneTime, newPassword: ADMIN_PASSWORD });
-    auth = { authorization: `Bearer ${login.body.token}` };
+    auth = { authorization: `Bearer ${await processAdminToken(server)}` };
   });
   afterAll(() => {
     server.child.kill('SIGKILL');

@@ -6,12 +6,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openSqlite } from '../../src/common/sqlite.js';
 import { generateProducerKeys, signLicense, verifyLicense } from '../../src/licensing/license-file.js';
 import type { ServerProcess } from '../support/server-process.js';
-import { startServerProcess } from '../support/server-process.js';
-import { startTestServer } from '../support/test-server.js';
+import { startServerProcess, writeLicenseFiles } from '../support/server-process.js';
+import { stopProcess } from '../support/tally-cli.js';
+import { CAPABILITY, startTestServer } from '../support/test-server.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tally-trusted-'));
 const dataDir = join(dir, 'data');
-const CAPABILITY = '/api/1.0/instances/~/capability';
 const SERVER_MIGRATIONS = join(import.meta.dirname, '../../src/server/store/migrations');
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -24,12 +24,6 @@ async function ask(server: ServerProcess, feature: string, count: number): Promi
   });
   const body: any = await res.json();
   return { granted: body.granted.reduce((n: number, g: any) => n + g.count, 0), denied: body.denied[0]?.code ?? null };
-}
-
-async function stop(server: ServerProcess): Promise<void> {
-  const exited = new Promise((resolve) => server.child.once('exit', resolve));
-  server.child.kill('SIGTERM');
-  await exited;
 }
 
 /** Edits trusted storage as someone with access to the data folder could. */
@@ -46,22 +40,17 @@ const hasTable = (db: Database.Database, name: string) => db.prepare("SELECT 1 F
 
 describe('trusted storage edited on disk', () => {
   it('serves only what a verified producer signature covers after a restart, and says what it set aside', async () => {
-    const keys = generateProducerKeys();
-    writeFileSync(join(dir, 'producer.pub'), keys.publicKeyPem);
-    const main = signLicense({ licenseId: 'main', features: [
+    const keys = writeLicenseFiles(dir, { licenseId: 'main', features: [
       { name: 'cad', version: '1.0', count: 5, expiry: 'permanent' },
       { name: 'legacy', version: '1.0', count: 5, expiry: '2020-01-01' },
-    ] }, keys.privateKeyPem);
-    const other = signLicense({ licenseId: 'other', features: [{ name: 'cam', version: '1.0', count: 3, expiry: 'permanent' }] }, keys.privateKeyPem);
-
-    writeFileSync(join(dir, 'license.json'), JSON.stringify(main));
+    ] });
     let server = await startServerProcess(dir, dataDir);
     expect(await ask(server, 'cad', 6)).toEqual({ granted: 0, denied: 7 });
-    await stop(server);
-    writeFileSync(join(dir, 'license.json'), JSON.stringify(other));
+    await stopProcess(server);
+    writeLicenseFiles(dir, { licenseId: 'other', features: [{ name: 'cam', version: '1.0', count: 3, expiry: 'permanent' }] }, keys);
     server = await startServerProcess(dir, dataDir);
     expect(await ask(server, 'cam', 1)).toEqual({ granted: 1, denied: null });
-    await stop(server);
+    await stopProcess(server);
 
     tamper((db) => {
       // A count raised and an expired record made permanent, in the file and in any record rows.
@@ -101,7 +90,7 @@ describe('trusted storage edited on disk', () => {
       expect(server.output()).toMatch(/license\.set_aside[^\n]*"licenseId":"main"/);
       expect(server.output()).toMatch(/license\.set_aside[^\n]*"licenseId":"forged"/);
     } finally {
-      await stop(server);
+      await stopProcess(server);
     }
   }, 90_000);
 
@@ -130,7 +119,7 @@ describe('trusted storage edited on disk', () => {
       expect(hasTable(migrated, 'feature_records')).toBe(false);
       migrated.close();
     } finally {
-      await stop(server);
+      await stopProcess(server);
       rmSync(oldDir, { recursive: true, force: true });
     }
   }, 60_000);

@@ -2,6 +2,8 @@ import type { FeatureRecord } from '../../src/licensing/feature-record.js';
 import { featureRecordInputSchema, toFeatureRecord } from '../../src/licensing/feature-record.js';
 import type { CapabilityRequest, DesiredFeature } from '../../src/licensing/capability.js';
 import type { Device } from '../../src/licensing/hostid.js';
+import type { UsageEvent } from '../../src/licensing/usage-event.js';
+import { newId } from '../../src/common/ids.js';
 
 let seq = 0;
 
@@ -47,3 +49,34 @@ export function buildRequest(features: DesiredFeature[], overrides: Partial<Capa
     ...overrides,
   };
 }
+
+/** An event with realistic defaults. */
+export function buildEvent(overrides: Partial<UsageEvent> = {}): UsageEvent {
+  return {
+    eventId: newId(),
+    ts: '2026-06-01T12:00:00.000Z',
+    instanceId: 'inst-a',
+    accountId: 'acct-1',
+    kind: 'checkout',
+    feature: 'cad',
+    version: '1.0',
+    count: 1,
+    model: 'concurrent',
+    deviceId: 'ws-1',
+    deviceIdType: 'STRING',
+    deviceAlias: 'workstation',
+    user: 'ann',
+    pool: null,
+    statusCode: null,
+    inUseAfter: 1,
+    capacity: 5,
+    overdraft: 0,
+    recordId: 'rec-1',
+    correlationId: newId(),
+    source: 'server',
+    ...overrides,
+  };
+}
+
+/** A time of day (`hh:mm`, UTC) on the day the report tests place their events. */
+export const at = (hhmm: string) => `2026-07-01T${hhmm}:00.000Z`;

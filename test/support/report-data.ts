@@ -1,5 +1,5 @@
 import type { UsageEvent } from '../../src/licensing/usage-event.js';
-import { buildEvent } from '../warehouse/warehouse-contract.js';
+import { buildEvent } from './factories.js';
 
 /**
  * A small, fully known month of usage for the report's end-to-end and export tests, placed in

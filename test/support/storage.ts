@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { expect } from 'vitest';
 import type { UsageEvent } from '../../src/licensing/usage-event.js';
 
 /** Reads the usage outbox straight from a server's trusted storage (committed rows only). */
@@ -42,4 +43,19 @@ export function refusedEvents(dataDir: string): Array<{ event: string; status: n
   } finally {
     db.close();
   }
+}
+
+/** Every event exactly once: no ID twice, and replaying them gives the server's holdings. */
+export function expectExactlyOnce(events: UsageEvent[], serverDataDir: string): void {
+  expect(new Set(events.map((e) => e.eventId)).size).toBe(events.length);
+  const replayed = new Map<string, number>();
+  for (const e of events) {
+    const key = `${e.deviceIdType}:${e.deviceId}|${e.feature}`;
+    const sign = e.kind === 'checkout' || e.kind === 'consume' ? 1 : e.kind === 'deny' ? 0 : -1;
+    replayed.set(key, (replayed.get(key) ?? 0) + sign * e.count);
+  }
+  for (const [key, n] of replayed) if (n === 0) replayed.delete(key);
+  const stored = new Map<string, number>();
+  for (const h of storedHoldings(serverDataDir)) stored.set(`${h.device_key}|${h.feature}`, (stored.get(`${h.device_key}|${h.feature}`) ?? 0) + h.count);
+  expect(Object.fromEntries(replayed)).toEqual(Object.fromEntries(stored));
 }

@@ -5,7 +5,7 @@ import { loadSettings } from '../../src/common/config.js';
 import { createLogger } from '../../src/common/log.js';
 import type { RunningBackoffice } from '../../src/backoffice/main.js';
 import { startBackoffice } from '../../src/backoffice/main.js';
-import { ADMIN_PASSWORD } from './test-server.js';
+import { adminLogin, callJson } from './test-server.js';
 
 export interface TestBackoffice extends RunningBackoffice {
   dataDir: string;
@@ -31,23 +31,10 @@ export async function startTestBackoffice(options: { dataDir?: string; port?: nu
       oneTime = /one-time password: (\S+)/.exec(text)?.[1] ?? oneTime;
     },
   });
-  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const res = await fetch(running.url + path, {
-      method,
-      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null };
-  };
+  const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => callJson(running.url, method, path, body, headers);
   let token: string | undefined;
   const adminToken = async () => {
-    if (token) return token;
-    const res = oneTime
-      ? await call('POST', '/api/1.0/instances/~/reset-password', { user: 'admin', currentPassword: oneTime, newPassword: ADMIN_PASSWORD })
-      : await call('POST', '/api/1.0/instances/~/authorize', { user: 'admin', password: ADMIN_PASSWORD });
-    if (res.status !== 200) throw new Error(`back office login failed: ${JSON.stringify(res.body)}`);
-    token = res.body.token as string;
+    token ??= await adminLogin(running.url, oneTime);
     return token;
   };
   return {

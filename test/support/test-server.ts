@@ -75,15 +75,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   }
   const sign = (doc: unknown, o: { now?: number; validFor?: number } = {}) =>
     signLicense(doc, keys.privateKeyPem, { now: o.now ?? options.clock?.now() ?? Date.now(), ...(o.validFor ? { validFor: o.validFor } : {}) });
-  const request = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const res = await fetch(running.url + path, {
-      method,
-      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null };
-  };
+  const request = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => callJson(running.url, method, path, body, headers);
   let token: string | undefined;
   const server: TestServer = {
     ...running,
@@ -98,16 +90,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       // A cached token may have idled out when a test moved the clock: log in again then.
       if (token && (await request('GET', '/api/1.0/instances/~/users?pageSize=1', undefined, { authorization: `Bearer ${token}` })).status === 200) return token;
       // After a restart on an existing data folder there is no one-time password: the admin's is set.
-      if (token || !adminPassword) {
-        const again = await request('POST', '/api/1.0/instances/~/authorize', { user: 'admin', password: ADMIN_PASSWORD });
-        if (again.status !== 200) throw new Error(`login failed: ${JSON.stringify(again.body)}`);
-        token = again.body.token as string;
-        return token;
-      }
-      // The one-time password must be replaced at the first login.
-      const res = await request('POST', '/api/1.0/instances/~/reset-password', { user: 'admin', currentPassword: adminPassword, newPassword: ADMIN_PASSWORD });
-      if (res.status !== 200) throw new Error(`login failed: ${JSON.stringify(res.body)}`);
-      token = res.body.token as string;
+      token = await adminLogin(running.url, token ? '' : adminPassword);
       return token;
     },
     async userToken(name, role) {
@@ -128,6 +111,29 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     if (res.status !== 200) throw new Error(`license load failed: ${JSON.stringify(res.body)}`);
   }
   return server;
+}
+
+/**
+ * Logs the admin of the server or back office at `url` in: the one-time password, if given, is
+ * replaced by ADMIN_PASSWORD (as the first login must); without one, ADMIN_PASSWORD is the password.
+ */
+export async function adminLogin(url: string, oneTimePassword: string): Promise<string> {
+  const res = oneTimePassword
+    ? await callJson(url, 'POST', '/api/1.0/instances/~/reset-password', { user: 'admin', currentPassword: oneTimePassword, newPassword: ADMIN_PASSWORD })
+    : await callJson(url, 'POST', '/api/1.0/instances/~/authorize', { user: 'admin', password: ADMIN_PASSWORD });
+  if (res.status !== 200) throw new Error(`login failed: ${JSON.stringify(res.body)}`);
+  return res.body.token as string;
+}
+
+/** Sends `body` as JSON (a string as it is) and parses the JSON answer, if there is one. */
+export async function callJson(url: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
+  const res = await fetch(url + path, {
+    method,
+    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
 }
 
 /** A capability request body for a STRING hostid. */

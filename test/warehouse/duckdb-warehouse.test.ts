@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
-import { buildEvent, describeWarehouseContract, expectTrueDenials, mixedTraffic } from './warehouse-contract.js';
+import { buildEvent } from '../support/factories.js';
+import { describeWarehouseContract, expectTrueDenials, mixedTraffic } from './warehouse-contract.js';
 
 const dirs: string[] = [];
 afterAll(() => {

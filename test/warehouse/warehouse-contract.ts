@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import type { UsageEvent } from '../../src/licensing/usage-event.js';
-import { newId } from '../../src/common/ids.js';
 import type { Warehouse } from '../../src/warehouse/warehouse.js';
 import type { ReportFilters } from '../../src/warehouse/filters.js';
 import { toFilters } from '../../src/warehouse/filters.js';
@@ -11,35 +10,8 @@ import { getDenialsDistribution } from '../../src/warehouse/queries/get-denials-
 import { getDenialsOverTime } from '../../src/warehouse/queries/get-denials-over-time.js';
 import { getMeteredUsage } from '../../src/warehouse/queries/get-metered-usage.js';
 import { getEvents } from '../../src/warehouse/queries/get-events.js';
-import { seededRandom } from '../support/random.js';
-
-/** An event with realistic defaults. */
-export function buildEvent(overrides: Partial<UsageEvent> = {}): UsageEvent {
-  return {
-    eventId: newId(),
-    ts: '2026-06-01T12:00:00.000Z',
-    instanceId: 'inst-a',
-    accountId: 'acct-1',
-    kind: 'checkout',
-    feature: 'cad',
-    version: '1.0',
-    count: 1,
-    model: 'concurrent',
-    deviceId: 'ws-1',
-    deviceIdType: 'STRING',
-    deviceAlias: 'workstation',
-    user: 'ann',
-    pool: null,
-    statusCode: null,
-    inUseAfter: 1,
-    capacity: 5,
-    overdraft: 0,
-    recordId: 'rec-1',
-    correlationId: newId(),
-    source: 'server',
-    ...overrides,
-  };
-}
+import { buildEvent } from '../support/factories.js';
+import { seededRandom } from '../support/random.mjs';
 
 /**
  * Five days of mixed traffic at ragged times: several accounts, instances and features, both
@@ -48,9 +20,7 @@ export function buildEvent(overrides: Partial<UsageEvent> = {}): UsageEvent {
  * selects every event and forces a query onto raw events.
  */
 export function mixedTraffic(count: number, start = Date.parse('2026-03-02T09:17:31.250Z')): UsageEvent[] {
-  let seed = 11;
-  const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
-  const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
+  const { next: random, pick } = seededRandom(11);
   const kinds = ['checkout', 'checkout', 'return', 'expire', 'consume', 'deny'] as const;
   const step = (5 * 86_400_000) / count;
   return Array.from({ length: count }, (_, i) => {

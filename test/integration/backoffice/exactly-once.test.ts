@@ -1,11 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServerProcess } from '../../support/server-process.js';
+import { startServerProcess, writeLicenseFiles } from '../../support/server-process.js';
+import { stopProcess } from '../../support/tally-cli.js';
 import { afterAll, describe, expect, it } from 'vitest';
-import { generateProducerKeys, signLicense } from '../../../src/licensing/license-file.js';
-import type { UsageEvent } from '../../../src/licensing/usage-event.js';
-import { outboxEvents, storedHoldings } from '../../support/storage.js';
+import { generateProducerKeys } from '../../../src/licensing/license-file.js';
+import { expectExactlyOnce, outboxEvents } from '../../support/storage.js';
 import { startTestBackoffice } from '../../support/test-backoffice.js';
 import { CAPABILITY, capability, startTestServer } from '../../support/test-server.js';
 import { until } from '../../support/until.js';
@@ -19,21 +19,6 @@ const tempDir = (name: string) => {
 afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
-
-/** Every event exactly once: no ID twice, and replaying them gives the server's holdings. */
-function expectExactlyOnce(events: UsageEvent[], serverDataDir: string): void {
-  expect(new Set(events.map((e) => e.eventId)).size).toBe(events.length);
-  const replayed = new Map<string, number>();
-  for (const e of events) {
-    const key = `${e.deviceIdType}:${e.deviceId}|${e.feature}`;
-    const sign = e.kind === 'checkout' || e.kind === 'consume' ? 1 : e.kind === 'deny' ? 0 : -1;
-    replayed.set(key, (replayed.get(key) ?? 0) + sign * e.count);
-  }
-  for (const [key, n] of replayed) if (n === 0) replayed.delete(key);
-  const stored = new Map<string, number>();
-  for (const h of storedHoldings(serverDataDir)) stored.set(`${h.device_key}|${h.feature}`, (stored.get(`${h.device_key}|${h.feature}`) ?? 0) + h.count);
-  expect(Object.fromEntries(replayed)).toEqual(Object.fromEntries(stored));
-}
 
 describe('usage from a license server to the back office, exactly once', () => {
   it('arrives once when the back office is down for a while', async () => {
@@ -75,16 +60,13 @@ describe('usage from a license server to the back office, exactly once', () => {
   it('arrives once when the license server is killed with SIGKILL while syncing', async () => {
     const bo = await startTestBackoffice({ dataDir: tempDir('tally-bo-') });
     const dir = tempDir('tally-ls-kill-');
-    const keys = generateProducerKeys();
-    writeFileSync(join(dir, 'producer.pub'), keys.publicKeyPem);
-    writeFileSync(join(dir, 'license.json'), JSON.stringify(signLicense({ licenseId: 'sync', features: [{ name: 'seat', version: '1.0', count: 500, expiry: 'permanent' }] }, keys.privateKeyPem)));
+    writeLicenseFiles(dir, { licenseId: 'sync', features: [{ name: 'seat', version: '1.0', count: 500, expiry: 'permanent' }] });
     const data = join(dir, 'data');
     const start = (env: Record<string, string>) => startServerProcess(dir, data, env);
     // First start without sync, to learn the instance ID and register it.
     const first = await start({});
     const instanceId = ((await (await fetch(`${first.url}/api/1.0/health`)).json()) as { instanceId: string }).instanceId;
-    first.child.kill('SIGTERM');
-    await new Promise((r) => first.child.once('exit', r));
+    await stopProcess(first);
     const { credential } = await bo.register('globex', instanceId);
     const syncEnv = { TALLY_SYNC_ENABLED: 'true', TALLY_SYNC_URL: bo.url, TALLY_SYNC_CREDENTIAL: credential, TALLY_SYNC_BATCH_SIZE: '20' };
 
@@ -112,8 +94,7 @@ describe('usage from a license server to the back office, exactly once', () => {
       expect(events.length).toBeGreaterThan(100);
       expectExactlyOnce(events, data);
     } finally {
-      again.child.kill('SIGTERM');
-      await new Promise((r) => again.child.once('exit', r));
+      await stopProcess(again);
       await bo.stop();
     }
   }, 90_000);

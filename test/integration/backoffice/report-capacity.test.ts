@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestBackoffice } from '../../support/test-backoffice.js';
 import { startTestBackoffice } from '../../support/test-backoffice.js';
-import { buildEvent } from '../../warehouse/warehouse-contract.js';
+import { at, buildEvent } from '../../support/factories.js';
 
 const REPORT = '/api/reports/usage-denials';
 const RANGE = 'from=2026-07-01T08:00:00Z&to=2026-07-02T08:00:00Z';
-const at = (hhmm: string) => `2026-07-01T${hhmm}:00.000Z`;
 
 /** Capacity in the usage over time: what is counted, what is not, and what is overdraft. */
 describe('capacity in the report\'s usage over time', () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UsageEvent } from '../../../src/licensing/usage-event.js';
 import type { TestBackoffice } from '../../support/test-backoffice.js';
 import { startTestBackoffice } from '../../support/test-backoffice.js';
-import { buildEvent } from '../../warehouse/warehouse-contract.js';
+import { buildEvent } from '../../support/factories.js';
 
 const REPORT = '/api/reports/usage-denials';
 const DAY = '2026-03-10';

@@ -3,7 +3,7 @@ import { checkCsv, checkPdf, checkWorkbook } from '../../support/export-checks.j
 import { reportScenario, SCENARIO } from '../../support/report-data.js';
 import type { TestBackoffice } from '../../support/test-backoffice.js';
 import { startTestBackoffice } from '../../support/test-backoffice.js';
-import { buildEvent } from '../../warehouse/warehouse-contract.js';
+import { buildEvent } from '../../support/factories.js';
 
 const REPORT = '/api/reports/usage-denials';
 

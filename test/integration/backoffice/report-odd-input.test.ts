@@ -3,7 +3,7 @@ import type { TestBackoffice } from '../../support/test-backoffice.js';
 import { startTestBackoffice } from '../../support/test-backoffice.js';
 import type { TestServer } from '../../support/test-server.js';
 import { startTestServer } from '../../support/test-server.js';
-import { buildEvent } from '../../warehouse/warehouse-contract.js';
+import { buildEvent } from '../../support/factories.js';
 
 const REPORT = '/api/reports/usage-denials';
 const RANGE = 'from=2026-06-01T00:00:00Z&to=2026-06-02T00:00:00Z';

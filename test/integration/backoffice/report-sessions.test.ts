@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestBackoffice } from '../../support/test-backoffice.js';
 import { startTestBackoffice } from '../../support/test-backoffice.js';
-import { buildEvent } from '../../warehouse/warehouse-contract.js';
+import { at, buildEvent } from '../../support/factories.js';
 
 const REPORT = '/api/reports/usage-denials';
-const at = (hhmm: string) => `2026-07-01T${hhmm}:00.000Z`;
 
 describe('checkout sessions in the report', () => {
   let bo: TestBackoffice;

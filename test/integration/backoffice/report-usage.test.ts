@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestBackoffice } from '../../support/test-backoffice.js';
 import { startTestBackoffice } from '../../support/test-backoffice.js';
-import { buildEvent } from '../../warehouse/warehouse-contract.js';
+import { buildEvent } from '../../support/factories.js';
 
 const REPORT = '/api/reports/usage-denials';
 const RANGE = 'from=2026-05-01T00:00:00Z&to=2026-05-02T00:00:00Z';
