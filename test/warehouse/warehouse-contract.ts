@@ -194,7 +194,7 @@ export function describeWarehouseContract(engine: string, open: () => Promise<{ 
 
     it('counts the same true denials when grants arrive in later batches than the denials they serve', async () => {
       const { warehouse } = await open();
-      const events = mixedTraffic(3000);
+      const events = mixedTraffic(1200);
       // Batches of 40 in shuffled order: a grant often lands after the denial it serves, and
       // sometimes a day or more after events later than it.
       const batches = Array.from({ length: Math.ceil(events.length / 40) }, (_, i) => events.slice(i * 40, i * 40 + 40));
