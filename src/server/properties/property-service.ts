@@ -4,8 +4,10 @@ import { TallyError } from '../../common/errors.js';
 import type { Logger } from '../../common/log.js';
 import type { Clock } from '../../common/time.js';
 import type { DB } from '../store/db.js';
-import type { PropertyDefinition, PropertyGroup, ServerFacts } from './registry.js';
-import { PROPERTIES, PROPERTY_BY_KEY, PROPERTY_GROUPS } from './registry.js';
+import type { PropertyGroup } from '../../common/settings.js';
+import { PROPERTY_GROUPS } from '../../common/settings.js';
+import type { PropertyDefinition, ServerFacts } from './registry.js';
+import { PROPERTIES, PROPERTY_BY_KEY } from './registry.js';
 
 /** A property as the API shows it. */
 export interface PropertyView {
@@ -75,13 +77,13 @@ export class PropertyService {
   }
 
   view(def: PropertyDefinition): PropertyView {
-    const show = def.display ?? ((v: unknown) => v);
+    const show = (value: unknown) => (def.display ? def.display(value) : value);
     const lockedBy = this.lockReason(def);
     return {
       key: def.key,
       group: def.group,
       value: show(this.values.get(def.key)),
-      default: def.defaultValue === null ? null : show(def.defaultValue),
+      default: show(def.default),
       editable: lockedBy === null,
       lockedBy,
       type: def.type,

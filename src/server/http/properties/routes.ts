@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { TallyError } from '../../../common/errors.js';
-import { PROPERTY_BY_KEY, PROPERTY_GROUPS } from '../../properties/registry.js';
+import { PROPERTY_GROUPS } from '../../../common/settings.js';
+import { PROPERTY_BY_KEY } from '../../properties/registry.js';
 import type { ServerContext } from '../../context.js';
 import { READ_ROLES } from '../../../http/access.js';
 import { errorBodySchema } from '../../../http/errors.js';
