@@ -14,13 +14,15 @@ export const PROPERTY_GROUPS = {
 
 export type PropertyGroup = keyof typeof PROPERTY_GROUPS;
 
+/** The kinds of value, for clients that render an editor. */
+export const SETTING_TYPES = ['duration', 'integer', 'boolean', 'string', 'enum', 'list'] as const;
+
 /**
  * One setting: what the config file, the environment, the flags and the properties API accept
  * (the same values, refused with the same messages), its default, and how it is shown.
  */
 export interface Setting<S extends z.ZodType = z.ZodType> {
-  /** The kind of value, for clients that render an editor. */
-  type: 'duration' | 'integer' | 'boolean' | 'string' | 'enum' | 'list';
+  type: (typeof SETTING_TYPES)[number];
   /** Validates and normalizes a value (durations become seconds). */
   schema: S;
   default: z.output<S>;

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { Settings } from '../../common/config.js';
 import type { ErrorDetail } from '../../common/errors.js';
 import { TallyError } from '../../common/errors.js';
@@ -5,23 +6,26 @@ import type { Logger } from '../../common/log.js';
 import type { Clock } from '../../common/time.js';
 import type { DB } from '../store/db.js';
 import type { PropertyGroup } from '../../common/settings.js';
-import { PROPERTY_GROUPS } from '../../common/settings.js';
+import { PROPERTY_GROUPS, SETTING_TYPES } from '../../common/settings.js';
 import type { PropertyDefinition, ServerFacts } from './registry.js';
 import { PROPERTIES, PROPERTY_BY_KEY } from './registry.js';
 
+export const propertyGroupSchema = z.enum(Object.keys(PROPERTY_GROUPS) as [PropertyGroup, ...PropertyGroup[]]);
+
 /** A property as the API shows it. */
-export interface PropertyView {
-  key: string;
-  group: PropertyGroup;
-  value: unknown;
-  default: unknown;
-  editable: boolean;
+export const propertyViewSchema = z.object({
+  key: z.string(),
+  group: propertyGroupSchema,
+  value: z.unknown(),
+  default: z.unknown(),
+  editable: z.boolean(),
   /** Why it cannot be changed here: `producer` (locked by the producer), `configuration` (start-up setting), `server` (a fact). */
-  lockedBy: 'producer' | 'configuration' | 'server' | null;
-  type: PropertyDefinition['type'];
-  choices?: readonly string[];
-  description: string;
-}
+  lockedBy: z.enum(['producer', 'configuration', 'server']).nullable(),
+  type: z.enum(SETTING_TYPES),
+  choices: z.array(z.string()).readonly().optional(),
+  description: z.string(),
+});
+export type PropertyView = z.infer<typeof propertyViewSchema>;
 
 /** Current values of the live properties, by key, normalized (durations in seconds). */
 export type PropertyValues = ReadonlyMap<string, unknown>;
