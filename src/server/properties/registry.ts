@@ -26,6 +26,8 @@ export interface PropertyDefinition extends Omit<Setting, 'property'> {
   configured: (settings: Settings, facts: ServerFacts) => unknown;
 }
 
+type Sections = Record<string, Record<string, unknown>>;
+
 const fact = (key: keyof ServerFacts, type: 'string' | 'list', description: string): PropertyDefinition => ({
   key: `server.${key}`,
   group: 'general',
@@ -37,11 +39,10 @@ const fact = (key: keyof ServerFacts, type: 'string' | 'list', description: stri
   description,
 });
 
-const fromSettings = SETTING_LIST.flatMap(({ property, path, ...setting }): PropertyDefinition[] => {
-  if (!property) return [];
+const fromSettings = SETTING_LIST.flatMap(({ property, path, ...setting }) => {
   const [section, name] = path.split('.') as [string, string];
-  const configured = (settings: Settings) => (settings as unknown as Record<string, Record<string, unknown>>)[section]?.[name];
-  return [{ ...setting, key: property.key ?? path, group: property.group, scope: property.scope, configured }];
+  const configured = (settings: Settings) => (settings as unknown as Sections)[section]![name];
+  return property ? [{ ...setting, key: property.key ?? path, group: property.group, scope: property.scope, configured, section, name }] : [];
 });
 const groupOrder = Object.keys(PROPERTY_GROUPS);
 
@@ -53,5 +54,12 @@ export const PROPERTIES: readonly PropertyDefinition[] = [
   fact('startedAt', 'string', 'When the server started.'),
   ...fromSettings,
 ].sort((a, b) => groupOrder.indexOf(a.group) - groupOrder.indexOf(b.group));
+
+/** The settings with the properties' values in place of the configured ones. */
+export function settingsWith(settings: Settings, values: ReadonlyMap<string, unknown>): Settings {
+  const sections = structuredClone(settings) as unknown as Sections;
+  for (const p of fromSettings) sections[p.section]![p.name] = values.get(p.key);
+  return sections as unknown as Settings;
+}
 
 export const PROPERTY_BY_KEY: ReadonlyMap<string, PropertyDefinition> = new Map(PROPERTIES.map((p) => [p.key, p]));
