@@ -5,26 +5,16 @@ import { TallyError, detailsFromIssues } from './errors.js';
 import type { Setting, Settings } from './settings.js';
 import { SETTING_LIST, SETTINGS } from './settings.js';
 
-/** A list may also be written as comma-separated text, as environment variables and flags are text. */
+// Environment variables and flags are text: a list may be written comma-separated.
 const listText = (value: unknown) => (typeof value === 'string' ? value.split(',').map((x) => x.trim()).filter(Boolean) : value);
+const accepted = (s: Setting) => (s.type === 'list' ? z.preprocess(listText, s.schema) : s.schema).default(s.default);
+const section = (settings: Record<string, Setting>) => z.object(Object.fromEntries(Object.entries(settings).map(([name, s]) => [name, accepted(s)]))).strict().prefault({});
 
 /**
- * What the config file, the environment and the flags accept: every setting of SETTINGS, with
- * the same nesting. Later sources win: defaults < config file < environment < flags.
+ * What the config file, the environment and the flags accept: every setting, with the same
+ * nesting as SETTINGS. Later sources win: defaults < config file < environment < flags.
  */
-const settingsSchema = z
-  .object(
-    Object.fromEntries(
-      Object.entries(SETTINGS).map(([section, settings]) => [
-        section,
-        z
-          .object(Object.fromEntries(Object.entries(settings).map(([name, s]: [string, Setting]) => [name, (s.type === 'list' ? z.preprocess(listText, s.schema) : s.schema).default(s.default)])))
-          .strict()
-          .prefault({}),
-      ]),
-    ),
-  )
-  .strict();
+const settingsSchema = z.object(Object.fromEntries(Object.entries(SETTINGS).map(([name, settings]) => [name, section(settings)]))).strict();
 
 export type { Settings };
 type Raw = Record<string, unknown>;

@@ -41,42 +41,26 @@ export interface Setting<S extends z.ZodType = z.ZodType> {
 }
 
 const duration = (min: number, max: number) => ({
-  type: 'duration' as const,
-  min,
-  max,
-  display: formatDuration,
+  ...{ type: 'duration' as const, min, max, display: formatDuration },
   schema: z.union([z.number(), z.string()]).transform((value, ctx) => {
     const seconds = parseDurationSeconds(value);
-    if (seconds === undefined) {
-      ctx.addIssue({ code: 'custom', message: 'must be a duration such as 90, 15m, 12h, 7d or 1w' });
-      return z.NEVER;
-    }
-    if (seconds < min || seconds > max) {
-      ctx.addIssue({ code: 'custom', message: `must be between ${formatDuration(min)} and ${formatDuration(max)}` });
-      return z.NEVER;
-    }
-    return seconds;
+    if (seconds !== undefined && seconds >= min && seconds <= max) return seconds;
+    ctx.addIssue({ code: 'custom', message: seconds === undefined ? 'must be a duration such as 90, 15m, 12h, 7d or 1w' : `must be between ${formatDuration(min)} and ${formatDuration(max)}` });
+    return z.NEVER;
   }),
 });
 const integer = (min: number, max: number) => ({
-  type: 'integer' as const,
-  min,
-  max,
+  ...{ type: 'integer' as const, min, max },
   schema: z
     .union([z.number(), z.string().regex(/^-?\d+$/, 'must be a whole number').transform(Number)], { error: 'must be a whole number' })
     .pipe(z.number().int('must be a whole number').min(min, `must be at least ${min}`).max(max, `must be at most ${max}`)),
 });
-const boolean = {
-  type: 'boolean' as const,
-  schema: z.union([z.boolean(), z.enum(['true', 'false'])], { error: 'must be true or false' }).transform((v) => v === true || v === 'true'),
-};
-const oneOf = <const T extends readonly [string, ...string[]]>(choices: T) => ({
-  type: 'enum' as const,
-  choices,
-  schema: z.enum(choices, { error: `must be one of ${choices.join(', ')}` }),
-});
+const boolean = { type: 'boolean' as const, schema: z.union([z.boolean(), z.enum(['true', 'false'])], { error: 'must be true or false' }).transform((v) => v === true || v === 'true') };
+const oneOf = <const T extends readonly [string, ...string[]]>(choices: T) => ({ type: 'enum' as const, choices, schema: z.enum(choices, { error: `must be one of ${choices.join(', ')}` }) });
 const text = { type: 'string' as const, schema: z.string().min(1) };
 const optionalText = { type: 'string' as const, schema: z.string().min(1).nullable() };
+const url = { type: 'string' as const, schema: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).nullable() };
+const list = (item: z.ZodString, max = Infinity) => ({ type: 'list' as const, schema: z.array(item).max(max) });
 const live = (group: PropertyGroup, key?: string) => ({ group, scope: 'live' as const, ...(key ? { key } : {}) });
 const startup = (group: PropertyGroup, key?: string) => ({ group, scope: 'startup' as const, ...(key ? { key } : {}) });
 
@@ -113,12 +97,7 @@ export const SETTINGS = {
   },
   producer: {
     publicKeyFile: { ...optionalText, default: null, description: 'PEM file with the producer public key that license files must be signed with.' },
-    lockedProperties: {
-      type: 'list' as const,
-      schema: z.array(z.string()),
-      default: ['licensing.borrowInterval', 'usageService.sync.enabled', 'usageService.sync.url'],
-      description: "Properties the administrator may not change through the API (the producer's policy).",
-    },
+    lockedProperties: { ...list(z.string()), default: ['licensing.borrowInterval', 'usageService.sync.enabled', 'usageService.sync.url'], description: "Properties the administrator may not change through the API (the producer's policy)." },
   },
   licensing: {
     borrowInterval: { ...duration(1, 365 * DAY), default: 7 * DAY, description: 'Lease length for features that set none.', property: live('license-generation') },
@@ -132,32 +111,14 @@ export const SETTINGS = {
     lockoutAttempts: { ...integer(1, 100), default: 5, description: 'Failed logins in a row that lock an account.', property: live('secure-rest-api') },
     lockoutDuration: { ...duration(60, DAY), default: 900, description: 'How long a locked account stays locked.', property: live('secure-rest-api') },
     passwordMinLength: { ...integer(8, 128), default: 12, description: 'Shortest password a user may set.', property: live('secure-rest-api') },
-    corsOrigins: {
-      type: 'list' as const,
-      schema: z.array(origin).max(32),
-      default: [] as string[],
-      description: 'Browser origins allowed to call this API (for a License Server Manager served elsewhere); * allows any.',
-      property: live('secure-rest-api'),
-    },
+    corsOrigins: { ...list(origin, 32), default: [], description: 'Browser origins allowed to call this API (for a License Server Manager served elsewhere); * allows any.', property: live('secure-rest-api') },
   },
   sync: {
     enabled: { ...boolean, default: false, description: 'Send usage and denial events to the back office.', property: live('server-sync', 'usageService.sync.enabled') },
-    url: {
-      type: 'string' as const,
-      schema: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).nullable(),
-      default: null,
-      description: 'Back office the events go to; /usage/api/1.0/sync is added when the URL has no path.',
-      property: live('server-sync', 'usageService.sync.url'),
-    },
+    url: { ...url, default: null, description: 'Back office the events go to; /usage/api/1.0/sync is added when the URL has no path.', property: live('server-sync', 'usageService.sync.url') },
     batchSize: { ...integer(1, 10_000), default: 1000, description: 'Events sent in one request.', property: live('server-sync', 'usageService.sync.batchSize') },
     // Issued when the instance was registered; never shown or logged.
-    credential: {
-      ...optionalText,
-      default: null,
-      display: (value: string | null) => (value ? 'set' : 'not set'),
-      description: "This instance's sync credential (set in the configuration; never shown).",
-      property: startup('server-sync', 'usageService.sync.credential'),
-    },
+    credential: { ...optionalText, default: null, display: (v: string | null) => (v ? 'set' : 'not set'), description: "This instance's sync credential (set in the configuration; never shown).", property: startup('server-sync', 'usageService.sync.credential') },
   },
   storage: {
     // NORMAL survives a crash of the process but not of the machine.
