@@ -77,8 +77,12 @@ function readConfigFile(path: string): Raw {
   }
 }
 
-/** TALLY_LICENSING_BORROW_INTERVAL_MAX → licensing.borrowIntervalMax, for every setting. */
-const ENV_PATHS = new Map(SETTING_LIST.map((s) => [`TALLY_${s.path.replace(/[A-Z.]/g, (c) => `_${c === '.' ? '' : c}`).toUpperCase()}`, s.path]));
+/** TALLY_ + the path in upper snake case: licensing.borrowIntervalMax → TALLY_LICENSING_BORROW_INTERVAL_MAX. */
+const snakeEnv = (path: string) => `TALLY_${path.replace(/[A-Z.]/g, (c) => (c === '.' ? '_' : `_${c}`)).toUpperCase()}`;
+const ENV_PATHS = new Map(SETTING_LIST.map((s) => [snakeEnv(s.path), s.path]));
+
+/** The environment variable that sets a setting: its short name, if it has one. */
+export const envName = (path: string): string => Object.keys(ENV_ALIASES).find((name) => ENV_ALIASES[name] === path) ?? snakeEnv(path);
 
 function setPath(target: Raw, path: string, value: unknown): void {
   const keys = path.split('.');
