@@ -1,16 +1,13 @@
-import type { Command } from 'commander';
-import { Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { envName } from '../common/config.js';
 import { SETTING_LIST } from '../common/settings.js';
 
-/** Flags that set settings, by the setting's path: the flag, and what it sets (for an enumeration, its choices by default). */
-export type SettingFlags = Record<string, readonly [flags: string, what?: string]>;
-
 /**
- * Adds `flags` to `command`, each one's help naming its setting, environment variable and
- * default, and returns what reads the settings given back from the parsed options, by path.
+ * Adds flags that set settings (by path: the flag, and what it sets; an enumeration's choices by
+ * default), each one's help naming its setting, environment variable and default. Returns what
+ * reads the settings given back from the parsed options, by path, for `loadSettings`.
  */
-export function withSettings(command: Command, flags: SettingFlags): (opts: Record<string, unknown>) => Record<string, unknown> {
+export function withSettings(command: Command, flags: Record<string, [flags: string, what?: string]>): (opts: Record<string, unknown>) => Record<string, unknown> {
   const names = Object.entries(flags).map(([path, [spec, what]]) => {
     const s = SETTING_LIST.find((setting) => setting.path === path)!;
     const choices = s.choices ? `${s.choices.slice(0, -1).join(', ')} or ${s.choices.at(-1)}` : '';
