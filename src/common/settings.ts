@@ -41,7 +41,7 @@ export interface Setting<S extends z.ZodType = z.ZodType> {
 }
 
 const duration = (min: number, max: number) => ({
-  ...{ type: 'duration' as const, min, max, display: formatDuration },
+  type: 'duration' as const, min, max, display: formatDuration,
   schema: z.union([z.number(), z.string()]).transform((value, ctx) => {
     const seconds = parseDurationSeconds(value);
     if (seconds !== undefined && seconds >= min && seconds <= max) return seconds;
@@ -50,7 +50,7 @@ const duration = (min: number, max: number) => ({
   }),
 });
 const integer = (min: number, max: number) => ({
-  ...{ type: 'integer' as const, min, max },
+  type: 'integer' as const, min, max,
   schema: z
     .union([z.number(), z.string().regex(/^-?\d+$/, 'must be a whole number').transform(Number)], { error: 'must be a whole number' })
     .pipe(z.number().int('must be a whole number').min(min, `must be at least ${min}`).max(max, `must be at most ${max}`)),

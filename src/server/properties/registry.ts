@@ -28,16 +28,8 @@ export interface PropertyDefinition extends Omit<Setting, 'property'> {
 
 type Sections = Record<string, Record<string, unknown>>;
 
-const fact = (key: keyof ServerFacts, type: 'string' | 'list', description: string): PropertyDefinition => ({
-  key: `server.${key}`,
-  group: 'general',
-  scope: 'info',
-  type,
-  schema: z.never(),
-  default: type === 'list' ? [] : null,
-  configured: (_s, facts) => facts[key],
-  description,
-});
+const fact = (key: keyof ServerFacts, type: 'string' | 'list', description: string): PropertyDefinition =>
+  ({ key: `server.${key}`, group: 'general', scope: 'info', type, schema: z.never(), default: type === 'list' ? [] : null, configured: (_s, facts) => facts[key], description });
 
 const fromSettings = SETTING_LIST.flatMap(({ property, path, ...setting }) => {
   const [section, name] = path.split('.') as [string, string];
