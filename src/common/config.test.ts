@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TallyError } from './errors.js';
 import { loadSettings } from './config.js';
+import { SETTING_LIST } from './settings.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tally-config-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -62,5 +63,16 @@ describe('loadSettings', () => {
   it('refuses a config file that is not JSON, naming the file', () => {
     const file = configFile('port = 7070');
     expect(() => loadSettings({ env: {}, file })).toThrow(file);
+  });
+
+  it('refuses in the config file what the properties API refuses, with its message: a lease of 0, an idle timeout of 10s', () => {
+    expect(() => loadSettings({ env: {}, file: configFile({ licensing: { borrowInterval: 0 } }) })).toThrow(
+      'Invalid settings: licensing.borrowInterval must be between 1s and 365d',
+    );
+    expect(() => loadSettings({ env: { TALLY_SECURITY_SESSION_IDLE_TIMEOUT: '10s' } })).toThrow('Invalid settings: security.sessionIdleTimeout must be between 1m and 1d');
+  });
+
+  it('has defaults that the settings themselves accept', () => {
+    for (const s of SETTING_LIST) expect(s.schema.parse(s.default), s.path).toEqual(s.default);
   });
 });

@@ -27,13 +27,13 @@ export async function buildServerApp({ ctx, log, bodyLimit, https }: BuildOption
     version: ctx.version,
     log,
     security: ctx.security,
-    corsOrigins: () => ctx.properties.get('security.corsOrigins') as string[],
+    corsOrigins: () => ctx.properties.current.security.corsOrigins,
     bodyLimit: bodyLimit ?? 1024 * 1024,
     https: https ?? null,
   });
   await app.register(healthRoutes, { ctx });
   await app.register(capabilityRoutes, { ctx });
-  await app.register(userRoutes, { security: ctx.security, idleSeconds: () => Number(ctx.properties.get('security.sessionIdleTimeout')) });
+  await app.register(userRoutes, { security: ctx.security, idleSeconds: () => ctx.properties.current.security.sessionIdleTimeout });
   await app.register(licenseRoutes, { ctx });
   await app.register(featureRoutes, { ctx });
   await app.register(deviceRoutes, { ctx });

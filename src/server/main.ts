@@ -66,21 +66,14 @@ export async function startLicenseServer(options: StartOptions): Promise<Running
     accountId: settings.server.accountId,
     producerPublicKey,
     // Replaced from the properties below, before the first request.
-    policy: {
-      borrowInterval: settings.licensing.borrowInterval,
-      borrowIntervalMax: settings.licensing.borrowIntervalMax,
-      renewInterval: settings.licensing.renewInterval,
-      trackDeniedRequests: settings.licensing.trackDeniedRequests,
-    },
+    policy: settings.licensing,
   });
   const startedAt = clock.now();
   const properties = new PropertyService(db, settings, { instanceId: service.instanceId, version: VERSION, hostIds: ethernetHostIds(), startedAt: new Date(startedAt).toISOString() }, clock, log);
-  const security = new AdminSecurity(db, clock, log, () => ({
-    sessionIdleMs: Number(properties.get('security.sessionIdleTimeout')) * 1000,
-    lockoutAttempts: Number(properties.get('security.lockoutAttempts')),
-    lockoutMs: Number(properties.get('security.lockoutDuration')) * 1000,
-    passwordMinLength: Number(properties.get('security.passwordMinLength')),
-  }));
+  const security = new AdminSecurity(db, clock, log, () => {
+    const { sessionIdleTimeout, lockoutAttempts, lockoutDuration, passwordMinLength } = properties.current.security;
+    return { sessionIdleMs: sessionIdleTimeout * 1000, lockoutAttempts, lockoutMs: lockoutDuration * 1000, passwordMinLength };
+  });
   const created = await security.bootstrap(settings.server.dataDir);
   if (created) {
     announce(
@@ -102,20 +95,11 @@ export async function startLicenseServer(options: StartOptions): Promise<Running
   // Properties take effect as soon as they change.
   let stopSweeper = () => {};
   let sweeperSeconds = -1;
-  properties.subscribe((values) => {
-    service.policy = {
-      borrowInterval: Number(values.get('licensing.borrowInterval')),
-      borrowIntervalMax: Number(values.get('licensing.borrowIntervalMax')),
-      renewInterval: Number(values.get('licensing.renewInterval')),
-      trackDeniedRequests: values.get('licensing.trackDeniedRequests') === true,
-    };
-    log.level = String(values.get('log.level'));
-    sync.configure({
-      enabled: values.get('usageService.sync.enabled') === true,
-      url: (values.get('usageService.sync.url') as string | null) ?? null,
-      batchSize: Number(values.get('usageService.sync.batchSize')),
-    });
-    const seconds = Number(values.get('licensing.clientExpiryTimer'));
+  properties.subscribe((current) => {
+    service.policy = current.licensing;
+    log.level = current.log.level;
+    sync.configure({ enabled: current.sync.enabled, url: current.sync.url, batchSize: current.sync.batchSize });
+    const seconds = current.licensing.clientExpiryTimer;
     if (seconds !== sweeperSeconds) {
       stopSweeper();
       stopSweeper = startExpireLeasesTask(service, seconds, log);

@@ -127,4 +127,13 @@ describe('the tally command line', () => {
     expect(res.code).toBe(1);
     expect(res.stderr).toMatch(/signature does not match/);
   });
+
+  it('names each setting flag\'s setting, environment variable and default in --help, and refuses a bad value as the config file does', async () => {
+    const help = (await tally(['server', '--help'])).stdout.replace(/\s+/g, ' ');
+    expect(help).toContain('-p, --port <port> port to listen on (server.port, TALLY_PORT; default 7070)');
+    expect(help).toContain('--log-level <level> fatal, error, warn, info, debug, trace or silent (log.level, TALLY_LOG_LEVEL; default info)');
+    const bad = await tally(['server', '--port', '70000', '--log-level', 'loud', '--data', join(dir, 'never')]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('Invalid settings: server.port must be at most 65535; log.level must be one of fatal, error, warn, info, debug, trace, silent');
+  });
 });

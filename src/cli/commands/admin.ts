@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { ApiError, LicenseClient } from '../../client/license-client.js';
 import { TallyError } from '../../common/errors.js';
+import { PROPERTY_GROUPS } from '../../common/settings.js';
+import type { PropertyView } from '../../server/properties/property-service.js';
 import { withServer } from '../options.js';
 import { emit, table } from '../output.js';
 import { readSecret } from '../secrets.js';
@@ -150,16 +152,6 @@ function registerUserCommands(admin: Command): void {
     });
 }
 
-interface PropertyView {
-  key: string;
-  group: string;
-  value: unknown;
-  default: unknown;
-  editable: boolean;
-  lockedBy: string | null;
-  description: string;
-}
-
 function registerPropertyCommands(admin: Command): void {
   const properties = admin.command('properties').description('policy settings of the server');
   const rows = (list: PropertyView[]) =>
@@ -167,7 +159,7 @@ function registerPropertyCommands(admin: Command): void {
 
   withServer(properties.command('get [key]'))
     .description('show every property, a group of them, or one')
-    .option('--group <group>', 'general, secure-rest-api, server-sync, license-generation, capability-polling, local-server, logging')
+    .option('--group <group>', Object.keys(PROPERTY_GROUPS).join(', '))
     .action(async (key: string | undefined, opts: AdminOptions & { group?: string }) => {
       if (key) {
         const p = await api(opts).call<PropertyView>('GET', `${BASE}/properties/${encodeURIComponent(key)}`);

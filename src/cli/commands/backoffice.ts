@@ -4,7 +4,7 @@ import { systemClock } from '../../common/time.js';
 import { Quarantine } from '../../backoffice/ingest/quarantine.js';
 import { InstanceRegistry } from '../../backoffice/instances/instance-registry.js';
 import { openBackofficeDb } from '../../backoffice/store/db.js';
-import { stopOnSignals } from '../options.js';
+import { stopOnSignals, withSettings } from '../options.js';
 import { emit, table } from '../output.js';
 
 interface DataOptions {
@@ -26,19 +26,17 @@ function withRegistry<T>(opts: DataOptions, work: (registry: InstanceRegistry, q
 
 /** `tally backoffice`: the back office role and its accounts and instances. */
 export function registerBackofficeCommands(program: Command): void {
-  const backoffice = program
-    .command('backoffice')
-    .description('run the back office (usage sync, warehouse), or manage its accounts and instances')
-    .option('-p, --port <port>', 'port to listen on (backoffice.port, TALLY_BACKOFFICE_PORT; default 8080)')
-    .option('--host <address>', 'address to listen on (backoffice.host; default 0.0.0.0)')
-    .option('-d, --data <dir>', 'data folder (backoffice.dataDir, TALLY_BACKOFFICE_DATA_DIR; default ./tally-backoffice)')
+  const backoffice = program.command('backoffice').description('run the back office (usage sync, warehouse), or manage its accounts and instances');
+  const given = withSettings(backoffice, {
+    'backoffice.port': ['-p, --port <port>', 'port to listen on'],
+    'backoffice.host': ['--host <address>', 'address to listen on'],
+    'backoffice.dataDir': ['-d, --data <dir>', 'data folder'],
+    'log.level': ['--log-level <level>'],
+  });
+  backoffice
     .option('-c, --config <file>', 'JSON config file (TALLY_CONFIG)')
-    .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent')
-    .action(async (opts: { port?: string; host?: string; data?: string; config?: string; logLevel?: string }) => {
-      const settings = loadSettings({
-        file: opts.config,
-        overrides: { 'backoffice.port': opts.port, 'backoffice.host': opts.host, 'backoffice.dataDir': opts.data, 'log.level': opts.logLevel },
-      });
+    .action(async (opts: { config?: string }) => {
+      const settings = loadSettings({ file: opts.config, overrides: given(opts) });
       // Loaded here: the role's modules take a while to load, and other commands need none of them.
       const { startBackoffice } = await import('../../backoffice/main.js');
       const running = await startBackoffice({ settings });

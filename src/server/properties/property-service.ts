@@ -1,28 +1,31 @@
+import { z } from 'zod';
 import type { Settings } from '../../common/config.js';
 import type { ErrorDetail } from '../../common/errors.js';
 import { TallyError } from '../../common/errors.js';
 import type { Logger } from '../../common/log.js';
 import type { Clock } from '../../common/time.js';
 import type { DB } from '../store/db.js';
-import type { PropertyDefinition, PropertyGroup, ServerFacts } from './registry.js';
-import { PROPERTIES, PROPERTY_BY_KEY, PROPERTY_GROUPS } from './registry.js';
+import type { PropertyGroup } from '../../common/settings.js';
+import { PROPERTY_GROUPS, SETTING_TYPES } from '../../common/settings.js';
+import type { PropertyDefinition, ServerFacts } from './registry.js';
+import { PROPERTIES, PROPERTY_BY_KEY, settingsWith } from './registry.js';
+
+export const propertyGroupSchema = z.enum(Object.keys(PROPERTY_GROUPS) as [PropertyGroup, ...PropertyGroup[]]);
 
 /** A property as the API shows it. */
-export interface PropertyView {
-  key: string;
-  group: PropertyGroup;
-  value: unknown;
-  default: unknown;
-  editable: boolean;
+export const propertyViewSchema = z.object({
+  key: z.string(),
+  group: propertyGroupSchema,
+  value: z.unknown(),
+  default: z.unknown(),
+  editable: z.boolean(),
   /** Why it cannot be changed here: `producer` (locked by the producer), `configuration` (start-up setting), `server` (a fact). */
-  lockedBy: 'producer' | 'configuration' | 'server' | null;
-  type: PropertyDefinition['type'];
-  choices?: readonly string[];
-  description: string;
-}
-
-/** Current values of the live properties, by key, normalized (durations in seconds). */
-export type PropertyValues = ReadonlyMap<string, unknown>;
+  lockedBy: z.enum(['producer', 'configuration', 'server']).nullable(),
+  type: z.enum(SETTING_TYPES),
+  choices: z.array(z.string()).readonly().optional(),
+  description: z.string(),
+});
+export type PropertyView = z.infer<typeof propertyViewSchema>;
 
 /**
  * The server's properties: configured values, overridden by what administrators set (kept in
@@ -31,7 +34,9 @@ export type PropertyValues = ReadonlyMap<string, unknown>;
  */
 export class PropertyService {
   private values = new Map<string, unknown>();
-  private readonly listeners: Array<(values: PropertyValues) => void> = [];
+  /** The settings in force: the configured ones, with what administrators set. */
+  current: Settings;
+  private readonly listeners: Array<(settings: Settings) => void> = [];
   private readonly locked: ReadonlySet<string>;
 
   constructor(
@@ -49,16 +54,13 @@ export class PropertyService {
       // A stored override of a property that has since been locked or retired no longer applies.
       if (def && this.lockReason(def) === null) this.values.set(row.key, JSON.parse(row.value));
     }
+    this.current = settingsWith(settings, this.values);
   }
 
-  /** Calls `listener` now and after every change. */
-  subscribe(listener: (values: PropertyValues) => void): void {
+  /** Calls `listener` with the settings in force now and after every change. */
+  subscribe(listener: (settings: Settings) => void): void {
     this.listeners.push(listener);
-    listener(this.values);
-  }
-
-  get(key: string): unknown {
-    return this.values.get(key);
+    listener(this.current);
   }
 
   /** Every property, in registry order, optionally of one group. */
@@ -75,13 +77,13 @@ export class PropertyService {
   }
 
   view(def: PropertyDefinition): PropertyView {
-    const show = def.display ?? ((v: unknown) => v);
+    const show = (value: unknown) => (def.display ? def.display(value) : value);
     const lockedBy = this.lockReason(def);
     return {
       key: def.key,
       group: def.group,
       value: show(this.values.get(def.key)),
-      default: def.defaultValue === null ? null : show(def.defaultValue),
+      default: show(def.default),
       editable: lockedBy === null,
       lockedBy,
       type: def.type,
@@ -125,11 +127,8 @@ export class PropertyService {
     this.db.transaction(() => {
       for (const [key, value] of parsed) upsert.run(key, JSON.stringify(value), now, by);
     })();
-    const next = new Map(this.values);
-    for (const [key, value] of parsed) next.set(key, value);
-    this.values = next;
+    this.apply(parsed);
     this.log.info({ event: 'properties.changed', keys: [...parsed.keys()], by }, 'properties changed');
-    for (const listener of this.listeners) listener(this.values);
     return [...parsed.keys()].map((k) => this.view(PROPERTY_BY_KEY.get(k)!));
   }
 
@@ -140,12 +139,15 @@ export class PropertyService {
     const lock = this.lockReason(def);
     if (lock) throw new TallyError('BAD_REQUEST', `${key} ${LOCK_MESSAGES[lock]}.`, [{ field: key, message: LOCK_MESSAGES[lock] }]);
     this.db.prepare('DELETE FROM properties WHERE key = ?').run(key);
-    const next = new Map(this.values);
-    next.set(key, def.configured(this.settings, this.facts));
-    this.values = next;
+    this.apply(new Map([[key, def.configured(this.settings, this.facts)]]));
     this.log.info({ event: 'properties.reset', key, by }, 'property reset');
-    for (const listener of this.listeners) listener(this.values);
     return this.view(def);
+  }
+
+  private apply(changes: ReadonlyMap<string, unknown>): void {
+    this.values = new Map([...this.values, ...changes]);
+    this.current = settingsWith(this.settings, this.values);
+    for (const listener of this.listeners) listener(this.current);
   }
 
   private lockReason(def: PropertyDefinition): PropertyView['lockedBy'] {

@@ -1,25 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { TallyError } from '../../../common/errors.js';
-import { PROPERTY_BY_KEY, PROPERTY_GROUPS } from '../../properties/registry.js';
+import { PROPERTY_BY_KEY } from '../../properties/registry.js';
+import { propertyGroupSchema, propertyViewSchema } from '../../properties/property-service.js';
 import type { ServerContext } from '../../context.js';
 import { READ_ROLES } from '../../../http/access.js';
 import { errorBodySchema } from '../../../http/errors.js';
 import { syncStatusSchema } from '../health/routes.js';
-
-const groups = Object.keys(PROPERTY_GROUPS) as [keyof typeof PROPERTY_GROUPS, ...Array<keyof typeof PROPERTY_GROUPS>];
-
-const propertySchema = z.object({
-  key: z.string(),
-  group: z.enum(groups),
-  value: z.unknown(),
-  default: z.unknown(),
-  editable: z.boolean(),
-  lockedBy: z.enum(['producer', 'configuration', 'server']).nullable(),
-  type: z.string(),
-  choices: z.array(z.string()).readonly().optional(),
-  description: z.string(),
-});
 
 /** Policy settings: read by every role, changed by admins, effective at once. */
 export const propertyRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = async (app, { ctx }) => {
@@ -30,11 +17,11 @@ export const propertyRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = asy
       schema: {
         tags: ['properties'],
         summary: 'Every property with its group, value, default, whether it may be changed, and why not',
-        querystring: z.object({ group: z.enum(groups).optional() }),
+        querystring: z.object({ group: propertyGroupSchema.optional() }),
         response: {
           200: z.object({
             groups: z.array(z.object({ group: z.string(), description: z.string(), count: z.number() })),
-            properties: z.array(propertySchema),
+            properties: z.array(propertyViewSchema),
             syncStatus: syncStatusSchema,
           }),
         },
@@ -45,7 +32,7 @@ export const propertyRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = asy
 
   app.get(
     '/api/1.0/instances/~/properties/:key',
-    { config: { access: READ_ROLES }, schema: { tags: ['properties'], params: z.object({ key: z.string().min(1).max(128) }), response: { 200: propertySchema, 404: errorBodySchema } } },
+    { config: { access: READ_ROLES }, schema: { tags: ['properties'], params: z.object({ key: z.string().min(1).max(128) }), response: { 200: propertyViewSchema, 404: errorBodySchema } } },
     async (request) => {
       const def = PROPERTY_BY_KEY.get(request.params.key);
       if (!def) throw new TallyError('NOT_FOUND', `There is no property ${request.params.key}.`, [{ field: 'key', message: 'is not a known property' }]);
@@ -61,7 +48,7 @@ export const propertyRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = asy
         tags: ['properties'],
         summary: 'Change properties, all or nothing; takes effect without a restart',
         body: z.record(z.string().max(128), z.unknown()).describe('{"licensing.renewInterval": 20, "security.sessionIdleTimeout": "15m"}'),
-        response: { 200: z.object({ changed: z.array(propertySchema) }), 400: errorBodySchema },
+        response: { 200: z.object({ changed: z.array(propertyViewSchema) }), 400: errorBodySchema },
       },
     },
     async (request) => ({ changed: ctx.properties.update(request.body, request.principal!.name) }),
@@ -71,7 +58,7 @@ export const propertyRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = asy
     '/api/1.0/instances/~/properties/:key',
     {
       config: { access: ['admin'] },
-      schema: { tags: ['properties'], summary: 'Drop the administrator value: the configured one applies again', params: z.object({ key: z.string().min(1).max(128) }), response: { 200: propertySchema, 404: errorBodySchema } },
+      schema: { tags: ['properties'], summary: 'Drop the administrator value: the configured one applies again', params: z.object({ key: z.string().min(1).max(128) }), response: { 200: propertyViewSchema, 404: errorBodySchema } },
     },
     async (request) => ctx.properties.reset(request.params.key, request.principal!.name),
   );

@@ -1,0 +1,140 @@
+import { z } from 'zod';
+import { formatDuration, parseDurationSeconds } from './time.js';
+
+/** The groups the License Server Manager shows properties in. */
+export const PROPERTY_GROUPS = {
+  general: 'General: what this server is',
+  'secure-rest-api': 'Secure REST API: administrative security',
+  'server-sync': 'Server sync: sending usage to the back office',
+  'license-generation': 'License generation: how features are served',
+  'capability-polling': 'Capability polling: fetching license updates from the back office',
+  'local-server': 'Local server: set in the configuration, applied at start-up',
+  logging: 'Logging',
+} as const;
+
+export type PropertyGroup = keyof typeof PROPERTY_GROUPS;
+
+/** The kinds of value, for clients that render an editor. */
+export const SETTING_TYPES = ['duration', 'integer', 'boolean', 'string', 'enum', 'list'] as const;
+
+/**
+ * One setting: what the config file, the environment, the flags and the properties API accept
+ * (the same values, refused with the same messages), its default, and how it is shown.
+ */
+export interface Setting<S extends z.ZodType = z.ZodType> {
+  type: (typeof SETTING_TYPES)[number];
+  /** Validates and normalizes a value (durations become seconds). */
+  schema: S;
+  default: z.output<S>;
+  description: string;
+  /** Smallest and largest value of a duration (in seconds) or an integer. */
+  min?: number;
+  max?: number;
+  choices?: readonly string[];
+  /** How the value is shown (durations as text such as `30m`). */
+  display?(value: z.output<S>): unknown;
+  /**
+   * Its place among the license server's properties, if it has one: `live` ones change through
+   * the API (unless the producer locked them), `startup` ones only in the configuration.
+   */
+  property?: { group: PropertyGroup; scope: 'live' | 'startup'; /** when it differs from the setting's path */ key?: string };
+}
+
+const duration = (min: number, max: number) => ({
+  type: 'duration' as const, min, max, display: formatDuration,
+  schema: z.union([z.number(), z.string()]).transform((value, ctx) => {
+    const seconds = parseDurationSeconds(value);
+    if (seconds !== undefined && seconds >= min && seconds <= max) return seconds;
+    ctx.addIssue({ code: 'custom', message: seconds === undefined ? 'must be a duration such as 90, 15m, 12h, 7d or 1w' : `must be between ${formatDuration(min)} and ${formatDuration(max)}` });
+    return z.NEVER;
+  }),
+});
+const integer = (min: number, max: number) => ({
+  type: 'integer' as const, min, max,
+  schema: z
+    .union([z.number(), z.string().regex(/^-?\d+$/, 'must be a whole number').transform(Number)], { error: 'must be a whole number' })
+    .pipe(z.number().int('must be a whole number').min(min, `must be at least ${min}`).max(max, `must be at most ${max}`)),
+});
+const boolean = { type: 'boolean' as const, schema: z.union([z.boolean(), z.enum(['true', 'false'])], { error: 'must be true or false' }).transform((v) => v === true || v === 'true') };
+const oneOf = <const T extends readonly [string, ...string[]]>(choices: T) => ({ type: 'enum' as const, choices, schema: z.enum(choices, { error: `must be one of ${choices.join(', ')}` }) });
+const text = { type: 'string' as const, schema: z.string().min(1) };
+const optionalText = { type: 'string' as const, schema: z.string().min(1).nullable() };
+const url = { type: 'string' as const, schema: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).nullable() };
+const list = (item: z.ZodString, max = Infinity) => ({ type: 'list' as const, schema: z.array(item).max(max) });
+const live = (group: PropertyGroup, key?: string) => ({ group, scope: 'live' as const, ...(key ? { key } : {}) });
+const startup = (group: PropertyGroup, key?: string) => ({ group, scope: 'startup' as const, ...(key ? { key } : {}) });
+
+const DAY = 86_400;
+const origin = z.string().regex(/^(\*|https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?)$/, 'must be * or an origin such as https://manager.example.com:8443');
+
+/**
+ * Every setting of Tally, by its path in the config file (`licensing.borrowInterval`). The
+ * environment names them TALLY_ + the path in upper snake case (TALLY_LICENSING_BORROW_INTERVAL).
+ */
+export const SETTINGS = {
+  server: {
+    host: { ...text, default: '0.0.0.0', description: 'Address the server listens on.', property: startup('local-server') },
+    port: { ...integer(0, 65_535), default: 7070, description: 'Port the server listens on.', property: startup('local-server') },
+    dataDir: { ...text, default: './tally-data', description: 'Folder of trusted storage.', property: startup('local-server') },
+    accountId: { ...optionalText, default: null, description: "The account this server's usage belongs to, when the back office does not say." },
+    bodyLimit: { ...integer(1024, 64 * 1024 * 1024), default: 1024 * 1024, description: 'Largest request body accepted, in bytes.' },
+    https: {
+      type: 'boolean' as const,
+      schema: z
+        .object({ certFile: optionalText.schema.default(null), keyFile: optionalText.schema.default(null) })
+        .strict()
+        .refine((h) => (h.certFile === null) === (h.keyFile === null), 'needs both certFile and keyFile, or neither'),
+      default: { certFile: null, keyFile: null },
+      display: (h: { certFile: string | null }) => h.certFile !== null,
+      description: 'Whether the API is served over HTTPS (server.https.certFile and keyFile).',
+      property: startup('local-server'),
+    },
+  },
+  backoffice: {
+    host: { ...text, default: '0.0.0.0', description: 'Address the back office listens on.' },
+    port: { ...integer(0, 65_535), default: 8080, description: 'Port of the back office (sync endpoint, report API, web UI).' },
+    dataDir: { ...text, default: './tally-backoffice', description: "Folder holding the back office's database and warehouse." },
+  },
+  producer: {
+    publicKeyFile: { ...optionalText, default: null, description: 'PEM file with the producer public key that license files must be signed with.' },
+    lockedProperties: { ...list(z.string()), default: ['licensing.borrowInterval', 'usageService.sync.enabled', 'usageService.sync.url'], description: "Properties the administrator may not change through the API (the producer's policy)." },
+  },
+  licensing: {
+    borrowInterval: { ...duration(1, 365 * DAY), default: 7 * DAY, description: 'Lease length for features that set none.', property: live('license-generation') },
+    borrowIntervalMax: { ...duration(1, 365 * DAY), default: 30 * DAY, description: 'Ceiling on every lease, whatever the feature or client asks.', property: live('license-generation') },
+    renewInterval: { ...integer(1, 100), default: 15, description: 'Percentage of a lease after which clients should renew it.', property: live('license-generation') },
+    trackDeniedRequests: { ...boolean, default: true, description: 'Record refused requests as usage events, for the denials report.', property: live('license-generation') },
+    clientExpiryTimer: { ...duration(1, 3600), default: 1, description: 'How often lapsed leases are ended.', property: live('license-generation') },
+  },
+  security: {
+    sessionIdleTimeout: { ...duration(60, DAY), default: 1800, description: 'An admin session ends after this long without a request.', property: live('secure-rest-api') },
+    lockoutAttempts: { ...integer(1, 100), default: 5, description: 'Failed logins in a row that lock an account.', property: live('secure-rest-api') },
+    lockoutDuration: { ...duration(60, DAY), default: 900, description: 'How long a locked account stays locked.', property: live('secure-rest-api') },
+    passwordMinLength: { ...integer(8, 128), default: 12, description: 'Shortest password a user may set.', property: live('secure-rest-api') },
+    corsOrigins: { ...list(origin, 32), default: [], description: 'Browser origins allowed to call this API (for a License Server Manager served elsewhere); * allows any.', property: live('secure-rest-api') },
+  },
+  sync: {
+    enabled: { ...boolean, default: false, description: 'Send usage and denial events to the back office.', property: live('server-sync', 'usageService.sync.enabled') },
+    url: { ...url, default: null, description: 'Back office the events go to; /usage/api/1.0/sync is added when the URL has no path.', property: live('server-sync', 'usageService.sync.url') },
+    batchSize: { ...integer(1, 10_000), default: 1000, description: 'Events sent in one request.', property: live('server-sync', 'usageService.sync.batchSize') },
+    // Issued when the instance was registered; never shown or logged.
+    credential: { ...optionalText, default: null, display: (v: string | null) => (v ? 'set' : 'not set'), description: "This instance's sync credential (set in the configuration; never shown).", property: startup('server-sync', 'usageService.sync.credential') },
+  },
+  storage: {
+    // NORMAL survives a crash of the process but not of the machine.
+    synchronous: { ...oneOf(['FULL', 'NORMAL']), default: 'FULL', description: 'FULL flushes every commit to disk before answering.', property: startup('local-server') },
+  },
+  log: {
+    level: { ...oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), default: 'info', description: 'Lowest level of log lines written.', property: live('logging') },
+  },
+} satisfies Record<string, Record<string, Setting>>;
+
+/** The settings in force: every one of SETTINGS, normalized (durations in seconds). */
+export type Settings = {
+  [G in keyof typeof SETTINGS]: { [K in keyof (typeof SETTINGS)[G]]: (typeof SETTINGS)[G][K] extends { schema: infer S extends z.ZodType } ? z.output<S> : never };
+};
+
+/** Every setting with its path, in order. */
+export const SETTING_LIST: ReadonlyArray<Setting & { path: string }> = Object.entries(SETTINGS).flatMap(([section, settings]) =>
+  Object.entries(settings).map(([name, setting]: [string, Setting]) => ({ ...setting, path: `${section}.${name}` })),
+);
