@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { ApiError, LicenseClient } from '../../client/license-client.js';
 import { TallyError } from '../../common/errors.js';
-import { PROPERTY_GROUPS } from '../../common/settings.js';
+import { PROPERTY_GROUPS, SETTING_LIST } from '../../common/settings.js';
 import type { PropertyView } from '../../server/properties/property-service.js';
 import { withServer } from '../options.js';
 import { emit, table } from '../output.js';
@@ -9,6 +9,9 @@ import { readSecret } from '../secrets.js';
 import { saveToken, tokenFor } from '../sessions.js';
 import { registerAllocationCommands } from './pools.js';
 import { readJson } from './producer.js';
+
+/** Properties whose value is a list: written comma-separated on the command line. */
+const LIST_PROPERTIES = new Set(SETTING_LIST.filter((s) => s.property && s.type === 'list').map((s) => s.property?.key ?? s.path));
 
 interface AdminOptions {
   server: string;
@@ -179,7 +182,7 @@ function registerPropertyCommands(admin: Command): void {
         if (at < 1) throw new TallyError('BAD_REQUEST', `${a}: write KEY=VALUE, e.g. licensing.renewInterval=20`);
         const key = a.slice(0, at);
         const value = a.slice(at + 1);
-        body[key] = key === 'security.corsOrigins' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value;
+        body[key] = LIST_PROPERTIES.has(key) ? value.split(',').map((s) => s.trim()).filter(Boolean) : value;
       }
       const r = await api(opts).call<{ changed: PropertyView[] }>('PUT', `${BASE}/properties`, body);
       emit(opts.json ?? false, r, () => rows(r.changed));
