@@ -6,7 +6,8 @@ import { errorBodySchema } from '../../http/errors.js';
 import { pageSchema, pagingQuery } from '../../http/paging.js';
 import type { BackofficeContext } from '../context.js';
 import { quarantinedEventSchema } from '../ingest/quarantine.js';
-import { MAX_BATCH, ingestBatch, syncBatchSchema, syncResultSchema } from '../ingest/sync-batch.js';
+import { MAX_BATCH, syncBatchSchema, syncResultSchema } from '../../licensing/usage-sync.js';
+import { ingestBatch } from '../ingest/sync-batch.js';
 import type { Instance } from '../instances/instance-registry.js';
 import { accountInput, instanceInput } from '../instances/instance-registry.js';
 

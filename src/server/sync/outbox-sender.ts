@@ -1,6 +1,8 @@
 import type { Logger } from '../../common/log.js';
 import type { Clock, EpochMs } from '../../common/time.js';
 import { isoOrNull } from '../../common/time.js';
+import type { SyncResult } from '../../licensing/usage-sync.js';
+import { syncResultSchema } from '../../licensing/usage-sync.js';
 import type { LicenseStore } from '../store/license-store.js';
 import type { StorageWriter } from '../store/storage-writer.js';
 
@@ -169,10 +171,9 @@ export class OutboxSender {
       this.schedule(this.pollMs);
       return;
     }
-    const firstSeq = rows[0]!.seq;
     const lastSeq = rows[rows.length - 1]!.seq;
     try {
-      const answer = await this.post(syncEndpoint(url), firstSeq, lastSeq, rows.map((r) => r.event));
+      const answer = await this.post(syncEndpoint(url), rows.map((r) => r.event));
       // Only now, with the batch acknowledged, may its events leave the outbox.
       await this.options.writer.submit([['deleteOutboxUpTo', [lastSeq]]]);
       this.sent += rows.length;
@@ -242,10 +243,10 @@ export class OutboxSender {
     this.schedule(delay);
   }
 
-  /** Posts one batch; resolves only on a 2xx answer, with how many events the back office set aside. */
-  private async post(url: string, firstSeq: number, lastSeq: number, events: string[]): Promise<{ quarantined: number }> {
+  /** Posts one batch; resolves only on a 2xx answer in the shape of a sync answer. */
+  private async post(url: string, events: string[]): Promise<SyncResult> {
     // The events are already JSON in the outbox: splice them in rather than parse and re-encode.
-    const body = `{"instanceId":${JSON.stringify(this.options.instanceId)},"firstSeq":${firstSeq},"lastSeq":${lastSeq},"events":[${events.join(',')}]}`;
+    const body = `{"instanceId":${JSON.stringify(this.options.instanceId)},"events":[${events.join(',')}]}`;
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (this.options.credential) headers.authorization = `Bearer ${this.options.credential}`;
     let response: Response;
@@ -267,11 +268,10 @@ export class OutboxSender {
       throw REFUSING_STATUSES.has(response.status) ? new RefusedBatch(response.status, problem) : new Error(problem);
     }
     try {
-      const quarantined = (JSON.parse(text) as { quarantined?: unknown }).quarantined;
-      return { quarantined: typeof quarantined === 'number' && quarantined > 0 ? quarantined : 0 };
+      return syncResultSchema.parse(JSON.parse(text));
     } catch {
-      // An older back office answers nothing about a quarantine.
-      return { quarantined: 0 };
+      // Only a sync answer acknowledges a batch: after anything else (a proxy's page, say) its events stay in the outbox.
+      throw new Error(`back office answered ${response.status} without a sync answer`);
     }
   }
 }
