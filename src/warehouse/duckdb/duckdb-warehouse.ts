@@ -354,7 +354,7 @@ function toEvent(row: Record<string, unknown>): UsageEvent {
   const event: Record<string, string | number | null> = {};
   for (const [column, field, type] of COLUMNS) {
     const value = row[column];
-    event[field] = value === null || value === undefined ? null : type === 'int' ? Number(value) : String(value);
+    event[field] = value === null || value === undefined ? null : type === 'int' ? Number(value) : (value as string);
   }
   return event as UsageEvent;
 }
