@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { Logger } from '../../common/log.js';
 import type { Clock, EpochMs } from '../../common/time.js';
 import { isoOrNull } from '../../common/time.js';
@@ -6,33 +7,22 @@ import { syncResultSchema } from '../../licensing/usage-sync.js';
 import type { LicenseStore } from '../store/license-store.js';
 import type { StorageWriter } from '../store/storage-writer.js';
 
-/**
- * How sync is going: `off` (not enabled), `ok`, `quarantining` (the back office set events
- * aside since start-up: they could not be stored, and the admin can list them there) or
- * `stalled` (the last attempts failed; nothing moves until the back office answers).
- */
-export type SyncState = 'off' | 'ok' | 'quarantining' | 'stalled';
-
 /** Where the sender stands, for health and properties. */
-export interface SyncStatus {
-  enabled: boolean;
-  state: SyncState;
-  url: string | null;
-  /** Events waiting in the outbox. */
-  backlog: number;
-  lastSuccess: string | null;
-  lastError: string | null;
-  /** When the next attempt is due after a failure; null when not backing off. */
-  retryAt: string | null;
-  /** Since when attempts have failed without a success between; null when the last one succeeded. */
-  stalledSince: string | null;
-  /** Events acknowledged by the back office since start-up. */
-  sent: number;
-  /** Events of acknowledged batches the back office set aside in its quarantine, since start-up. */
-  quarantined: number;
-  /** Events a back office refused even alone: logged in full and kept in trusted storage (`sync_refused`), out of the outbox. */
-  refused: number;
-}
+export const syncStatusSchema = z.object({
+  enabled: z.boolean(),
+  state: z.enum(['off', 'ok', 'quarantining', 'stalled']).describe('stalled: the last attempts failed; quarantining: the back office set events aside since start-up'),
+  url: z.string().nullable(),
+  backlog: z.number().describe('usage events waiting in the outbox'),
+  lastSuccess: z.string().nullable(),
+  lastError: z.string().nullable(),
+  retryAt: z.string().nullable().describe('when the next attempt is due while backing off'),
+  stalledSince: z.string().nullable().describe('since when attempts have failed without a success between'),
+  sent: z.number().describe('events acknowledged since start-up'),
+  quarantined: z.number().describe('events the back office set aside (cannot be stored) since start-up; its admin lists them'),
+  refused: z.number().describe('events a back office refused even alone: logged in full (sync.event.refused) and kept out of the outbox in trusted storage (sync_refused)'),
+});
+
+export type SyncStatus = z.infer<typeof syncStatusSchema>;
 
 export interface SyncSettings {
   enabled: boolean;
