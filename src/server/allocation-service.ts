@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { TallyError } from '../common/errors.js';
 import { newId } from '../common/ids.js';
 import type { Logger } from '../common/log.js';
@@ -26,11 +27,13 @@ export interface ReservationGroupInput {
 }
 
 /** What activating or checking a model reports: its pools and how many counts each took. */
-export interface ModelSummary {
-  name: string;
-  pools: Array<{ name: string; features: number; allocated: number }>;
-  rules: number;
-}
+export const modelSummarySchema = z.object({
+  name: z.string(),
+  pools: z.array(z.object({ name: z.string(), features: z.number(), allocated: z.number() })),
+  rules: z.number(),
+});
+
+export type ModelSummary = z.infer<typeof modelSummarySchema>;
 
 /** Puts the stored model and reservations back into a freshly built state (start-up, failed commit). */
 export function restoreAllocation(state: LicenseState, store: LicenseStore, now: EpochMs, log: Logger): void {
