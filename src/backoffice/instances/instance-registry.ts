@@ -6,21 +6,19 @@ import type { DB } from '../../common/sqlite.js';
 import { text } from '../../common/text.js';
 import type { Clock } from '../../common/time.js';
 
-export interface Account {
-  id: string;
-  name: string;
-  createdAt: string;
-}
+export const accountSchema = z.object({ id: z.string(), name: z.string(), createdAt: z.string() });
+export type Account = z.infer<typeof accountSchema>;
 
-export interface Instance {
-  id: string;
-  accountId: string;
-  kind: 'local' | 'cloud';
-  name: string;
-  hostId: string | null;
-  createdAt: string;
-  lastSyncAt: string | null;
-}
+export const instanceSchema = z.object({
+  id: z.string(),
+  accountId: z.string(),
+  kind: z.enum(['local', 'cloud']),
+  name: z.string(),
+  hostId: z.string().nullable(),
+  createdAt: z.string(),
+  lastSyncAt: z.string().nullable(),
+});
+export type Instance = z.infer<typeof instanceSchema>;
 
 interface InstanceRow {
   id: string;
