@@ -23,7 +23,7 @@ export type Instance = z.infer<typeof instanceSchema>;
 interface InstanceRow {
   id: string;
   account_id: string;
-  kind: 'local' | 'cloud';
+  kind: Instance['kind'];
   name: string;
   hostid: string | null;
   created_at: number;
@@ -39,7 +39,7 @@ export const instanceInput = z
   .object({
     accountId: idSchema,
     name: nameSchema,
-    kind: z.enum(['local', 'cloud']).default('local'),
+    kind: instanceSchema.shape.kind.default('local'),
     hostId: text().trim().min(1).max(256).nullable().default(null),
     /** Keep an ID the license server already has (its instanceId); a new one is made otherwise. */
     id: idSchema.optional(),

@@ -31,7 +31,7 @@ export type Monitor = z.infer<typeof monitorSchema>;
 export const monitorInput = z
   .object({
     instanceId: z.string().min(1).max(64),
-    kind: z.enum(['command', 'rest']),
+    kind: monitorSchema.shape.kind,
     /** Kind command: run through the shell, its output read as `lmstat -a`. */
     command: z.string().trim().min(1).max(4000).optional(),
     /** Kind rest: the license server's base URL (`http://host:7070`). */
@@ -53,7 +53,7 @@ export const monitorInput = z
 interface MonitorRow {
   id: string;
   instance_id: string;
-  kind: 'command' | 'rest';
+  kind: Monitor['kind'];
   target: string;
   token: string | null;
   interval_seconds: number;
