@@ -33,13 +33,8 @@ export interface SecurityPolicy {
   passwordMinLength: number;
 }
 
-export interface UserView {
-  name: string;
-  role: Role;
-  mustChangePassword: boolean;
-  locked: boolean;
-  createdAt: string;
-}
+export const userViewSchema = z.object({ name: z.string(), role: z.enum(ROLES), mustChangePassword: z.boolean(), locked: z.boolean(), createdAt: z.string() });
+export type UserView = z.infer<typeof userViewSchema>;
 
 interface UserRow {
   id: string;

@@ -1,7 +1,9 @@
 import type { ErrorBody } from '../common/errors.js';
-import type { CapabilityResponse, LicenseSummary, SetAsideLicense } from '../server/license-service.js';
+import type { CapabilityBody, CapabilityResponse } from '../server/http/capability/schema.js';
+import type { LicenseSummary, SetAsideLicense } from '../server/license-service.js';
 
-export type { CapabilityResponse, LicenseSummary };
+export type { CapabilityBody, CapabilityResponse, LicenseSummary };
+export type { DeviceIdentity } from '../server/http/capability/schema.js';
 
 /** An error answer from a Tally server, with its code and the fields it names. */
 export class ApiError extends Error {
@@ -12,25 +14,6 @@ export class ApiError extends Error {
     super(body?.error.message ?? `HTTP ${status}`);
     this.name = 'ApiError';
   }
-}
-
-export interface DeviceIdentity {
-  hostId: { value: string; type: string };
-  deviceType?: string;
-  hostType?: string;
-  alias?: string | null;
-  user?: string | null;
-  vendorDictionary?: Record<string, string | number>;
-}
-
-export interface CapabilityBody {
-  device: DeviceIdentity;
-  features?: Array<{ name: string; version: string; count: number }>;
-  incremental?: boolean;
-  partial?: boolean;
-  borrowInterval?: number | string | null;
-  operation?: 'request' | 'preview' | 'undo';
-  correlationId?: string | null;
 }
 
 /** A small client of the license server API: what the CLI, tests and benchmarks use. */

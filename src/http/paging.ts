@@ -13,6 +13,8 @@ export function pageSchema<T extends z.ZodType>(item: T) {
   return z.object({ total: z.number(), page: z.number(), pageSize: z.number(), items: z.array(item) });
 }
 
-export function paginate<T>(rows: readonly T[], { page, pageSize }: Paging): { total: number; page: number; pageSize: number; items: T[] } {
+export type Page<T> = { total: number; page: number; pageSize: number; items: T[] };
+
+export function paginate<T>(rows: readonly T[], { page, pageSize }: Paging): Page<T> {
   return { total: rows.length, page, pageSize, items: rows.slice((page - 1) * pageSize, page * pageSize) };
 }

@@ -2,13 +2,12 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { text } from '../common/text.js';
 import type { AdminSecurity } from '../auth/admin-security.js';
-import { ROLES, userNameSchema } from '../auth/admin-security.js';
+import { ROLES, userNameSchema, userViewSchema } from '../auth/admin-security.js';
 import { READ_ROLES } from './access.js';
 import { errorBodySchema } from './errors.js';
 import { pageSchema, pagingQuery } from './paging.js';
 
-const userSchema = z.object({ name: z.string(), role: z.enum(ROLES), mustChangePassword: z.boolean(), locked: z.boolean(), createdAt: z.string() });
-const withPassword = z.object({ user: userSchema, oneTimePassword: z.string().describe('shown once; the user must change it at first login') });
+const withPassword = z.object({ user: userViewSchema, oneTimePassword: z.string().describe('shown once; the user must change it at first login') });
 const nameParam = z.object({ name: userNameSchema });
 const newPassword = text().min(1, 'must not be empty').max(1024, 'must be at most 1024 characters');
 const session = z.object({ token: z.string(), user: z.string(), role: z.enum(ROLES), idleTimeoutSeconds: z.number() });
@@ -88,7 +87,7 @@ export const userRoutes: FastifyPluginAsyncZod<UserRoutesOptions> = async (app, 
 
   app.get(
     '/api/1.0/instances/~/users',
-    { config: admin, schema: { tags: ['security'], querystring: pagingQuery, response: { 200: pageSchema(userSchema) } } },
+    { config: admin, schema: { tags: ['security'], querystring: pagingQuery, response: { 200: pageSchema(userViewSchema) } } },
     async (request) => {
       const { page, pageSize } = request.query;
       return { page, pageSize, ...ctx.security.users((page - 1) * pageSize, pageSize) };
@@ -109,13 +108,13 @@ export const userRoutes: FastifyPluginAsyncZod<UserRoutesOptions> = async (app, 
 
   app.get(
     '/api/1.0/instances/~/users/:name',
-    { config: admin, schema: { tags: ['security'], params: nameParam, response: { 200: userSchema, 404: errorBodySchema } } },
+    { config: admin, schema: { tags: ['security'], params: nameParam, response: { 200: userViewSchema, 404: errorBodySchema } } },
     async (request) => ctx.security.user(request.params.name),
   );
 
   app.patch(
     '/api/1.0/instances/~/users/:name',
-    { config: admin, schema: { tags: ['security'], summary: "Change a user's role", params: nameParam, body: z.object({ role: z.enum(ROLES) }).strict(), response: { 200: userSchema, 404: errorBodySchema, 409: errorBodySchema } } },
+    { config: admin, schema: { tags: ['security'], summary: "Change a user's role", params: nameParam, body: z.object({ role: z.enum(ROLES) }).strict(), response: { 200: userViewSchema, 404: errorBodySchema, 409: errorBodySchema } } },
     async (request) => ctx.security.setRole(request.params.name, request.body.role, request.principal!.name),
   );
 

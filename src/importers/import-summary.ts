@@ -1,40 +1,46 @@
+import { z } from 'zod';
 import type { UsageEventKind } from '../licensing/usage-event.js';
+import { USAGE_EVENT_KINDS } from '../licensing/usage-event.js';
 
 /** How many line numbers of each skip reason the summary shows. */
 const SHOWN_LINES = 5;
 
+const countsByKind = z.partialRecord(z.enum(USAGE_EVENT_KINDS), z.number());
+
 /** What an import did: the answer of `tally import` and of the upload endpoint. */
-export interface ImportSummary {
-  format: string;
-  instanceId: string;
-  timeZone: string;
-  files: string[];
-  lines: number;
-  bytes: number;
+export const importSummarySchema = z.object({
+  format: z.string(),
+  instanceId: z.string(),
+  timeZone: z.string(),
+  files: z.array(z.string()),
+  lines: z.number(),
+  bytes: z.number(),
   /** Events the import produced, by kind. */
-  eventsByKind: Partial<Record<UsageEventKind, number>>;
+  eventsByKind: countsByKind,
   /** Events by feature, then by kind. */
-  eventsByFeature: Record<string, Partial<Record<UsageEventKind, number>>>;
+  eventsByFeature: z.record(z.string(), countsByKind),
   /** Events the warehouse stored now, and those it already had (a re-import stores none). */
-  stored: number;
-  duplicates: number;
+  stored: z.number(),
+  duplicates: z.number(),
   /** Denial events by Tally denial code (`7 INSUFFICIENT_COUNT`). */
-  denialsByCode: Record<string, number>;
+  denialsByCode: z.record(z.string(), z.number()),
   /** Denial reasons as the log wrote them, with the code each was mapped to (null: not stored). */
-  denialReasons: Array<{ reason: string; code: number | null; count: number }>;
+  denialReasons: z.array(z.object({ reason: z.string(), code: z.number().nullable(), count: z.number() })),
   /** Lines that gave nothing, by reason, with the first few line numbers (file:line when several files). */
-  skipped: Record<string, { count: number; firstLines: string[] }>;
+  skipped: z.record(z.string(), z.object({ count: z.number(), firstLines: z.array(z.string()) })),
   /** Counted facts that are not events (queued requests, returns closed at a restart, ...). */
-  notes: Record<string, number>;
-  firstEvent: string | null;
-  lastEvent: string | null;
+  notes: z.record(z.string(), z.number()),
+  firstEvent: z.string().nullable(),
+  lastEvent: z.string().nullable(),
   /**
    * Files whose input failed before their end (a gzip cut short, a read error): the lines
    * before were imported, as from a shorter copy of the file; importing the whole file later
    * adds the rest and nothing twice.
    */
-  endedEarly: Array<{ file: string; line: number; byte: number; reason: string }>;
-}
+  endedEarly: z.array(z.object({ file: z.string(), line: z.number(), byte: z.number(), reason: z.string() })),
+});
+
+export type ImportSummary = z.infer<typeof importSummarySchema>;
 
 /** Collects an import's summary as lines are read and events made. */
 export class SummaryCollector {

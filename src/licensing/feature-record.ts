@@ -5,7 +5,8 @@ import { countSchema } from './limits.js';
 import { isVersion } from './version.js';
 
 /** How a feature is consumed: concurrent counts are leased, metered units are used up. */
-export type LicenseModel = 'concurrent' | 'metered';
+export const LICENSE_MODELS = ['concurrent', 'metered'] as const;
+export type LicenseModel = (typeof LICENSE_MODELS)[number];
 
 export interface MeteredTerms {
   /** Capped features refuse use past their count; uncapped ones serve it and record overage. */
@@ -104,7 +105,7 @@ export const featureRecordInputSchema = z
     productVersion: optionalText(64),
     activationId: optionalText(128),
     entitlementId: optionalText(128),
-    model: z.enum(['concurrent', 'metered']).default('concurrent'),
+    model: z.enum(LICENSE_MODELS).default('concurrent'),
     metered: z
       .object({
         capped: z.boolean().default(true),

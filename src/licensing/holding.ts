@@ -10,7 +10,8 @@ import type { LicenseModel } from './feature-record.js';
  * A device has at most one lease or metered holding per record (counts add up in it), and one
  * consumption per record and request.
  */
-export type HoldingKind = 'lease' | 'metered' | 'consumption';
+export const HOLDING_KINDS = ['lease', 'metered', 'consumption'] as const;
+export type HoldingKind = (typeof HOLDING_KINDS)[number];
 
 export interface Holding {
   id: string;

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { EpochMs } from '../common/time.js';
 import type { FeatureRecord, RecordStatus } from './feature-record.js';
 import { recordStatus } from './feature-record.js';
@@ -23,21 +24,21 @@ export interface RecordUsage {
 }
 
 /** One feature name and version across its records (the Summary tab). */
-export interface FeatureSummary {
-  feature: string;
-  version: string;
-  records: number;
-  totalCount: number;
-  totalUsed: number;
-  /** Null when uncounted. */
-  totalAvailable: number | null;
-  /** `permanent`, or the ISO date of the earliest / latest expiry. */
-  firstExpiration: string;
-  lastExpiration: string;
-  totalOverdraft: number;
-  metered: boolean;
-  counted: boolean;
-}
+export const featureSummarySchema = z.object({
+  feature: z.string(),
+  version: z.string(),
+  records: z.number(),
+  totalCount: z.number(),
+  totalUsed: z.number(),
+  totalAvailable: z.number().nullable().describe('null when uncounted'),
+  firstExpiration: z.string().describe('permanent, or the date of the earliest expiry'),
+  lastExpiration: z.string().describe('permanent, or the date of the latest expiry'),
+  totalOverdraft: z.number(),
+  metered: z.boolean(),
+  counted: z.boolean(),
+});
+
+export type FeatureSummary = z.infer<typeof featureSummarySchema>;
 
 /** A device that holds counts of a record (the Served Devices list). */
 export interface ServedDevice {

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { EpochMs } from '../common/time.js';
 import type { FeatureRecord } from './feature-record.js';
 import { recordStatus } from './feature-record.js';
@@ -90,25 +91,26 @@ export function poolUseKey(pool: string, name: string, version: string): string 
   return `${pool}\u0000${featureKey(name, version)}`;
 }
 
-export type PoolFeatureStatus = 'normal' | 'over-used' | 'expired' | 'uncounted';
-
 /** One feature of a pool as the Named License Pools view lists it. */
-export interface PoolFeatureLine {
-  feature: string;
-  version: string;
-  /** `permanent`, or the latest expiry of the feature's records at this version. */
-  expiration: string;
-  allocated: number;
-  used: number;
-  status: PoolFeatureStatus;
-}
+const poolFeatureLineSchema = z.object({
+  feature: z.string(),
+  version: z.string(),
+  expiration: z.string().describe('permanent or the date the last record of this version expires'),
+  allocated: z.number(),
+  used: z.number(),
+  status: z.enum(['normal', 'over-used', 'expired', 'uncounted']),
+});
 
-export interface PoolListing {
-  /** 0 for the default pool, then 1, 2, … in the order the model defines the pools. */
-  id: number;
-  name: string;
-  features: PoolFeatureLine[];
-}
+type PoolFeatureLine = z.infer<typeof poolFeatureLineSchema>;
+
+/** A pool with its features, as the Named License Pools view lists it. */
+export const poolListingSchema = z.object({
+  id: z.number().describe('0 for the default pool, then 1, 2, … in model order'),
+  name: z.string(),
+  features: z.array(poolFeatureLineSchema),
+});
+
+export type PoolListing = z.infer<typeof poolListingSchema>;
 
 /**
  * Every pool with its features: what the model allocated, what devices hold from it, and a

@@ -2,9 +2,8 @@ import { z } from 'zod';
 import { text } from '../common/text.js';
 import type { DenialCode } from './denials.js';
 import { DENIALS } from './denials.js';
-import type { HostIdType } from './hostid.js';
 import { HOSTID_TYPES } from './hostid.js';
-import type { LicenseModel } from './feature-record.js';
+import { LICENSE_MODELS } from './feature-record.js';
 import { countSchema } from './limits.js';
 import { VERSION_PATTERN } from './version.js';
 
@@ -16,40 +15,6 @@ export type UsageEventKind = (typeof USAGE_EVENT_KINDS)[number];
 export const USAGE_SOURCES = ['server', 'flexlm', 'rlm', 'lmstat'] as const;
 export type UsageSource = (typeof USAGE_SOURCES)[number];
 
-/**
- * The atom of analytics: one row per grant, return, lapse, consumption and denial. The
- * license server writes it in the same transaction as the state change it describes.
- */
-export interface UsageEvent {
-  /** Unique; ingest ignores an event it already stored. */
-  eventId: string;
-  /** ISO timestamp. */
-  ts: string;
-  instanceId: string;
-  accountId: string | null;
-  kind: UsageEventKind;
-  feature: string;
-  version: string;
-  count: number;
-  model: LicenseModel | null;
-  deviceId: string;
-  deviceIdType: HostIdType;
-  deviceAlias: string | null;
-  user: string | null;
-  pool: string | null;
-  /** The denial code of a `deny` event; null otherwise. */
-  statusCode: DenialCode | null;
-  /** Counts of the feature in use on the server right after this event. */
-  inUseAfter: number;
-  /** Regular counts of the feature's active records; null when the feature is uncounted. */
-  capacity: number | null;
-  /** Counts of this event served from overdraft (checkout) or past an uncapped cap (consume). */
-  overdraft: number;
-  recordId: string | null;
-  correlationId: string | null;
-  source: UsageSource;
-}
-
 /** Who is writing the events: filled into every event the domain produces. */
 export interface EventContext {
   instanceId: string;
@@ -59,10 +24,16 @@ export interface EventContext {
 const DENIAL_CODES = Object.keys(DENIALS).map(Number);
 const required = (max: number) => text().min(1, 'must not be empty').max(max);
 
-/** A usage event as it travels between Tally parts (sync, import): checked field by field. */
+/**
+ * The atom of analytics: one row per grant, return, lapse, consumption and denial. The
+ * license server writes it in the same transaction as the state change it describes; sync and
+ * import check it field by field with this schema.
+ */
 export const usageEventSchema = z
   .object({
+    /** Unique; ingest ignores an event it already stored. */
     eventId: required(64),
+    /** ISO timestamp. */
     ts: z.iso.datetime({ offset: true, error: 'must be an ISO timestamp' }),
     instanceId: required(64),
     accountId: required(128).nullable(),
@@ -70,15 +41,19 @@ export const usageEventSchema = z
     feature: required(128),
     version: z.string().regex(VERSION_PATTERN, 'must be an a.b version'),
     count: countSchema,
-    model: z.enum(['concurrent', 'metered']).nullable(),
+    model: z.enum(LICENSE_MODELS).nullable(),
     deviceId: required(256),
     deviceIdType: z.enum(HOSTID_TYPES, { error: 'must be a known hostid type' }),
     deviceAlias: text().max(256).nullable(),
     user: text().max(256).nullable(),
     pool: text().max(128).nullable(),
+    /** The denial code of a `deny` event; null otherwise. */
     statusCode: z.literal(DENIAL_CODES as DenialCode[], { error: `must be a denial code (${DENIAL_CODES.join(', ')})` }).nullable(),
+    /** Counts of the feature in use on the server right after this event. */
     inUseAfter: countSchema,
+    /** Regular counts of the feature's active records; null when the feature is uncounted. */
     capacity: countSchema.nullable(),
+    /** Counts of this event served from overdraft (checkout) or past an uncapped cap (consume). */
     overdraft: countSchema,
     recordId: text().max(64).nullable(),
     correlationId: text().max(64).nullable(),
@@ -89,6 +64,7 @@ export const usageEventSchema = z
     const problem = eventRuleProblem(e);
     if (problem) ctx.addIssue({ code: 'custom', path: [problem.field], message: problem.message });
   });
+export type UsageEvent = z.output<typeof usageEventSchema>;
 
 /** The one rule of an event that spans fields: a denial code on deny events and only there. */
 export function eventRuleProblem(e: { kind: string; statusCode: number | null }): { field: 'statusCode'; message: string } | null {

@@ -1,8 +1,8 @@
+import { z } from 'zod';
 import { TallyError } from '../common/errors.js';
 import { newId } from '../common/ids.js';
 import type { Logger } from '../common/log.js';
 import type { Clock, EpochMs } from '../common/time.js';
-import type { HostId } from '../licensing/hostid.js';
 import type { LicenseState } from '../licensing/license-state.js';
 import { parseModel } from '../licensing/model-definition/parser.js';
 import type { PoolPlan } from '../licensing/model-definition/validate.js';
@@ -12,25 +12,22 @@ import { listPools } from '../licensing/pool.js';
 import { placeHeldCounts } from '../licensing/pool-draw.js';
 import type { ReservationGroup } from '../licensing/reservation.js';
 import { ReservationBook, checkNewGroups, holderOf, reservationStatus } from '../licensing/reservation.js';
+import type { groupInputSchema } from './http/reservations/routes.js';
 import type { LicenseService } from './license-service.js';
 import type { LicenseStore, StoredModel } from './store/license-store.js';
 import { changeOps, deleteModelOps, deleteReservationGroupOps, putModelOps, putReservationGroupOps } from './store/license-store.js';
 
 /** A reservation group as administrators write it (and as export writes it back). */
-export interface ReservationGroupInput {
-  name: string;
-  reservations: Array<{
-    hostId: HostId;
-    reservationEntries: Array<{ featureName: string; featureVersion: string; featureCount: number }>;
-  }>;
-}
+export type ReservationGroupInput = z.output<typeof groupInputSchema>;
 
 /** What activating or checking a model reports: its pools and how many counts each took. */
-export interface ModelSummary {
-  name: string;
-  pools: Array<{ name: string; features: number; allocated: number }>;
-  rules: number;
-}
+export const modelSummarySchema = z.object({
+  name: z.string(),
+  pools: z.array(z.object({ name: z.string(), features: z.number(), allocated: z.number() })),
+  rules: z.number(),
+});
+
+export type ModelSummary = z.infer<typeof modelSummarySchema>;
 
 /** Puts the stored model and reservations back into a freshly built state (start-up, failed commit). */
 export function restoreAllocation(state: LicenseState, store: LicenseStore, now: EpochMs, log: Logger): void {

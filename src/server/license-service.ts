@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { z } from 'zod';
 import { TallyError, detailsFromIssues } from '../common/errors.js';
 import { compileCheck } from '../common/schema-check.js';
 import { newId } from '../common/ids.js';
@@ -25,53 +26,26 @@ import type { StoredLicenseFile } from './store/license-store.js';
 import { LicenseStore, changeOps, deleteLicenseOps, putLicenseOps } from './store/license-store.js';
 import type { StorageWriter, WriteOp } from './store/storage-writer.js';
 import { replanPools, restoreAllocation } from './allocation-service.js';
+import type { CapabilityResponse, GrantedFeature } from './http/capability/schema.js';
 
-/** One line of a capability response: counts of one record that the device holds. */
-export interface GrantedFeature {
-  feature: string;
-  version: string;
-  count: number;
-  model: Holding['model'];
-  kind: Holding['kind'];
-  recordId: string;
-  /** Counts of this line served from overdraft (or, for uncapped metered, past the cap). */
-  overdraft: number;
-  /** When the lease lapses; null while the record is permanent. */
-  expires: string | null;
-  /** When the client should renew (leases only). */
-  renewAt: string | null;
-  /** The pool the counts came from: a named pool, `default` or `reservations`; null without either. */
-  pool: string | null;
-}
+/** A loaded license as the API lists it. */
+export const licenseSummarySchema = z.object({
+  licenseId: z.string(),
+  producer: z.string(),
+  keyId: z.string(),
+  issuedAt: z.string(),
+  loadedAt: z.string(),
+  records: z.number(),
+});
 
-export interface CapabilityResponse {
-  correlationId: string;
-  serverTime: string;
-  instanceId: string;
-  /** Renew at this percentage of the lease. */
-  renewInterval: number;
-  /** Everything the device holds after this request. */
-  granted: GrantedFeature[];
-  denied: Denial[];
-  /** True when the request was a preview and nothing was changed. */
-  preview: boolean;
-}
+export type LicenseSummary = z.infer<typeof licenseSummarySchema>;
 
-export interface LicenseSummary {
-  licenseId: string;
-  producer: string;
-  keyId: string;
-  issuedAt: string;
-  loadedAt: string;
-  records: number;
-}
+export const setAsideLicensesSchema = z
+  .array(z.object({ licenseId: z.string(), loadedAt: z.string(), reason: z.string() }))
+  .describe('stored licenses not served because their files no longer verify against the producer key');
 
 /** A stored license that is not served because its file no longer verifies. */
-export interface SetAsideLicense {
-  licenseId: string;
-  loadedAt: string;
-  reason: string;
-}
+export type SetAsideLicense = z.infer<typeof setAsideLicensesSchema>[number];
 
 interface LoadedLicense {
   licenseId: string;

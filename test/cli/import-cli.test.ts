@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importSummarySchema } from '../../src/importers/import-summary.js';
 import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
 import { runTally } from '../support/tally-cli.js';
 
@@ -35,6 +36,8 @@ describe('tally import flexlm --data', () => {
     const first = await tally(['import', 'flexlm', join(dir, 'debug.log'), '--instance', 'flex-1', '--data', data, '--timezone', 'Europe/Berlin', '--json']);
     expect(first.code).toBe(0);
     const s1 = JSON.parse(first.stdout);
+    // The summary printed here is the one the back office's import endpoint answers.
+    expect(importSummarySchema.strict().parse(s1)).toEqual(s1);
     expect(s1).toMatchObject({ stored: 3, duplicates: 0, eventsByKind: { checkout: 2, deny: 1 }, denialsByCode: { '7 INSUFFICIENT_COUNT': 1 }, firstEvent: '2024-06-01T07:00:01.000Z', timeZone: 'Europe/Berlin' });
 
     const again = JSON.parse((await tally(['import', 'flexlm', join(dir, 'debug.log'), '--instance', 'flex-1', '--data', data, '--timezone', 'Europe/Berlin', '--json'])).stdout);

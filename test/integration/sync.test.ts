@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SyncResult } from '../../src/licensing/usage-sync.js';
+import { syncBatchSchema } from '../../src/licensing/usage-sync.js';
 import type { TestServer } from '../support/test-server.js';
 import { CAPABILITY, capability, startTestServer } from '../support/test-server.js';
 import { writeOutboxEvent } from '../support/outbox.js';
@@ -11,16 +13,18 @@ import { outboxEvents, refusedEvents } from '../support/storage.js';
 import { until } from '../support/until.js';
 
 /**
- * A stand-in for the back office's sync endpoint: it checks the instance credential and keeps
- * every event it acknowledged, so the test can see what arrived, in what order, how often.
+ * A stand-in for the back office's sync endpoint: it checks the instance credential and the
+ * batch with the back office's own schema, answers in the back office's shape, and keeps every
+ * event it acknowledged, so the test can see what arrived, in what order, how often.
  */
 class Receiver {
   app: FastifyInstance | null = null;
   port = 0;
-  mode: 'ok' | 'fail' = 'ok';
+  /** `proxy`: a 200 answer that is not a sync answer, as a misconfigured proxy gives. */
+  mode: 'ok' | 'fail' | 'proxy' = 'ok';
   /** An event ID for which it refuses the whole batch that holds it, as an older back office did. */
   poison: string | null = null;
-  batches: Array<{ firstSeq: number; lastSeq: number; ids: string[] }> = [];
+  batches: string[][] = [];
   seen = new Map<string, number>();
   kinds: string[] = [];
 
@@ -29,15 +33,16 @@ class Receiver {
     app.post('/usage/api/1.0/sync', async (request, reply) => {
       if (request.headers.authorization !== 'Bearer instance-secret') return reply.code(401).send({ error: { code: 'UNAUTHORIZED', message: 'unknown instance credential', details: [] } });
       if (this.mode === 'fail') return reply.code(503).send({ error: { code: 'NOT_READY', message: 'warehouse busy', details: [] } });
-      const body = request.body as { firstSeq: number; lastSeq: number; events: Array<{ eventId: string; kind: string }> };
-      const bad = body.events.findIndex((e) => e.eventId === this.poison);
+      if (this.mode === 'proxy') return reply.type('text/html').send('<html>Welcome</html>');
+      const events = syncBatchSchema.parse(request.body).events as Array<{ eventId: string; kind: string }>;
+      const bad = events.findIndex((e) => e.eventId === this.poison);
       if (bad >= 0) return reply.code(400).send({ error: { code: 'BAD_REQUEST', message: `Event ${bad} is invalid; nothing in this batch was stored.`, details: [] } });
-      this.batches.push({ firstSeq: body.firstSeq, lastSeq: body.lastSeq, ids: body.events.map((e) => e.eventId) });
-      for (const e of body.events) {
+      this.batches.push(events.map((e) => e.eventId));
+      for (const e of events) {
         this.seen.set(e.eventId, (this.seen.get(e.eventId) ?? 0) + 1);
         this.kinds.push(e.kind);
       }
-      return { accepted: body.events.length };
+      return { accepted: events.length, duplicates: 0, quarantined: 0, quarantinedEvents: [] } satisfies SyncResult;
     });
     await app.listen({ host: '127.0.0.1', port: this.port });
     this.port = (app.server.address() as { port: number }).port;
@@ -95,10 +100,21 @@ describe('usage sync to the back office', () => {
     expect(receiver.seen.size).toBe(3 + 12);
   });
 
-  it('sends batches of the configured size, in sequence, without gaps', () => {
-    const seqs = receiver.batches.map((b) => [b.firstSeq, b.lastSeq]);
-    for (let i = 1; i < seqs.length; i++) expect(seqs[i]![0]).toBeGreaterThan(seqs[i - 1]![1]!);
-    expect(Math.max(...receiver.batches.map((b) => b.ids.length))).toBeLessThanOrEqual(5);
+  it('sends batches of the configured size, oldest event first, each event once', () => {
+    // Event IDs are time-ordered, so the order they were made in is their sorted order.
+    const sent = receiver.batches.flat();
+    expect(sent).toEqual([...sent].sort());
+    expect(new Set(sent).size).toBe(sent.length);
+    expect(Math.max(...receiver.batches.map((b) => b.length))).toBeLessThanOrEqual(5);
+  });
+
+  it('takes only a sync answer as an acknowledgement: after any other 200 the events stay in the outbox', async () => {
+    receiver.mode = 'proxy';
+    await server.post(CAPABILITY, capability('proxied', [{ name: 'cad', count: 1 }], { partial: true }));
+    await until(async () => (await server.get('/api/1.0/health')).body.sync.lastError === 'back office answered 200 without a sync answer');
+    expect(outboxEvents(server.dataDir).length).toBeGreaterThan(0);
+    receiver.mode = 'ok';
+    await until(() => outboxEvents(server.dataDir).length === 0, 30_000);
   });
 
   it('shows the sync status and settings among the properties, never the credential', async () => {

@@ -4,35 +4,13 @@ import { z } from 'zod';
 import { TallyError } from '../../common/errors.js';
 import { parseCapacities } from '../../importers/imported-event.js';
 import { IMPORT_FORMATS, runImport } from '../../importers/import-run.js';
-import { endedEarlyMessages } from '../../importers/import-summary.js';
+import { endedEarlyMessages, importSummarySchema } from '../../importers/import-summary.js';
 import { machineTimeZone } from '../../importers/wall-clock.js';
 import { errorBodySchema } from '../../http/errors.js';
 import type { BackofficeContext } from '../context.js';
 import { ingestBatch } from '../ingest/sync-batch.js';
 
 const BASE = '/api/1.0/backoffice';
-const byKind = z.record(z.string(), z.number());
-
-/** The answer of an import: what was read, stored and skipped. */
-export const importSummarySchema = z.object({
-  format: z.string(),
-  instanceId: z.string(),
-  timeZone: z.string(),
-  files: z.array(z.string()),
-  lines: z.number(),
-  bytes: z.number(),
-  eventsByKind: byKind,
-  eventsByFeature: z.record(z.string(), byKind),
-  stored: z.number(),
-  duplicates: z.number(),
-  denialsByCode: byKind,
-  denialReasons: z.array(z.object({ reason: z.string(), code: z.number().nullable(), count: z.number() })),
-  skipped: z.record(z.string(), z.object({ count: z.number(), firstLines: z.array(z.string()) })),
-  notes: byKind,
-  firstEvent: z.string().nullable(),
-  lastEvent: z.string().nullable(),
-  endedEarly: z.array(z.object({ file: z.string(), line: z.number(), byte: z.number(), reason: z.string() })),
-});
 
 const importQuery = z
   .object({

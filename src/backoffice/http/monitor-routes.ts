@@ -3,31 +3,10 @@ import { z } from 'zod';
 import { READ_ROLES } from '../../http/access.js';
 import { errorBodySchema } from '../../http/errors.js';
 import type { BackofficeContext } from '../context.js';
-import { monitorInput } from '../monitors/monitor-registry.js';
+import { monitorStatusSchema } from '../../importers/monitor/license-monitor.js';
+import { monitorInput, monitorSchema } from '../monitors/monitor-registry.js';
 
 const BASE = '/api/1.0/backoffice/monitors';
-
-const statusSchema = z.object({
-  state: z.enum(['pending', 'up', 'down']),
-  lastPollAt: z.string().nullable(),
-  lastSeenAt: z.string().nullable().describe('the last poll the server answered completely'),
-  downSince: z.string().nullable(),
-  lastError: z.string().nullable(),
-  eventsStored: z.number(),
-});
-
-const monitorSchema = z.object({
-  id: z.string(),
-  instanceId: z.string(),
-  kind: z.enum(['command', 'rest']),
-  target: z.string().describe('the command, or the REST server URL'),
-  intervalSeconds: z.number(),
-  timeoutSeconds: z.number(),
-  timeZone: z.string(),
-  capacity: z.array(z.string()),
-  createdAt: z.string(),
-  status: statusSchema,
-});
 
 const idParams = z.object({ monitorId: z.string().min(1).max(64) });
 
@@ -59,7 +38,7 @@ export const monitorRoutes: FastifyPluginAsyncZod<{ ctx: BackofficeContext }> = 
 
   app.post(
     `${BASE}/:monitorId/poll`,
-    { config: { access: ['admin'] }, schema: { tags: ['monitors'], summary: 'Poll now; answers the status', params: idParams, response: { 200: statusSchema, 404: errorBodySchema } } },
+    { config: { access: ['admin'] }, schema: { tags: ['monitors'], summary: 'Poll now; answers the status', params: idParams, response: { 200: monitorStatusSchema, 404: errorBodySchema } } },
     async (request) => monitors().pollNow(request.params.monitorId),
   );
 

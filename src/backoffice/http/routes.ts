@@ -6,20 +6,11 @@ import { errorBodySchema } from '../../http/errors.js';
 import { pageSchema, pagingQuery } from '../../http/paging.js';
 import type { BackofficeContext } from '../context.js';
 import { quarantinedEventSchema } from '../ingest/quarantine.js';
-import { MAX_BATCH, ingestBatch, syncBatchSchema, syncResultSchema } from '../ingest/sync-batch.js';
+import { MAX_BATCH, syncBatchSchema, syncResultSchema } from '../../licensing/usage-sync.js';
+import { ingestBatch } from '../ingest/sync-batch.js';
 import type { Instance } from '../instances/instance-registry.js';
-import { accountInput, instanceInput } from '../instances/instance-registry.js';
+import { accountInput, accountSchema, instanceInput, instanceSchema } from '../instances/instance-registry.js';
 
-const accountSchema = z.object({ id: z.string(), name: z.string(), createdAt: z.string() });
-const instanceSchema = z.object({
-  id: z.string(),
-  accountId: z.string(),
-  kind: z.enum(['local', 'cloud']),
-  name: z.string(),
-  hostId: z.string().nullable(),
-  createdAt: z.string(),
-  lastSyncAt: z.string().nullable(),
-});
 const BASE = '/api/1.0/backoffice';
 
 /** The back office API: usage sync from license servers and its quarantine, accounts and instances, health. */

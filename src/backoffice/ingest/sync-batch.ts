@@ -1,43 +1,12 @@
-import { z } from 'zod';
 import { TallyError, detailsFromIssues } from '../../common/errors.js';
 import type { UsageEvent } from '../../licensing/usage-event.js';
 import { compileCheck } from '../../common/schema-check.js';
 import { eventRuleProblem, usageEventSchema } from '../../licensing/usage-event.js';
+import type { SyncBatch, SyncResult } from '../../licensing/usage-sync.js';
 import type { Warehouse } from '../../warehouse/warehouse.js';
 import type { Instance } from '../instances/instance-registry.js';
 import type { Quarantine, Unstorable } from './quarantine.js';
 import { eventIdOf } from './quarantine.js';
-
-/** Most events one sync request may carry. */
-export const MAX_BATCH = 10_000;
-
-export const syncBatchSchema = z
-  .object({
-    instanceId: z.string().min(1).max(64),
-    firstSeq: z.number().int().min(0).optional(),
-    lastSeq: z.number().int().min(0).optional(),
-    events: z.array(z.unknown()).max(MAX_BATCH, `must hold at most ${MAX_BATCH} events`),
-  })
-  .strict();
-
-export type SyncBatch = z.output<typeof syncBatchSchema>;
-
-/** What became of a batch: how many events were stored, already stored, or set aside, and which were set aside. */
-export const syncResultSchema = z.object({
-  accepted: z.number().describe('events stored now'),
-  duplicates: z.number().describe('events already stored (same eventId), or repeated in the batch'),
-  quarantined: z.number().describe('events that cannot be stored, set aside in the quarantine'),
-  quarantinedEvents: z.array(
-    z.object({
-      index: z.number().describe('position in the batch'),
-      eventId: z.string().nullable(),
-      field: z.string(),
-      reason: z.string(),
-    }),
-  ),
-});
-
-export type SyncResult = z.infer<typeof syncResultSchema>;
 
 const isUsageEvent = compileCheck(usageEventSchema);
 

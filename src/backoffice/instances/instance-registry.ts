@@ -6,26 +6,24 @@ import type { DB } from '../../common/sqlite.js';
 import { text } from '../../common/text.js';
 import type { Clock } from '../../common/time.js';
 
-export interface Account {
-  id: string;
-  name: string;
-  createdAt: string;
-}
+export const accountSchema = z.object({ id: z.string(), name: z.string(), createdAt: z.string() });
+export type Account = z.infer<typeof accountSchema>;
 
-export interface Instance {
-  id: string;
-  accountId: string;
-  kind: 'local' | 'cloud';
-  name: string;
-  hostId: string | null;
-  createdAt: string;
-  lastSyncAt: string | null;
-}
+export const instanceSchema = z.object({
+  id: z.string(),
+  accountId: z.string(),
+  kind: z.enum(['local', 'cloud']),
+  name: z.string(),
+  hostId: z.string().nullable(),
+  createdAt: z.string(),
+  lastSyncAt: z.string().nullable(),
+});
+export type Instance = z.infer<typeof instanceSchema>;
 
 interface InstanceRow {
   id: string;
   account_id: string;
-  kind: 'local' | 'cloud';
+  kind: Instance['kind'];
   name: string;
   hostid: string | null;
   created_at: number;
@@ -41,7 +39,7 @@ export const instanceInput = z
   .object({
     accountId: idSchema,
     name: nameSchema,
-    kind: z.enum(['local', 'cloud']).default('local'),
+    kind: instanceSchema.shape.kind.default('local'),
     hostId: text().trim().min(1).max(256).nullable().default(null),
     /** Keep an ID the license server already has (its instanceId); a new one is made otherwise. */
     id: idSchema.optional(),

@@ -6,31 +6,32 @@ import { migrationsOf } from '../../common/sqlite.js';
 import type { MigrationSet } from '../../common/sqlite.js';
 import type { Clock } from '../../common/time.js';
 import type { MonitorState, MonitorStatus } from '../../importers/monitor/license-monitor.js';
-import { INITIAL_STATUS } from '../../importers/monitor/license-monitor.js';
+import { INITIAL_STATUS, monitorStatusSchema } from '../../importers/monitor/license-monitor.js';
 import { WallClock, machineTimeZone } from '../../importers/wall-clock.js';
 import type { UsageSnapshot } from '../../importers/usage-snapshot.js';
 
 export const MONITOR_MIGRATIONS: MigrationSet = { scope: 'monitors', dir: migrationsOf(import.meta.url) };
 
 /** A monitor as the API shows it (never its token). */
-export interface Monitor {
-  id: string;
-  instanceId: string;
-  kind: 'command' | 'rest';
-  /** The command run (kind command) or the server's base URL (kind rest). */
-  target: string;
-  intervalSeconds: number;
-  timeoutSeconds: number;
-  timeZone: string;
-  capacity: string[];
-  createdAt: string;
-  status: MonitorStatus;
-}
+export const monitorSchema = z.object({
+  id: z.string(),
+  instanceId: z.string(),
+  kind: z.enum(['command', 'rest']),
+  target: z.string().describe('the command, or the REST server URL'),
+  intervalSeconds: z.number(),
+  timeoutSeconds: z.number(),
+  timeZone: z.string(),
+  capacity: z.array(z.string()),
+  createdAt: z.string(),
+  status: monitorStatusSchema,
+});
+
+export type Monitor = z.infer<typeof monitorSchema>;
 
 export const monitorInput = z
   .object({
     instanceId: z.string().min(1).max(64),
-    kind: z.enum(['command', 'rest']),
+    kind: monitorSchema.shape.kind,
     /** Kind command: run through the shell, its output read as `lmstat -a`. */
     command: z.string().trim().min(1).max(4000).optional(),
     /** Kind rest: the license server's base URL (`http://host:7070`). */
@@ -52,7 +53,7 @@ export const monitorInput = z
 interface MonitorRow {
   id: string;
   instance_id: string;
-  kind: 'command' | 'rest';
+  kind: Monitor['kind'];
   target: string;
   token: string | null;
   interval_seconds: number;

@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
+import type { UserView } from '../../auth/admin-security.js';
 import { ApiError, LicenseClient } from '../../client/license-client.js';
 import { TallyError } from '../../common/errors.js';
 import { PROPERTY_GROUPS, SETTING_LIST } from '../../common/settings.js';
+import type { Page } from '../../http/paging.js';
 import type { PropertyView } from '../../server/properties/property-service.js';
 import { withServer } from '../options.js';
 import { emit, table } from '../output.js';
@@ -30,13 +32,6 @@ function show(v: unknown): string {
   if (Array.isArray(v)) return v.join(',');
   if (typeof v === 'object') return JSON.stringify(v);
   return typeof v === 'string' ? v : JSON.stringify(v);
-}
-
-interface Page<T> {
-  total: number;
-  page: number;
-  pageSize: number;
-  items: T[];
 }
 
 function pageFooter(p: Page<unknown>): string {
@@ -101,14 +96,6 @@ export function registerAdminCommands(program: Command): void {
   registerInventoryCommands(admin);
   registerLicenseCommands(admin);
   registerAllocationCommands(admin);
-}
-
-interface UserView {
-  name: string;
-  role: string;
-  mustChangePassword: boolean;
-  locked: boolean;
-  createdAt: string;
 }
 
 function registerUserCommands(admin: Command): void {

@@ -13,7 +13,7 @@ import { parseCapacities } from '../../importers/imported-event.js';
 import type { ImportFormat, ImportOptions } from '../../importers/import-run.js';
 import { IMPORT_FORMATS, runImport } from '../../importers/import-run.js';
 import type { ImportSummary } from '../../importers/import-summary.js';
-import { endedEarlyMessages, formatSummary } from '../../importers/import-summary.js';
+import { endedEarlyMessages, formatSummary, importSummarySchema } from '../../importers/import-summary.js';
 import type { ReadStats } from '../../importers/line-reader.js';
 import { epochDay, machineTimeZone } from '../../importers/wall-clock.js';
 import { DENIAL, denialLabel } from '../../licensing/denials.js';
@@ -198,14 +198,13 @@ async function uploadFiles(format: ImportFormat, files: string[], opts: ImportCl
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
       throw new TallyError('BAD_REQUEST', `${basename(file)}: cannot reach the back office at ${server} (${cause?.code ?? cause?.message ?? (error as Error).message}); nothing of this file was sent`);
     }
-    const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | ImportSummary | null;
+    const body: unknown = await res.json().catch(() => null);
     if (!res.ok) {
-      const error = body && 'error' in body ? body.error : undefined;
-      const message = error?.message ?? `the back office answered ${res.status}`;
+      const message = (body as { error?: { message?: string } } | null)?.error?.message ?? `the back office answered ${res.status}`;
       // The back office names the file itself when the trouble is in it.
       throw new TallyError('BAD_REQUEST', message.startsWith(`${basename(file)}: `) ? message : `${basename(file)}: ${message}`);
     }
-    summaries.push(body as ImportSummary);
+    summaries.push(importSummarySchema.parse(body));
   }
 }
 

@@ -1,6 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import type { z } from 'zod';
 import { LicenseClient } from '../../client/license-client.js';
+import type { ModelSummary } from '../../server/allocation-service.js';
+import type { poolsPageSchema } from '../../server/http/model/routes.js';
+import type { reservationRowsSchema } from '../../server/http/reservations/routes.js';
 import { TallyError } from '../../common/errors.js';
 import { withServer } from '../options.js';
 import { emit, table } from '../output.js';
@@ -15,24 +19,8 @@ interface Options {
 const BASE = '/api/1.0/instances/~';
 const api = (opts: Options) => new LicenseClient(opts.server, tokenFor(opts.server));
 
-interface ModelSummary {
-  name: string;
-  rules: number;
-  pools: Array<{ name: string; features: number; allocated: number }>;
-}
-
-interface PoolPage {
-  model: string | null;
-  total: number;
-  items: Array<{ name: string; features: Array<{ feature: string; version: string; expiration: string; allocated: number; used: number; status: string }> }>;
-}
-
-interface RowPage {
-  total: number;
-  page: number;
-  pageSize: number;
-  items: Array<{ status: string; deviceId: string; idType: string; groupId: string; group: string; featureName: string; featureVersion: string; featureCount: number }>;
-}
+type PoolPage = z.output<typeof poolsPageSchema>;
+type RowPage = z.output<typeof reservationRowsSchema>;
 
 const summaryText = (m: ModelSummary) =>
   `${table([['POOL', 'FEATURES', 'ALLOCATED'], ...m.pools.map((p) => [p.name, String(p.features), String(p.allocated)])])}\n${m.rules} rules of access`;

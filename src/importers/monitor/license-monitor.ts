@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { UsageEvent, UsageSource } from '../../licensing/usage-event.js';
 import type { IngestResult } from '../../warehouse/warehouse.js';
 import type { Capacities, SourceRecord } from '../imported-event.js';
@@ -9,15 +10,16 @@ import { WallClock } from '../wall-clock.js';
 import type { SnapshotSource } from './snapshot-sources.js';
 
 /** How a monitored server is doing. */
-export interface MonitorStatus {
-  state: 'pending' | 'up' | 'down';
-  lastPollAt: string | null;
-  /** The last poll the server answered completely. */
-  lastSeenAt: string | null;
-  downSince: string | null;
-  lastError: string | null;
-  eventsStored: number;
-}
+export const monitorStatusSchema = z.object({
+  state: z.enum(['pending', 'up', 'down']),
+  lastPollAt: z.string().nullable(),
+  lastSeenAt: z.string().nullable().describe('the last poll the server answered completely'),
+  downSince: z.string().nullable(),
+  lastError: z.string().nullable(),
+  eventsStored: z.number(),
+});
+
+export type MonitorStatus = z.infer<typeof monitorStatusSchema>;
 
 /** What a monitor keeps between polls and across restarts. */
 export interface MonitorState {

@@ -1,36 +1,28 @@
+import { z } from 'zod';
 import type { Logger } from '../../common/log.js';
 import type { Clock, EpochMs } from '../../common/time.js';
 import { isoOrNull } from '../../common/time.js';
+import type { SyncResult } from '../../licensing/usage-sync.js';
+import { syncResultSchema } from '../../licensing/usage-sync.js';
 import type { LicenseStore } from '../store/license-store.js';
 import type { StorageWriter } from '../store/storage-writer.js';
 
-/**
- * How sync is going: `off` (not enabled), `ok`, `quarantining` (the back office set events
- * aside since start-up: they could not be stored, and the admin can list them there) or
- * `stalled` (the last attempts failed; nothing moves until the back office answers).
- */
-export type SyncState = 'off' | 'ok' | 'quarantining' | 'stalled';
-
 /** Where the sender stands, for health and properties. */
-export interface SyncStatus {
-  enabled: boolean;
-  state: SyncState;
-  url: string | null;
-  /** Events waiting in the outbox. */
-  backlog: number;
-  lastSuccess: string | null;
-  lastError: string | null;
-  /** When the next attempt is due after a failure; null when not backing off. */
-  retryAt: string | null;
-  /** Since when attempts have failed without a success between; null when the last one succeeded. */
-  stalledSince: string | null;
-  /** Events acknowledged by the back office since start-up. */
-  sent: number;
-  /** Events of acknowledged batches the back office set aside in its quarantine, since start-up. */
-  quarantined: number;
-  /** Events a back office refused even alone: logged in full and kept in trusted storage (`sync_refused`), out of the outbox. */
-  refused: number;
-}
+export const syncStatusSchema = z.object({
+  enabled: z.boolean(),
+  state: z.enum(['off', 'ok', 'quarantining', 'stalled']).describe('stalled: the last attempts failed; quarantining: the back office set events aside since start-up'),
+  url: z.string().nullable(),
+  backlog: z.number().describe('usage events waiting in the outbox'),
+  lastSuccess: z.string().nullable(),
+  lastError: z.string().nullable(),
+  retryAt: z.string().nullable().describe('when the next attempt is due while backing off'),
+  stalledSince: z.string().nullable().describe('since when attempts have failed without a success between'),
+  sent: z.number().describe('events acknowledged since start-up'),
+  quarantined: z.number().describe('events the back office set aside (cannot be stored) since start-up; its admin lists them'),
+  refused: z.number().describe('events a back office refused even alone: logged in full (sync.event.refused) and kept out of the outbox in trusted storage (sync_refused)'),
+});
+
+export type SyncStatus = z.infer<typeof syncStatusSchema>;
 
 export interface SyncSettings {
   enabled: boolean;
@@ -169,10 +161,9 @@ export class OutboxSender {
       this.schedule(this.pollMs);
       return;
     }
-    const firstSeq = rows[0]!.seq;
     const lastSeq = rows[rows.length - 1]!.seq;
     try {
-      const answer = await this.post(syncEndpoint(url), firstSeq, lastSeq, rows.map((r) => r.event));
+      const answer = await this.post(syncEndpoint(url), rows.map((r) => r.event));
       // Only now, with the batch acknowledged, may its events leave the outbox.
       await this.options.writer.submit([['deleteOutboxUpTo', [lastSeq]]]);
       this.sent += rows.length;
@@ -242,10 +233,10 @@ export class OutboxSender {
     this.schedule(delay);
   }
 
-  /** Posts one batch; resolves only on a 2xx answer, with how many events the back office set aside. */
-  private async post(url: string, firstSeq: number, lastSeq: number, events: string[]): Promise<{ quarantined: number }> {
+  /** Posts one batch; resolves only on a 2xx answer in the shape of a sync answer. */
+  private async post(url: string, events: string[]): Promise<SyncResult> {
     // The events are already JSON in the outbox: splice them in rather than parse and re-encode.
-    const body = `{"instanceId":${JSON.stringify(this.options.instanceId)},"firstSeq":${firstSeq},"lastSeq":${lastSeq},"events":[${events.join(',')}]}`;
+    const body = `{"instanceId":${JSON.stringify(this.options.instanceId)},"events":[${events.join(',')}]}`;
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (this.options.credential) headers.authorization = `Bearer ${this.options.credential}`;
     let response: Response;
@@ -267,11 +258,10 @@ export class OutboxSender {
       throw REFUSING_STATUSES.has(response.status) ? new RefusedBatch(response.status, problem) : new Error(problem);
     }
     try {
-      const quarantined = (JSON.parse(text) as { quarantined?: unknown }).quarantined;
-      return { quarantined: typeof quarantined === 'number' && quarantined > 0 ? quarantined : 0 };
+      return syncResultSchema.parse(JSON.parse(text));
     } catch {
-      // An older back office answers nothing about a quarantine.
-      return { quarantined: 0 };
+      // Only a sync answer acknowledges a batch: after anything else (a proxy's page, say) its events stay in the outbox.
+      throw new Error(`back office answered ${response.status} without a sync answer`);
     }
   }
 }

@@ -11,29 +11,29 @@ import { fillServedGaps, servedGapUpdate } from './served-gap.js';
 
 const MIGRATIONS = fileURLToPath(new URL('./migrations/', import.meta.url));
 
-/** Columns in table order, with how each is read from an event. */
-const COLUMNS: Array<[string, (e: UsageEvent) => string | number | null, 'text' | 'int']> = [
-  ['event_id', (e) => e.eventId, 'text'],
-  ['ts', (e) => e.ts, 'text'],
-  ['instance_id', (e) => e.instanceId, 'text'],
-  ['account_id', (e) => e.accountId, 'text'],
-  ['kind', (e) => e.kind, 'text'],
-  ['feature', (e) => e.feature, 'text'],
-  ['version', (e) => e.version, 'text'],
-  ['count', (e) => e.count, 'int'],
-  ['model', (e) => e.model, 'text'],
-  ['device_id', (e) => e.deviceId, 'text'],
-  ['device_id_type', (e) => e.deviceIdType, 'text'],
-  ['device_alias', (e) => e.deviceAlias, 'text'],
-  ['user_name', (e) => e.user, 'text'],
-  ['pool', (e) => e.pool, 'text'],
-  ['status_code', (e) => e.statusCode, 'int'],
-  ['in_use_after', (e) => e.inUseAfter, 'int'],
-  ['capacity', (e) => e.capacity, 'int'],
-  ['overdraft', (e) => e.overdraft, 'int'],
-  ['record_id', (e) => e.recordId, 'text'],
-  ['correlation_id', (e) => e.correlationId, 'text'],
-  ['source', (e) => e.source, 'text'],
+/** Columns in table order: the event field each holds, and how it is stored. */
+const COLUMNS: ReadonlyArray<readonly [string, keyof UsageEvent, 'text' | 'int']> = [
+  ['event_id', 'eventId', 'text'],
+  ['ts', 'ts', 'text'],
+  ['instance_id', 'instanceId', 'text'],
+  ['account_id', 'accountId', 'text'],
+  ['kind', 'kind', 'text'],
+  ['feature', 'feature', 'text'],
+  ['version', 'version', 'text'],
+  ['count', 'count', 'int'],
+  ['model', 'model', 'text'],
+  ['device_id', 'deviceId', 'text'],
+  ['device_id_type', 'deviceIdType', 'text'],
+  ['device_alias', 'deviceAlias', 'text'],
+  ['user_name', 'user', 'text'],
+  ['pool', 'pool', 'text'],
+  ['status_code', 'statusCode', 'int'],
+  ['in_use_after', 'inUseAfter', 'int'],
+  ['capacity', 'capacity', 'int'],
+  ['overdraft', 'overdraft', 'int'],
+  ['record_id', 'recordId', 'text'],
+  ['correlation_id', 'correlationId', 'text'],
+  ['source', 'source', 'text'],
 ];
 const NAMES = COLUMNS.map(([name]) => name).join(', ');
 
@@ -341,8 +341,8 @@ async function connectUtc(instance: DuckDBInstance): Promise<DuckDBConnection> {
 
 function appendRow(appender: DuckDBAppender, e: UsageEvent, batch: number): void {
   appender.appendInteger(batch);
-  for (const [, read, type] of COLUMNS) {
-    const value = read(e);
+  for (const [, field, type] of COLUMNS) {
+    const value = e[field];
     if (value === null || value === undefined) appender.appendNull();
     else if (type === 'int') appender.appendInteger(Number(value));
     else appender.appendVarchar(String(value));
@@ -351,29 +351,10 @@ function appendRow(appender: DuckDBAppender, e: UsageEvent, batch: number): void
 }
 
 function toEvent(row: Record<string, unknown>): UsageEvent {
-  const text = (k: string) => (typeof row[k] === 'string' ? row[k] : null);
-  const int = (k: string) => (row[k] === null ? null : Number(row[k]));
-  return {
-    eventId: String(row.event_id),
-    ts: String(row.ts),
-    instanceId: String(row.instance_id),
-    accountId: text('account_id'),
-    kind: String(row.kind) as UsageEvent['kind'],
-    feature: String(row.feature),
-    version: String(row.version),
-    count: Number(row.count),
-    model: text('model') as UsageEvent['model'],
-    deviceId: String(row.device_id),
-    deviceIdType: String(row.device_id_type) as UsageEvent['deviceIdType'],
-    deviceAlias: text('device_alias'),
-    user: text('user_name'),
-    pool: text('pool'),
-    statusCode: int('status_code') as UsageEvent['statusCode'],
-    inUseAfter: Number(row.in_use_after),
-    capacity: int('capacity'),
-    overdraft: Number(row.overdraft),
-    recordId: text('record_id'),
-    correlationId: text('correlation_id'),
-    source: String(row.source) as UsageEvent['source'],
-  };
+  const event: Record<string, string | number | null> = {};
+  for (const [column, field, type] of COLUMNS) {
+    const value = row[column];
+    event[field] = value === null || value === undefined ? null : type === 'int' ? Number(value) : (value as string);
+  }
+  return event as UsageEvent;
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importSummarySchema } from '../../../src/importers/import-summary.js';
 import type { TestBackoffice } from '../../support/test-backoffice.js';
 import { startTestBackoffice } from '../../support/test-backoffice.js';
 import { runTally } from '../../support/tally-cli.js';
@@ -48,14 +49,19 @@ describe('POST /api/1.0/backoffice/instances/{id}/imports', () => {
     expect(anonymous.status).toBe(401);
   });
 
-  it('is what `tally import --backoffice` sends to', async () => {
+  it('is what `tally import --backoffice` sends to, and both answer the one import summary shape', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tally-import-upload-'));
     try {
       writeFileSync(join(dir, 'rlm.log'), ['', 'RLM Report Log Format 0, version 12.0, authenticated', 'START build01 06/02/2024 08:00:00', 'OUT solver 2.0 1 ann ws1 "" 1 1 0 a1 a1 1f3 "" "" "" 06/02 08:10:05', ''].join('\n'));
       const env = { ...process.env, TALLY_HOME: join(dir, 'home'), TALLY_TOKEN: auth.authorization!.slice(7) };
       const run = await runTally(['import', 'rlm', join(dir, 'rlm.log'), '--instance', 'flex-1', '--backoffice', bo.url, '--timezone', 'Europe/Paris', '--json'], env);
       expect(run.stderr).toBe('');
-      expect(JSON.parse(run.stdout)).toMatchObject({ format: 'rlm', files: ['rlm.log'], stored: 1, firstEvent: '2024-06-02T06:10:05.000Z', timeZone: 'Europe/Paris' });
+      const printed = JSON.parse(run.stdout);
+      expect(importSummarySchema.strict().parse(printed)).toEqual(printed);
+      const answered = (await (await upload('format=rlm&timezone=Europe/Paris', 'RLM Report Log Format 0, version 12.0\n')).json()) as object;
+      expect(importSummarySchema.strict().parse(answered)).toEqual(answered);
+      expect(Object.keys(answered)).toEqual(Object.keys(printed));
+      expect(printed).toMatchObject({ format: 'rlm', files: ['rlm.log'], stored: 1, firstEvent: '2024-06-02T06:10:05.000Z', timeZone: 'Europe/Paris' });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -2,10 +2,11 @@ import { z } from 'zod';
 import { text } from '../../../common/text.js';
 import { parseDurationSeconds } from '../../../common/time.js';
 import { DENIALS } from '../../../licensing/denials.js';
+import { LICENSE_MODELS } from '../../../licensing/feature-record.js';
+import { HOLDING_KINDS } from '../../../licensing/holding.js';
 import { DEVICE_TYPES, HOSTID_TYPES } from '../../../licensing/hostid.js';
 import { MAX_DESIRED_FEATURES, requestCountSchema } from '../../../licensing/limits.js';
 import { isVersion } from '../../../licensing/version.js';
-
 
 /** Messages that tell a missing field from a wrong one. */
 const required = (what: string) => ({ error: (issue: { input: unknown }) => (issue.input === undefined ? 'is required' : `must be ${what}`) });
@@ -94,31 +95,34 @@ export const capabilityRequestSchema = z
     }
   });
 
-export type CapabilityRequestBody = z.output<typeof capabilityRequestSchema>;
+/** What a client sends: the body before defaults and normalisation. */
+export type CapabilityBody = z.input<typeof capabilityRequestSchema>;
+export type DeviceIdentity = CapabilityBody['device'];
 
 const denialCodes = Object.keys(DENIALS).map(Number) as [number, ...number[]];
+
+/** One line of a capability response: counts of one record that the device holds. */
+const grantedFeatureSchema = z.object({
+  feature: z.string(),
+  version: z.string().describe('Version of the record the counts come from.'),
+  count: z.number(),
+  model: z.enum(LICENSE_MODELS),
+  kind: z.enum(HOLDING_KINDS),
+  recordId: z.string(),
+  overdraft: z.number().describe('Counts of this line served from overdraft (or, for uncapped metered, past the cap).'),
+  expires: z.string().nullable().describe('When the lease lapses; null while the record is permanent.'),
+  renewAt: z.string().nullable().describe('When the client should renew (leases only).'),
+  pool: z.string().nullable().describe('The pool the counts came from: a named pool, default or reservations; null when the server has neither.'),
+});
+
+export type GrantedFeature = z.output<typeof grantedFeatureSchema>;
 
 export const capabilityResponseSchema = z.object({
   correlationId: z.string().describe('Identifies this request; undo a metered consumption with it.'),
   serverTime: z.string(),
   instanceId: z.string(),
   renewInterval: z.number().describe('Renew leases after this percentage of their length.'),
-  granted: z
-    .array(
-      z.object({
-        feature: z.string(),
-        version: z.string().describe('Version of the record the counts come from.'),
-        count: z.number(),
-        model: z.enum(['concurrent', 'metered']),
-        kind: z.enum(['lease', 'metered', 'consumption']),
-        recordId: z.string(),
-        overdraft: z.number(),
-        expires: z.string().nullable(),
-        renewAt: z.string().nullable(),
-        pool: z.string().nullable().describe('The pool the counts came from: a named pool, default or reservations; null when the server has neither.'),
-      }),
-    )
-    .describe('Everything the device holds after this request.'),
+  granted: z.array(grantedFeatureSchema).describe('Everything the device holds after this request.'),
   denied: z.array(
     z.object({
       feature: z.string(),
@@ -129,5 +133,7 @@ export const capabilityResponseSchema = z.object({
       description: z.string(),
     }),
   ),
-  preview: z.boolean(),
+  preview: z.boolean().describe('True when the request was a preview and nothing was changed.'),
 });
+
+export type CapabilityResponse = z.output<typeof capabilityResponseSchema>;

@@ -2,9 +2,10 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { TallyError } from '../../../common/errors.js';
 import type { EpochMs } from '../../../common/time.js';
+import { LICENSE_MODELS } from '../../../licensing/feature-record.js';
 import { isoOrNull } from '../../../common/time.js';
 import type { RecordUsage } from '../../../licensing/inventory.js';
-import { recordUsage, recordsInOrder, servedDevices, summarizeFeatures } from '../../../licensing/inventory.js';
+import { featureSummarySchema, recordUsage, recordsInOrder, servedDevices, summarizeFeatures } from '../../../licensing/inventory.js';
 import type { ServerContext } from '../../context.js';
 import { READ_ROLES } from '../../../http/access.js';
 import { errorBodySchema } from '../../../http/errors.js';
@@ -28,25 +29,11 @@ const recordSchema = z.object({
   productVersion: z.string().nullable(),
   activationId: z.string().nullable(),
   entitlementId: z.string().nullable(),
-  model: z.enum(['concurrent', 'metered']),
+  model: z.enum(LICENSE_MODELS),
   metered: z.object({ capped: z.boolean(), reusable: z.boolean(), undoInterval: z.number() }).nullable(),
   counted: z.boolean(),
   overdraft: z.number(),
   borrowInterval: z.number().nullable().describe('seconds'),
-});
-
-const summarySchema = z.object({
-  feature: z.string(),
-  version: z.string(),
-  records: z.number(),
-  totalCount: z.number(),
-  totalUsed: z.number(),
-  totalAvailable: z.number().nullable(),
-  firstExpiration: z.string(),
-  lastExpiration: z.string(),
-  totalOverdraft: z.number(),
-  metered: z.boolean(),
-  counted: z.boolean(),
 });
 
 const servedDeviceSchema = z.object({
@@ -109,7 +96,7 @@ export const featureRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = asyn
 
   app.get(
     '/api/1.0/instances/~/features/summaries',
-    { config: read, schema: { tags: ['features'], summary: 'Counts summed per feature name and version', querystring: listQuery, response: { 200: pageSchema(summarySchema) } } },
+    { config: read, schema: { tags: ['features'], summary: 'Counts summed per feature name and version', querystring: listQuery, response: { 200: pageSchema(featureSummarySchema) } } },
     async (request) => paginate(summarizeFeatures(ctx.service.licenseState, ctx.clock.now(), request.query.name), request.query),
   );
 

@@ -1,24 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ServerContext } from '../../context.js';
+import { setAsideLicensesSchema } from '../../license-service.js';
+import { syncStatusSchema } from '../../sync/outbox-sender.js';
 
-export const syncStatusSchema = z.object({
-  enabled: z.boolean(),
-  state: z.enum(['off', 'ok', 'quarantining', 'stalled']).describe('stalled: the last attempts failed; quarantining: the back office set events aside since start-up'),
-  url: z.string().nullable(),
-  backlog: z.number().describe('usage events waiting in the outbox'),
-  lastSuccess: z.string().nullable(),
-  lastError: z.string().nullable(),
-  retryAt: z.string().nullable().describe('when the next attempt is due while backing off'),
-  stalledSince: z.string().nullable().describe('since when attempts have failed without a success between'),
-  sent: z.number().describe('events acknowledged since start-up'),
-  quarantined: z.number().describe('events the back office set aside (cannot be stored) since start-up; its admin lists them'),
-  refused: z.number().describe('events a back office refused even alone: logged in full (sync.event.refused) and kept out of the outbox in trusted storage (sync_refused)'),
-});
-
-export const setAsideSchema = z
-  .array(z.object({ licenseId: z.string(), loadedAt: z.string(), reason: z.string() }))
-  .describe('stored licenses not served because their files no longer verify against the producer key');
+export { syncStatusSchema };
 
 const healthSchema = z.object({
   status: z.enum(['ok', 'degraded']),
@@ -27,7 +13,7 @@ const healthSchema = z.object({
   startedAt: z.string(),
   uptimeSeconds: z.number(),
   storage: z.object({ ok: z.boolean(), outboxBacklog: z.number() }),
-  licenses: z.object({ served: z.number(), setAside: setAsideSchema }),
+  licenses: z.object({ served: z.number(), setAside: setAsideLicensesSchema }),
   sync: syncStatusSchema,
 });
 

@@ -3,22 +3,13 @@ import { z } from 'zod';
 import type { ServerContext } from '../../context.js';
 import { READ_ROLES } from '../../../http/access.js';
 import { errorBodySchema } from '../../../http/errors.js';
-import { setAsideSchema } from '../health/routes.js';
-
-const licenseSummary = z.object({
-  licenseId: z.string(),
-  producer: z.string(),
-  keyId: z.string(),
-  issuedAt: z.string(),
-  loadedAt: z.string(),
-  records: z.number(),
-});
+import { licenseSummarySchema, setAsideLicensesSchema } from '../../license-service.js';
 
 /** Signed license files: load (add or reissue), list, remove. */
 export const licenseRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = async (app, { ctx }) => {
   app.get(
     '/api/1.0/instances/~/licenses',
-    { config: { access: READ_ROLES }, schema: { tags: ['licenses'], response: { 200: z.object({ licenses: z.array(licenseSummary), setAside: setAsideSchema }) } } },
+    { config: { access: READ_ROLES }, schema: { tags: ['licenses'], response: { 200: z.object({ licenses: z.array(licenseSummarySchema), setAside: setAsideLicensesSchema }) } } },
     async () => ({ licenses: ctx.service.licenses(), setAside: ctx.service.setAsideLicenses() }),
   );
 
@@ -31,7 +22,7 @@ export const licenseRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = asyn
         tags: ['licenses'],
         summary: 'Load a signed license file; it is verified against the producer key first',
         body: z.record(z.string(), z.unknown()).describe('The signed license file as produced by `tally producer sign`'),
-        response: { 200: z.object({ license: licenseSummary, replaced: z.boolean() }), 422: errorBodySchema },
+        response: { 200: z.object({ license: licenseSummarySchema, replaced: z.boolean() }), 422: errorBodySchema },
       },
     },
     async (request) => ctx.service.loadLicense(request.body),

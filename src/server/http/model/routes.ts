@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { TallyError } from '../../../common/errors.js';
 import { text } from '../../../common/text.js';
 import { MAX_MODEL_LENGTH } from '../../../licensing/model-definition/lexer.js';
+import { poolListingSchema } from '../../../licensing/pool.js';
+import { modelSummarySchema } from '../../allocation-service.js';
 import type { Role } from '../../../auth/admin-security.js';
 import type { ServerContext } from '../../context.js';
 import { READ_ROLES } from '../../../http/access.js';
@@ -20,26 +22,8 @@ const modelBody = z
   })
   .strict();
 
-const summarySchema = z.object({
-  name: z.string(),
-  pools: z.array(z.object({ name: z.string(), features: z.number(), allocated: z.number() })),
-  rules: z.number(),
-});
-
-const poolSchema = z.object({
-  id: z.number().describe('0 for the default pool, then 1, 2, … in model order'),
-  name: z.string(),
-  features: z.array(
-    z.object({
-      feature: z.string(),
-      version: z.string(),
-      expiration: z.string().describe('permanent or the date the last record of this version expires'),
-      allocated: z.number(),
-      used: z.number(),
-      status: z.enum(['normal', 'over-used', 'expired', 'uncounted']),
-    }),
-  ),
-});
+/** `GET …/pools`: every pool, and the name of the model that made them (null: no model). */
+export const poolsPageSchema = pageSchema(poolListingSchema).extend({ model: z.string().nullable() });
 
 /** Problems in the model text are named under the body field they came from. */
 function inBody(error: unknown): unknown {
@@ -78,7 +62,7 @@ export const modelRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = async 
         tags: ['pools'],
         summary: 'Activate a model definition (replacing the active one); refused with line and column when it does not fit this server',
         body: modelBody,
-        response: { 200: z.object({ model: summarySchema, replaced: z.boolean() }), 409: errorBodySchema, 422: errorBodySchema },
+        response: { 200: z.object({ model: modelSummarySchema, replaced: z.boolean() }), 409: errorBodySchema, 422: errorBodySchema },
       },
     },
     async (request) => {
@@ -99,7 +83,7 @@ export const modelRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = async 
         tags: ['pools'],
         summary: 'Check a model definition against this server without activating it',
         body: modelBody,
-        response: { 200: z.object({ model: summarySchema }), 422: errorBodySchema },
+        response: { 200: z.object({ model: modelSummarySchema }), 422: errorBodySchema },
       },
     },
     async (request) => {
@@ -128,7 +112,7 @@ export const modelRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = async 
         tags: ['pools'],
         summary: 'Named license pools and the default pool, each feature with allocated and used counts and a status',
         querystring: pagingQuery,
-        response: { 200: pageSchema(poolSchema).extend({ model: z.string().nullable() }) },
+        response: { 200: poolsPageSchema },
       },
     },
     async (request) => {

@@ -68,7 +68,8 @@ const groupOutSchema = z.object({
   ),
 });
 
-const rowSchema = z.object({
+/** `GET …/reservations`: one row per reservation entry. */
+export const reservationRowsSchema = pageSchema(z.object({
   status: z.enum(['satisfiable', 'unsatisfiable']),
   deviceId: z.string(),
   idType: z.string(),
@@ -77,7 +78,7 @@ const rowSchema = z.object({
   featureName: z.string(),
   featureVersion: z.string(),
   featureCount: z.number(),
-});
+}));
 
 const exportSchema = z.array(
   z.object({
@@ -208,7 +209,7 @@ export const reservationRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = 
     `${base}/reservations`,
     {
       config: { access: READ_ROLES },
-      schema: { tags: ['reservations'], summary: 'One row per reservation entry with its status, as the Reservations view lists them', querystring: pagingQuery, response: { 200: pageSchema(rowSchema) } },
+      schema: { tags: ['reservations'], summary: 'One row per reservation entry with its status, as the Reservations view lists them', querystring: pagingQuery, response: { 200: reservationRowsSchema } },
     },
     async (request) => {
       const status = ctx.allocation.status();
