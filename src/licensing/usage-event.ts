@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { text } from '../common/text.js';
-import type { DenialCode } from './denials.js';
-import { DENIALS } from './denials.js';
+import { DENIAL_CODES } from './denials.js';
 import { HOSTID_TYPES } from './hostid.js';
 import { LICENSE_MODELS } from './feature-record.js';
 import { countSchema } from './limits.js';
@@ -21,7 +20,6 @@ export interface EventContext {
   accountId: string | null;
 }
 
-const DENIAL_CODES = Object.keys(DENIALS).map(Number);
 const required = (max: number) => text().min(1, 'must not be empty').max(max);
 
 /**
@@ -48,7 +46,7 @@ export const usageEventSchema = z
     user: text().max(256).nullable(),
     pool: text().max(128).nullable(),
     /** The denial code of a `deny` event; null otherwise. */
-    statusCode: z.literal(DENIAL_CODES as DenialCode[], { error: `must be a denial code (${DENIAL_CODES.join(', ')})` }).nullable(),
+    statusCode: z.literal(DENIAL_CODES, { error: `must be a denial code (${DENIAL_CODES.join(', ')})` }).nullable(),
     /** Counts of the feature in use on the server right after this event. */
     inUseAfter: countSchema,
     /** Regular counts of the feature's active records; null when the feature is uncounted. */

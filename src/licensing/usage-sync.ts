@@ -6,14 +6,15 @@ export const MAX_BATCH = 10_000;
 /**
  * What a license server posts to the back office's sync endpoint: its outbox, oldest first.
  * The events stay unknown here: the back office checks each on its own, so that one it cannot
- * store is set aside rather than refusing the batch.
+ * store is set aside rather than refusing the batch. Other fields of the envelope are ignored,
+ * so that servers of another release (which sent sequence numbers) still deliver.
  */
 export const syncBatchSchema = z
   .object({
     instanceId: z.string().min(1).max(64),
     events: z.array(z.unknown()).max(MAX_BATCH, `must hold at most ${MAX_BATCH} events`),
   })
-  .strict();
+  .strip();
 
 export type SyncBatch = z.output<typeof syncBatchSchema>;
 

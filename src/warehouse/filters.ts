@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { EpochMs } from '../common/time.js';
 import { DENIALS } from '../licensing/denials.js';
-import type { LicenseModel } from '../licensing/feature-record.js';
+import { LICENSE_MODELS, type LicenseModel } from '../licensing/feature-record.js';
 import { USAGE_EVENT_KINDS } from '../licensing/usage-event.js';
 
 const list = (item: z.ZodType<string, string>) =>
@@ -21,7 +21,7 @@ export const reportQuerySchema = z
     accounts: list(z.string().min(1).max(128)).optional(),
     instances: list(z.string().min(1).max(64)).optional(),
     features: list(z.string().min(1).max(128)).optional(),
-    model: z.enum(['concurrent', 'metered']).optional(),
+    model: z.enum(LICENSE_MODELS).optional(),
     kinds: list(z.enum(USAGE_EVENT_KINDS, { error: `must be among ${USAGE_EVENT_KINDS.join(', ')}` })).optional(),
     codes: list(z.string().refine((c) => CODES.includes(c), `must be among the denial codes ${CODES.join(', ')}`)).optional(),
     search: z.string().min(1).max(256).optional().describe('part of a device ID, alias or user'),

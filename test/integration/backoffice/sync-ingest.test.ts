@@ -110,4 +110,10 @@ describe('POST /usage/api/1.0/sync on the back office', () => {
       expect([`${route.method} ${route.url}`, res.status]).toEqual([`${route.method} ${route.url}`, 401]);
     }
   });
+
+  it('takes a batch from a license server of another release, ignoring envelope fields it does not use', async () => {
+    const res = await bo.call('POST', SYNC, { ...batch([buildEvent({ instanceId })]), firstSeq: 1, lastSeq: 1 }, auth);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ accepted: 1, quarantined: 0 });
+  });
 });

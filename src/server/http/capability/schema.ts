@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { text } from '../../../common/text.js';
 import { parseDurationSeconds } from '../../../common/time.js';
-import { DENIALS } from '../../../licensing/denials.js';
+import { denialSchema } from '../../../licensing/denials.js';
 import { LICENSE_MODELS } from '../../../licensing/feature-record.js';
 import { HOLDING_KINDS } from '../../../licensing/holding.js';
 import { DEVICE_TYPES, HOSTID_TYPES } from '../../../licensing/hostid.js';
@@ -99,8 +99,6 @@ export const capabilityRequestSchema = z
 export type CapabilityBody = z.input<typeof capabilityRequestSchema>;
 export type DeviceIdentity = CapabilityBody['device'];
 
-const denialCodes = Object.keys(DENIALS).map(Number) as [number, ...number[]];
-
 /** One line of a capability response: counts of one record that the device holds. */
 const grantedFeatureSchema = z.object({
   feature: z.string(),
@@ -123,16 +121,7 @@ export const capabilityResponseSchema = z.object({
   instanceId: z.string(),
   renewInterval: z.number().describe('Renew leases after this percentage of their length.'),
   granted: z.array(grantedFeatureSchema).describe('Everything the device holds after this request.'),
-  denied: z.array(
-    z.object({
-      feature: z.string(),
-      version: z.string(),
-      count: z.number(),
-      code: z.number().refine((c) => denialCodes.includes(c)),
-      name: z.string(),
-      description: z.string(),
-    }),
-  ),
+  denied: z.array(denialSchema),
   preview: z.boolean().describe('True when the request was a preview and nothing was changed.'),
 });
 
