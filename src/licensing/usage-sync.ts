@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { SETTINGS } from '../common/settings.js';
 
-/** Most events one sync request may carry. */
-export const MAX_BATCH = 10_000;
+/** Most events one sync request may carry: the largest batch a server may be set to send. */
+export const MAX_BATCH = SETTINGS.sync.batchSize.max;
 
 /**
  * What a license server posts to the back office's sync endpoint: its outbox, oldest first.
