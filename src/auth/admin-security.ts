@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { TallyError, detailsFromIssues } from '../common/errors.js';
 import { newId, newSecret } from '../common/ids.js';
 import type { Logger } from '../common/log.js';
+import type { Settings } from '../common/settings.js';
 import type { Clock } from '../common/time.js';
 import type { DB, MigrationSet } from '../common/sqlite.js';
 import { migrationsOf } from '../common/sqlite.js';
@@ -25,13 +26,8 @@ export interface Principal {
   session: string;
 }
 
-/** The security properties in force (they change without a restart). */
-export interface SecurityPolicy {
-  sessionIdleMs: number;
-  lockoutAttempts: number;
-  lockoutMs: number;
-  passwordMinLength: number;
-}
+/** The security settings in force (they change without a restart); durations in seconds. */
+export type SecurityPolicy = Pick<Settings['security'], 'sessionIdleTimeout' | 'lockoutAttempts' | 'lockoutDuration' | 'passwordMinLength'>;
 
 export const userViewSchema = z.object({ name: z.string(), role: z.enum(ROLES), mustChangePassword: z.boolean(), locked: z.boolean(), createdAt: z.string() });
 export type UserView = z.infer<typeof userViewSchema>;
@@ -74,7 +70,7 @@ function countFailure(before: FailureCount, now: number, policy: SecurityPolicy)
   if (before.lockedUntil > now) return { after: before, admitted: false, locks: false };
   const count = (before.lockedUntil > 0 ? 0 : before.count) + 1;
   const locks = count >= policy.lockoutAttempts;
-  return { after: { count, lockedUntil: locks ? now + policy.lockoutMs : 0 }, admitted: true, locks };
+  return { after: { count, lockedUntil: locks ? now + policy.lockoutDuration * 1000 : 0 }, admitted: true, locks };
 }
 
 /**
@@ -148,7 +144,7 @@ export class AdminSecurity {
     const row = this.db
       .prepare('SELECT s.last_used_at, u.id, u.name, u.role FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?')
       .get(hash) as { last_used_at: number; id: string; name: string; role: Role } | undefined;
-    if (!row || now - row.last_used_at > this.policy().sessionIdleMs) {
+    if (!row || now - row.last_used_at > this.policy().sessionIdleTimeout * 1000) {
       if (row) this.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(hash);
       throw new TallyError('UNAUTHORIZED', 'The session has expired or the token is not valid; log in again.');
     }

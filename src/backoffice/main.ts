@@ -45,12 +45,7 @@ export async function startBackoffice(options: BackofficeStartOptions): Promise<
   const warehouse = await DuckDbWarehouse.open(join(dataDir, 'warehouse.duckdb'), compactAfterRows ? { compactAfterRows } : {});
   const registry = new InstanceRegistry(db, clock);
   const quarantine = new Quarantine(db, clock);
-  const security = new AdminSecurity(db, clock, log, () => ({
-    sessionIdleMs: settings.security.sessionIdleTimeout * 1000,
-    lockoutAttempts: settings.security.lockoutAttempts,
-    lockoutMs: settings.security.lockoutDuration * 1000,
-    passwordMinLength: settings.security.passwordMinLength,
-  }));
+  const security = new AdminSecurity(db, clock, log, () => settings.security);
   const created = await security.bootstrap(dataDir);
   if (created) {
     announce(`Created back office admin user "${created.user}" with one-time password: ${created.password}\n(also in ${created.file}, readable only by you)`);

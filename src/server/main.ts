@@ -70,10 +70,7 @@ export async function startLicenseServer(options: StartOptions): Promise<Running
   });
   const startedAt = clock.now();
   const properties = new PropertyService(db, settings, { instanceId: service.instanceId, version: VERSION, hostIds: ethernetHostIds(), startedAt: new Date(startedAt).toISOString() }, clock, log);
-  const security = new AdminSecurity(db, clock, log, () => {
-    const { sessionIdleTimeout, lockoutAttempts, lockoutDuration, passwordMinLength } = properties.current.security;
-    return { sessionIdleMs: sessionIdleTimeout * 1000, lockoutAttempts, lockoutMs: lockoutDuration * 1000, passwordMinLength };
-  });
+  const security = new AdminSecurity(db, clock, log, () => properties.current.security);
   const created = await security.bootstrap(settings.server.dataDir);
   if (created) {
     announce(

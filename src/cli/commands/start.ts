@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { TrafficSimulator } from '../../client/simulator.js';
 import { TallyError } from '../../common/errors.js';
 import { loadSettings } from '../../common/config.js';
+import { SETTINGS } from '../../common/settings.js';
 import { parseDurationSeconds } from '../../common/time.js';
 import { stopOnSignals } from '../options.js';
 
@@ -23,8 +24,8 @@ export function registerStartCommands(program: Command): void {
     .command('start')
     .description('quick start: a license server and a back office in one process, with a demo license, account and traffic')
     .option('-d, --data <dir>', 'data folder (server/ and backoffice/ inside)', './tally-data')
-    .option('-p, --port <port>', 'back office port', '8080')
-    .option('--server-port <port>', 'license server port', '7070')
+    .option('-p, --port <port>', 'back office port', String(SETTINGS.backoffice.port.default))
+    .option('--server-port <port>', 'license server port', String(SETTINGS.server.port.default))
     .option('--host <address>', 'address both listen on', '127.0.0.1')
     .option('--devices <n>', 'simulated client devices', '25')
     .option('--no-simulate', 'no simulated traffic')

@@ -1,4 +1,4 @@
-import type { ReportFilters } from '../filters.js';
+import type { Bucket, ReportFilters } from '../filters.js';
 import type { Grain, Piece } from '../rollup-plan.js';
 import { planClientPieces, planPieces } from '../rollup-plan.js';
 
@@ -29,7 +29,7 @@ export function rollupsAnswer(f: ReportFilters): boolean {
 }
 
 /** The coarsest rollup a chart bucketed by `bucket` may read. */
-export function grainForBucket(bucket: 'minute' | 'hour' | 'day' | 'week'): Grain {
+export function grainForBucket(bucket: Bucket): Grain {
   return bucket === 'minute' ? 'raw' : bucket === 'hour' ? 'hour' : 'day';
 }
 
