@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Both cores: most test files wait on real servers and processes rather than compute.
+    maxWorkers: 2,
   },
 });
