@@ -1,8 +1,21 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+
+/** Runs `tally start` to its end and answers its exit code and what it printed. */
+async function startToEnd(args: string[]): Promise<{ code: number; output: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'start', '--no-simulate', ...args]);
+    return { code: 0, output: stdout + stderr };
+  } catch (err) {
+    const failed = err as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, output: failed.stdout + failed.stderr };
+  }
+}
 
 const dir = mkdtempSync(join(tmpdir(), 'tally-start-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -36,10 +49,30 @@ describe('tally start', () => {
       expect(events).toBeGreaterThanOrEqual(10);
       const sync = ((await (await fetch(`${urls.server}/api/1.0/health`)).json()) as { sync: { enabled: boolean; lastError: string | null } }).sync;
       expect(sync).toMatchObject({ enabled: true, lastError: null });
+
+      // A second start on the same folder stops at the warehouse the first one holds, in one line.
+      const second = await startToEnd(['--data', dir, '--port', '0', '--server-port', '0']);
+      expect(second.code).toBe(1);
+      expect(second.output.trim()).toMatch(/^error: The warehouse .*warehouse\.duckdb is in use by another process \(PID \d+\): stop it, or give this one another data folder\.$/);
     } finally {
       child.kill('SIGINT');
       await new Promise((resolve) => child.once('exit', resolve));
     }
     expect(output).toMatch(/SIGINT: stopping/);
   }, 60_000);
+
+  it('refuses a port another program holds in one line, before writing anything', async () => {
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const port = (holder.address() as { port: number }).port;
+    const data = join(dir, 'never-written');
+    try {
+      const result = await startToEnd(['--data', data, '--port', '0', '--server-port', String(port)]);
+      expect(result.code).toBe(1);
+      expect(result.output.trim()).toBe(`error: Port ${port} on 127.0.0.1 (the license server) is in use by another program: stop it, or choose another port with --server-port.`);
+      expect(existsSync(data)).toBe(false);
+    } finally {
+      holder.close();
+    }
+  });
 });

@@ -5,6 +5,7 @@ import { Quarantine } from '../../backoffice/ingest/quarantine.js';
 import { InstanceRegistry } from '../../backoffice/instances/instance-registry.js';
 import { openBackofficeDb } from '../../backoffice/store/db.js';
 import { stopOnSignals, withSettings } from '../options.js';
+import { ensurePortsFree } from '../preflight.js';
 import { emit, table } from '../output.js';
 
 interface DataOptions {
@@ -37,6 +38,7 @@ export function registerBackofficeCommands(program: Command): void {
     .option('-c, --config <file>', 'JSON config file (TALLY_CONFIG)')
     .action(async (opts: { config?: string }) => {
       const settings = loadSettings({ file: opts.config, overrides: given(opts) });
+      await ensurePortsFree([{ role: 'back office', host: settings.backoffice.host, port: settings.backoffice.port, flag: '--port' }]);
       // Loaded here: the role's modules take a while to load, and other commands need none of them.
       const { startBackoffice } = await import('../../backoffice/main.js');
       const running = await startBackoffice({ settings });

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { loadSettings } from '../../common/config.js';
 import { stopOnSignals, withSettings } from '../options.js';
+import { ensurePortsFree } from '../preflight.js';
 
 /** `tally server`: the license server role. */
 export function registerServerCommand(program: Command): void {
@@ -18,6 +19,7 @@ export function registerServerCommand(program: Command): void {
     .option('--demo', 'quick start: make a demo producer key and load a demo license')
     .action(async (opts: { config?: string; license?: string[]; demo?: boolean }) => {
       const settings = loadSettings({ file: opts.config, overrides: given(opts) });
+      await ensurePortsFree([{ role: 'license server', host: settings.server.host, port: settings.server.port, flag: '--port' }]);
       // Loaded here: the role's modules take a while to load, and other commands need none of them.
       const { startLicenseServer } = await import('../../server/main.js');
       const server = await startLicenseServer({ settings, licenseFiles: opts.license ?? [], demo: opts.demo ?? false });

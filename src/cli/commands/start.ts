@@ -7,6 +7,7 @@ import { loadSettings } from '../../common/config.js';
 import { SETTINGS } from '../../common/settings.js';
 import { parseDurationSeconds } from '../../common/time.js';
 import { stopOnSignals } from '../options.js';
+import { ensurePortsFree } from '../preflight.js';
 
 interface StartOptions {
   data: string;
@@ -40,6 +41,10 @@ export function registerStartCommands(program: Command): void {
           'log.level': opts.logLevel,
         },
       });
+      await ensurePortsFree([
+        { role: 'back office', host: opts.host, port: base.backoffice.port, flag: '--port' },
+        { role: 'license server', host: opts.host, port: Number(opts.serverPort), flag: '--server-port' },
+      ]);
       // Loaded here: the roles' modules take a while to load, and other commands need none of them.
       const [{ startBackoffice }, { startLicenseServer }] = await Promise.all([import('../../backoffice/main.js'), import('../../server/main.js')]);
       const backoffice = await startBackoffice({ settings: base });

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { TallyError } from '../../common/errors.js';
 import type { UsageEvent } from '../../licensing/usage-event.js';
 import type { ReportFilters } from '../filters.js';
 import type { IngestResult, ReportQuery, Warehouse } from '../warehouse.js';
@@ -90,7 +91,13 @@ export class DuckDbWarehouse implements Warehouse {
     // warehouse killed between its migrations and its first checkpoint) could never be replayed.
     const instance = await DuckDBInstance.create(':memory:');
     const setup = await instance.connect();
-    await setup.run(`ATTACH '${file.replaceAll("'", "''")}' AS ${CATALOG}`);
+    await setup.run(`ATTACH '${file.replaceAll("'", "''")}' AS ${CATALOG}`).catch((err: unknown) => {
+      // DuckDB names the process holding the file: a second Tally on the same data folder.
+      const message = err instanceof Error ? err.message : String(err);
+      if (!/lock/i.test(message)) throw err;
+      const holder = /PID (\d+)/.exec(message)?.[1];
+      throw new TallyError('CONFLICT', `The warehouse ${file} is in use by another process${holder ? ` (PID ${holder})` : ''}: stop it, or give this one another data folder.`);
+    });
     setup.closeSync();
     const connection = await connectUtc(instance);
     const warehouse = new DuckDbWarehouse(instance, connection, options.compactAfterRows ?? COMPACT_AFTER_ROWS);
