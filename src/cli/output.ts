@@ -22,7 +22,7 @@ export function describeFailure(error: unknown): string {
     return lines.join('\n');
   }
   if (error instanceof Error && 'cause' in error && (error.cause as { code?: string } | undefined)?.code === 'ECONNREFUSED') {
-    return `error: cannot reach the server (${(error.cause as { address?: string; port?: number }).address ?? ''}:${(error.cause as { port?: number }).port ?? ''}); is it running?`;
+    return `error: cannot reach the server (${(error.cause as { address?: string; port?: number }).address ?? ''}:${(error.cause as { port?: number }).port ?? ''}); is it running? Point this command at another server with --server URL or TALLY_SERVER.`;
   }
   if (error instanceof Error && error.name === 'CommanderError') return '';
   return `error: ${error instanceof Error ? error.message : String(error)}`;

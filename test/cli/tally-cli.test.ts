@@ -1,5 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -101,6 +102,10 @@ describe('the tally command line', () => {
 
   it('registers back office accounts and instances, showing the sync credential once', async () => {
     const bo = join(dir, 'bo');
+    const elsewhere = await tally(['backoffice', 'account', 'list', '--data', bo]);
+    expect(elsewhere).toMatchObject({ code: 1, stdout: '' });
+    expect(elsewhere.stderr.trim()).toBe(`error: No back office data in ${bo}: give --data with the back office's folder (tally start keeps it in <its --data>/backoffice).`);
+    expect(existsSync(bo)).toBe(false);
     expect((await tally(['backoffice', 'account', 'add', 'acme', '--name', 'Acme Corp', '--data', bo])).stdout).toMatch(/Added account acme/);
     expect(existsSync(join(bo, 'backoffice.db'))).toBe(true);
     const added = await tally(['backoffice', 'instance', 'add', '--account', 'acme', '--name', 'HQ', '--data', bo, '--json']);
@@ -110,6 +115,16 @@ describe('the tally command line', () => {
     expect(list.stdout).not.toMatch(/tally_/);
     const bad = await tally(['backoffice', 'instance', 'add', '--account', 'nobody', '--name', 'x', '--data', bo]);
     expect(bad.stderr).toMatch(/There is no account nobody/);
+  });
+
+  it('says how to point a client at another server when none answers where it looked', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as { port: number }).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const res = await tally(['client', 'status', '--server', `http://127.0.0.1:${port}`]);
+    expect(res.code).toBe(1);
+    expect(res.stderr.trim()).toBe(`error: cannot reach the server (127.0.0.1:${port}); is it running? Point this command at another server with --server URL or TALLY_SERVER.`);
   });
 
   it('explains a bad feature argument instead of failing with a stack trace', async () => {

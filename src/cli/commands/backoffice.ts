@@ -1,5 +1,8 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { loadSettings } from '../../common/config.js';
+import { TallyError } from '../../common/errors.js';
 import { systemClock } from '../../common/time.js';
 import { Quarantine } from '../../backoffice/ingest/quarantine.js';
 import { InstanceRegistry } from '../../backoffice/instances/instance-registry.js';
@@ -14,10 +17,17 @@ interface DataOptions {
   json?: boolean;
 }
 
-/** Works on the back office's data folder directly (the back office may be running). */
-function withRegistry<T>(opts: DataOptions, work: (registry: InstanceRegistry, quarantine: Quarantine) => T): T {
+/**
+ * Works on the back office's data folder directly (the back office may be running). A listing
+ * of a folder that holds no back office says so rather than creating an empty one there.
+ */
+function withRegistry<T>(opts: DataOptions, work: (registry: InstanceRegistry, quarantine: Quarantine) => T, reading = false): T {
   const settings = loadSettings({ file: opts.config, overrides: { 'backoffice.dataDir': opts.data } });
-  const db = openBackofficeDb(settings.backoffice.dataDir);
+  const dir = settings.backoffice.dataDir;
+  if (reading && !existsSync(join(dir, 'backoffice.db'))) {
+    throw new TallyError('NOT_FOUND', `No back office data in ${dir}: give --data with the back office's folder (tally start keeps it in <its --data>/backoffice).`);
+  }
+  const db = openBackofficeDb(dir);
   try {
     return work(new InstanceRegistry(db, systemClock), new Quarantine(db, systemClock));
   } finally {
@@ -60,7 +70,7 @@ export function registerBackofficeCommands(program: Command): void {
   dataOptions(account.command('list'))
     .description('list accounts')
     .action((opts: DataOptions) => {
-      const r = withRegistry(opts, (reg) => reg.accounts(0, 10_000));
+      const r = withRegistry(opts, (reg) => reg.accounts(0, 10_000), true);
       emit(opts.json ?? false, r, () => table([['ACCOUNT', 'NAME', 'CREATED'], ...r.items.map((a) => [a.id, a.name, a.createdAt])]));
     });
 
@@ -88,7 +98,7 @@ export function registerBackofficeCommands(program: Command): void {
     .description('list instances')
     .option('--account <id>', 'only this account')
     .action((opts: DataOptions & { account?: string }) => {
-      const r = withRegistry(opts, (reg) => reg.instances(0, 10_000, opts.account));
+      const r = withRegistry(opts, (reg) => reg.instances(0, 10_000, opts.account), true);
       emit(opts.json ?? false, r, () =>
         table([['INSTANCE', 'ACCOUNT', 'KIND', 'NAME', 'HOSTID', 'LAST SYNC'], ...r.items.map((i) => [i.id, i.accountId, i.kind, i.name, i.hostId ?? '', i.lastSyncAt ?? 'never'])]),
       );
@@ -101,7 +111,7 @@ export function registerBackofficeCommands(program: Command): void {
     .option('--limit <n>', 'at most this many (default 100)', '100')
     .action((opts: DataOptions & { instance?: string; limit: string }) => {
       const limit = Math.max(1, Math.min(10_000, Number.parseInt(opts.limit, 10) || 100));
-      const r = withRegistry(opts, (_reg, q) => q.list(0, limit, opts.instance));
+      const r = withRegistry(opts, (_reg, q) => q.list(0, limit, opts.instance), true);
       emit(opts.json ?? false, r, () =>
         r.total === 0
           ? 'No events set aside.'
