@@ -33,33 +33,30 @@ export function registerStartCommands(program: Command): void {
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent', 'warn')
     .action(async (opts: StartOptions) => {
       const data = resolve(opts.data);
-      const base = loadSettings({
+      const credentialFile = join(data, 'server', 'sync-credential');
+      // Both roles' settings are checked, and their ports probed, before either writes anything.
+      const settings = loadSettings({
         overrides: {
           'backoffice.host': opts.host,
           'backoffice.port': opts.port,
           'backoffice.dataDir': join(data, 'backoffice'),
-          'log.level': opts.logLevel,
-        },
-      });
-      await ensurePortsFree([
-        { role: 'back office', host: opts.host, port: base.backoffice.port, flag: '--port' },
-        { role: 'license server', host: opts.host, port: Number(opts.serverPort), flag: '--server-port' },
-      ]);
-      // Loaded here: the roles' modules take a while to load, and other commands need none of them.
-      const [{ startBackoffice }, { startLicenseServer }] = await Promise.all([import('../../backoffice/main.js'), import('../../server/main.js')]);
-      const backoffice = await startBackoffice({ settings: base });
-      const credentialFile = join(data, 'server', 'sync-credential');
-      const settings = loadSettings({
-        overrides: {
           'server.host': opts.host,
           'server.port': opts.serverPort,
           'server.dataDir': join(data, 'server'),
           'sync.enabled': true,
-          'sync.url': backoffice.url,
           'sync.credential': existsSync(credentialFile) ? readFileSync(credentialFile, 'utf8').trim() : null,
           'log.level': opts.logLevel,
         },
       });
+      await ensurePortsFree([
+        { role: 'back office', host: opts.host, port: settings.backoffice.port, flag: '--port' },
+        { role: 'license server', host: opts.host, port: settings.server.port, flag: '--server-port' },
+      ]);
+      // Loaded here: the roles' modules take a while to load, and other commands need none of them.
+      const [{ startBackoffice }, { startLicenseServer }] = await Promise.all([import('../../backoffice/main.js'), import('../../server/main.js')]);
+      const backoffice = await startBackoffice({ settings });
+      // Known only once the back office listens (its port may be 0: any free one).
+      settings.sync.url = backoffice.url;
       const server = await startLicenseServer({ settings, demo: true });
       if (!existsSync(credentialFile)) {
         // First start: register this server with the back office, as an administrator would.
