@@ -8,7 +8,7 @@ import { importRoutes } from './http/import-routes.js';
 import { monitorRoutes } from './http/monitor-routes.js';
 import { reportRoutes } from './http/report-routes.js';
 import { backofficeRoutes } from './http/routes.js';
-import { webRoutes } from './http/web-routes.js';
+import { REPORT_PAGE, managerPage, webRoutes } from '../http/web-routes.js';
 
 /** Builds the back office's HTTP app (not listening). */
 export async function buildBackofficeApp(ctx: BackofficeContext, log: Logger, options: { corsOrigins: readonly string[]; idleSeconds: number }): Promise<FastifyInstance> {
@@ -20,6 +20,7 @@ export async function buildBackofficeApp(ctx: BackofficeContext, log: Logger, op
   await app.register(importRoutes, { ctx });
   if (ctx.monitors) await app.register(monitorRoutes, { ctx });
   // Last: its catch-all GET answers only paths no API route took.
-  await app.register(webRoutes);
+  // The manager is here for the cloud instances the back office hosts.
+  await app.register(webRoutes, { pages: [REPORT_PAGE, managerPage('/manager')] });
   return app;
 }

@@ -73,8 +73,11 @@ export async function createBaseApp(options: BaseAppOptions): Promise<FastifyIns
     frameworkErrors: frameworkErrorsWith(SECURITY_HEADERS),
   });
   // onSend runs for every answer: routes, refusals, errors, 404s, static files, CORS preflights.
+  // A page may set a wider policy of its own (the manager may call other license servers).
   app.addHook('onSend', async (_request, reply, payload) => {
+    const policy = reply.getHeader('content-security-policy');
     void reply.headers(SECURITY_HEADERS);
+    if (typeof policy === 'string') void reply.header('content-security-policy', policy);
     return payload;
   });
   app.setValidatorCompiler(validatorCompiler);

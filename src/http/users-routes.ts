@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { text } from '../common/text.js';
-import type { AdminSecurity } from '../auth/admin-security.js';
+import type { AdminSecurity, Principal, Role } from '../auth/admin-security.js';
 import { ROLES, userNameSchema, userViewSchema } from '../auth/admin-security.js';
 import { READ_ROLES } from './access.js';
 import { errorBodySchema } from './errors.js';
@@ -10,7 +10,13 @@ import { pageSchema, pagingQuery } from './paging.js';
 const withPassword = z.object({ user: userViewSchema, oneTimePassword: z.string().describe('shown once; the user must change it at first login') });
 const nameParam = z.object({ name: userNameSchema });
 const newPassword = text().min(1, 'must not be empty').max(1024, 'must be at most 1024 characters');
-const session = z.object({ token: z.string(), user: z.string(), role: z.enum(ROLES), idleTimeoutSeconds: z.number() });
+const session = z.object({
+  token: z.string(),
+  user: z.string(),
+  role: z.enum(ROLES),
+  idleTimeoutSeconds: z.number(),
+  may: z.array(z.string()).describe('every route this role may call beyond the public ones, as `METHOD /path` with `:param` placeholders, so that a client can hide what it would be refused'),
+});
 /** What logging in answers: the bearer token and who it is for. */
 export type SessionBody = z.infer<typeof session>;
 
@@ -25,6 +31,10 @@ export interface UserRoutesOptions {
 export const userRoutes: FastifyPluginAsyncZod<UserRoutesOptions> = async (app, { security, idleSeconds }) => {
   const admin = { access: ['admin'] as const };
   const ctx = { security };
+  // Read from the routes' own access rules when asked, so it can never disagree with them.
+  const may = (role: Role) =>
+    app.registeredRoutes.filter((r) => r.access !== 'public' && r.method !== 'HEAD' && r.access.includes(role)).map((r) => `${r.method} ${r.url}`);
+  const answer = (token: string, principal: Principal) => ({ token, user: principal.name, role: principal.role, idleTimeoutSeconds: idleSeconds(), may: may(principal.role) });
 
   app.post(
     '/api/1.0/instances/~/authorize',
@@ -40,7 +50,7 @@ export const userRoutes: FastifyPluginAsyncZod<UserRoutesOptions> = async (app, 
     },
     async (request) => {
       const { token, principal } = await ctx.security.authorize(request.body.user, request.body.password);
-      return { token, user: principal.name, role: principal.role, idleTimeoutSeconds: idleSeconds() };
+      return answer(token, principal);
     },
   );
 
@@ -59,7 +69,7 @@ export const userRoutes: FastifyPluginAsyncZod<UserRoutesOptions> = async (app, 
     async (request) => {
       const { user, currentPassword, newPassword: next } = request.body;
       const { token, principal } = await ctx.security.resetPassword(user, currentPassword, next);
-      return { token, user: principal.name, role: principal.role, idleTimeoutSeconds: idleSeconds() };
+      return answer(token, principal);
     },
   );
 

@@ -11,6 +11,7 @@ import { licenseRoutes } from './http/licenses/routes.js';
 import { modelRoutes } from './http/model/routes.js';
 import { propertyRoutes } from './http/properties/routes.js';
 import { reservationRoutes } from './http/reservations/routes.js';
+import { managerPage, webRoutes } from '../http/web-routes.js';
 
 export interface BuildOptions {
   ctx: ServerContext;
@@ -40,5 +41,7 @@ export async function buildServerApp({ ctx, log, bodyLimit, https }: BuildOption
   await app.register(propertyRoutes, { ctx });
   await app.register(modelRoutes, { ctx });
   await app.register(reservationRoutes, { ctx });
+  // Last: its catch-all GET answers only paths no API route took.
+  await app.register(webRoutes, { pages: [managerPage('/')] });
   return app;
 }

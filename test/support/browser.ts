@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
-import { DEFAULT_WEB_DIR } from '../../src/backoffice/http/web-routes.js';
+import { DEFAULT_WEB_DIR } from '../../src/http/web-routes.js';
 import { chromiumPath } from '../../scripts/chromium-path.mjs';
 
 /** Where the browser tests leave their screenshots and downloads. */

@@ -9,6 +9,8 @@ const PUBLIC = [
   'POST /api/1.0/instances/~/capability',
   'POST /api/1.0/instances/~/authorize',
   'POST /api/1.0/instances/~/reset-password',
+  // The License Server Manager's files and its page (the data behind it needs a login).
+  'GET /*',
 ];
 
 const ROLES = ['admin', 'read-only', 'reservations'] as const;

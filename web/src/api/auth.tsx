@@ -2,47 +2,65 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState } 
 import type { ReactNode } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import type { SessionBody } from '../../../src/http/users-routes.js';
-import { apiJson, setUnauthorizedHandler, storeSession, storedSession } from './client.js';
+import { apiJson, instancePath, setUnauthorizedHandler, storeSession, storedSession } from './client.js';
 
-const AUTH = '/api/1.0/instances/~';
+/** Why there is no session: never logged in, logged out, or ended by the server (idle timeout). */
+export type SessionEnd = 'none' | 'logged-out' | 'expired';
 
-interface Auth {
+export interface Auth {
   session: SessionBody | null;
+  ended: SessionEnd;
   login(user: string, password: string): Promise<void>;
-  /** First login with a one-time password: sets the new one and logs in. */
+  /** First login with a one-time password (or after a timeout): the current one and a new one; logs in. */
   changePassword(user: string, currentPassword: string, newPassword: string): Promise<void>;
+  /** While logged in: a new password, no current one asked. */
+  changeOwnPassword(newPassword: string): Promise<void>;
   logout(): Promise<void>;
+  /** Whether this session's role may call `METHOD /api/...` (as the server's routes declare it, with `:param`). */
+  may(method: string, path: string): boolean;
 }
 
 const AuthContext = createContext<Auth | null>(null);
 
 export function AuthProvider({ children }: { children: ReactNode }) {
   const [session, setSession] = useState<SessionBody | null>(storedSession);
+  const [ended, setEnded] = useState<SessionEnd>('none');
   const queryClient = useQueryClient();
   const adopt = useCallback(
-    (next: SessionBody | null) => {
+    (next: SessionBody | null, why: SessionEnd = 'logged-out') => {
       storeSession(next);
       setSession(next);
-      if (!next) queryClient.clear();
+      if (!next) {
+        setEnded(why);
+        queryClient.clear();
+      }
     },
     [queryClient],
   );
-  useEffect(() => setUnauthorizedHandler(() => adopt(null)), [adopt]);
+  useEffect(() => setUnauthorizedHandler(() => adopt(null, 'expired')), [adopt]);
   const auth = useMemo<Auth>(
     () => ({
       session,
+      ended,
       async login(user, password) {
-        adopt(await apiJson<SessionBody>(`${AUTH}/authorize`, { method: 'POST', body: JSON.stringify({ user, password }) }));
+        adopt(await apiJson<SessionBody>(instancePath('/authorize'), { method: 'POST', body: JSON.stringify({ user, password }) }));
       },
       async changePassword(user, currentPassword, newPassword) {
-        adopt(await apiJson<SessionBody>(`${AUTH}/reset-password`, { method: 'POST', body: JSON.stringify({ user, currentPassword, newPassword }) }));
+        adopt(await apiJson<SessionBody>(instancePath('/reset-password'), { method: 'POST', body: JSON.stringify({ user, currentPassword, newPassword }) }));
+      },
+      async changeOwnPassword(newPassword) {
+        await apiJson(instancePath('/users/me/password'), { method: 'PUT', body: JSON.stringify({ newPassword }) });
       },
       async logout() {
-        await apiJson(`${AUTH}/logout`, { method: 'POST' }).catch(() => undefined);
-        adopt(null);
+        await apiJson(instancePath('/logout'), { method: 'POST' }).catch(() => undefined);
+        adopt(null, 'logged-out');
+      },
+      may(method, path) {
+        const wanted = `${method.toUpperCase()} ${path.replace(/^\/api\/1\.0\/instances\/[^/]+/, '/api/1.0/instances/~')}`;
+        return session?.may.includes(wanted) ?? false;
       },
     }),
-    [session, adopt],
+    [session, ended, adopt],
   );
   return <AuthContext.Provider value={auth}>{children}</AuthContext.Provider>;
 }

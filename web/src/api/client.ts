@@ -1,7 +1,36 @@
 import type { ErrorBody } from '../../../src/common/errors.js';
 import type { SessionBody } from '../../../src/http/users-routes.js';
 
-const TOKEN_KEY = 'tally.session';
+/**
+ * The server an app talks to: its origin ('' for the one that served the page) and the
+ * instance (`~` for a local license server or the back office itself, an ID for a cloud
+ * instance the back office hosts). `name` is how messages call it.
+ */
+export interface ApiTarget {
+  origin: string;
+  instance: string;
+  name: string;
+}
+
+let target: ApiTarget = { origin: '', instance: '~', name: 'The server' };
+
+export function setApiTarget(next: ApiTarget): void {
+  target = next;
+}
+
+export function apiTarget(): ApiTarget {
+  return target;
+}
+
+/** `/api/1.0/instances/<instance><path>` of the current target. */
+export function instancePath(path = ''): string {
+  return `/api/1.0/instances/${encodeURIComponent(target.instance)}${path}`;
+}
+
+/** The full URL of an API path on the current target. */
+export function apiUrl(path: string): string {
+  return `${target.origin}${path}`;
+}
 
 /** An API refusal or a failed request, with text a person can act on. */
 export class ApiError extends Error {
@@ -9,20 +38,25 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The fields the API named, with what is wrong with each. */
+    readonly details: Array<{ field: string; message: string }> = [],
   ) {
     super(message);
   }
 }
 
+// A session belongs to one server: pointing the app elsewhere must not send it there.
+const sessionKey = () => `tally.session:${target.origin}:${target.instance}`;
+
 /** The session kept for this browser tab (a tab closed is a session forgotten). */
 export function storedSession(): SessionBody | null {
-  const text = sessionStorage.getItem(TOKEN_KEY);
+  const text = sessionStorage.getItem(sessionKey());
   return text ? (JSON.parse(text) as SessionBody) : null;
 }
 
 export function storeSession(session: SessionBody | null): void {
-  if (session) sessionStorage.setItem(TOKEN_KEY, JSON.stringify(session));
-  else sessionStorage.removeItem(TOKEN_KEY);
+  if (session) sessionStorage.setItem(sessionKey(), JSON.stringify(session));
+  else sessionStorage.removeItem(sessionKey());
 }
 
 let onUnauthorized: () => void = () => undefined;
@@ -31,17 +65,18 @@ export function setUnauthorizedHandler(handler: () => void): void {
   onUnauthorized = handler;
 }
 
-/** Calls the back office API with the session's bearer token; throws ApiError on refusal. */
+/** Calls the API with the session's bearer token; throws ApiError on refusal. */
 export async function apiFetch(path: string, init: RequestInit = {}): Promise<Response> {
   const session = storedSession();
   const headers = new Headers(init.headers);
   if (session) headers.set('authorization', `Bearer ${session.token}`);
-  if (init.body !== undefined) headers.set('content-type', 'application/json');
+  if (init.body !== undefined && !headers.has('content-type')) headers.set('content-type', 'application/json');
+  const url = apiUrl(path);
   let res: Response;
   try {
-    res = await fetch(path, { ...init, headers });
+    res = await fetch(url, { ...init, headers });
   } catch {
-    throw new ApiError(0, 'NETWORK', 'The back office cannot be reached. Check that it is running and your network is up, then retry.');
+    throw new ApiError(0, 'NETWORK', `${target.name} cannot be reached at ${target.origin || window.location.origin}. Check that it is running and your network is up, then retry.`);
   }
   if (res.ok) return res;
   let body: ErrorBody | null = null;
@@ -51,7 +86,12 @@ export async function apiFetch(path: string, init: RequestInit = {}): Promise<Re
     // Not the API's error shape (a proxy's page, say): the status says enough.
   }
   if (res.status === 401 && session) onUnauthorized();
-  throw new ApiError(res.status, body?.error?.code ?? `HTTP_${res.status}`, body?.error?.message ?? `The back office answered ${res.status} ${res.statusText}.`);
+  throw new ApiError(
+    res.status,
+    body?.error?.code ?? `HTTP_${res.status}`,
+    body?.error?.message ?? `${target.name} answered ${res.status} ${res.statusText}.`,
+    body?.error?.details ?? [],
+  );
 }
 
 /** GET or POST JSON. */

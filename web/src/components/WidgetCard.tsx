@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
-import { Alert, Box, Button, Card, CardContent, CircularProgress, Typography } from '@mui/material';
+import { Box, Card, CardContent, Typography } from '@mui/material';
+import { QueryState } from './QueryState.js';
 import type { UseQueryResult } from '@tanstack/react-query';
 
 export interface WidgetCardProps<T> {
@@ -17,38 +18,11 @@ export interface WidgetCardProps<T> {
 
 /** A report widget with its title, and a loading, error or empty state that says what to do. */
 export function WidgetCard<T>({ title, subtitle, query, isEmpty, emptyText, children, testId, minHeight = 300 }: WidgetCardProps<T>) {
-  let body: ReactNode;
-  if (query.isPending) {
-    body = (
-      <Box sx={{ display: 'flex', alignItems: 'center', justifyContent: 'center', gap: 1, minHeight }} role="status">
-        <CircularProgress size={24} />
-        <Typography variant="body2">Loading…</Typography>
-      </Box>
-    );
-  } else if (query.isError) {
-    body = (
-      <Alert
-        severity="error"
-        action={
-          <Button color="inherit" size="small" onClick={() => void query.refetch()}>
-            Retry
-          </Button>
-        }
-      >
-        Could not load this widget: {query.error.message}
-      </Alert>
-    );
-  } else if (isEmpty(query.data)) {
-    body = (
-      <Box sx={{ display: 'flex', alignItems: 'center', justifyContent: 'center', minHeight, textAlign: 'center', px: 2 }}>
-        <Typography variant="body2" color="text.secondary">
-          {emptyText ?? 'No data in this time range with these filters. Widen the time range or remove a filter.'}
-        </Typography>
-      </Box>
-    );
-  } else {
-    body = children(query.data);
-  }
+  const body = (
+    <QueryState query={query} what="this widget" isEmpty={isEmpty} emptyText={emptyText ?? 'No data in this time range with these filters. Widen the time range or remove a filter.'} minHeight={minHeight}>
+      {children}
+    </QueryState>
+  );
   return (
     <Card variant="outlined" data-testid={testId} data-state={query.isPending ? 'loading' : query.isError ? 'error' : 'ready'} sx={{ height: '100%' }}>
       <CardContent>

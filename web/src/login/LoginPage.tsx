@@ -1,11 +1,21 @@
 import { useState } from 'react';
+import type { ReactNode } from 'react';
 import { Alert, Box, Button, Card, CardContent, TextField, Typography } from '@mui/material';
 import { Navigate, useLocation, useNavigate } from 'react-router';
 import { ApiError } from '../api/client.js';
 import { useAuth } from '../api/auth.js';
 
+export interface LoginPageProps {
+  /** The app's name, as the heading. */
+  title: string;
+  /** What logging in leads to, under the heading. */
+  purpose: string;
+  /** Shown above the form (the manager's server, say). */
+  children?: ReactNode;
+}
+
 /** Log in; a one-time password (a new account, or after a reset) must be replaced first. */
-export function LoginPage() {
+export function LoginPage({ title, purpose, children }: LoginPageProps) {
   const auth = useAuth();
   const navigate = useNavigate();
   const location = useLocation();
@@ -44,11 +54,17 @@ export function LoginPage() {
       <Card sx={{ width: '100%', maxWidth: 380 }}>
         <CardContent>
           <Typography variant="h5" component="h1" gutterBottom>
-            Tally back office
+            {title}
           </Typography>
           <Typography variant="body2" color="text.secondary" gutterBottom>
-            Log in to see the Usage and Denials report.
+            {purpose}
           </Typography>
+          {children}
+          {auth.ended === 'expired' && !error && (
+            <Alert severity="warning" sx={{ mt: 1 }}>
+              Your session ended after a time without activity. Log in again to go back to where you were.
+            </Alert>
+          )}
           <Box component="form" onSubmit={(e) => void submit(e)} sx={{ display: 'flex', flexDirection: 'column', gap: 2, mt: 2 }}>
             <TextField label="User" name="user" autoComplete="username" value={user} onChange={(e) => setUser(e.target.value)} required disabled={mustChange} autoFocus />
             <TextField label={mustChange ? 'One-time password' : 'Password'} name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />

@@ -17,6 +17,9 @@ const healthSchema = z.object({
   sync: syncStatusSchema,
 });
 
+/** What health answers. */
+export type HealthBody = z.infer<typeof healthSchema>;
+
 /** Health without credentials: for load balancers and container checks. */
 export const healthRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = async (app, { ctx }) => {
   const handler = async () => {

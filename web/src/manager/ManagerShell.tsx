@@ -1,0 +1,141 @@
+import { Suspense, useState } from 'react';
+import {
+  Alert,
+  AppBar,
+  Box,
+  Button,
+  Divider,
+  Drawer,
+  Icon,
+  IconButton,
+  LinearProgress,
+  List,
+  ListItemButton,
+  ListItemIcon,
+  ListItemText,
+  ListSubheader,
+  Toolbar,
+  Typography,
+} from '@mui/material';
+import { useQuery } from '@tanstack/react-query';
+import { Link, Outlet, useLocation } from 'react-router';
+import type { HealthBody } from '../../../src/server/http/health/routes.js';
+import { ApiError, apiJson, instancePath } from '../api/client.js';
+import { useAuth } from '../api/auth.js';
+import { useBranding } from './branding.js';
+import { describeTarget, useConnection } from './connection.js';
+import { MANAGER_VIEWS, VIEW_GROUPS } from './views.js';
+
+const DRAWER = 260;
+
+/** The health of the server managed: whether it can be reached at all, its version and uptime. */
+export function useServerHealth() {
+  const connection = useConnection();
+  return useQuery({
+    queryKey: ['health', describeTarget(connection)],
+    queryFn: ({ signal }) => apiJson<HealthBody>(instancePath('/health'), { signal }),
+    refetchInterval: 30_000,
+    retry: false,
+  });
+}
+
+/** Says, at the top of every view, when the server cannot be reached and what was tried. */
+function UnreachableBanner() {
+  const connection = useConnection();
+  const health = useServerHealth();
+  if (!health.isError || (health.error instanceof ApiError && health.error.status !== 0 && health.error.status < 500)) return null;
+  return (
+    <Alert
+      severity="error"
+      data-testid="unreachable"
+      sx={{ mb: 2 }}
+      action={
+        <>
+          <Button color="inherit" size="small" onClick={() => void health.refetch()}>
+            Retry
+          </Button>
+          <Button color="inherit" size="small" component={Link} to="/settings">
+            Settings
+          </Button>
+        </>
+      }
+    >
+      The license server cannot be reached. Tried {describeTarget(connection)}/health: {health.error.message}
+    </Alert>
+  );
+}
+
+/** The manager's frame: the navigation (relabelled by branding), who is logged in, and the view. */
+export function ManagerShell() {
+  const auth = useAuth();
+  const branding = useBranding();
+  const { pathname } = useLocation();
+  const [open, setOpen] = useState(false);
+  const views = MANAGER_VIEWS.filter((v) => !v.needs || !auth.session || auth.may(v.needs.split(' ')[0]!, v.needs.split(' ')[1]!));
+  const nav = (
+    <Box component="nav" aria-label="Views" sx={{ width: DRAWER }}>
+      {(Object.keys(VIEW_GROUPS) as Array<keyof typeof VIEW_GROUPS>).map((group) => (
+        <List key={group} dense subheader={<ListSubheader component="div">{VIEW_GROUPS[group]}</ListSubheader>}>
+          {views
+            .filter((v) => v.group === group)
+            .map((v) => {
+              const brand = branding.views[v.key];
+              return (
+                <ListItemButton key={v.key} component={Link} to={`/${v.path}`} selected={pathname === `/${v.path}` || pathname.startsWith(`/${v.path}/`)} onClick={() => setOpen(false)}>
+                  <ListItemIcon>
+                    <Icon aria-hidden>{brand?.icon ?? v.icon}</Icon>
+                  </ListItemIcon>
+                  <ListItemText primary={brand?.label ?? v.label} />
+                </ListItemButton>
+              );
+            })}
+        </List>
+      ))}
+    </Box>
+  );
+  return (
+    <Box sx={{ display: 'flex', minHeight: '100vh', bgcolor: 'grey.50' }}>
+      <AppBar position="fixed" elevation={0} sx={{ zIndex: (t) => t.zIndex.drawer + 1 }}>
+        <Toolbar sx={{ gap: 1 }}>
+          <IconButton color="inherit" edge="start" aria-label="Open the navigation" onClick={() => setOpen(true)} sx={{ display: { md: 'none' } }}>
+            <Icon>menu</Icon>
+          </IconButton>
+          {branding.logoUrl && <Box component="img" src={branding.logoUrl} alt="" sx={{ height: 32, maxWidth: 120, objectFit: 'contain' }} />}
+          <Typography variant="h6" component="div" sx={{ flexGrow: 1 }} noWrap>
+            {branding.productName}
+          </Typography>
+          {auth.session ? (
+            <>
+              <Typography variant="body2" sx={{ display: { xs: 'none', sm: 'block' } }} data-testid="who">
+                {auth.session.user} ({auth.session.role})
+              </Typography>
+              <Button color="inherit" onClick={() => void auth.logout()}>
+                Log out
+              </Button>
+            </>
+          ) : (
+            <Button color="inherit" component={Link} to="/login">
+              Log in
+            </Button>
+          )}
+        </Toolbar>
+      </AppBar>
+      <Drawer variant="temporary" open={open} onClose={() => setOpen(false)} sx={{ display: { md: 'none' } }}>
+        <Toolbar />
+        {nav}
+      </Drawer>
+      <Drawer variant="permanent" sx={{ display: { xs: 'none', md: 'block' }, width: DRAWER, flexShrink: 0, '& .MuiDrawer-paper': { width: DRAWER } }}>
+        <Toolbar />
+        <Divider />
+        {nav}
+      </Drawer>
+      <Box component="main" sx={{ flexGrow: 1, minWidth: 0, p: { xs: 1.5, sm: 3 } }}>
+        <Toolbar />
+        <UnreachableBanner />
+        <Suspense fallback={<LinearProgress data-state="loading" />}>
+          <Outlet />
+        </Suspense>
+      </Box>
+    </Box>
+  );
+}
