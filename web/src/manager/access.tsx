@@ -31,6 +31,8 @@ export interface AllowedProps {
   hide?: boolean;
   /** Another reason the control may not be used now (the last administrator, say): shown the same way. */
   because?: string | false | null;
+  /** The control's own tooltip, while it may be used. */
+  title?: string;
 }
 
 /**
@@ -38,11 +40,11 @@ export interface AllowedProps {
  * call the route, else disabled with a tooltip saying why (or left out with `hide`). A server
  * refusal (403) still says "access denied" where the action reports its outcome.
  */
-export function Allowed({ method, path, children, hide, because }: AllowedProps) {
+export function Allowed({ method, path, children, hide, because, title }: AllowedProps) {
   const auth = useAuth();
   const allowed = auth.may(method, routeOf(path));
   const reason = !allowed ? notAllowedText(auth.session?.role) : because || null;
-  if (!reason) return children;
+  if (!reason) return title ? <Tooltip title={title}>{children}</Tooltip> : children;
   if (hide && !allowed) return null;
   return (
     <Tooltip title={reason}>
