@@ -69,7 +69,7 @@ function UnreachableBanner() {
 export function ManagerShell() {
   const auth = useAuth();
   const branding = useBranding();
-  const { pathname } = useLocation();
+  const { pathname, search } = useLocation();
   const [open, setOpen] = useState(false);
   const views = MANAGER_VIEWS.filter((v) => !v.needs || !auth.session || auth.may(v.needs.split(' ')[0]!, v.needs.split(' ')[1]!));
   const nav = (
@@ -114,7 +114,7 @@ export function ManagerShell() {
               </Button>
             </>
           ) : (
-            <Button color="inherit" component={Link} to="/login">
+            <Button color="inherit" component={Link} to="/login" state={{ from: pathname + search }}>
               Log in
             </Button>
           )}
