@@ -23,7 +23,7 @@ describe('the manager: logging in, passwords, sessions, roles and users', { time
   const notice = () => page.getByTestId('notice').innerText();
   const logOut = async () => {
     await page.getByRole('button', { name: 'Log out' }).click();
-    await page.getByRole('button', { name: 'Log in' }).waitFor();
+    await page.getByRole('link', { name: 'Log in' }).waitFor();
   };
   const row = (name: string) => page.getByRole('row').filter({ has: page.getByRole('gridcell', { name, exact: true }) });
 
@@ -82,15 +82,15 @@ describe('the manager: logging in, passwords, sessions, roles and users', { time
     await page.getByRole('navigation', { name: 'Views' }).getByText('Reset Password').click();
     await page.getByRole('heading', { name: 'Reset Password' }).waitFor();
     expect(await page.getByLabel('Current password').count()).toBe(0);
-    await page.getByLabel('New password', { exact: false }).first().fill('olivia-new-secret-1');
-    await page.getByLabel('Confirm new password').fill('olivia-new-secret-2');
+    await page.locator('input[name="newPassword"]').fill('a changed secret one');
+    await page.getByLabel('Confirm new password').fill('a changed secret two');
     await page.getByText('Does not match the new password.').waitFor();
     await shot('reset-password-logged-in');
-    await page.getByLabel('Confirm new password').fill('olivia-new-secret-1');
+    await page.getByLabel('Confirm new password').fill('a changed secret one');
     await page.getByRole('button', { name: 'Reset Password' }).click();
     expect(await page.getByTestId('reset-done').innerText()).toContain('Your password was changed');
     expect(await notice()).toContain('Your password was changed');
-    const login = await server.post('/api/1.0/instances/~/authorize', { user: 'olivia', password: 'olivia-new-secret-1' });
+    const login = await server.post('/api/1.0/instances/~/authorize', { user: 'olivia', password: 'a changed secret one' });
     expect(login.status).toBe(200);
   });
 
@@ -98,7 +98,7 @@ describe('the manager: logging in, passwords, sessions, roles and users', { time
     await logOut();
     await page.getByRole('heading', { name: 'Reset Password' }).waitFor();
     await page.getByLabel('User name').fill('olivia');
-    await page.getByLabel('Current password').fill('olivia-new-secret-1');
+    await page.getByLabel('Current password').fill('a changed secret one');
     await page.locator('input[name="newPassword"]').fill('olivia');
     await page.getByLabel('Confirm new password').fill('olivia');
     await page.getByRole('button', { name: 'Reset Password' }).click();
@@ -124,17 +124,17 @@ describe('the manager: logging in, passwords, sessions, roles and users', { time
     ] as const) {
       await page.getByRole('button', { name: 'Add user' }).click();
       await page.getByLabel('User name').fill(name);
-      await page.getByLabel('Role').click();
+      await page.getByRole('dialog').getByLabel('Role').click();
       await page.getByRole('option', { name: role }).click();
       if (name === 'rita') await shot('users-add');
       await page.getByRole('dialog').getByRole('button', { name: 'Add user' }).click();
       const password = await page.getByTestId('one-time-password').innerText();
       expect(password.length).toBeGreaterThan(10);
+      expect(await notice()).toContain(`${name} was added as ${role}`);
       expect(await page.getByRole('dialog').innerText()).toContain('must set a new password');
       await page.getByRole('button', { name: 'Copy the one-time password' }).waitFor();
       if (name === 'rita') await shot('users-one-time-password');
       await page.getByRole('button', { name: 'Done' }).click();
-      expect(await notice()).toContain(`${name} was added as ${role}`);
       const login = await server.post('/api/1.0/instances/~/authorize', { user: name, password });
       expect(login.body.error.code).toBe('PASSWORD_CHANGE_REQUIRED');
     }
