@@ -169,6 +169,8 @@ describe('the manager: logging in, passwords, sessions, roles and users', { time
   it('says before the click that the last administrator cannot be demoted or removed', async () => {
     const adminRow = row('admin (you)');
     expect(await adminRow.getByRole('button', { name: 'Remove admin' }).isDisabled()).toBe(true);
+    await adminRow.getByTestId('not-allowed').hover();
+    expect(await page.getByRole('tooltip').innerText()).toContain('You cannot remove the user you are logged in as');
     await adminRow.getByRole('button', { name: 'Change the role of admin' }).click();
     expect(await page.getByTestId('last-admin').innerText()).toContain('admin is the last administrator');
     await page.getByRole('dialog').getByLabel('Role').click();
