@@ -10,6 +10,8 @@ export type SessionEnd = 'none' | 'logged-out' | 'expired';
 export interface Auth {
   session: SessionBody | null;
   ended: SessionEnd;
+  /** The idle timeout, in seconds, of the session the server ended (for saying how long is too long). */
+  endedIdleSeconds: number | null;
   login(user: string, password: string): Promise<void>;
   /** First login with a one-time password (or after a timeout): the current one and a new one; logs in. */
   changePassword(user: string, currentPassword: string, newPassword: string): Promise<void>;
@@ -24,24 +26,34 @@ const AuthContext = createContext<Auth | null>(null);
 
 export function AuthProvider({ children }: { children: ReactNode }) {
   const [session, setSession] = useState<SessionBody | null>(storedSession);
-  const [ended, setEnded] = useState<SessionEnd>('none');
+  const [ended, setEnded] = useState<{ why: SessionEnd; idleSeconds: number | null }>({ why: 'none', idleSeconds: null });
   const queryClient = useQueryClient();
   const adopt = useCallback(
     (next: SessionBody | null, why: SessionEnd = 'logged-out') => {
+      // Read before it is forgotten: the login page says how long the session could idle.
+      const previous = storedSession();
       storeSession(next);
       setSession(next);
       if (!next) {
-        setEnded(why);
+        setEnded({ why, idleSeconds: previous?.idleTimeoutSeconds ?? null });
         queryClient.clear();
       }
     },
     [queryClient],
   );
-  useEffect(() => setUnauthorizedHandler(() => adopt(null, 'expired')), [adopt]);
+  // Only the session that was refused ends: a late answer to an old token must not end a new login.
+  useEffect(
+    () =>
+      setUnauthorizedHandler((token) => {
+        if (storedSession()?.token === token) adopt(null, 'expired');
+      }),
+    [adopt],
+  );
   const auth = useMemo<Auth>(
     () => ({
       session,
-      ended,
+      ended: ended.why,
+      endedIdleSeconds: ended.idleSeconds,
       async login(user, password) {
         adopt(await apiJson<SessionBody>(instancePath('/authorize'), { method: 'POST', body: JSON.stringify({ user, password }) }));
       },

@@ -59,9 +59,9 @@ export function storeSession(session: SessionBody | null): void {
   else sessionStorage.removeItem(sessionKey());
 }
 
-let onUnauthorized: () => void = () => undefined;
-/** What to do when the server says the session is over (expired or logged out elsewhere). */
-export function setUnauthorizedHandler(handler: () => void): void {
+let onUnauthorized: (token: string) => void = () => undefined;
+/** What to do when the server says the session of `token` is over (expired or logged out elsewhere). */
+export function setUnauthorizedHandler(handler: (token: string) => void): void {
   onUnauthorized = handler;
 }
 
@@ -85,7 +85,7 @@ export async function apiFetch(path: string, init: RequestInit = {}): Promise<Re
   } catch {
     // Not the API's error shape (a proxy's page, say): the status says enough.
   }
-  if (res.status === 401 && session) onUnauthorized();
+  if (res.status === 401 && session) onUnauthorized(session.token);
   throw new ApiError(
     res.status,
     body?.error?.code ?? `HTTP_${res.status}`,

@@ -14,6 +14,13 @@ export interface LoginPageProps {
   children?: ReactNode;
 }
 
+/** "30 minutes", "1 minute", "90 seconds": how long a session may idle. */
+export function idleDuration(seconds: number): string {
+  const minutes = seconds / 60;
+  if (Number.isInteger(minutes)) return `${minutes} minute${minutes === 1 ? '' : 's'}`;
+  return `${seconds} seconds`;
+}
+
 /** Log in; a one-time password (a new account, or after a reset) must be replaced first. */
 export function LoginPage({ title, purpose, children }: LoginPageProps) {
   const auth = useAuth();
@@ -25,6 +32,8 @@ export function LoginPage({ title, purpose, children }: LoginPageProps) {
   const [newPassword, setNewPassword] = useState('');
   const [mustChange, setMustChange] = useState(false);
   const [error, setError] = useState<{ text: string; severity: 'info' | 'error' } | null>(null);
+  // The API's reasons against a new password, shown under its field.
+  const [newPasswordProblem, setNewPasswordProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
   if (auth.session) return <Navigate to={from} replace />;
@@ -33,6 +42,7 @@ export function LoginPage({ title, purpose, children }: LoginPageProps) {
     event.preventDefault();
     setBusy(true);
     setError(null);
+    setNewPasswordProblem(null);
     try {
       if (mustChange) await auth.changePassword(user, password, newPassword);
       else await auth.login(user, password);
@@ -41,6 +51,13 @@ export function LoginPage({ title, purpose, children }: LoginPageProps) {
       if (e instanceof ApiError && e.code === 'PASSWORD_CHANGE_REQUIRED') {
         setMustChange(true);
         setError({ text: 'This password was set for you and works only once: choose a new password to continue.', severity: 'info' });
+      } else if (e instanceof ApiError && e.details.some((d) => d.field === 'newPassword')) {
+        setNewPasswordProblem(
+          e.details
+            .filter((d) => d.field === 'newPassword')
+            .map((d) => d.message)
+            .join('; '),
+        );
       } else {
         setError({ text: e instanceof Error ? e.message : String(e), severity: 'error' });
       }
@@ -61,17 +78,34 @@ export function LoginPage({ title, purpose, children }: LoginPageProps) {
           </Typography>
           {children}
           {auth.ended === 'expired' && !error && (
-            <Alert severity="warning" sx={{ mt: 1 }}>
-              Your session ended after a time without activity. Log in again to go back to where you were.
+            <Alert severity="warning" sx={{ mt: 1 }} data-testid="session-ended">
+              {auth.endedIdleSeconds
+                ? `Your session ended after ${idleDuration(auth.endedIdleSeconds)} without activity.`
+                : 'Your session ended after a time without activity.'}{' '}
+              Log in again to go back to where you were.
             </Alert>
           )}
           <Box component="form" onSubmit={(e) => void submit(e)} sx={{ display: 'flex', flexDirection: 'column', gap: 2, mt: 2 }}>
             <TextField label="User" name="user" autoComplete="username" value={user} onChange={(e) => setUser(e.target.value)} required disabled={mustChange} autoFocus />
             <TextField label={mustChange ? 'One-time password' : 'Password'} name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
             {mustChange && (
-              <TextField label="New password" name="newPassword" type="password" autoComplete="new-password" value={newPassword} onChange={(e) => setNewPassword(e.target.value)} required />
+              <TextField
+                label="New password"
+                name="newPassword"
+                type="password"
+                autoComplete="new-password"
+                value={newPassword}
+                onChange={(e) => setNewPassword(e.target.value)}
+                required
+                error={newPasswordProblem !== null}
+                helperText={newPasswordProblem ? `The new password ${newPasswordProblem}.` : undefined}
+              />
             )}
-            {error && <Alert severity={error.severity}>{error.text}</Alert>}
+            {error && (
+              <Alert severity={error.severity} data-testid="login-message">
+                {error.text}
+              </Alert>
+            )}
             <Button type="submit" variant="contained" disabled={busy}>
               {mustChange ? 'Set password and log in' : 'Log in'}
             </Button>

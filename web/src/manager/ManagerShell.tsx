@@ -69,7 +69,7 @@ function UnreachableBanner() {
 export function ManagerShell() {
   const auth = useAuth();
   const branding = useBranding();
-  const { pathname } = useLocation();
+  const { pathname, search } = useLocation();
   const [open, setOpen] = useState(false);
   const views = MANAGER_VIEWS.filter((v) => !v.needs || !auth.session || auth.may(v.needs.split(' ')[0]!, v.needs.split(' ')[1]!));
   const nav = (
@@ -109,12 +109,12 @@ export function ManagerShell() {
               <Typography variant="body2" sx={{ display: { xs: 'none', sm: 'block' } }} data-testid="who">
                 {auth.session.user} ({auth.session.role})
               </Typography>
-              <Button color="inherit" onClick={() => void auth.logout()}>
+              <Button color="inherit" onClick={() => void auth.logout()} sx={{ flexShrink: 0, whiteSpace: 'nowrap' }}>
                 Log out
               </Button>
             </>
           ) : (
-            <Button color="inherit" component={Link} to="/login">
+            <Button color="inherit" component={Link} to="/login" state={{ from: pathname + search }}>
               Log in
             </Button>
           )}
