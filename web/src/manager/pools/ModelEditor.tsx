@@ -33,8 +33,9 @@ const PAD = 8;
  */
 export function ModelEditor({ value, onChange, readOnly, marks, label, ref }: ModelEditorProps) {
   const area = useRef<HTMLTextAreaElement>(null);
-  const [scroll, setScroll] = useState({ top: 0 });
-  const lines = Math.max(1, value.split('\n').length);
+  const [scroll, setScroll] = useState({ top: 0, left: 0 });
+  const textLines = value.split('\n');
+  const lines = textLines.length;
   const marked = new Map<number, string>();
   for (const m of marks) if (!marked.has(m.line)) marked.set(m.line, m.message);
 
@@ -42,7 +43,7 @@ export function ModelEditor({ value, onChange, readOnly, marks, label, ref }: Mo
     goTo(line, column) {
       const el = area.current;
       if (!el) return;
-      const starts = value.split('\n').slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0);
+      const starts = textLines.slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0);
       const at = Math.min(value.length, starts + Math.max(0, column - 1));
       el.focus();
       el.setSelectionRange(at, at);
@@ -90,7 +91,21 @@ export function ModelEditor({ value, onChange, readOnly, marks, label, ref }: Mo
         <Box aria-hidden sx={{ position: 'absolute', inset: 0, overflow: 'hidden', pointerEvents: 'none' }}>
           <Box sx={{ transform: `translateY(${-scroll.top}px)` }}>
             {[...marked.keys()].map((line) => (
-              <Box key={line} sx={{ position: 'absolute', left: 0, right: 0, top: PAD + (line - 1) * LINE, height: LINE, bgcolor: 'rgba(211, 47, 47, 0.12)', borderBottom: '2px wavy', borderColor: 'error.main' }} />
+              <Box key={line} sx={{ position: 'absolute', left: 0, right: 0, top: PAD + (line - 1) * LINE, height: LINE, bgcolor: 'rgba(211, 47, 47, 0.12)' }} />
+            ))}
+            {marks.map((m, i) => (
+              // Underlines from the problem's column to the end of its line (monospace: 1ch per character).
+              <Box
+                key={i}
+                sx={{
+                  position: 'absolute',
+                  left: `calc(${PAD}px + ${m.column - 1}ch - ${scroll.left}px)`,
+                  width: `${Math.max(1, (textLines[m.line - 1]?.length ?? 0) - m.column + 1)}ch`,
+                  top: PAD + m.line * LINE - 3,
+                  height: 2,
+                  bgcolor: 'error.main',
+                }}
+              />
             ))}
           </Box>
         </Box>
@@ -104,7 +119,7 @@ export function ModelEditor({ value, onChange, readOnly, marks, label, ref }: Mo
           spellCheck={false}
           wrap="off"
           onChange={(e: ChangeEvent<HTMLTextAreaElement>) => onChange(e.target.value)}
-          onScroll={(e: UIEvent<HTMLTextAreaElement>) => setScroll({ top: e.currentTarget.scrollTop })}
+          onScroll={(e: UIEvent<HTMLTextAreaElement>) => setScroll({ top: e.currentTarget.scrollTop, left: e.currentTarget.scrollLeft })}
           sx={{
             position: 'relative',
             display: 'block',

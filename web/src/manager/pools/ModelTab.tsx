@@ -19,11 +19,11 @@ const describeSummary = (m: ModelSummary) => {
 };
 
 /** The active model's name, who activated it and when. */
-function ModelFacts({ model }: { model: ActiveModel | null }) {
+function ModelFacts({ model, canChange }: { model: ActiveModel | null; canChange: boolean }) {
   if (!model) {
     return (
       <Alert severity="info" data-testid="no-model">
-        No model definition is active: every count is in the default pool. Browse for a model file or write one below, then Validate and Activate.
+        No model definition is active: every count is in the default pool.{canChange ? ' Browse for a model file or write one below, then Validate and Activate.' : ''}
       </Alert>
     );
   }
@@ -154,7 +154,7 @@ function ModelWorkbench({ model }: { model: ActiveModel | null }) {
 
   return (
     <Stack spacing={2}>
-      <ModelFacts model={model} />
+      <ModelFacts model={model} canChange={canChange} />
       {!canChange && (
         <Alert severity="info" data-testid="read-only-note">
           Your role ({auth.session?.role}) may read the model but not change it: Browse, Validate, Activate and Delete need the admin or reservations role.

@@ -57,7 +57,7 @@ function PendingTable({ pending, problems, onRemove }: { pending: PendingEntry[]
               </TableCell>
             ))}
             <TableCell>
-              <Box component="span" sx={{ position: 'absolute', width: 1, height: 1, overflow: 'hidden', clip: 'rect(0 0 0 0)' }}>
+              <Box component="span" sx={{ position: 'absolute', width: '1px', height: '1px', overflow: 'hidden', clip: 'rect(0 0 0 0)', whiteSpace: 'nowrap' }}>
                 Remove
               </Box>
             </TableCell>
@@ -69,7 +69,7 @@ function PendingTable({ pending, problems, onRemove }: { pending: PendingEntry[]
             return (
               <TableRow key={p.key} data-testid="pending-row" sx={Object.keys(said).length > 0 ? { bgcolor: 'rgba(211, 47, 47, 0.06)' } : undefined}>
                 {COLUMNS.map((c) => (
-                  <TableCell key={c.field} align={c.align} sx={{ verticalAlign: 'top', overflowWrap: 'anywhere' }}>
+                  <TableCell key={c.field} align={c.align} sx={{ verticalAlign: 'top', overflowWrap: 'break-word', maxWidth: 320 }}>
                     {String(p[c.field])}
                     {said[c.field] && (
                       <Typography variant="caption" color="error" component="div" role="alert" data-testid={`pending-error-${c.field}`}>
@@ -165,10 +165,10 @@ export function AddReservationPage() {
         </Alert>
       )}
       <Paper variant="outlined" component="form" noValidate onSubmit={onAdd} sx={{ p: 2 }} aria-label="Reservation entry">
-        <Box sx={{ display: 'grid', gap: 2, gridTemplateColumns: { xs: '1fr', sm: '1fr 1fr', lg: '2fr 2fr 1.5fr 2fr 1fr 1fr' } }}>
+        <Box sx={{ display: 'grid', gap: 2, gridTemplateColumns: { xs: '1fr', sm: '1fr 1fr', md: '1fr 1fr 1fr' } }}>
           <TextField label="Group name" name="group" value={fields.group} onChange={set('group')} required inputRef={firstField} {...help('group', 'Entries with the same name form one group')} />
           <TextField label="Device ID" name="deviceId" value={fields.deviceId} onChange={set('deviceId')} required {...help('deviceId', 'A hostid, or a user name for USER')} />
-          <TextField select label="ID type" name="idType" value={fields.idType} onChange={(e) => setFields((f) => ({ ...f, idType: e.target.value as HostIdType }))} required {...help('idType', ' ')}>
+          <TextField select label="ID type" name="idType" value={fields.idType} onChange={(e) => setFields((f) => ({ ...f, idType: e.target.value as HostIdType }))} required slotProps={{ select: { renderValue: (v) => String(v) } }} {...help('idType', ID_TYPES.find((t) => t.type === fields.idType)?.text ?? ' ')}>
             {ID_TYPES.map((t) => (
               <MenuItem key={t.type} value={t.type}>
                 {t.type} — {t.text}

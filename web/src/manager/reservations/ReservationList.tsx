@@ -14,24 +14,24 @@ import { ReservationStatus } from './ReservationStatus.js';
 import { ImportRefusal, ReservationExportButton, ReservationImportButton } from './ReservationTransferButtons.js';
 
 const COLUMNS: Array<GridColDef<ReservationRow>> = [
-  { field: 'status', headerName: 'Status', width: 150, renderCell: (p) => <ReservationStatus status={p.row.status} /> },
+  { field: 'status', headerName: 'Status', width: 140, renderCell: (p) => <ReservationStatus status={p.row.status} /> },
   {
     field: 'reason',
     headerName: 'Reason',
     flex: 2,
-    minWidth: 220,
+    minWidth: 200,
     renderCell: (p) => (
       <Box component="span" sx={{ whiteSpace: 'normal', py: 1, lineHeight: 1.4 }}>
         {p.row.reason ?? '—'}
       </Box>
     ),
   },
-  { field: 'deviceId', headerName: 'Device ID', flex: 1, minWidth: 140 },
-  { field: 'idType', headerName: 'ID type', width: 120 },
-  { field: 'group', headerName: 'Group', flex: 1, minWidth: 120 },
-  { field: 'featureName', headerName: 'Feature', flex: 1, minWidth: 110 },
-  { field: 'featureVersion', headerName: 'Version', width: 90 },
-  { field: 'featureCount', headerName: 'Count', type: 'number', width: 90 },
+  { field: 'deviceId', headerName: 'Device ID', flex: 1, minWidth: 120 },
+  { field: 'idType', headerName: 'ID type', width: 110 },
+  { field: 'group', headerName: 'Group', flex: 1, minWidth: 100 },
+  { field: 'featureName', headerName: 'Feature', flex: 1, minWidth: 90 },
+  { field: 'featureVersion', headerName: 'Version', width: 80 },
+  { field: 'featureCount', headerName: 'Count', type: 'number', width: 80 },
 ];
 
 /**
