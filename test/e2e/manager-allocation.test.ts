@@ -76,9 +76,9 @@ describe('the manager\'s Named License Pools and Reservations views', { timeout:
     expect(await page.locator('[data-marked="true"]').count()).toBe(1);
     // Choosing the problem puts the caret on line 3, at the column it names.
     const column = Number(/column (\d+)/.exec(await problem.innerText())![1]);
-    await page.getByLabel('Model definition text').evaluate((el) => (el as HTMLTextAreaElement).setSelectionRange(0, 0));
+    await page.getByLabel('Model definition text').evaluate((el: HTMLTextAreaElement) => el.setSelectionRange(0, 0));
     await problem.click();
-    const caret = await page.getByLabel('Model definition text').evaluate((el) => (el as HTMLTextAreaElement).selectionStart);
+    const caret = await page.getByLabel('Model definition text').evaluate((el: HTMLTextAreaElement) => el.selectionStart);
     const lines = MODEL_WITH_MISTAKE.split('\n');
     expect(caret).toBe(lines[0]!.length + 1 + lines[1]!.length + 1 + column - 1);
     expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Model definition text');
@@ -131,6 +131,7 @@ describe('the manager\'s Named License Pools and Reservations views', { timeout:
       ['cam', '1.0', 'permanent', '3'],
       ['hours', '1.0', '2030-01-01', '100'],
     ]);
+    await page.getByTestId('pool-default').locator('.MuiCollapse-entered').waitFor();
     await shot('pools');
     await page.setViewportSize({ width: 390, height: 844 });
     await shot('pools-phone');
@@ -212,7 +213,7 @@ describe('the manager\'s Named License Pools and Reservations views', { timeout:
   it('exports every group to reservations.json, the shape the API takes', async () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export' }).click()]);
     expect(download.suggestedFilename()).toBe('reservations.json');
-    exported = readFileSync((await download.path())!, 'utf8');
+    exported = readFileSync(await download.path(), 'utf8');
     const groups = JSON.parse(exported) as Array<{ name: string; reservations: Array<{ hostId: { value: string; type: string } }> }>;
     expect(groups.map((g) => [g.name, g.reservations.map((r) => `${r.hostId.type}:${r.hostId.value}`)])).toEqual([
       ['support', ['ETHERNET:7A7A77AAA77A', 'USER:joe']],

@@ -11,12 +11,12 @@ export interface TextMark {
 
 export interface ModelEditorHandle {
   /** Puts the caret at a line and column and scrolls it into the middle of the view. */
-  goTo(line: number, column: number): void;
+  goTo: (line: number, column: number) => void;
 }
 
 export interface ModelEditorProps {
   value: string;
-  onChange(text: string): void;
+  onChange: (text: string) => void;
   readOnly: boolean;
   marks: TextMark[];
   label: string;

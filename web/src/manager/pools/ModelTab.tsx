@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { Alert, Box, Button, Icon, List, ListItemButton, ListItemIcon, ListItemText, Paper, Stack, Typography } from '@mui/material';
 import { Link } from 'react-router';
 import type { ModelSummary } from '../../../../src/server/allocation-service.js';
@@ -42,7 +42,7 @@ function ModelFacts({ model, canChange }: { model: ActiveModel | null; canChange
 }
 
 /** Each problem with its line and column; choosing one puts the caret there. */
-function ModelProblems({ problems, onPick }: { problems: TextMark[]; onPick(p: TextMark): void }) {
+function ModelProblems({ problems, onPick }: { problems: TextMark[]; onPick: (p: TextMark) => void }) {
   return (
     <Alert severity="error" data-testid="model-problems" sx={{ '& .MuiAlert-message': { width: '100%' } }}>
       <Typography variant="body2" sx={{ fontWeight: 600 }}>
@@ -66,7 +66,7 @@ function ModelProblems({ problems, onPick }: { problems: TextMark[]; onPick(p: T
 
 function ModelWorkbench({ model }: { model: ActiveModel | null }) {
   const auth = useAuth();
-  const { notify, confirm } = useFeedback();
+  const feedback = useFeedback();
   const reservations = useReservationCount();
   const validate = useValidateModel();
   const activate = useActivateModel();
@@ -76,7 +76,6 @@ function ModelWorkbench({ model }: { model: ActiveModel | null }) {
   const [text, setText] = useState(model?.text ?? '');
   const [problems, setProblems] = useState<TextMark[]>([]);
   const [outcome, setOutcome] = useState<{ severity: 'success' | 'error' | 'warning'; text: string } | null>(null);
-  useEffect(() => setText(model?.text ?? ''), [model?.text]);
 
   const canChange = auth.may('PUT', instancePath('/model'));
   const reserved = (reservations.data ?? 0) > 0;
@@ -88,13 +87,13 @@ function ModelWorkbench({ model }: { model: ActiveModel | null }) {
       setProblems(found);
       setOutcome(null);
       editor.current?.goTo(found[0]!.line, found[0]!.column);
-      notify(`${what}: the model has ${found.length} ${found.length === 1 ? 'problem' : 'problems'}; the first is on line ${found[0]!.line}.`, 'error');
+      feedback.notify(`${what}: the model has ${found.length} ${found.length === 1 ? 'problem' : 'problems'}; the first is on line ${found[0]!.line}.`, 'error');
       return;
     }
     setProblems([]);
     const message = error instanceof ApiError && error.status === 403 ? `Access denied. ${error.message}` : error instanceof Error ? error.message : String(error);
     setOutcome({ severity: error instanceof ApiError && error.status === 409 ? 'warning' : 'error', text: message });
-    notify(`${what}: ${message}`, 'error');
+    feedback.notify(`${what}: ${message}`, 'error');
   };
 
   const check = async (): Promise<ModelSummary | null> => {
@@ -113,18 +112,18 @@ function ModelWorkbench({ model }: { model: ActiveModel | null }) {
     if (!summary) return;
     const said = `The model "${summary.name}" fits this server: ${describeSummary(summary)}.`;
     setOutcome({ severity: 'success', text: said });
-    notify(said);
+    feedback.notify(said);
   };
 
   const onActivate = async () => {
     const summary = await check();
     if (!summary) return;
-    if (model && !(await confirm({ title: `Replace the model "${model.name}"?`, text: `"${summary.name}" takes its place at once: ${describeSummary(summary)}. What devices hold is counted in the new pools.`, action: 'Activate' }))) return;
+    if (model && !(await feedback.confirm({ title: `Replace the model "${model.name}"?`, text: `"${summary.name}" takes its place at once: ${describeSummary(summary)}. What devices hold is counted in the new pools.`, action: 'Activate' }))) return;
     try {
       const done = await activate.mutateAsync(text);
       const said = `Model "${done.model.name}" ${done.replaced ? 'replaced the previous one' : 'activated'}: ${describeSummary(done.model)}.`;
       setOutcome({ severity: 'success', text: said });
-      notify(said);
+      feedback.notify(said);
     } catch (error) {
       refused(error, 'Not activated');
     }
@@ -132,12 +131,12 @@ function ModelWorkbench({ model }: { model: ActiveModel | null }) {
 
   const onDelete = async () => {
     if (!model) return;
-    if (!(await confirm({ title: `Delete the model "${model.name}"?`, text: 'Its named pools and rules of access end: every count returns to the default pool, served to any device.', action: 'Delete model' }))) return;
+    if (!(await feedback.confirm({ title: `Delete the model "${model.name}"?`, text: 'Its named pools and rules of access end: every count returns to the default pool, served to any device.', action: 'Delete model' }))) return;
     try {
       await remove.mutateAsync();
       setProblems([]);
       setOutcome(null);
-      notify(`Model "${model.name}" deleted: every count is back in the default pool.`);
+      feedback.notify(`Model "${model.name}" deleted: every count is back in the default pool.`);
     } catch (error) {
       refused(error, 'Not deleted');
     }
@@ -149,7 +148,7 @@ function ModelWorkbench({ model }: { model: ActiveModel | null }) {
     setText(content);
     setProblems([]);
     setOutcome(null);
-    notify(`Loaded ${f.name} (${content.split('\n').length} lines): Validate or Activate it.`, 'info');
+    feedback.notify(`Loaded ${f.name} (${content.split('\n').length} lines): Validate or Activate it.`, 'info');
   };
 
   return (
@@ -197,7 +196,8 @@ export function ModelTab() {
   const model = useActiveModel();
   return (
     <QueryState query={model} what="the model definition">
-      {(m) => <ModelWorkbench model={m} />}
+      {/* A new active model (or none) starts the editor afresh from its text. */}
+      {(m) => <ModelWorkbench key={m?.activatedAt ?? 'none'} model={m} />}
     </QueryState>
   );
 }

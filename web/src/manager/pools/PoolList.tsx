@@ -28,7 +28,7 @@ function PoolRow({ pool }: { pool: PoolListing }) {
           </Typography>
         ) : (
           <TableContainer sx={{ overflowX: 'auto' }}>
-            <Table size="small" aria-labelledby={headerId}>
+            <Table size="small" aria-labelledby={headerId} sx={{ '& td, & th': { whiteSpace: 'nowrap' } }}>
               <TableHead>
                 <TableRow>
                   <TableCell>Feature</TableCell>

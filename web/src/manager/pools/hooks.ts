@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ModelSummary } from '../../../../src/server/allocation-service.js';
 import type { ActiveModel, PoolsPage } from '../../../../src/server/http/model/routes.js';
-import { ApiError, apiJson, instancePath } from '../../api/client.js';
+import { ApiError, apiFetch, apiJson, instancePath } from '../../api/client.js';
 
 export type { ActiveModel, PoolsPage };
 
@@ -59,5 +59,7 @@ export function useActivateModel() {
 }
 
 export function useDeleteModel() {
-  return useAllocationChange(() => apiJson<void>(instancePath('/model'), { method: 'DELETE' }));
+  return useAllocationChange(async () => {
+    await apiFetch(instancePath('/model'), { method: 'DELETE' });
+  });
 }

@@ -1,5 +1,5 @@
 import { useRef, useState } from 'react';
-import type { FormEvent } from 'react';
+import type { SyntheticEvent } from 'react';
 import {
   Alert,
   Box,
@@ -38,7 +38,7 @@ const COLUMNS: Array<{ field: EntryField; label: string; align?: 'right' }> = [
 ];
 
 /** The entries waiting to be submitted, each with what the API said about its fields. */
-function PendingTable({ pending, problems, onRemove }: { pending: PendingEntry[]; problems: Map<number, Problems>; onRemove(key: number): void }) {
+function PendingTable({ pending, problems, onRemove }: { pending: PendingEntry[]; problems: Map<number, Problems>; onRemove: (key: number) => void }) {
   if (pending.length === 0) {
     return (
       <Typography variant="body2" color="text.secondary" sx={{ py: 2 }} data-testid="pending-empty">
@@ -95,7 +95,7 @@ function PendingTable({ pending, problems, onRemove }: { pending: PendingEntry[]
 /** Add Reservation: a group entry by entry into a pending table, then Submit (one call, all or nothing) or Cancel. */
 export function AddReservationPage() {
   const navigate = useNavigate();
-  const { notify, confirm } = useFeedback();
+  const feedback = useFeedback();
   const model = useActiveModelName();
   const submit = useSubmitGroups();
   const [fields, setFields] = useState<EntryFields>(EMPTY_FIELDS);
@@ -109,7 +109,7 @@ export function AddReservationPage() {
   const set = (field: EntryField) => (e: { target: { value: string } }) => setFields((f) => ({ ...f, [field]: e.target.value }));
   const help = (field: EntryField, hint: string) => ({ error: problems[field] !== undefined, helperText: problems[field] ?? hint });
 
-  const onAdd = (e: FormEvent) => {
+  const onAdd = (e: SyntheticEvent) => {
     e.preventDefault();
     setTried(true);
     if (Object.keys(checkEntry(fields)).length > 0) return;
@@ -118,7 +118,7 @@ export function AddReservationPage() {
     // The next entry is often for the same group and device: those stay.
     setFields((f) => ({ ...f, feature: '', version: '', count: '' }));
     setTried(false);
-    notify(`Added ${entry.count} of ${entry.feature} ${entry.version} for ${entry.idType} ${entry.deviceId} to group ${entry.group} (pending).`, 'info');
+    feedback.notify(`Added ${entry.count} of ${entry.feature} ${entry.version} for ${entry.idType} ${entry.deviceId} to group ${entry.group} (pending).`, 'info');
   };
 
   const onClear = () => {
@@ -131,7 +131,7 @@ export function AddReservationPage() {
     const posting = toPosting(pending);
     try {
       const added = await submit.mutateAsync(posting.groups);
-      notify(`Created ${added.groups.length} reservation ${added.groups.length === 1 ? 'group' : 'groups'}: ${added.groups.map((g) => g.name).join(', ')}.`);
+      feedback.notify(`Created ${added.groups.length} reservation ${added.groups.length === 1 ? 'group' : 'groups'}: ${added.groups.map((g) => g.name).join(', ')}.`);
       void navigate('/reservations');
     } catch (error) {
       const byKey = new Map<number, Problems>();
@@ -144,13 +144,13 @@ export function AddReservationPage() {
       }
       const message = error instanceof ApiError && error.status === 403 ? `Access denied. ${error.message}` : error instanceof Error ? error.message : String(error);
       setAnswer({ message, problems: byKey });
-      notify(`Nothing was submitted: ${message}`, 'error');
+      feedback.notify(`Nothing was submitted: ${message}`, 'error');
     }
   };
 
   const onCancel = async () => {
-    if (pending.length > 0 && !(await confirm({ title: `Discard ${pending.length} pending ${pending.length === 1 ? 'entry' : 'entries'}?`, text: 'Nothing has been submitted; the entries in the pending table are lost.', action: 'Discard' }))) return;
-    if (pending.length > 0) notify(`Discarded ${pending.length} pending ${pending.length === 1 ? 'entry' : 'entries'}.`, 'info');
+    if (pending.length > 0 && !(await feedback.confirm({ title: `Discard ${pending.length} pending ${pending.length === 1 ? 'entry' : 'entries'}?`, text: 'Nothing has been submitted; the entries in the pending table are lost.', action: 'Discard' }))) return;
+    if (pending.length > 0) feedback.notify(`Discarded ${pending.length} pending ${pending.length === 1 ? 'entry' : 'entries'}.`, 'info');
     void navigate('/reservations');
   };
 
@@ -199,7 +199,7 @@ export function AddReservationPage() {
         problems={answer?.problems ?? new Map()}
         onRemove={(key) => {
           setPending((p) => p.filter((x) => x.key !== key));
-          notify('Entry removed from the pending table.', 'info');
+          feedback.notify('Entry removed from the pending table.', 'info');
         }}
       />
       <Box sx={{ display: 'flex', gap: 1, flexWrap: 'wrap' }}>

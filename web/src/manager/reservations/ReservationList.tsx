@@ -56,7 +56,7 @@ export function ReservationList() {
   const rows = useReservationRows(page, pageSize);
   const model = useActiveModelName();
   const remove = useDeleteGroups();
-  const { notify, confirm } = useFeedback();
+  const feedback = useFeedback();
   const [groups, setGroups] = useState<Set<string>>(new Set());
   const [refusal, setRefusal] = useState<{ message: string; details: Array<{ field: string; message: string }> } | null>(null);
 
@@ -71,7 +71,7 @@ export function ReservationList() {
     const ids = [...groups];
     const named = names(groups);
     const n = ids.length;
-    const ok = await confirm({
+    const ok = await feedback.confirm({
       title: `Delete ${n} reservation ${n === 1 ? 'group' : 'groups'}?`,
       text: `${named.join(', ')}: every reservation of ${n === 1 ? 'it' : 'them'} ends, and the counts held for ${n === 1 ? 'it' : 'them'} return to every device.`,
       action: `Delete ${n} ${n === 1 ? 'group' : 'groups'}`,
@@ -80,9 +80,9 @@ export function ReservationList() {
     try {
       await remove.mutateAsync(ids);
       setGroups(new Set());
-      notify(`Deleted ${n} reservation ${n === 1 ? 'group' : 'groups'}: ${named.join(', ')}.`);
+      feedback.notify(`Deleted ${n} reservation ${n === 1 ? 'group' : 'groups'}: ${named.join(', ')}.`);
     } catch (error) {
-      notify(`Nothing was deleted: ${error instanceof Error ? error.message : String(error)}`, 'error');
+      feedback.notify(`Nothing was deleted: ${error instanceof Error ? error.message : String(error)}`, 'error');
     }
   };
 

@@ -5,10 +5,10 @@ import { useFeedback } from '../../components/feedback.js';
 import { exportGroups, useImportGroups } from './hooks.js';
 
 /** Import: a JSON file of one group or a list (the export's shape), added all or nothing; the API's refusal is shown with its field paths. */
-export function ReservationImportButton({ disabled, onRefused }: { disabled: boolean; onRefused(error: { message: string; details: Array<{ field: string; message: string }> } | null): void }) {
+export function ReservationImportButton({ disabled, onRefused }: { disabled: boolean; onRefused: (error: { message: string; details: Array<{ field: string; message: string }> } | null) => void }) {
   const file = useRef<HTMLInputElement>(null);
   const importGroups = useImportGroups();
-  const { notify } = useFeedback();
+  const feedback = useFeedback();
   const onFile = async (f: File | undefined) => {
     if (!f) return;
     const text = await f.text();
@@ -16,17 +16,17 @@ export function ReservationImportButton({ disabled, onRefused }: { disabled: boo
       JSON.parse(text);
     } catch {
       onRefused({ message: `${f.name} is not JSON: import takes the file Export writes.`, details: [] });
-      notify(`Nothing was imported: ${f.name} is not JSON.`, 'error');
+      feedback.notify(`Nothing was imported: ${f.name} is not JSON.`, 'error');
       return;
     }
     try {
       const { groups } = await importGroups.mutateAsync(text);
       onRefused(null);
-      notify(`Imported ${groups.length} reservation ${groups.length === 1 ? 'group' : 'groups'} from ${f.name}: ${groups.map((g) => g.name).join(', ')}.`);
+      feedback.notify(`Imported ${groups.length} reservation ${groups.length === 1 ? 'group' : 'groups'} from ${f.name}: ${groups.map((g) => g.name).join(', ')}.`);
     } catch (error) {
       const refusal = error instanceof ApiError ? { message: error.status === 403 ? `Access denied. ${error.message}` : error.message, details: error.details } : { message: String(error), details: [] };
       onRefused(refusal);
-      notify(`Nothing was imported from ${f.name}.`, 'error');
+      feedback.notify(`Nothing was imported from ${f.name}.`, 'error');
     }
   };
   return (
@@ -41,7 +41,7 @@ export function ReservationImportButton({ disabled, onRefused }: { disabled: boo
 
 /** Export: every group as reservations.json, the file Import and the API take back. */
 export function ReservationExportButton() {
-  const { notify } = useFeedback();
+  const feedback = useFeedback();
   const [busy, setBusy] = useState(false);
   const onExport = async () => {
     setBusy(true);
@@ -53,9 +53,9 @@ export function ReservationExportButton() {
       a.download = 'reservations.json';
       a.click();
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
-      notify(`Exported ${groups} reservation ${groups === 1 ? 'group' : 'groups'} to reservations.json.`);
+      feedback.notify(`Exported ${groups} reservation ${groups === 1 ? 'group' : 'groups'} to reservations.json.`);
     } catch (error) {
-      notify(`Could not export: ${error instanceof Error ? error.message : String(error)}`, 'error');
+      feedback.notify(`Could not export: ${error instanceof Error ? error.message : String(error)}`, 'error');
     } finally {
       setBusy(false);
     }
@@ -68,7 +68,7 @@ export function ReservationExportButton() {
 }
 
 /** What the API said about an import, field by field. */
-export function ImportRefusal({ refusal, onClose }: { refusal: { message: string; details: Array<{ field: string; message: string }> }; onClose(): void }) {
+export function ImportRefusal({ refusal, onClose }: { refusal: { message: string; details: Array<{ field: string; message: string }> }; onClose: () => void }) {
   return (
     <Alert severity="error" onClose={onClose} data-testid="import-refused">
       Nothing was imported. {refusal.message}

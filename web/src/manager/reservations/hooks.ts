@@ -45,7 +45,9 @@ export function useSubmitGroups() {
 }
 
 export function useDeleteGroups() {
-  return useReservationChange((ids: string[]) => apiJson<void>(instancePath('/reservationgroups/delete'), { method: 'POST', body: JSON.stringify({ ids }) }));
+  return useReservationChange(async (ids: string[]) => {
+    await apiFetch(instancePath('/reservationgroups/delete'), { method: 'POST', body: JSON.stringify({ ids }) });
+  });
 }
 
 /** Every group as the export gives it (the JSON import takes back). */
