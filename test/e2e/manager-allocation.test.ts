@@ -9,6 +9,12 @@ import { CAPABILITY, capability } from '../support/test-server.js';
 
 const BASE = '/api/1.0/instances/~';
 
+/** What the tests use of a textarea in the page (the tests are compiled without the DOM's types). */
+interface TextArea {
+  selectionStart: number;
+  setSelectionRange(start: number, end: number): void;
+}
+
 const MODEL_WITH_MISTAKE = `model "site" {
   partitions {
     partition "eng"   { "cadx" 1.0 2 }
@@ -76,12 +82,12 @@ describe('the manager\'s Named License Pools and Reservations views', { timeout:
     expect(await page.locator('[data-marked="true"]').count()).toBe(1);
     // Choosing the problem puts the caret on line 3, at the column it names.
     const column = Number(/column (\d+)/.exec(await problem.innerText())![1]);
-    await page.getByLabel('Model definition text').evaluate((el: HTMLTextAreaElement) => el.setSelectionRange(0, 0));
+    await page.getByLabel('Model definition text').evaluate((el) => (el as unknown as TextArea).setSelectionRange(0, 0));
     await problem.click();
-    const caret = await page.getByLabel('Model definition text').evaluate((el: HTMLTextAreaElement) => el.selectionStart);
+    const caret = await page.getByLabel('Model definition text').evaluate((el) => (el as unknown as TextArea).selectionStart);
     const lines = MODEL_WITH_MISTAKE.split('\n');
     expect(caret).toBe(lines[0]!.length + 1 + lines[1]!.length + 1 + column - 1);
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Model definition text');
+    expect(await page.locator('textarea:focus').getAttribute('aria-label')).toBe('Model definition text');
     await shot('model-problem');
     // Activating validates first: nothing is activated.
     await page.getByRole('button', { name: 'Upload / Activate' }).click();
@@ -111,7 +117,7 @@ describe('the manager\'s Named License Pools and Reservations views', { timeout:
     await page.getByRole('tab', { name: 'Named License Pools' }).click();
     await page.waitForURL((u) => u.pathname.endsWith('/pools'));
     await settled();
-    const pools = await page.locator('[data-testid^="pool-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')));
+    const pools = await Promise.all((await page.locator('[data-testid^="pool-"]').all()).map((l) => l.getAttribute('data-testid')));
     expect(pools).toEqual(['pool-eng', 'pool-build', 'pool-default']);
     const eng = page.getByTestId('pool-eng');
     expect(await eng.innerText()).toContain('1 feature · 2 allocated · 1 used');
