@@ -179,12 +179,25 @@ describe('reservation groups: adding and status', () => {
     ]);
   });
 
-  it('marks a reservation unsatisfiable once the server no longer holds enough', () => {
-    const g = group('a', [{ hostId: str('x'), entries: [['cad', '1.0', 4]] }, { hostId: str('y'), entries: [['cad', '2.0', 1]] }]);
-    expect([...reservationStatus([g], records, NOW).values()]).toEqual([true, true]);
+  it('marks a reservation unsatisfiable once the server no longer holds enough, saying what it needs and what is left', () => {
+    const g = group('a', [{ hostId: str('x'), entries: [['cad', '1.0', 3]] }, { hostId: str('y'), entries: [['cad', '2.0', 1]] }]);
+    expect([...reservationStatus([g], records, NOW).values()]).toEqual([
+      { satisfiable: true, reason: null },
+      { satisfiable: true, reason: null },
+    ]);
     const shrunk = [buildFeature({ name: 'cad', version: '2.0', count: 3 })];
     const status = reservationStatus([g], shrunk, NOW);
-    expect(status.get(g.reservations[1]!.id)).toBe(true);
-    expect(status.get(g.reservations[0]!.id)).toBe(false);
+    expect(status.get(g.reservations[1]!.id)).toEqual({ satisfiable: true, reason: null });
+    // The 2.0 entry is placed first (it needs the higher version), leaving 2 of the 3 for x.
+    expect(status.get(g.reservations[0]!.id)).toEqual({ satisfiable: false, reason: 'needs 3 of cad ≥ 1.0; 2 left after other reservations' });
+  });
+
+  it('says when the server holds too little of a feature for one reservation alone, or none active', () => {
+    const g = group('a', [{ hostId: str('x'), entries: [['cad', '1.0', 5], ['cam', '1.0', 1]] }]);
+    const status = reservationStatus([g], [buildFeature({ name: 'cad', count: 3 }), buildFeature({ name: 'cam', count: 2, expiry: '2020-01-01' })], NOW);
+    expect(status.get(g.reservations[0]!.id)).toEqual({
+      satisfiable: false,
+      reason: 'needs 5 of cad ≥ 1.0; the server has only 3 active; and needs 1 of cam ≥ 1.0; the server has none active',
+    });
   });
 });

@@ -185,16 +185,47 @@ export function heldForOthers(
   return placeDemands(demands, supply).placed;
 }
 
-/** Whether each reservation can be satisfied by what the server holds now. */
-export function reservationStatus(groups: readonly ReservationGroup[], records: readonly FeatureRecord[], now: EpochMs): Map<string, boolean> {
+/** Whether a reservation can be satisfied now and, when it cannot, why (one clause per short entry). */
+export interface ReservationStatus {
+  satisfiable: boolean;
+  reason: string | null;
+}
+
+/** Whether each reservation can be satisfied by what the server holds now, with the reason when not. */
+export function reservationStatus(groups: readonly ReservationGroup[], records: readonly FeatureRecord[], now: EpochMs): Map<string, ReservationStatus> {
   const short = shortfalls(groups, records, now);
-  const status = new Map<string, boolean>();
-  for (const g of groups) for (const r of g.reservations) status.set(r.id, !r.entries.some((e) => short.has(e.id)));
+  const status = new Map<string, ReservationStatus>();
+  for (const g of groups) {
+    for (const r of g.reservations) {
+      const reasons = r.entries.flatMap((e) => {
+        const s = short.get(e.id);
+        return s ? [shortReason(e, s)] : [];
+      });
+      status.set(r.id, { satisfiable: reasons.length === 0, reason: reasons.length === 0 ? null : reasons.join('; and ') });
+    }
+  }
   return status;
 }
 
-/** Entry IDs whose counts cannot all be placed on the server's current counts. */
-function shortfalls(groups: readonly ReservationGroup[], records: readonly FeatureRecord[], now: EpochMs): Map<string, number> {
+/**
+ * Why an entry cannot be satisfied: the server holds too little of it at all, or other
+ * reservations (placed first on the versions they need) leave too little.
+ */
+function shortReason(e: ReservationEntry, s: Shortfall): string {
+  const needs = `needs ${e.count} of ${e.feature} ≥ ${e.version}`;
+  if (s.active === 0) return `${needs}; the server has none active`;
+  if (s.active < e.count) return `${needs}; the server has only ${s.active} active`;
+  return `${needs}; ${e.count - s.short} left after other reservations`;
+}
+
+/** How much of an entry cannot be placed, and how much the server holds of it at all (active, counted, version high enough). */
+interface Shortfall {
+  short: number;
+  active: number;
+}
+
+/** Entries (by ID) whose counts cannot all be placed on the server's current counts. */
+function shortfalls(groups: readonly ReservationGroup[], records: readonly FeatureRecord[], now: EpochMs): Map<string, Shortfall> {
   const byFeature = new Map<string, Demand[]>();
   for (const g of groups) {
     for (const r of g.reservations) {
@@ -205,12 +236,16 @@ function shortfalls(groups: readonly ReservationGroup[], records: readonly Featu
       }
     }
   }
-  const short = new Map<string, number>();
+  const short = new Map<string, Shortfall>();
   for (const [feature, demands] of byFeature) {
     const supply = records
       .filter((r) => r.name === feature && r.counted && recordStatus(r, now) === 'active')
       .map((record) => ({ record, free: record.count }));
-    for (const [tag, n] of placeDemands(demands, supply).short) short.set(tag, n);
+    for (const [tag, n] of placeDemands(demands, supply).short) {
+      const version = demands.find((d) => d.tag === tag)!.version;
+      const active = supply.filter((s) => satisfiesVersion(s.record.version, version)).reduce((sum, s) => sum + s.free, 0);
+      short.set(tag, { short: n, active });
+    }
   }
   return short;
 }
@@ -261,7 +296,7 @@ export function checkNewGroups(
         if (after.has(e.id)) {
           newlyShort.push({
             field: `${field(gi)}.reservations.${ri}.reservationEntries.${ei}.featureCount`,
-            message: `${e.count} of ${e.feature} ${e.version} or higher cannot be reserved: ${after.get(e.id)} more than the unreserved counts of this server`,
+            message: `${e.count} of ${e.feature} ${e.version} or higher cannot be reserved: ${after.get(e.id)!.short} more than the unreserved counts of this server`,
           });
         }
       }),

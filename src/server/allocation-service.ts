@@ -11,6 +11,7 @@ import type { PoolListing } from '../licensing/pool.js';
 import { listPools } from '../licensing/pool.js';
 import { placeHeldCounts } from '../licensing/pool-draw.js';
 import type { ReservationGroup } from '../licensing/reservation.js';
+import type { ReservationStatus } from '../licensing/reservation.js';
 import { ReservationBook, checkNewGroups, holderOf, reservationStatus } from '../licensing/reservation.js';
 import type { groupInputSchema } from './http/reservations/routes.js';
 import type { LicenseService } from './license-service.js';
@@ -131,8 +132,8 @@ export class AllocationService {
     return [...(this.state.reservations?.groups ?? [])];
   }
 
-  /** Whether each reservation (by ID) can be satisfied by what the server holds now. */
-  status(): Map<string, boolean> {
+  /** Whether each reservation (by ID) can be satisfied by what the server holds now, and why not. */
+  status(): Map<string, ReservationStatus> {
     return reservationStatus(this.groups(), this.state.allRecords(), this.clock.now());
   }
 

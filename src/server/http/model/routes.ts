@@ -25,6 +25,13 @@ const modelBody = z
 /** `GET …/pools`: every pool, and the name of the model that made them (null: no model). */
 export const poolsPageSchema = pageSchema(poolListingSchema).extend({ model: z.string().nullable() });
 
+export type PoolsPage = z.infer<typeof poolsPageSchema>;
+
+/** `GET …/model`: the active model definition. */
+export const activeModelSchema = z.object({ name: z.string(), text: z.string(), activatedAt: z.string(), activatedBy: z.string() });
+
+export type ActiveModel = z.infer<typeof activeModelSchema>;
+
 /** Problems in the model text are named under the body field they came from. */
 function inBody(error: unknown): unknown {
   if (error instanceof TallyError && (error.code === 'MODEL_REJECTED' || error.code === 'CONFLICT')) {
@@ -44,7 +51,7 @@ export const modelRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = async 
       schema: {
         tags: ['pools'],
         summary: 'The active model definition, its text exactly as uploaded',
-        response: { 200: z.object({ name: z.string(), text: z.string(), activatedAt: z.string(), activatedBy: z.string() }), 404: errorBodySchema },
+        response: { 200: activeModelSchema, 404: errorBodySchema },
       },
     },
     async () => {

@@ -4,7 +4,7 @@ import { TallyError } from '../../../common/errors.js';
 import { text } from '../../../common/text.js';
 import { HOSTID_TYPES } from '../../../licensing/hostid.js';
 import { countSchema } from '../../../licensing/limits.js';
-import type { ReservationGroup } from '../../../licensing/reservation.js';
+import type { ReservationGroup, ReservationStatus } from '../../../licensing/reservation.js';
 import { isVersion } from '../../../licensing/version.js';
 import { exportGroup } from '../../allocation-service.js';
 import type { ServerContext } from '../../context.js';
@@ -63,14 +63,17 @@ const groupOutSchema = z.object({
       id: z.string(),
       hostId: z.object({ value: z.string(), type: z.string() }),
       status: z.enum(['satisfiable', 'unsatisfiable']).describe('whether the server holds enough counts for it now'),
+      reason: z.string().nullable().describe('why it is unsatisfiable: what it needs and what is left; null when satisfiable'),
       reservationEntries: z.array(z.object({ id: z.string(), featureName: z.string(), featureVersion: z.string(), featureCount: z.number() })),
     }),
   ),
 });
 
 /** `GET …/reservations`: one row per reservation entry. */
-export const reservationRowsSchema = pageSchema(z.object({
-  status: z.enum(['satisfiable', 'unsatisfiable']),
+export const reservationRowSchema = z.object({
+  id: z.string().describe('the entry'),
+  status: z.enum(['satisfiable', 'unsatisfiable']).describe("the reservation's, for each of its entries"),
+  reason: z.string().nullable().describe('why the reservation is unsatisfiable, e.g. "needs 5 of cad ≥ 1.0; 3 left after other reservations"'),
   deviceId: z.string(),
   idType: z.string(),
   groupId: z.string(),
@@ -78,7 +81,11 @@ export const reservationRowsSchema = pageSchema(z.object({
   featureName: z.string(),
   featureVersion: z.string(),
   featureCount: z.number(),
-}));
+});
+
+export type ReservationRow = z.infer<typeof reservationRowSchema>;
+
+export const reservationRowsSchema = pageSchema(reservationRowSchema);
 
 const exportSchema = z.array(
   z.object({
@@ -92,19 +99,19 @@ const exportSchema = z.array(
   }),
 );
 
-const statusText = (ok: boolean | undefined): 'satisfiable' | 'unsatisfiable' => (ok === false ? 'unsatisfiable' : 'satisfiable');
+const statusOf = (s: ReservationStatus | undefined) => ({ status: s?.satisfiable === false ? ('unsatisfiable' as const) : ('satisfiable' as const), reason: s?.reason ?? null });
 
 /** Reservation groups: list, add (all or nothing), import and export JSON, delete. */
 export const reservationRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = async (app, { ctx }) => {
   const base = '/api/1.0/instances/~';
-  const present = (g: ReservationGroup, status: Map<string, boolean>) => ({
+  const present = (g: ReservationGroup, status: Map<string, ReservationStatus>) => ({
     id: g.id,
     name: g.name,
     createdAt: new Date(g.createdAt).toISOString(),
     reservations: g.reservations.map((r) => ({
       id: r.id,
       hostId: { value: r.hostId.value, type: r.hostId.type },
-      status: statusText(status.get(r.id)),
+      ...statusOf(status.get(r.id)),
       reservationEntries: r.entries.map((e) => ({ id: e.id, featureName: e.feature, featureVersion: e.version, featureCount: e.count })),
     })),
   });
@@ -216,7 +223,8 @@ export const reservationRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = 
       const rows = ctx.allocation.groups().flatMap((g) =>
         g.reservations.flatMap((r) =>
           r.entries.map((e) => ({
-            status: statusText(status.get(r.id)),
+            id: e.id,
+            ...statusOf(status.get(r.id)),
             deviceId: r.hostId.value,
             idType: r.hostId.type,
             groupId: g.id,

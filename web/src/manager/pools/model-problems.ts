@@ -1,0 +1,14 @@
+import { ApiError } from '../../api/client.js';
+import type { TextMark } from './ModelEditor.js';
+
+const AT = /^line (\d+), column (\d+): (.*)$/is;
+
+/** The problems of a refused model, each with its line and column as the API's details give them. */
+export function modelProblems(error: unknown): TextMark[] | null {
+  if (!(error instanceof ApiError) || error.code !== 'MODEL_REJECTED') return null;
+  const marks = error.details.flatMap((d) => {
+    const m = AT.exec(d.message);
+    return m ? [{ line: Number(m[1]), column: Number(m[2]), message: m[3]! }] : [];
+  });
+  return marks.length > 0 ? marks : [{ line: 1, column: 1, message: error.message }];
+}
