@@ -6,12 +6,12 @@
 // Server Manager in a fresh browser context (so the JavaScript is fetched and parsed every
 // time) and times navigation -> the view's data on screen (nothing loading, no API call in
 // flight), median of the runs; then the API time of every listing the view called (median of
-// 5 calls from here, with the same token), and the gzipped JS + CSS the page loaded. The
+// 9 calls from here, with the same token), and the gzipped JS + CSS the page loaded. The
 // Reservations view is timed after the model is deleted and reservation groups are imported
 // (pools and reservations never coexist). A view that is still a placeholder says so.
 // BENCH_PROFILE=DIR writes the server's CPU profile there; --setup-only stops after the setup.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -88,8 +88,9 @@ const GROUPS = Array.from({ length: 200 }, (_, g) => ({
   reservations: Array.from({ length: 5 }, (_, r) => ({
     hostId: { value: `dev-${String(g * 5 + r).padStart(5, '0')}`, type: 'STRING' },
     reservationEntries: [
-      { featureName: name((g * 5 + r) % NAMES), featureVersion: '1.0', featureCount: 1 },
-      { featureName: name((g * 5 + r + 1000) % NAMES), featureVersion: '2.0', featureCount: 2 },
+      // Names ending in 1 and 3: counted, concurrent (uncounted features need no reservation).
+      { featureName: name(((g * 5 + r) * 10 + 1) % NAMES), featureVersion: '1.0', featureCount: 1 },
+      { featureName: name(((g * 5 + r) * 10 + 3) % NAMES), featureVersion: '2.0', featureCount: 2 },
     ],
   })),
 }));
@@ -221,17 +222,30 @@ async function measureView(view, storage) {
   return { times, state, apiCalls: [...apiCalls], gz, files: assets.size };
 }
 
-/** Median time of 5 calls of an API path, after one warm-up call. */
+/** CPU seconds a process has used (user + system), from /proc. */
+function cpuSeconds(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/**
+ * Median time of 9 calls of an API path after one warm-up call, and the server's CPU time per
+ * call (steadier than the wall clock on a shared machine), with the size of the answer.
+ */
 async function apiTime(call) {
   const [method, path] = call.split(' ');
   const times = [];
-  for (let i = 0; i < 6; i++) {
+  let bytes = 0;
+  let cpu0 = 0;
+  for (let i = 0; i < 10; i++) {
+    if (i === 1) cpu0 = cpuSeconds(server.child.pid);
     const t0 = performance.now();
     const res = await fetch(`${server.url}${path}`, { method, headers: { authorization: `Bearer ${token}` } });
-    await res.arrayBuffer();
+    bytes = (await res.arrayBuffer()).byteLength;
     if (i > 0) times.push(performance.now() - t0);
   }
-  return median(times);
+  const cpu = ((cpuSeconds(server.child.pid) - cpu0) * 1000) / 9;
+  return { median: ms(median(times)), 'server CPU': ms(cpu), answer: `${(bytes / 1024).toFixed(0)} KB` };
 }
 
 /** Every view in the browser, then the API listings behind them. */
@@ -281,10 +295,11 @@ async function measureViews(records) {
   for (const r of results) {
     for (const call of r.apiCalls) {
       if (r.view !== 'Reservations' && call.includes('/pools')) continue;
-      apiRows.push({ view: r.view, call, median: ms(await apiTime(call)) });
+      apiRows.push({ view: r.view, call, ...(await apiTime(call)) });
     }
   }
-  console.table(apiRows);
+  if (apiRows.length > 0) console.table(apiRows);
+  else console.log('(the views called no API listing)');
 
   // The listings at this size, whatever the views call: first and last page of 50, and a page of 1000.
   const total = (await api('GET', '/devices?pageSize=1')).total;
@@ -297,15 +312,15 @@ async function measureViews(records) {
     '/reservations', '/reservations?pageSize=1000', '/reservationgroups',
   ];
   const listingRows = [];
-  for (const path of listings) listingRows.push({ listing: `GET ${path}`, median: ms(await apiTime(`GET /api/1.0/instances/~${path}`)) });
+  for (const path of listings) listingRows.push({ listing: `GET ${path}`, ...(await apiTime(`GET /api/1.0/instances/~${path}`)) });
   await api('POST', '/reservationgroups/delete', { ids: (await api('GET', '/reservationgroups?pageSize=1000')).items.map((g) => g.id) });
   await api('PUT', '/model', { text: MODEL });
-  for (const path of ['/pools', '/pools?pageSize=1000']) listingRows.push({ listing: `GET ${path} (model active)`, median: ms(await apiTime(`GET /api/1.0/instances/~${path}`)) });
+  for (const path of ['/pools', '/pools?pageSize=1000']) listingRows.push({ listing: `GET ${path} (model active)`, ...(await apiTime(`GET /api/1.0/instances/~${path}`)) });
   console.table(listingRows);
 
   console.log(
     `${records.length.toLocaleString('en-US')} feature records, ${total.toLocaleString('en-US')} devices holding counts, ${GROUPS.length * 10} reservation entries; ` +
-      `${RUNS} runs per view, each in a fresh browser context; API times are medians of 5 calls.`,
+      `${RUNS} runs per view, each in a fresh browser context; API times are medians of 9 calls.`,
   );
 }
 
