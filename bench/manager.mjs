@@ -10,6 +10,7 @@
 // Reservations view is timed after the model is deleted and reservation groups are imported
 // (pools and reservations never coexist). A view that is still a placeholder says so.
 // BENCH_PROFILE=DIR writes the server's CPU profile there; --setup-only stops after the setup.
+/* global document, window, sessionStorage, localStorage -- READY and logIn run in the page */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -261,7 +261,7 @@ export class LicenseState {
     map.set(h.id, h);
     if (previous && previous.recordId !== h.recordId) this.holdingsByRecord.get(previous.recordId)?.delete(h.id);
     let ofRecord = this.holdingsByRecord.get(h.recordId);
-    if (!ofRecord) this.holdingsByRecord.set(h.recordId, (ofRecord = new Map()));
+    if (!ofRecord) this.holdingsByRecord.set(h.recordId, (ofRecord = new Map<string, Holding>()));
     ofRecord.set(h.id, h);
     this.adjustUsed(h, h.count);
     if (h.kind !== 'consumption' && h.expiresAt !== null && h.expiresAt !== previous?.expiresAt) {

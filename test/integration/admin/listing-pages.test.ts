@@ -21,7 +21,7 @@ const IN_ORDER = ['a', 'c-2030', 'c-perm', 'c-2', 'c-10', 'm-1', 'm-2', 'v', 'w'
 /** Device IDs in the order they first ask, not the order they are listed in. */
 const FIRST_DEVICES = ['ws-17', 'ws-03', 'lab-9', 'ws-10', 'build-1', 'ws-02', 'lab-10', 'ws-99', 'ws-1'];
 
-type Row = Record<string, unknown>;
+type Row = Record<string, string | number | boolean | null>;
 
 describe('listing pages at the edges', () => {
   let server: TestServer;
