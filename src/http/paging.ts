@@ -18,3 +18,8 @@ export type Page<T> = { total: number; page: number; pageSize: number; items: T[
 export function paginate<T>(rows: readonly T[], { page, pageSize }: Paging): Page<T> {
   return { total: rows.length, page, pageSize, items: rows.slice((page - 1) * pageSize, page * pageSize) };
 }
+
+/** A page of `rows`, with only the page's rows turned into what the listing shows. */
+export function pageOf<T, R>(rows: readonly T[], { page, pageSize }: Paging, present: (row: T) => R): Page<R> {
+  return { total: rows.length, page, pageSize, items: rows.slice((page - 1) * pageSize, page * pageSize).map(present) };
+}

@@ -73,48 +73,67 @@ function reservedOn(state: LicenseState, record: FeatureRecord, now: EpochMs): n
   return held.get(record.id) ?? 0;
 }
 
-/** Every record, by name, then version, then the order counts are drawn in. */
-export function recordsInOrder(state: LicenseState, name?: string): FeatureRecord[] {
-  const records = name === undefined ? state.allRecords() : [...state.recordsNamed(name)];
-  return records.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : compareVersions(a.version, b.version) || preferenceOrder(a, b)));
+const listingOrder = (a: FeatureRecord, b: FeatureRecord): number =>
+  a.name < b.name ? -1 : a.name > b.name ? 1 : compareVersions(a.version, b.version) || preferenceOrder(a, b);
+
+/**
+ * Every record, by name, then version, then the order counts are drawn in. The whole list is
+ * sorted once per record set: a page of the listing costs what the page needs.
+ */
+export function recordsInOrder(state: LicenseState, name?: string): readonly FeatureRecord[] {
+  if (name !== undefined) return [...state.recordsNamed(name)].sort(listingOrder);
+  return state.fromRecords('inventory.recordsInOrder', () => state.allRecords().sort(listingOrder));
 }
 
 function expiryText(record: FeatureRecord): string {
   return record.expiresAt === null ? 'permanent' : record.expiry;
 }
 
+/** The records of each name and version (one Summary row each), in listing order. */
+export function summaryGroups(state: LicenseState, name?: string): ReadonlyArray<readonly FeatureRecord[]> {
+  const group = (records: readonly FeatureRecord[]) => {
+    const groups = new Map<string, FeatureRecord[]>();
+    for (const r of records) {
+      const key = `${r.name}\u0000${r.version}`;
+      const list = groups.get(key);
+      if (list) list.push(r);
+      else groups.set(key, [r]);
+    }
+    return [...groups.values()];
+  };
+  if (name !== undefined) return group(recordsInOrder(state, name));
+  return state.fromRecords('inventory.summaryGroups', () => group(recordsInOrder(state)));
+}
+
+/** Sums the records of one name and version (one of summaryGroups). */
+export function summarizeGroup(state: LicenseState, records: readonly FeatureRecord[], now: EpochMs): FeatureSummary {
+  const usages = records.map((r) => recordUsage(state, r, now));
+  const byExpiry = [...records].sort((a, b) => (a.expiresAt ?? Infinity) - (b.expiresAt ?? Infinity));
+  const counted = records.every((r) => r.counted);
+  return {
+    feature: records[0]!.name,
+    version: records[0]!.version,
+    records: records.length,
+    totalCount: records.reduce((n, r) => n + r.count, 0),
+    totalUsed: usages.reduce((n, u) => n + u.used, 0),
+    totalAvailable: counted ? usages.reduce((n, u) => n + (u.available ?? 0), 0) : null,
+    firstExpiration: expiryText(byExpiry[0]!),
+    lastExpiration: expiryText(byExpiry[byExpiry.length - 1]!),
+    totalOverdraft: usages.reduce((n, u) => n + u.overdraftUsed, 0),
+    metered: records.some((r) => r.model === 'metered'),
+    counted,
+  };
+}
+
 /** Sums records per name and version. */
 export function summarizeFeatures(state: LicenseState, now: EpochMs, name?: string): FeatureSummary[] {
-  const groups = new Map<string, FeatureRecord[]>();
-  for (const r of recordsInOrder(state, name)) {
-    const key = `${r.name}\u0000${r.version}`;
-    groups.set(key, [...(groups.get(key) ?? []), r]);
-  }
-  return [...groups.values()].map((records) => {
-    const usages = records.map((r) => recordUsage(state, r, now));
-    const byExpiry = [...records].sort((a, b) => (a.expiresAt ?? Infinity) - (b.expiresAt ?? Infinity));
-    const counted = records.every((r) => r.counted);
-    return {
-      feature: records[0]!.name,
-      version: records[0]!.version,
-      records: records.length,
-      totalCount: records.reduce((n, r) => n + r.count, 0),
-      totalUsed: usages.reduce((n, u) => n + u.used, 0),
-      totalAvailable: counted ? usages.reduce((n, u) => n + (u.available ?? 0), 0) : null,
-      firstExpiration: expiryText(byExpiry[0]!),
-      lastExpiration: expiryText(byExpiry[byExpiry.length - 1]!),
-      totalOverdraft: usages.reduce((n, u) => n + u.overdraftUsed, 0),
-      metered: records.some((r) => r.model === 'metered'),
-      counted,
-    };
-  });
+  return summaryGroups(state, name).map((records) => summarizeGroup(state, records, now));
 }
 
 /** Devices holding counts of a record, with how many and until when. */
 export function servedDevices(state: LicenseState, recordId: string): ServedDevice[] {
   const byDevice = new Map<string, ServedDevice>();
-  for (const h of state.allHoldings()) {
-    if (h.recordId !== recordId) continue;
+  for (const h of state.holdingsOfRecord(recordId)) {
     const device = state.device(h.deviceKey);
     const entry = byDevice.get(h.deviceKey) ?? {
       deviceId: device?.hostId.value ?? h.deviceKey.slice(h.deviceKey.indexOf(':') + 1),

@@ -44,9 +44,17 @@ export class LicenseState {
   private readonly recordsByName = new Map<string, FeatureRecord[]>();
   private readonly holdingsById = new Map<string, Holding>();
   private readonly holdingsByDevice = new Map<string, Map<string, Holding>>();
+  /** The same holdings per record, in the order they were first granted (as in holdingsById). */
+  private readonly holdingsByRecord = new Map<string, Map<string, Holding>>();
+  /** Counts each device holds, all records together. */
+  private readonly countByDevice = new Map<string, number>();
   private readonly usedByRecord = new Map<string, number>();
   private readonly usedByName = new Map<string, number>();
   private readonly devicesByKey = new Map<string, Device>();
+  /** Device keys in code-unit order, built on first use and kept sorted as devices are added. */
+  private sortedDeviceKeys: string[] | null = null;
+  /** Orderings and groupings of the records that listings build once per record set. */
+  private readonly recordViews = new Map<string, unknown>();
   private readonly expiryQueue = new TinyQueue<ExpiryEntry>([], (a, b) => a.at - b.at);
   /** Counts held per pool and feature version (`pool \0 name \0 version`); only holdings with a pool. */
   private readonly usedByPool = new Map<string, number>();
@@ -89,6 +97,7 @@ export class LicenseState {
   setRecords(records: Iterable<FeatureRecord>): void {
     this.recordsById.clear();
     this.recordsByName.clear();
+    this.recordViews.clear();
     for (const r of records) {
       this.recordsById.set(r.id, r);
       const list = this.recordsByName.get(r.name) ?? [];
@@ -111,6 +120,15 @@ export class LicenseState {
     return [...this.recordsById.values()];
   }
 
+  /**
+   * A value derived from the records alone (an ordering, a grouping), built on first use and
+   * kept until the records change. Callers must not mutate it.
+   */
+  fromRecords<T>(key: string, build: () => T): T {
+    if (!this.recordViews.has(key)) this.recordViews.set(key, build());
+    return this.recordViews.get(key) as T;
+  }
+
   holding(id: string): Holding | undefined {
     return this.holdingsById.get(id);
   }
@@ -124,12 +142,43 @@ export class LicenseState {
     return this.holdingsById.values();
   }
 
+  /** Holdings of one record, in the order of allHoldings. */
+  holdingsOfRecord(recordId: string): IterableIterator<Holding> {
+    return (this.holdingsByRecord.get(recordId) ?? new Map<string, Holding>()).values();
+  }
+
+  /** Counts a device holds now, all records together. */
+  countHeldBy(deviceKey: string): number {
+    return this.countByDevice.get(deviceKey) ?? 0;
+  }
+
   device(key: string): Device | undefined {
     return this.devicesByKey.get(key);
   }
 
   devices(): IterableIterator<[string, Device]> {
     return this.devicesByKey.entries();
+  }
+
+  /** Every device key, in code-unit order. */
+  deviceKeysInOrder(): readonly string[] {
+    this.sortedDeviceKeys ??= [...this.devicesByKey.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    return this.sortedDeviceKeys;
+  }
+
+  private putDevice(key: string, device: Device): void {
+    const known = this.devicesByKey.has(key);
+    this.devicesByKey.set(key, device);
+    if (known || this.sortedDeviceKeys === null) return;
+    const keys = this.sortedDeviceKeys;
+    let lo = 0;
+    let hi = keys.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (keys[mid]! < key) lo = mid + 1;
+      else hi = mid;
+    }
+    keys.splice(lo, 0, key);
   }
 
   /** Counts of a record held or consumed by all devices. */
@@ -167,7 +216,7 @@ export class LicenseState {
   apply(change: StateChange): void {
     for (const h of change.removals) this.removeHolding(h.id);
     for (const h of change.upserts) this.putHolding(h);
-    for (const d of change.devices) this.devicesByKey.set(d.key, d.device);
+    for (const d of change.devices) this.putDevice(d.key, d.device);
   }
 
   /** Loads a holding read back from storage (start-up). */
@@ -176,7 +225,7 @@ export class LicenseState {
   }
 
   restoreDevice(key: string, device: Device): void {
-    this.devicesByKey.set(key, device);
+    this.putDevice(key, device);
   }
 
   /**
@@ -210,6 +259,10 @@ export class LicenseState {
       this.holdingsByDevice.set(h.deviceKey, map);
     }
     map.set(h.id, h);
+    if (previous && previous.recordId !== h.recordId) this.holdingsByRecord.get(previous.recordId)?.delete(h.id);
+    let ofRecord = this.holdingsByRecord.get(h.recordId);
+    if (!ofRecord) this.holdingsByRecord.set(h.recordId, (ofRecord = new Map<string, Holding>()));
+    ofRecord.set(h.id, h);
     this.adjustUsed(h, h.count);
     if (h.kind !== 'consumption' && h.expiresAt !== null && h.expiresAt !== previous?.expiresAt) {
       this.expiryQueue.push({ at: h.expiresAt, holdingId: h.id });
@@ -232,12 +285,18 @@ export class LicenseState {
     const map = this.holdingsByDevice.get(h.deviceKey);
     map?.delete(id);
     if (map && map.size === 0) this.holdingsByDevice.delete(h.deviceKey);
+    const ofRecord = this.holdingsByRecord.get(h.recordId);
+    ofRecord?.delete(id);
+    if (ofRecord && ofRecord.size === 0) this.holdingsByRecord.delete(h.recordId);
     this.adjustUsed(h, -h.count);
   }
 
   private adjustUsed(h: Holding, delta: number): void {
     this.usedByRecord.set(h.recordId, (this.usedByRecord.get(h.recordId) ?? 0) + delta);
     this.usedByName.set(h.feature, (this.usedByName.get(h.feature) ?? 0) + delta);
+    const held = (this.countByDevice.get(h.deviceKey) ?? 0) + delta;
+    if (held === 0) this.countByDevice.delete(h.deviceKey);
+    else this.countByDevice.set(h.deviceKey, held);
     if (h.pool !== null) {
       const key = poolUseKey(h.pool, h.feature, h.version);
       this.usedByPool.set(key, (this.usedByPool.get(key) ?? 0) + delta);

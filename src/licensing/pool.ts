@@ -122,7 +122,9 @@ export function listPools(plan: PoolPlan, records: readonly FeatureRecord[], use
   const byKey = new Map<string, FeatureRecord[]>();
   for (const r of records) {
     const key = featureKey(r.name, r.version);
-    byKey.set(key, [...(byKey.get(key) ?? []), r]);
+    const list = byKey.get(key);
+    if (list) list.push(r);
+    else byKey.set(key, [r]);
   }
   return plan.pools.map((pool, index) => {
     const lines: PoolFeatureLine[] = [];

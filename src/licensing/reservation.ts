@@ -207,6 +207,17 @@ export function reservationStatus(groups: readonly ReservationGroup[], records: 
   return status;
 }
 
+/** Records per name, each list in the order of `records`. */
+function recordsByName(records: readonly FeatureRecord[]): Map<string, FeatureRecord[]> {
+  const byName = new Map<string, FeatureRecord[]>();
+  for (const r of records) {
+    const list = byName.get(r.name);
+    if (list) list.push(r);
+    else byName.set(r.name, [r]);
+  }
+  return byName;
+}
+
 /**
  * Why an entry cannot be satisfied: the server holds too little of it at all, or other
  * reservations (placed first on the versions they need) leave too little.
@@ -236,10 +247,11 @@ function shortfalls(groups: readonly ReservationGroup[], records: readonly Featu
       }
     }
   }
+  const named = recordsByName(records);
   const short = new Map<string, Shortfall>();
   for (const [feature, demands] of byFeature) {
-    const supply = records
-      .filter((r) => r.name === feature && r.counted && recordStatus(r, now) === 'active')
+    const supply = (named.get(feature) ?? [])
+      .filter((r) => r.counted && recordStatus(r, now) === 'active')
       .map((record) => ({ record, free: record.count }));
     for (const [tag, n] of placeDemands(demands, supply).short) {
       const version = demands.find((d) => d.tag === tag)!.version;
@@ -262,6 +274,7 @@ export function checkNewGroups(
   now: EpochMs,
   field: (groupIndex: number) => string,
 ): void {
+  const byName = recordsByName(records);
   const names = new Set(existing.map((g) => g.name));
   // One posting names a hostid once; other groups may reserve more for the same device.
   const holders = new Set<string>();
@@ -277,7 +290,7 @@ export function checkNewGroups(
       holders.add(r.holder);
       r.entries.forEach((e, ei) => {
         const at = `${field(gi)}.reservations.${ri}.reservationEntries.${ei}`;
-        const named = records.filter((x) => x.name === e.feature);
+        const named = byName.get(e.feature) ?? [];
         if (named.length === 0) details.push({ field: `${at}.featureName`, message: `this server has no feature ${e.feature}` });
         else if (!named.some((x) => satisfiesVersion(x.version, e.version))) details.push({ field: `${at}.featureVersion`, message: `feature ${e.feature} has no version ${e.version} or higher here` });
         else if (named.some((x) => !x.counted)) details.push({ field: `${at}.featureName`, message: `feature ${e.feature} is uncounted: it needs no reservation` });

@@ -9,7 +9,7 @@ import type { ServerContext } from '../../context.js';
 import { READ_ROLES } from '../../../http/access.js';
 import { errorBodySchema } from '../../../http/errors.js';
 import { expiryText } from '../features/routes.js';
-import { pageSchema, paginate, pagingQuery } from '../../../http/paging.js';
+import { pageOf, pageSchema, pagingQuery } from '../../../http/paging.js';
 
 const deviceSchema = z.object({
   deviceId: z.string(),
@@ -60,11 +60,10 @@ export const deviceRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = async
       schema: { tags: ['devices'], summary: 'Every device served', querystring: pagingQuery.extend({ holding: z.enum(['true', 'false']).optional().describe('only devices that hold counts now') }), response: { 200: pageSchema(deviceSchema) } },
     },
     async (request) => {
-      const rows = [...ctx.service.licenseState.devices()]
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([key, device]) => present(key, device))
-        .filter((d) => request.query.holding !== 'true' || d.countHeld > 0);
-      return paginate(rows, request.query);
+      const state = ctx.service.licenseState;
+      const keys = state.deviceKeysInOrder();
+      const listed = request.query.holding === 'true' ? keys.filter((key) => state.countHeldBy(key) > 0) : keys;
+      return pageOf(listed, request.query, (key) => present(key, state.device(key)!));
     },
   );
 

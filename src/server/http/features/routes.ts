@@ -5,11 +5,11 @@ import type { EpochMs } from '../../../common/time.js';
 import { LICENSE_MODELS } from '../../../licensing/feature-record.js';
 import { isoOrNull } from '../../../common/time.js';
 import type { RecordUsage } from '../../../licensing/inventory.js';
-import { featureSummarySchema, recordUsage, recordsInOrder, servedDevices, summarizeFeatures } from '../../../licensing/inventory.js';
+import { featureSummarySchema, recordUsage, recordsInOrder, servedDevices, summarizeGroup, summaryGroups } from '../../../licensing/inventory.js';
 import type { ServerContext } from '../../context.js';
 import { READ_ROLES } from '../../../http/access.js';
 import { errorBodySchema } from '../../../http/errors.js';
-import { pageSchema, paginate, pagingQuery } from '../../../http/paging.js';
+import { pageOf, pageSchema, pagingQuery } from '../../../http/paging.js';
 
 const recordSchema = z.object({
   id: z.string(),
@@ -89,15 +89,18 @@ export const featureRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = asyn
     async (request) => {
       const now = ctx.clock.now();
       const state = ctx.service.licenseState;
-      const rows = recordsInOrder(state, request.query.name).map((r) => presentRecord(recordUsage(state, r, now)));
-      return paginate(rows, request.query);
+      return pageOf(recordsInOrder(state, request.query.name), request.query, (r) => presentRecord(recordUsage(state, r, now)));
     },
   );
 
   app.get(
     '/api/1.0/instances/~/features/summaries',
     { config: read, schema: { tags: ['features'], summary: 'Counts summed per feature name and version', querystring: listQuery, response: { 200: pageSchema(featureSummarySchema) } } },
-    async (request) => paginate(summarizeFeatures(ctx.service.licenseState, ctx.clock.now(), request.query.name), request.query),
+    async (request) => {
+      const now = ctx.clock.now();
+      const state = ctx.service.licenseState;
+      return pageOf(summaryGroups(state, request.query.name), request.query, (records) => summarizeGroup(state, records, now));
+    },
   );
 
   app.get(

@@ -11,7 +11,7 @@ import type { ServerContext } from '../../context.js';
 import { READ_ROLES } from '../../../http/access.js';
 import type { Role } from '../../../auth/admin-security.js';
 import { errorBodySchema } from '../../../http/errors.js';
-import { pageSchema, paginate, pagingQuery } from '../../../http/paging.js';
+import { pageOf, pageSchema, pagingQuery } from '../../../http/paging.js';
 
 const WRITE_ROLES: readonly Role[] = ['admin', 'reservations'];
 const required = (what: string) => ({ error: (issue: { input: unknown }) => (issue.input === undefined ? 'is required' : `must be ${what}`) });
@@ -121,7 +121,7 @@ export const reservationRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = 
     { config: { access: READ_ROLES }, schema: { tags: ['reservations'], summary: 'Reservation groups with their reservations, entries and status', querystring: pagingQuery, response: { 200: pageSchema(groupOutSchema) } } },
     async (request) => {
       const status = ctx.allocation.status();
-      return paginate(ctx.allocation.groups().map((g) => present(g, status)), request.query);
+      return pageOf(ctx.allocation.groups(), request.query, (g) => present(g, status));
     },
   );
 
@@ -220,22 +220,18 @@ export const reservationRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = 
     },
     async (request) => {
       const status = ctx.allocation.status();
-      const rows = ctx.allocation.groups().flatMap((g) =>
-        g.reservations.flatMap((r) =>
-          r.entries.map((e) => ({
-            id: e.id,
-            ...statusOf(status.get(r.id)),
-            deviceId: r.hostId.value,
-            idType: r.hostId.type,
-            groupId: g.id,
-            group: g.name,
-            featureName: e.feature,
-            featureVersion: e.version,
-            featureCount: e.count,
-          })),
-        ),
-      );
-      return paginate(rows, request.query);
+      const entries = ctx.allocation.groups().flatMap((g) => g.reservations.flatMap((r) => r.entries.map((e) => ({ g, r, e }))));
+      return pageOf(entries, request.query, ({ g, r, e }) => ({
+        id: e.id,
+        ...statusOf(status.get(r.id)),
+        deviceId: r.hostId.value,
+        idType: r.hostId.type,
+        groupId: g.id,
+        group: g.name,
+        featureName: e.feature,
+        featureVersion: e.version,
+        featureCount: e.count,
+      }));
     },
   );
 };
