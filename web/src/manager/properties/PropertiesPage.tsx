@@ -11,6 +11,8 @@ import { PropertyField } from './PropertyField.js';
 import type { FormValue } from './property-values.js';
 import { fromForm, isChanged, problemWith, showValue, toForm } from './property-values.js';
 
+const without = <T,>(record: Record<string, T>, key: string): Record<string, T> => Object.fromEntries(Object.entries(record).filter(([k]) => k !== key));
+
 const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
 
 /** The License Server Properties view: every policy setting by group, edited and saved all at once. */
@@ -32,11 +34,11 @@ export default function PropertiesPage() {
 }
 
 function PropertiesForm({ data }: { data: PropertyListing }) {
-  const { may, session } = useAuth();
-  const { notify, confirm } = useFeedback();
+  const auth = useAuth();
+  const feedback = useFeedback();
   const save = useSaveProperties();
   const reset = useResetProperty();
-  const canEdit = may('PUT', instancePath('/properties'));
+  const canEdit = auth.may('PUT', instancePath('/properties'));
   const [drafts, setDrafts] = useState<Record<string, FormValue>>({});
   // What the server refused at the last Save, by property key; cleared as each is edited.
   const [refused, setRefused] = useState<Record<string, string>>({});
@@ -48,13 +50,13 @@ function PropertiesForm({ data }: { data: PropertyListing }) {
 
   const edit = (key: string, form: FormValue) => {
     setDrafts((d) => ({ ...d, [key]: form }));
-    setRefused(({ [key]: _gone, ...rest }) => rest);
+    setRefused((r) => without(r, key));
   };
 
   const onSave = async () => {
     const invalid = changed.filter((p) => problemWith(p, drafts[p.key]!) !== null);
     if (invalid.length > 0) {
-      notify(`Nothing was saved: correct ${invalid.map((p) => p.label).join(', ')} first.`, 'error');
+      feedback.notify(`Nothing was saved: correct ${invalid.map((p) => p.label).join(', ')} first.`, 'error');
       document.getElementById(`property-${invalid[0]!.key.replace(/[^A-Za-z0-9-]/g, '-')}`)?.focus();
       return;
     }
@@ -64,7 +66,7 @@ function PropertiesForm({ data }: { data: PropertyListing }) {
       setDrafts({});
       setRefused({});
       setRefusal(null);
-      notify(`Saved ${plural(result.changed.length, 'change')}: ${result.changed.map((p) => `${p.label} is now ${showValue(p, p.value)}`).join('; ')}.`);
+      feedback.notify(`Saved ${plural(result.changed.length, 'change')}: ${result.changed.map((p) => `${p.label} is now ${showValue(p, p.value)}`).join('; ')}.`);
     } catch (e) {
       const error = e instanceof ApiError ? e : new ApiError(0, 'UNKNOWN', String(e));
       const known = new Set(data.properties.map((p) => p.key));
@@ -77,21 +79,21 @@ function PropertiesForm({ data }: { data: PropertyListing }) {
             ? `Nothing was saved: the server refused ${plural(error.details.length, 'value')}${elsewhere.length > 0 ? ` (${elsewhere.map((d) => `${d.field} ${d.message}`).join('; ')})` : ', marked below'}. Correct them and save again.`
             : `Nothing was saved: ${error.message}`,
       );
-      notify('Nothing was saved: the server refused the change.', 'error');
+      feedback.notify('Nothing was saved: the server refused the change.', 'error');
     }
   };
 
   const onDiscard = async () => {
-    const yes = await confirm({ title: 'Discard your changes?', text: `${plural(changed.length, 'unsaved change')} will be lost; every field shows the saved value again.`, action: 'Discard changes' });
+    const yes = await feedback.confirm({ title: 'Discard your changes?', text: `${plural(changed.length, 'unsaved change')} will be lost; every field shows the saved value again.`, action: 'Discard changes' });
     if (!yes) return;
     setDrafts({});
     setRefused({});
     setRefusal(null);
-    notify(`Discarded ${plural(changed.length, 'unsaved change')}.`, 'info');
+    feedback.notify(`Discarded ${plural(changed.length, 'unsaved change')}.`, 'info');
   };
 
   const onReset = async (p: PropertyView) => {
-    const yes = await confirm({
+    const yes = await feedback.confirm({
       title: `Reset ${p.label}?`,
       text: `The value set here (${showValue(p, p.value)}) is dropped and the value of the configuration applies again at once.`,
       action: 'Reset',
@@ -99,11 +101,11 @@ function PropertiesForm({ data }: { data: PropertyListing }) {
     if (!yes) return;
     try {
       const after = await reset.mutateAsync(p.key);
-      setDrafts(({ [p.key]: _gone, ...rest }) => rest);
-      setRefused(({ [p.key]: _gone, ...rest }) => rest);
-      notify(`${p.label} is back to its configured value: ${showValue(after, after.value)}.`);
+      setDrafts((d) => without(d, p.key));
+      setRefused((r) => without(r, p.key));
+      feedback.notify(`${p.label} is back to its configured value: ${showValue(after, after.value)}.`);
     } catch (e) {
-      notify(e instanceof ApiError && e.status === 403 ? `Access denied: ${e.message}` : `${p.label} was not reset: ${(e as Error).message}`, 'error');
+      feedback.notify(e instanceof ApiError && e.status === 403 ? `Access denied: ${e.message}` : `${p.label} was not reset: ${(e as Error).message}`, 'error');
     }
   };
 
@@ -111,7 +113,7 @@ function PropertiesForm({ data }: { data: PropertyListing }) {
     <>
       {!canEdit && (
         <Alert severity="info" icon={<Icon>visibility</Icon>} sx={{ mb: 2 }} data-testid="properties-read-only">
-          You are logged in as {session?.user ?? 'a user'} ({session?.role ?? 'no role'}): you may see the properties, but only an administrator may change them.
+          You are logged in as {auth.session?.user ?? 'a user'} ({auth.session?.role ?? 'no role'}): you may see the properties, but only an administrator may change them.
         </Alert>
       )}
       {refusal && (
@@ -162,7 +164,7 @@ interface GroupSectionProps {
   group: PropertyGroupView;
   properties: PropertyView[];
   changedCount: number;
-  render(p: PropertyView): ReactNode;
+  render: (p: PropertyView) => ReactNode;
 }
 
 /** One of the guide's groups, folded open by default; its summary is a button, so the keyboard opens and closes it. */

@@ -13,13 +13,13 @@ export const LOCK_REASONS = {
 export interface PropertyFieldProps {
   property: PropertyView;
   form: FormValue;
-  onChange(form: FormValue): void;
+  onChange: (form: FormValue) => void;
   /** The browser's or the API's objection to the value. */
   problem: string | null;
   changed: boolean;
   /** Whether the role may change properties at all. */
   canEdit: boolean;
-  onReset(): void;
+  onReset: () => void;
 }
 
 /** One property: its label and description, its value in the control its type calls for, its default, and why it is read-only when it is. */
@@ -112,7 +112,7 @@ interface EditorProps {
   p: PropertyView;
   id: string;
   form: FormValue;
-  onChange(form: FormValue): void;
+  onChange: (form: FormValue) => void;
   disabled: boolean;
   input: Record<string, unknown>;
   problem: string | null;

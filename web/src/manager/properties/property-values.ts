@@ -13,12 +13,15 @@ export type DurationUnit = (typeof DURATION_UNITS)[number]['unit'];
 /** What a property's control holds while it is being edited. */
 export type FormValue = { kind: 'boolean'; on: boolean } | { kind: 'text'; text: string } | { kind: 'duration'; amount: string; unit: DurationUnit };
 
+/** Any value as text (the API's values are JSON). */
+const asText = (value: unknown): string => (value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value));
+
 const unitOf = (unit: string) => DURATION_UNITS.find((u) => u.unit === unit) ?? DURATION_UNITS[0];
 
 /** `15m` (as the API shows a duration) → 15 and minutes; a bare number is seconds. */
 export function splitDuration(value: unknown): { amount: string; unit: DurationUnit } {
-  const match = /^(\d+)([smhdw]?)$/.exec(String(value ?? '').trim());
-  if (!match) return { amount: String(value ?? ''), unit: 's' };
+  const match = /^(\d+)([smhdw]?)$/.exec(asText(value).trim());
+  if (!match) return { amount: asText(value), unit: 's' };
   return { amount: match[1]!, unit: (match[2] || 's') as DurationUnit };
 }
 
@@ -43,14 +46,14 @@ export function showValue(p: Pick<PropertyView, 'type'>, value: unknown): string
   if (Array.isArray(value)) return value.length === 0 ? 'none' : value.join(', ');
   if (typeof value === 'boolean') return value ? 'on' : 'off';
   if (p.type === 'duration') return durationWords(value);
-  return String(value);
+  return asText(value);
 }
 
 export function toForm(p: PropertyView, value: unknown): FormValue {
   if (p.type === 'boolean') return { kind: 'boolean', on: value === true };
   if (p.type === 'duration') return { kind: 'duration', ...splitDuration(value) };
   if (p.type === 'list') return { kind: 'text', text: Array.isArray(value) ? value.join('\n') : '' };
-  return { kind: 'text', text: value === null || value === undefined ? '' : String(value) };
+  return { kind: 'text', text: asText(value) };
 }
 
 /** The value the API is sent: durations as `15m`, integers as numbers, lists one item per line. */
