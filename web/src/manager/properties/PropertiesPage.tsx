@@ -174,7 +174,7 @@ function PropertyGroupSection({ group, properties, changedCount, render }: Group
     <Accordion defaultExpanded disableGutters data-testid={headingId} slotProps={{ heading: { component: 'h2' } }}>
       <AccordionSummary expandIcon={<Icon>expand_more</Icon>} aria-controls={`${headingId}-content`} id={headingId}>
         <Box sx={{ display: 'flex', alignItems: 'baseline', gap: 1.5, flexWrap: 'wrap', minWidth: 0 }}>
-          <Typography variant="subtitle1" component="span" sx={{ fontWeight: 600 }}>
+          <Typography variant="subtitle1" component="span" sx={{ fontWeight: 600 }} data-testid="group-label">
             {group.label}
           </Typography>
           <Typography variant="body2" component="span" color="text.secondary">
