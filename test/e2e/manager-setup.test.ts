@@ -188,7 +188,9 @@ describe('the manager: properties and back office operations', { timeout: 60_000
     await untilSettled(page);
     await page.getByLabel('Renew after (% of the lease)', { exact: true }).waitFor();
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-    await shot('properties-phone');
+    await page.screenshot({ path: join(SHOTS, 'manager-properties-phone.png') });
+    await field('security.sessionIdleTimeout').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SHOTS, 'manager-properties-phone-durations.png') });
     await page.goto(`${server.url}/backoffice/online`);
     await page.getByLabel('Activation ID, line 1', { exact: true }).waitFor();
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);

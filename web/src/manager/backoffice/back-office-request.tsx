@@ -12,15 +12,17 @@ export interface BackOfficeRoute {
   path: string;
   /** "online activation", for the messages. */
   what: string;
+  /** Whether it brings licenses, which a signed license file can bring meanwhile. */
+  licenses: boolean;
 }
 
 export const BACK_OFFICE_ROUTES = {
-  activate: { method: 'POST', path: '/activations', what: 'online activation through a back office' },
-  poll: { method: 'POST', path: '/capability-poll', what: 'license updates from a back office' },
-  capabilityRequest: { method: 'GET', path: '/offline/capability-request', what: 'offline capability requests' },
-  activationRequest: { method: 'POST', path: '/offline/activation-request', what: 'offline activation requests' },
-  offlineResponse: { method: 'POST', path: '/offline/response', what: 'offline responses from a back office' },
-  clientKey: { method: 'PUT', path: '/client-key', what: 'client key upload' },
+  activate: { licenses: true, method: 'POST', path: '/activations', what: 'online activation through a back office' },
+  poll: { licenses: true, method: 'POST', path: '/capability-poll', what: 'license updates from a back office' },
+  capabilityRequest: { licenses: true, method: 'GET', path: '/offline/capability-request', what: 'offline capability requests' },
+  activationRequest: { licenses: true, method: 'POST', path: '/offline/activation-request', what: 'offline activation requests' },
+  offlineResponse: { licenses: true, method: 'POST', path: '/offline/response', what: 'offline responses from a back office' },
+  clientKey: { licenses: false, method: 'PUT', path: '/client-key', what: 'client key upload' },
 } as const satisfies Record<string, BackOfficeRoute>;
 
 /** What came of the last attempt. */
@@ -77,8 +79,13 @@ export function OperationOutcome({ outcome }: { outcome: Outcome }) {
     return (
       <Alert severity="warning" data-testid="not-offered" sx={{ mt: 2 }}>
         <AlertTitle>This server does not offer {route.what} yet</AlertTitle>
-        Nothing was sent. This license server has no route {route.method} {instancePath(route.path)}: activation through a back office
-        comes with a later release. Until then, load the signed license files your producer sends you with <code>tally admin licenses load FILE</code>.
+        Nothing was sent. This license server has no route {route.method} {instancePath(route.path)}: back office operations come with a
+        later release of Tally.
+        {route.licenses && (
+          <>
+            {' '}Until then, load the signed license files your producer sends you with <code>tally admin licenses load FILE</code>.
+          </>
+        )}
       </Alert>
     );
   }

@@ -178,7 +178,7 @@ function Editor({ p, id, form, onChange, disabled, input, problem }: EditorProps
       </TextField>
     );
   }
-  const range = p.type === 'integer' && p.min !== undefined && p.max !== undefined ? `${p.min.toLocaleString()}–${p.max.toLocaleString()}` : undefined;
+  const range = p.type === 'integer' && p.min !== undefined && p.max !== undefined ? `${p.min.toLocaleString()} to ${p.max.toLocaleString()}` : undefined;
   return (
     <TextField
       id={id}
