@@ -3,13 +3,13 @@ import { formatDuration, parseDurationSeconds } from './time.js';
 
 /** The groups the License Server Manager shows properties in. */
 export const PROPERTY_GROUPS = {
-  general: 'General: what this server is',
-  'secure-rest-api': 'Secure REST API: administrative security',
-  'server-sync': 'Server sync: sending usage to the back office',
-  'license-generation': 'License generation: how features are served',
-  'capability-polling': 'Capability polling: fetching license updates from the back office',
-  'local-server': 'Local server: set in the configuration, applied at start-up',
-  logging: 'Logging',
+  general: { label: 'General', description: 'What this server is' },
+  'secure-rest-api': { label: 'Secure REST API', description: 'Administrative security' },
+  'server-sync': { label: 'Server Sync', description: 'Sending usage to the back office' },
+  'license-generation': { label: 'License Generation', description: 'How features are served' },
+  'capability-polling': { label: 'Capability Polling', description: 'Fetching license updates from the back office' },
+  'local-server': { label: 'Locally Deployed License Server', description: 'Set in the configuration, applied at start-up' },
+  logging: { label: 'Logging', description: 'What the server writes to its log' },
 } as const;
 
 export type PropertyGroup = keyof typeof PROPERTY_GROUPS;
@@ -26,6 +26,8 @@ export interface Setting<S extends z.ZodType = z.ZodType> {
   /** Validates and normalizes a value (durations become seconds). */
   schema: S;
   default: z.output<S>;
+  /** How people call it (the License Server Manager's field label); properties have one. */
+  label?: string;
   description: string;
   /** Smallest and largest value of a duration (in seconds) or an integer. */
   min?: number;
@@ -73,9 +75,9 @@ const origin = z.string().regex(/^(\*|https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?)$/, '
  */
 export const SETTINGS = {
   server: {
-    host: { ...text, default: '0.0.0.0', description: 'Address the server listens on.', property: startup('local-server') },
-    port: { ...integer(0, 65_535), default: 7070, description: 'Port the server listens on.', property: startup('local-server') },
-    dataDir: { ...text, default: './tally-data', description: 'Folder of trusted storage.', property: startup('local-server') },
+    host: { ...text, default: '0.0.0.0', label: 'Listen address', description: 'Address the server listens on.', property: startup('local-server') },
+    port: { ...integer(0, 65_535), default: 7070, label: 'Port', description: 'Port the server listens on.', property: startup('local-server') },
+    dataDir: { ...text, default: './tally-data', label: 'Trusted storage folder', description: 'Folder of trusted storage.', property: startup('local-server') },
     accountId: { ...optionalText, default: null, description: "The account this server's usage belongs to, when the back office does not say." },
     bodyLimit: { ...integer(1024, 64 * 1024 * 1024), default: 1024 * 1024, description: 'Largest request body accepted, in bytes.' },
     https: {
@@ -86,6 +88,7 @@ export const SETTINGS = {
         .refine((h) => (h.certFile === null) === (h.keyFile === null), 'needs both certFile and keyFile, or neither'),
       default: { certFile: null, keyFile: null },
       display: (h: { certFile: string | null }) => h.certFile !== null,
+      label: 'HTTPS',
       description: 'Whether the API is served over HTTPS (server.https.certFile and keyFile).',
       property: startup('local-server'),
     },
@@ -100,32 +103,32 @@ export const SETTINGS = {
     lockedProperties: { ...list(z.string()), default: ['licensing.borrowInterval', 'usageService.sync.enabled', 'usageService.sync.url'], description: "Properties the administrator may not change through the API (the producer's policy)." },
   },
   licensing: {
-    borrowInterval: { ...duration(1, 365 * DAY), default: 7 * DAY, description: 'Lease length for features that set none.', property: live('license-generation') },
-    borrowIntervalMax: { ...duration(1, 365 * DAY), default: 30 * DAY, description: 'Ceiling on every lease, whatever the feature or client asks.', property: live('license-generation') },
-    renewInterval: { ...integer(1, 100), default: 15, description: 'Percentage of a lease after which clients should renew it.', property: live('license-generation') },
-    trackDeniedRequests: { ...boolean, default: true, description: 'Record refused requests as usage events, for the denials report.', property: live('license-generation') },
-    clientExpiryTimer: { ...duration(1, 3600), default: 1, description: 'How often lapsed leases are ended.', property: live('license-generation') },
+    borrowInterval: { ...duration(1, 365 * DAY), default: 7 * DAY, label: 'Lease length', description: 'Lease length for features that set none.', property: live('license-generation') },
+    borrowIntervalMax: { ...duration(1, 365 * DAY), default: 30 * DAY, label: 'Longest lease', description: 'Ceiling on every lease, whatever the feature or client asks.', property: live('license-generation') },
+    renewInterval: { ...integer(1, 100), default: 15, label: 'Renew after (% of the lease)', description: 'Percentage of a lease after which clients should renew it.', property: live('license-generation') },
+    trackDeniedRequests: { ...boolean, default: true, label: 'Record denied requests', description: 'Record refused requests as usage events, for the denials report.', property: live('license-generation') },
+    clientExpiryTimer: { ...duration(1, 3600), default: 1, label: 'Lease expiry check interval', description: 'How often lapsed leases are ended.', property: live('license-generation') },
   },
   security: {
-    sessionIdleTimeout: { ...duration(60, DAY), default: 1800, description: 'An admin session ends after this long without a request.', property: live('secure-rest-api') },
-    lockoutAttempts: { ...integer(1, 100), default: 5, description: 'Failed logins in a row that lock an account.', property: live('secure-rest-api') },
-    lockoutDuration: { ...duration(60, DAY), default: 900, description: 'How long a locked account stays locked.', property: live('secure-rest-api') },
-    passwordMinLength: { ...integer(8, 128), default: 12, description: 'Shortest password a user may set.', property: live('secure-rest-api') },
-    corsOrigins: { ...list(origin, 32), default: [], description: 'Browser origins allowed to call this API (for a License Server Manager served elsewhere); * allows any.', property: live('secure-rest-api') },
+    sessionIdleTimeout: { ...duration(60, DAY), default: 1800, label: 'Session idle timeout', description: 'An admin session ends after this long without a request.', property: live('secure-rest-api') },
+    lockoutAttempts: { ...integer(1, 100), default: 5, label: 'Failed logins before lockout', description: 'Failed logins in a row that lock an account.', property: live('secure-rest-api') },
+    lockoutDuration: { ...duration(60, DAY), default: 900, label: 'Lockout duration', description: 'How long a locked account stays locked.', property: live('secure-rest-api') },
+    passwordMinLength: { ...integer(8, 128), default: 12, label: 'Shortest password (characters)', description: 'Shortest password a user may set.', property: live('secure-rest-api') },
+    corsOrigins: { ...list(origin, 32), default: [], label: 'Allowed browser origins (CORS)', description: 'Browser origins allowed to call this API (for a License Server Manager served elsewhere); * allows any.', property: live('secure-rest-api') },
   },
   sync: {
-    enabled: { ...boolean, default: false, description: 'Send usage and denial events to the back office.', property: live('server-sync', 'usageService.sync.enabled') },
-    url: { ...url, default: null, description: 'Back office the events go to; /usage/api/1.0/sync is added when the URL has no path.', property: live('server-sync', 'usageService.sync.url') },
-    batchSize: { ...integer(1, 10_000), default: 1000, description: 'Events sent in one request.', property: live('server-sync', 'usageService.sync.batchSize') },
+    enabled: { ...boolean, default: false, label: 'Send usage to the back office', description: 'Send usage and denial events to the back office.', property: live('server-sync', 'usageService.sync.enabled') },
+    url: { ...url, default: null, label: 'Back office URL', description: 'Back office the events go to; /usage/api/1.0/sync is added when the URL has no path.', property: live('server-sync', 'usageService.sync.url') },
+    batchSize: { ...integer(1, 10_000), default: 1000, label: 'Events per sync request', description: 'Events sent in one request.', property: live('server-sync', 'usageService.sync.batchSize') },
     // Issued when the instance was registered; never shown or logged.
-    credential: { ...optionalText, default: null, display: (v: string | null) => (v ? 'set' : 'not set'), description: "This instance's sync credential (set in the configuration; never shown).", property: startup('server-sync', 'usageService.sync.credential') },
+    credential: { ...optionalText, default: null, display: (v: string | null) => (v ? 'set' : 'not set'), label: 'Sync credential', description: "This instance's sync credential (set in the configuration; never shown).", property: startup('server-sync', 'usageService.sync.credential') },
   },
   storage: {
     // NORMAL survives a crash of the process but not of the machine.
-    synchronous: { ...oneOf(['FULL', 'NORMAL']), default: 'FULL', description: 'FULL flushes every commit to disk before answering.', property: startup('local-server') },
+    synchronous: { ...oneOf(['FULL', 'NORMAL']), default: 'FULL', label: 'Storage durability', description: 'FULL flushes every commit to disk before answering.', property: startup('local-server') },
   },
   log: {
-    level: { ...oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), default: 'info', description: 'Lowest level of log lines written.', property: live('logging') },
+    level: { ...oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), default: 'info', label: 'Log level', description: 'Lowest level of log lines written.', property: live('logging') },
   },
 } satisfies Record<string, Record<string, Setting>>;
 

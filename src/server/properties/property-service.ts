@@ -15,6 +15,8 @@ export const propertyGroupSchema = z.enum(Object.keys(PROPERTY_GROUPS) as [Prope
 /** A property as the API shows it. */
 export const propertyViewSchema = z.object({
   key: z.string(),
+  /** How the License Server Manager labels it. */
+  label: z.string(),
   group: propertyGroupSchema,
   value: z.unknown(),
   default: z.unknown(),
@@ -23,9 +25,23 @@ export const propertyViewSchema = z.object({
   lockedBy: z.enum(['producer', 'configuration', 'server']).nullable(),
   type: z.enum(SETTING_TYPES),
   choices: z.array(z.string()).readonly().optional(),
+  /** Smallest and largest value accepted: seconds for a duration, the number for an integer. */
+  min: z.number().optional(),
+  max: z.number().optional(),
+  /** Whether it may be cleared (sent as null). */
+  nullable: z.boolean().optional(),
   description: z.string(),
 });
 export type PropertyView = z.infer<typeof propertyViewSchema>;
+
+export const propertyGroupViewSchema = z.object({ group: propertyGroupSchema, label: z.string(), description: z.string(), count: z.number() });
+export type PropertyGroupView = z.infer<typeof propertyGroupViewSchema>;
+
+/** The answer of `GET /properties`, without the sync status. */
+export interface PropertyListing {
+  groups: PropertyGroupView[];
+  properties: PropertyView[];
+}
 
 /**
  * The server's properties: configured values, overridden by what administrators set (kept in
@@ -68,10 +84,10 @@ export class PropertyService {
     return PROPERTIES.filter((p) => group === undefined || p.group === group).map((p) => this.view(p));
   }
 
-  groups(): Array<{ group: PropertyGroup; description: string; count: number }> {
+  groups(): PropertyGroupView[] {
     return (Object.keys(PROPERTY_GROUPS) as PropertyGroup[]).map((g) => ({
       group: g,
-      description: PROPERTY_GROUPS[g],
+      ...PROPERTY_GROUPS[g],
       count: PROPERTIES.filter((p) => p.group === g).length,
     }));
   }
@@ -81,6 +97,7 @@ export class PropertyService {
     const lockedBy = this.lockReason(def);
     return {
       key: def.key,
+      label: def.label,
       group: def.group,
       value: show(this.values.get(def.key)),
       default: show(def.default),
@@ -88,6 +105,9 @@ export class PropertyService {
       lockedBy,
       type: def.type,
       ...(def.choices ? { choices: def.choices } : {}),
+      ...(def.min !== undefined ? { min: def.min } : {}),
+      ...(def.max !== undefined ? { max: def.max } : {}),
+      ...(def.scope !== 'info' && def.schema.safeParse(null).success ? { nullable: true } : {}),
       description: def.description,
     };
   }

@@ -18,8 +18,9 @@ export interface ServerFacts {
 }
 
 /** A property: a setting the License Server Manager shows, or a fact about the running server. */
-export interface PropertyDefinition extends Omit<Setting, 'property'> {
+export interface PropertyDefinition extends Omit<Setting, 'property' | 'label'> {
   key: string;
+  label: string;
   group: PropertyGroup;
   scope: PropertyScope;
   /** The configured value (flags, environment, config file or default), or the fact. */
@@ -28,22 +29,23 @@ export interface PropertyDefinition extends Omit<Setting, 'property'> {
 
 type Sections = Record<string, Record<string, unknown>>;
 
-const fact = (key: keyof ServerFacts, type: 'string' | 'list', description: string): PropertyDefinition =>
-  ({ key: `server.${key}`, group: 'general', scope: 'info', type, schema: z.never(), default: type === 'list' ? [] : null, configured: (_s, facts) => facts[key], description });
+const fact = (key: keyof ServerFacts, type: 'string' | 'list', label: string, description: string): PropertyDefinition =>
+  ({ key: `server.${key}`, label, group: 'general', scope: 'info', type, schema: z.never(), default: type === 'list' ? [] : null, configured: (_s, facts) => facts[key], description });
 
-const fromSettings = SETTING_LIST.flatMap(({ property, path, ...setting }) => {
+const fromSettings = SETTING_LIST.flatMap(({ property, path, label, ...setting }) => {
   const [section, name] = path.split('.') as [string, string];
   const configured = (settings: Settings) => (settings as unknown as Sections)[section]![name];
-  return property ? [{ ...setting, key: property.key ?? path, group: property.group, scope: property.scope, configured, section, name }] : [];
+  const key = property?.key ?? path;
+  return property ? [{ ...setting, key, label: label ?? key, group: property.group, scope: property.scope, configured, section, name }] : [];
 });
 const groupOrder = Object.keys(PROPERTY_GROUPS);
 
 /** Every property of the license server, by group. */
 export const PROPERTIES: readonly PropertyDefinition[] = [
-  fact('instanceId', 'string', 'Identifies this license server in usage data and the back office.'),
-  fact('version', 'string', 'Version of the Tally license server.'),
-  fact('hostIds', 'list', 'ETHERNET hostids of this machine; register one of them with the back office.'),
-  fact('startedAt', 'string', 'When the server started.'),
+  fact('instanceId', 'string', 'Instance ID', 'Identifies this license server in usage data and the back office.'),
+  fact('version', 'string', 'Server version', 'Version of the Tally license server.'),
+  fact('hostIds', 'list', 'Hostids', 'ETHERNET hostids of this machine; register one of them with the back office.'),
+  fact('startedAt', 'string', 'Started at', 'When the server started.'),
   ...fromSettings,
 ].sort((a, b) => groupOrder.indexOf(a.group) - groupOrder.indexOf(b.group));
 

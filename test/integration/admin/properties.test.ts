@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from '../../support/test-server.js';
 import { CAPABILITY, capability, startTestServer } from '../../support/test-server.js';
 import { outboxEvents } from '../../support/storage.js';
+import { SETTINGS } from '../../../src/common/settings.js';
 
 const PROPERTIES = '/api/1.0/instances/~/properties';
 
@@ -29,6 +30,18 @@ describe('properties', () => {
     expect(byKey['server.instanceId']).toMatchObject({ group: 'general', lockedBy: 'server' });
     expect(byKey['security.sessionIdleTimeout']).toMatchObject({ group: 'secure-rest-api', value: '30m' });
     for (const p of res.body.properties) expect(p.description.length).toBeGreaterThan(10);
+  });
+
+  it('labels every group and property, and gives the range a number or duration must keep, from the one settings definition', async () => {
+    const res = await server.get(PROPERTIES, admin);
+    expect(res.body.groups[0]).toEqual({ group: 'general', label: 'General', description: 'What this server is', count: 4 });
+    const byKey = Object.fromEntries(res.body.properties.map((p: { key: string }) => [p.key, p]));
+    for (const p of res.body.properties) expect(p.label).not.toBe(p.key);
+    expect(byKey['licensing.renewInterval']).toMatchObject({ label: 'Renew after (% of the lease)', min: SETTINGS.licensing.renewInterval.min, max: SETTINGS.licensing.renewInterval.max });
+    // Durations: in seconds, as the API also accepts them.
+    expect(byKey['security.sessionIdleTimeout']).toMatchObject({ type: 'duration', min: 60, max: 86_400 });
+    expect(byKey['usageService.sync.url']).toMatchObject({ nullable: true });
+    expect(byKey['log.level'].min).toBeUndefined();
   });
 
   it('filters by group', async () => {

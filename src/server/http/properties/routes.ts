@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { TallyError } from '../../../common/errors.js';
 import { PROPERTY_BY_KEY } from '../../properties/registry.js';
-import { propertyGroupSchema, propertyViewSchema } from '../../properties/property-service.js';
+import { propertyGroupSchema, propertyGroupViewSchema, propertyViewSchema } from '../../properties/property-service.js';
 import type { ServerContext } from '../../context.js';
 import { READ_ROLES } from '../../../http/access.js';
 import { errorBodySchema } from '../../../http/errors.js';
@@ -20,7 +20,7 @@ export const propertyRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = asy
         querystring: z.object({ group: propertyGroupSchema.optional() }),
         response: {
           200: z.object({
-            groups: z.array(z.object({ group: z.string(), description: z.string(), count: z.number() })),
+            groups: z.array(propertyGroupViewSchema),
             properties: z.array(propertyViewSchema),
             syncStatus: syncStatusSchema,
           }),

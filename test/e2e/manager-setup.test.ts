@@ -1,0 +1,217 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { managerLogin, startManagerServer } from '../support/manager.js';
+import type { TestServer } from '../support/test-server.js';
+import { ADMIN_PASSWORD } from '../support/test-server.js';
+import { openBrowser, SHOTS, untilSettled } from '../support/browser.js';
+
+const PROPERTIES = '/api/1.0/instances/~/properties';
+
+/** The License Server Properties and Back Office Operations views in a real Chromium, against a real license server. */
+describe('the manager: properties and back office operations', { timeout: 60_000 }, () => {
+  let server: TestServer;
+  let admin: Record<string, string>;
+  let browser: Browser;
+  let page: Page;
+
+  const shot = (name: string, p: Page = page) => p.screenshot({ path: join(SHOTS, `manager-${name}.png`), fullPage: true });
+  const field = (key: string) => page.getByTestId(`property-${key.replace(/[^A-Za-z0-9-]/g, '-')}`);
+  const valueOf = async (key: string) => (await server.get(`${PROPERTIES}/${key}`, admin)).body.value;
+  const notice = () => page.getByTestId('notice').last().innerText();
+
+  beforeAll(async () => {
+    server = await startManagerServer();
+    admin = { authorization: `Bearer ${await server.adminToken()}` };
+    ({ browser, page } = await openBrowser());
+    await managerLogin(page, server.url, 'admin', ADMIN_PASSWORD, '/properties');
+    await untilSettled(page);
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('shows the properties in the guide\'s groups and order, each with its label, description and default', async () => {
+    expect(await page.getByTestId('group-label').allInnerTexts()).toEqual([
+      'General', 'Secure REST API', 'Server Sync', 'License Generation', 'Capability Polling', 'Locally Deployed License Server', 'Logging',
+    ]);
+    const renew = field('licensing.renewInterval');
+    expect(await renew.innerText()).toContain('Percentage of a lease after which clients should renew it.');
+    expect(await renew.getByTestId('property-licensing-renewInterval-default').innerText()).toBe('Default: 15');
+    // A duration is a number with its unit, as the server states it.
+    await expect.poll(() => page.getByLabel('Session idle timeout', { exact: true }).inputValue()).toBe('30');
+    expect(await page.getByLabel('Session idle timeout: unit', { exact: true }).inputValue()).toBe('m');
+    expect(await page.getByLabel('Record denied requests', { exact: true }).isChecked()).toBe(true);
+    await shot('properties');
+  });
+
+  it('says why a value cannot be changed: locked by the producer, a start-up setting, a fact of this server', async () => {
+    expect(await page.getByTestId('property-licensing-borrowInterval-locked').innerText()).toContain('Locked by the producer');
+    expect(await page.getByTestId('property-server-port-locked').innerText()).toContain('Start-up setting: change it in the configuration file, then restart the server');
+    expect(await page.getByTestId('property-server-version-locked').innerText()).toContain('A fact of this server');
+    expect(await page.getByTestId('property-licensing-borrowInterval-value').innerText()).toBe('1 week');
+  });
+
+  it('folds a group and opens it again from the keyboard', async () => {
+    const summary = page.locator('#group-logging');
+    await summary.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => summary.getAttribute('aria-expanded')).toBe('false');
+    await page.keyboard.press('Space');
+    await expect.poll(() => summary.getAttribute('aria-expanded')).toBe('true');
+  });
+
+  it('refuses a value out of range next to its field, in the API\'s words, before sending anything', async () => {
+    await page.getByLabel('Renew after (% of the lease)', { exact: true }).fill('101');
+    expect(await page.getByTestId('property-licensing-renewInterval-error').innerText()).toBe('Renew after (% of the lease) must be at most 100');
+    await page.getByLabel('Session idle timeout', { exact: true }).fill('10');
+    await page.getByLabel('Session idle timeout: unit', { exact: true }).selectOption('s');
+    expect(await page.getByTestId('property-security-sessionIdleTimeout-error').innerText()).toContain('must be between 1m and 1d');
+    await shot('properties-invalid');
+    await page.getByRole('button', { name: 'Save' }).click();
+    expect(await notice()).toContain('Nothing was saved');
+    expect(await valueOf('licensing.renewInterval')).toBe(15);
+  });
+
+  it('saves two changed values in one request, marks them until then, and says what changed', async () => {
+    await page.getByLabel('Renew after (% of the lease)', { exact: true }).fill('20');
+    await page.getByLabel('Session idle timeout', { exact: true }).fill('45');
+    await page.getByLabel('Session idle timeout: unit', { exact: true }).selectOption('m');
+    expect(await page.locator('[data-changed="true"]').count()).toBe(2);
+    expect(await page.getByTestId('properties-actions').innerText()).toContain('2 unsaved changes');
+    await shot('properties-changed');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(notice).toContain('Saved 2 changes');
+    expect(await notice()).toContain('Session idle timeout is now 45 minutes');
+    expect(await valueOf('licensing.renewInterval')).toBe(20);
+    expect(await valueOf('security.sessionIdleTimeout')).toBe('45m');
+    await expect.poll(() => page.locator('[data-changed="true"]').count()).toBe(0);
+  });
+
+  it('shows the server\'s refusal next to the field it names and applies none of the changes', async () => {
+    await page.getByLabel('Allowed browser origins (CORS)', { exact: true }).fill('ftp://files.example.com');
+    await page.getByLabel('Failed logins before lockout', { exact: true }).fill('7');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => page.getByTestId('property-security-corsOrigins-error').count()).toBe(1);
+    expect(await page.getByTestId('property-security-corsOrigins-error').innerText()).toContain('must be * or an origin such as https://manager.example.com:8443');
+    expect(await page.getByTestId('properties-refusal').innerText()).toContain('Nothing was saved');
+    expect(await valueOf('security.lockoutAttempts')).toBe(5);
+    expect(await valueOf('security.corsOrigins')).toEqual([]);
+    await field('security.corsOrigins').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SHOTS, 'manager-properties-refused.png') });
+    // Discarding asks first, then every field shows the saved value again.
+    await page.getByRole('button', { name: 'Discard changes' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Discard changes' }).click();
+    expect(await notice()).toContain('Discarded 2 unsaved changes');
+    expect(await page.getByLabel('Failed logins before lockout', { exact: true }).inputValue()).toBe('5');
+  });
+
+  it('resets a property to its configured value after asking', async () => {
+    await page.getByRole('button', { name: 'Reset Renew after (% of the lease) to its configured value' }).click();
+    const dialog = page.getByRole('dialog');
+    expect(await dialog.innerText()).toContain('The value set here (20) is dropped');
+    await shot('properties-reset-confirm');
+    await dialog.getByRole('button', { name: 'Reset' }).click();
+    await expect.poll(notice).toContain('is back to its configured value: 15');
+    expect(await valueOf('licensing.renewInterval')).toBe(15);
+    await expect.poll(() => page.getByLabel('Renew after (% of the lease)', { exact: true }).inputValue()).toBe('15');
+  });
+
+  it('online activations: lines are added, checked and removed, and an activation says this server does not offer it yet', async () => {
+    await page.getByRole('link', { name: 'Online Server Updates' }).click();
+    await page.getByRole('tab', { name: 'Online Activations' }).waitFor();
+    await page.getByRole('button', { name: 'Add a line' }).click();
+    await page.getByRole('button', { name: 'Activate' }).click();
+    expect(await page.getByTestId('activation-row-1').innerText()).toContain('Enter the activation ID from your welcome email.');
+    await page.getByLabel('Activation ID, line 1', { exact: true }).fill('ACT-2026-0042');
+    await page.getByLabel('Count, line 1', { exact: true }).fill('0');
+    await page.getByLabel('Activation ID, line 2', { exact: true }).fill('ACT-2026-0043');
+    expect(await page.getByTestId('activation-row-1').innerText()).toContain('The count must be a whole number, at least 1.');
+    await shot('online-activations-invalid');
+    await page.getByLabel('Count, line 1', { exact: true }).fill('2');
+    await page.getByRole('button', { name: 'Remove line 2' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Remove' }).click();
+    expect(await page.getByTestId('activation-row-2').count()).toBe(0);
+    await page.getByRole('button', { name: 'Activate' }).click();
+    await page.getByTestId('not-offered').waitFor();
+    expect(await page.getByTestId('not-offered').innerText()).toContain('This server does not offer online activation through a back office yet');
+    expect(await page.getByTestId('not-offered').innerText()).toContain('POST /api/1.0/instances/~/activations');
+    await shot('online-activations');
+    await page.getByRole('tab', { name: 'Update Licenses' }).click();
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    expect(await page.getByTestId('not-offered').innerText()).toContain('does not offer license updates from a back office yet');
+    await shot('online-update-licenses');
+  });
+
+  it('offline updates: each request and the response upload are there, checked, and say this server does not offer them yet', async () => {
+    await page.getByRole('link', { name: 'Offline Server Updates' }).click();
+    for (const title of ['Download capability request', 'Generate offline activation request', 'Upload response']) await page.getByRole('heading', { name: title }).waitFor();
+    const activation = page.getByTestId('activation-request');
+    await activation.getByLabel('Activation ID', { exact: true }).fill('ACT-2026-0042');
+    await activation.getByLabel('Count', { exact: true }).fill('none');
+    await activation.getByRole('button', { name: 'Download' }).click();
+    expect(await activation.innerText()).toContain('The count must be a whole number, at least 1.');
+    await activation.getByLabel('Count', { exact: true }).fill('3');
+    await activation.getByRole('button', { name: 'Download' }).click();
+    expect(await activation.getByTestId('not-offered').innerText()).toContain('does not offer offline activation requests yet');
+    await page.getByTestId('capability-request').getByRole('button', { name: 'Download' }).click();
+    expect(await page.getByTestId('capability-request').getByTestId('not-offered').innerText()).toContain('does not offer offline capability requests yet');
+    await page.locator('#response-file').setInputFiles({ name: 'response.bin', mimeType: 'application/octet-stream', buffer: Buffer.from([0x30, 0x82, 0x01, 0x0a]) });
+    await page.getByTestId('response-upload').getByRole('button', { name: 'Upload' }).click();
+    expect(await page.getByTestId('response-upload').getByTestId('not-offered').innerText()).toContain('does not offer offline responses from a back office yet');
+    await shot('offline-updates');
+  });
+
+  it('client keys: a file that is not a DER key is refused in the browser; a key is sent, and the server says it does not take one yet', async () => {
+    await page.getByRole('link', { name: 'Client Key Operations' }).click();
+    const input = page.locator('#client-key-file');
+    await input.setInputFiles({ name: 'client.pem', mimeType: 'text/plain', buffer: Buffer.from('-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----\n') });
+    const problem = () => page.getByTestId('client-key-file-problem').innerText();
+    await expect.poll(problem).toContain('This is a PEM (text) file');
+    expect(await page.getByRole('button', { name: 'Upload' }).isDisabled()).toBe(true);
+    await shot('client-keys-refused');
+    await input.setInputFiles({ name: 'huge.der', mimeType: 'application/octet-stream', buffer: Buffer.alloc(5000, 0x30) });
+    await expect.poll(problem).toContain('at most 4 KB');
+    const der = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'der' });
+    await input.setInputFiles({ name: 'client.der', mimeType: 'application/octet-stream', buffer: der });
+    await expect.poll(() => page.getByTestId('client-key-file-problem').count()).toBe(0);
+    await page.getByRole('button', { name: 'Upload' }).click();
+    expect(await page.getByTestId('not-offered').innerText()).toContain('does not offer client key upload yet');
+    await shot('client-keys');
+  });
+
+  it('fits a phone: properties and online activations at 390 px wide', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${server.url}/properties`);
+    await untilSettled(page);
+    await page.getByLabel('Renew after (% of the lease)', { exact: true }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: join(SHOTS, 'manager-properties-phone.png') });
+    await field('security.sessionIdleTimeout').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SHOTS, 'manager-properties-phone-durations.png') });
+    await page.goto(`${server.url}/backoffice/online`);
+    await page.getByLabel('Activation ID, line 1', { exact: true }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await shot('online-activations-phone');
+    await page.setViewportSize({ width: 1366, height: 900 });
+  });
+
+  it('a read-only user sees the values with every control disabled, and the reason', async () => {
+    await server.userToken('auditor', 'read-only');
+    const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+    const reader = await context.newPage();
+    await managerLogin(reader, server.url, 'auditor', ADMIN_PASSWORD, '/properties');
+    await reader.getByTestId('properties-read-only').waitFor();
+    expect(await reader.getByTestId('properties-read-only').innerText()).toContain('only an administrator may change them');
+    expect(await reader.getByLabel('Renew after (% of the lease)', { exact: true }).isDisabled()).toBe(true);
+    expect(await reader.getByRole('button', { name: 'Save' }).isDisabled()).toBe(true);
+    expect(await reader.getByRole('button', { name: 'Reset Renew after (% of the lease) to its configured value' }).isDisabled()).toBe(true);
+    await shot('properties-read-only', reader);
+    await reader.goto(`${server.url}/backoffice/client-keys`);
+    await reader.getByTestId('admins-only').waitFor();
+    expect(await reader.getByRole('button', { name: 'Upload' }).isDisabled()).toBe(true);
+    await context.close();
+  });
+});
