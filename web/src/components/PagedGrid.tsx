@@ -60,6 +60,8 @@ export interface PagedGridProps<T extends GridValidRowModel> {
   hiddenByDefault?: string[];
   selection?: { model: string[]; onChange: (ids: string[]) => void };
   height?: number;
+  /** Opens a row (its details page); a link in the row's first cell does the same from the keyboard. */
+  onRowClick?: (row: T) => void;
 }
 
 /**
@@ -67,7 +69,7 @@ export interface PagedGridProps<T extends GridValidRowModel> {
  * View Columns chooser is the grid's column menu and remembers its choice, and the loading,
  * error and empty states say what happened.
  */
-export function PagedGrid<T extends GridValidRowModel>({ label, tableKey, columns, query, getRowId, page, pageSize, onPageChange, emptyText, hiddenByDefault = [], selection, height = 560 }: PagedGridProps<T>) {
+export function PagedGrid<T extends GridValidRowModel>({ label, tableKey, columns, query, getRowId, page, pageSize, onPageChange, emptyText, hiddenByDefault = [], selection, height = 560, onRowClick }: PagedGridProps<T>) {
   const [visibility, setVisibility] = useVisibility(tableKey, hiddenByDefault);
   if (query.isError && query.error instanceof ApiError && query.error.status === 403) return <AccessDenied message={query.error.message} />;
   const selectionModel: GridRowSelectionModel | undefined = selection ? { type: 'include', ids: new Set(selection.model) } : undefined;
@@ -97,6 +99,7 @@ export function PagedGrid<T extends GridValidRowModel>({ label, tableKey, column
           disableColumnFilter
           disableColumnSorting
           disableRowSelectionOnClick
+          {...(onRowClick ? { onRowClick: (p: { row: T }) => onRowClick(p.row), sx: { '& .MuiDataGrid-row': { cursor: 'pointer' } } } : {})}
           {...(selection
             ? { checkboxSelection: true, rowSelectionModel: selectionModel, onRowSelectionModelChange: (m: GridRowSelectionModel) => selection.onChange([...m.ids].map(String)) }
             : {})}
