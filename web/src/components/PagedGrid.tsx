@@ -93,7 +93,8 @@ export function PagedGrid<T extends GridValidRowModel>({ label, tableKey, column
           paginationMode="server"
           pageSizeOptions={[pageSize]}
           paginationModel={{ page: page - 1, pageSize }}
-          onPaginationModelChange={(m) => onPageChange(m.page + 1)}
+          // The grid also reports the page it is already on (when the row count changes): only a move is a change, lest it overwrite the URL being set.
+          onPaginationModelChange={(m) => m.page + 1 !== page && onPageChange(m.page + 1)}
           columnVisibilityModel={visibility}
           onColumnVisibilityModelChange={setVisibility}
           disableColumnFilter

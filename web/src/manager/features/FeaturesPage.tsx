@@ -211,6 +211,7 @@ export default function FeaturesPage() {
       </Typography>
       {tab === 'summary' ? (
         <PagedGrid<FeatureSummary>
+          key="summary"
           label="Features, summed per name and version"
           tableKey="manager-features-summary"
           columns={summaryColumns}
@@ -225,6 +226,7 @@ export default function FeaturesPage() {
         />
       ) : (
         <PagedGrid<FeatureRecordBody>
+          key="details"
           label="Feature records"
           tableKey="manager-features-details"
           columns={detailsColumns}
