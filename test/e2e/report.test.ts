@@ -115,6 +115,9 @@ describe('the Usage and Denials report in the browser', { timeout: 60_000 }, () 
     expect(percentages.map((p) => Number(p.replace('%', ''))).every((p) => p >= 80)).toBe(true);
     const rowAccounts = await page.locator('.MuiDataGrid-row [data-field="accountId"]').allInnerTexts();
     expect(new Set(rowAccounts)).toEqual(new Set(['acme']));
+    // Each event's feature opens its details in the License Server Manager.
+    const featureCell = page.locator('.MuiDataGrid-row [data-field="feature"]').first();
+    expect(await featureCell.getByTestId('manager-link').getAttribute('href')).toBe(`/manager/features?name=${encodeURIComponent(await featureCell.innerText())}`);
     await shot('events');
   });
 
