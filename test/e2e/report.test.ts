@@ -115,6 +115,9 @@ describe('the Usage and Denials report in the browser', { timeout: 60_000 }, () 
     expect(percentages.map((p) => Number(p.replace('%', ''))).every((p) => p >= 80)).toBe(true);
     const rowAccounts = await page.locator('.MuiDataGrid-row [data-field="accountId"]').allInnerTexts();
     expect(new Set(rowAccounts)).toEqual(new Set(['acme']));
+    // Each event's feature opens its details in the License Server Manager.
+    const featureCell = page.locator('.MuiDataGrid-row [data-field="feature"]').first();
+    expect(await featureCell.getByTestId('manager-link').getAttribute('href')).toBe(`/manager/features?name=${encodeURIComponent(await featureCell.innerText())}`);
     await shot('events');
   });
 
@@ -164,6 +167,9 @@ describe('the Usage and Denials report in the browser', { timeout: 60_000 }, () 
     expect(bars.filter((t) => accounts.includes(t))).toEqual(accounts);
     expect(bars.filter((t) => /^\d+$/.test(t)).slice(-3)).toEqual(Object.values(SCENARIO.denials.byAccount).map(String));
     expect(await page.getByTestId('denial-row').count()).toBe(SCENARIO.denials.total);
+    // A denied feature opens its details in the License Server Manager this back office serves.
+    const managerLink = page.getByTestId('denial-row').first().getByTestId('manager-link');
+    expect(await managerLink.getAttribute('href')).toBe(`/manager/features?name=${encodeURIComponent(await managerLink.innerText())}`);
     await shot('denials');
 
     await page.getByLabel(/True denials only/).click();

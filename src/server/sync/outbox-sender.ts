@@ -55,6 +55,18 @@ export function syncEndpoint(url: string): string {
 }
 
 /**
+ * The back office's own address (where its report is served) for a configured sync URL: the URL
+ * without the sync path, so a back office behind a path prefix keeps its prefix.
+ */
+export function backOfficeBase(url: string): string {
+  const parsed = new URL(url);
+  parsed.search = '';
+  parsed.hash = '';
+  if (parsed.pathname.endsWith(SYNC_PATH)) parsed.pathname = parsed.pathname.slice(0, -SYNC_PATH.length);
+  return parsed.toString().replace(/\/+$/, '');
+}
+
+/**
  * Sends the usage outbox to the back office, oldest first, a batch at a time. An event leaves
  * the outbox only after the back office acknowledged its batch, so delivery is at least once
  * (the back office ignores events it already has; it sets aside the ones it cannot store and

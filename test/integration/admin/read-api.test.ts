@@ -95,8 +95,8 @@ describe('the read API of the License Server Manager', () => {
     expect((await server.get(`${BASE}/devices/WIFI/ws-2`, auth)).status).toBe(400);
   });
 
-  it('answers health without credentials with version, uptime, storage and sync status', async () => {
+  it('answers health without credentials with version, uptime, storage, sync status and no back office when none is configured', async () => {
     const res = await server.get('/api/1.0/health');
-    expect(res.body).toMatchObject({ status: 'ok', version: expect.any(String), uptimeSeconds: expect.any(Number), storage: { ok: true }, sync: { enabled: false } });
+    expect(res.body).toMatchObject({ status: 'ok', version: expect.any(String), uptimeSeconds: expect.any(Number), storage: { ok: true }, sync: { enabled: false }, backOffice: null });
   });
 });

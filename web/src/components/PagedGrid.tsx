@@ -62,6 +62,8 @@ export interface PagedGridProps<T extends GridValidRowModel> {
   height?: number;
   /** Rows grow to fit cells that wrap (long reasons), rather than cutting them off. */
   autoRowHeight?: boolean;
+  /** Opens a row (its details page); a link in the row's first cell does the same from the keyboard. */
+  onRowClick?: (row: T) => void;
 }
 
 /**
@@ -69,7 +71,7 @@ export interface PagedGridProps<T extends GridValidRowModel> {
  * View Columns chooser is the grid's column menu and remembers its choice, and the loading,
  * error and empty states say what happened.
  */
-export function PagedGrid<T extends GridValidRowModel>({ label, tableKey, columns, query, getRowId, page, pageSize, onPageChange, emptyText, hiddenByDefault = [], selection, height = 560, autoRowHeight = false }: PagedGridProps<T>) {
+export function PagedGrid<T extends GridValidRowModel>({ label, tableKey, columns, query, getRowId, page, pageSize, onPageChange, emptyText, hiddenByDefault = [], selection, height = 560, autoRowHeight = false, onRowClick }: PagedGridProps<T>) {
   const [visibility, setVisibility] = useVisibility(tableKey, hiddenByDefault);
   if (query.isError && query.error instanceof ApiError && query.error.status === 403) return <AccessDenied message={query.error.message} />;
   const selectionModel: GridRowSelectionModel | undefined = selection ? { type: 'include', ids: new Set(selection.model) } : undefined;
@@ -93,13 +95,15 @@ export function PagedGrid<T extends GridValidRowModel>({ label, tableKey, column
           paginationMode="server"
           pageSizeOptions={[pageSize]}
           paginationModel={{ page: page - 1, pageSize }}
-          onPaginationModelChange={(m) => onPageChange(m.page + 1)}
+          // The grid also reports the page it is already on (when the row count changes): only a move is a change, lest it overwrite the URL being set.
+          onPaginationModelChange={(m) => m.page + 1 !== page && onPageChange(m.page + 1)}
           columnVisibilityModel={visibility}
           onColumnVisibilityModelChange={setVisibility}
           disableColumnFilter
           disableColumnSorting
           disableRowSelectionOnClick
           {...(autoRowHeight ? { getRowHeight: () => 'auto' as const } : {})}
+          {...(onRowClick ? { onRowClick: (p: { row: T }) => onRowClick(p.row), sx: { '& .MuiDataGrid-row': { cursor: 'pointer' } } } : {})}
           {...(selection
             ? { checkboxSelection: true, rowSelectionModel: selectionModel, onRowSelectionModelChange: (m: GridRowSelectionModel) => selection.onChange([...m.ids].map(String)) }
             : {})}

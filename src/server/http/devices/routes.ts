@@ -35,6 +35,14 @@ const consumedSchema = z.object({
   recordExpiry: z.string().describe('final expiry of the record: a date or permanent'),
 });
 
+const deviceDetailsSchema = deviceSchema.extend({ vendorDictionary: z.record(z.string(), z.union([z.string(), z.number()])), consumedFeatures: z.array(consumedSchema) });
+
+/** A row of the devices listing. */
+export type DeviceBody = z.infer<typeof deviceSchema>;
+/** One device with its vendor dictionary and what it holds. */
+export type DeviceDetailsBody = z.infer<typeof deviceDetailsSchema>;
+export type ConsumedFeatureBody = z.infer<typeof consumedSchema>;
+
 /** Client devices the server has served, and one device with what it holds. */
 export const deviceRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = async (app, { ctx }) => {
   const present = (key: string, device: Device) => {
@@ -76,7 +84,7 @@ export const deviceRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = async
         summary: 'One device: its identity, what it holds and when that lapses',
         params: z.object({ idType: z.enum(HOSTID_TYPES), id: z.string().min(1).max(256) }),
         response: {
-          200: deviceSchema.extend({ vendorDictionary: z.record(z.string(), z.union([z.string(), z.number()])), consumedFeatures: z.array(consumedSchema) }),
+          200: deviceDetailsSchema,
           404: errorBodySchema,
         },
       },

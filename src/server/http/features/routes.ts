@@ -46,6 +46,14 @@ const servedDeviceSchema = z.object({
   expiry: z.string().describe('ISO time, or permanent'),
 });
 
+const recordDetailsSchema = recordSchema.extend({ servedDevices: z.array(servedDeviceSchema) });
+
+/** A row of the Details listing. */
+export type FeatureRecordBody = z.infer<typeof recordSchema>;
+/** One record with the devices it serves. */
+export type FeatureRecordDetailsBody = z.infer<typeof recordDetailsSchema>;
+export type ServedDeviceBody = z.infer<typeof servedDeviceSchema>;
+
 /** `?name=` is an exact feature name, as in the License Server Manager's search box. */
 const listQuery = pagingQuery.extend({ name: z.string().min(1).max(128).optional() });
 
@@ -111,7 +119,7 @@ export const featureRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = asyn
         tags: ['features'],
         summary: 'One feature record with its used and reserved counts and the devices it serves',
         params: z.object({ recordId: z.string().min(1).max(64) }),
-        response: { 200: recordSchema.extend({ servedDevices: z.array(servedDeviceSchema) }), 404: errorBodySchema },
+        response: { 200: recordDetailsSchema, 404: errorBodySchema },
       },
     },
     async (request) => {

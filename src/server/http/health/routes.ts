@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ServerContext } from '../../context.js';
 import { setAsideLicensesSchema } from '../../license-service.js';
-import { syncStatusSchema } from '../../sync/outbox-sender.js';
+import { backOfficeBase, syncStatusSchema } from '../../sync/outbox-sender.js';
 
 export { syncStatusSchema };
 
@@ -15,6 +15,7 @@ const healthSchema = z.object({
   storage: z.object({ ok: z.boolean(), outboxBacklog: z.number() }),
   licenses: z.object({ served: z.number(), setAside: setAsideLicensesSchema }),
   sync: syncStatusSchema,
+  backOffice: z.string().nullable().describe('the back office this server syncs to, where its usage report is (the sync URL without the sync path); null when none is configured'),
 });
 
 /** What health answers. */
@@ -36,6 +37,7 @@ export const healthRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = async
       storage: { ok, outboxBacklog: Math.max(0, sync.backlog) },
       licenses: { served: ctx.service.licenses().length, setAside },
       sync,
+      backOffice: sync.url === null ? null : backOfficeBase(sync.url),
     };
   };
   const options = { config: { access: 'public' as const }, schema: { tags: ['health'], response: { 200: healthSchema } } };

@@ -7,6 +7,7 @@ import { SUMMARY_PAGE_SIZE, summaryRequest } from '../page-requests.js';
 import { useDenialsByAccount, useDenialsDistribution, useDenialsOverTime, useDenialsSummary } from '../hooks.js';
 import { DenialsDistributionChart } from './DenialsDistributionChart.js';
 import { DenialsOverTimeChart } from './DenialsOverTimeChart.js';
+import { FeatureInManager } from '../manager-link.js';
 
 
 /** Why requests were refused: by code, by account, over time, and one by one. */
@@ -67,7 +68,7 @@ export default function DenialsPage() {
                           <TableCell>{r.user ?? '–'}</TableCell>
                           <TableCell>{r.alias ? `${r.alias} (${r.deviceId})` : r.deviceId}</TableCell>
                           <TableCell>
-                            {r.feature} {r.version}
+                            <FeatureInManager feature={r.feature} /> {r.version}
                           </TableCell>
                           <TableCell>
                             <Tooltip title={r.denialDescription ?? ''}>

@@ -1,13 +1,14 @@
 import { useMemo, useState } from 'react';
 import { Alert, Box, Button, Card } from '@mui/material';
 import { DataGrid, getGridNumericOperators, getGridStringOperators } from '@mui/x-data-grid';
-import type { GridColDef, GridColumnVisibilityModel, GridFilterModel, GridSortModel } from '@mui/x-data-grid';
+import type { GridColDef, GridColumnVisibilityModel, GridFilterModel, GridRenderCellParams, GridSortModel } from '@mui/x-data-grid';
 import { useSearchParams } from 'react-router';
 import type { EventColumn, EventRow } from '../../../../src/warehouse/queries/get-events.js';
 import { useReportFilters } from '../filters.js';
 import { useEvents } from '../hooks.js';
 import { eventsRequest } from '../page-requests.js';
 import { GRID_COLUMNS } from './event-columns.js';
+import { FeatureInManager } from '../manager-link.js';
 
 /** Operators the API's column conditions know, by the grid's names. */
 const NUMBER_OPS: Record<string, string> = { '=': '=', '!=': '!=', '>': '>', '>=': '>=', '<': '<', '<=': '<=' };
@@ -18,6 +19,7 @@ const OPS_FROM_API: Record<string, string> = { ...NUMBER_OPS };
 /** What the grid shows in a cell where it is not the value itself. */
 const SHOWN: Partial<Record<EventColumn, Partial<GridColDef<EventRow>>>> = {
   ts: { filterable: false, valueFormatter: (v: string) => new Date(v).toLocaleString() },
+  feature: { renderCell: (p: GridRenderCellParams<EventRow, string>) => <FeatureInManager feature={p.row.feature} tabIndex={p.hasFocus ? 0 : -1} /> },
   usagePercentage: { valueFormatter: (v: number | null) => (v === null ? '' : `${v}%`) },
   statusCode: { valueFormatter: (_v, row) => (row.statusCode === null ? '' : `${row.statusCode} ${row.denialName ?? ''}`) },
 };
