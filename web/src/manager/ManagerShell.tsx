@@ -112,12 +112,12 @@ export function ManagerShell() {
               <Typography variant="body2" sx={{ display: { xs: 'none', sm: 'block' } }} data-testid="who">
                 {auth.session.user} ({auth.session.role})
               </Typography>
-              <Button color="inherit" onClick={() => void auth.logout()}>
+              <Button color="inherit" onClick={() => void auth.logout()} sx={{ flexShrink: 0, whiteSpace: 'nowrap' }}>
                 Log out
               </Button>
             </>
           ) : (
-            <Button color="inherit" component={Link} to="/login">
+            <Button color="inherit" component={Link} to="/login" sx={{ flexShrink: 0, whiteSpace: 'nowrap' }}>
               Log in
             </Button>
           )}

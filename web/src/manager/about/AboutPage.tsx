@@ -46,10 +46,10 @@ export default function AboutPage() {
         <Fact name="Server" testId="about-server">
           {describeTarget(connection)}
         </Fact>
-        {health.isPending && <LinearProgress data-state="loading" aria-label="Asking the server" sx={{ my: 1 }} />}
+        {health.isPending && <LinearProgress data-state="loading" aria-label="Asking the server" sx={{ my: 1, gridColumn: '1 / -1' }} />}
         {health.isError && (
-          <Alert severity="error" data-testid="about-unreachable" sx={{ my: 1 }}>
-            The server cannot be reached, so its version and uptime are unknown: {health.error.message}
+          <Alert severity="error" data-testid="about-unreachable" sx={{ my: 1, gridColumn: '1 / -1' }}>
+            The server cannot be reached: its version, instance and uptime are unknown until it answers.
           </Alert>
         )}
         {server && (

@@ -15,7 +15,7 @@ export function ManagedServerNote() {
           {switched} Log in to it.
         </Alert>
       )}
-      <Typography variant="body2" color="text.secondary" sx={{ wordBreak: 'break-all' }}>
+      <Typography variant="body2" color="text.secondary" sx={{ overflowWrap: 'anywhere' }}>
         Server: <span data-testid="login-server">{describeTarget(connection)}</span> ·{' '}
         <MuiLink component={Link} to="/settings">
           Settings
