@@ -80,6 +80,7 @@ export const SETTINGS = {
     dataDir: { ...text, default: './tally-data', label: 'Trusted storage folder', description: 'Folder of trusted storage.', property: startup('local-server') },
     accountId: { ...optionalText, default: null, description: "The account this server's usage belongs to, when the back office does not say." },
     bodyLimit: { ...integer(1024, 64 * 1024 * 1024), default: 1024 * 1024, description: 'Largest request body accepted, in bytes.' },
+    brandingDir: { ...optionalText, default: null, description: "A producer's branding folder for the License Server Manager: logo.png, logo.jpg or logo.jpeg, and data.json (product name, navigation labels and icons)." },
     https: {
       type: 'boolean' as const,
       schema: z

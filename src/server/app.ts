@@ -12,6 +12,8 @@ import { modelRoutes } from './http/model/routes.js';
 import { propertyRoutes } from './http/properties/routes.js';
 import { reservationRoutes } from './http/reservations/routes.js';
 import { managerPage, webRoutes } from '../http/web-routes.js';
+import type { BrandingFolder } from '../http/branding-routes.js';
+import { brandingRoutes } from '../http/branding-routes.js';
 
 export interface BuildOptions {
   ctx: ServerContext;
@@ -19,10 +21,12 @@ export interface BuildOptions {
   bodyLimit?: number;
   /** PEM certificate and key: serve HTTPS instead of HTTP. */
   https?: { cert: string; key: string } | null;
+  /** The producer's branding folder of the License Server Manager, if there is one. */
+  branding?: BrandingFolder | null;
 }
 
 /** Builds the license server's HTTP app (not listening). */
-export async function buildServerApp({ ctx, log, bodyLimit, https }: BuildOptions): Promise<FastifyInstance> {
+export async function buildServerApp({ ctx, log, bodyLimit, https, branding }: BuildOptions): Promise<FastifyInstance> {
   const app = await createBaseApp({
     title: 'Tally license server API',
     version: ctx.version,
@@ -41,6 +45,7 @@ export async function buildServerApp({ ctx, log, bodyLimit, https }: BuildOption
   await app.register(propertyRoutes, { ctx });
   await app.register(modelRoutes, { ctx });
   await app.register(reservationRoutes, { ctx });
+  await app.register(brandingRoutes, { folder: branding ?? null });
   // Last: its catch-all GET answers only paths no API route took.
   await app.register(webRoutes, { pages: [managerPage('/')] });
   return app;

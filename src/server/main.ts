@@ -8,6 +8,7 @@ import { createLogger } from '../common/log.js';
 import type { Clock } from '../common/time.js';
 import { systemClock } from '../common/time.js';
 import { VERSION } from '../common/version.js';
+import { BrandingFolder } from '../http/branding-routes.js';
 import { buildServerApp } from './app.js';
 import { AdminSecurity } from '../auth/admin-security.js';
 import { prepareDemo } from './demo.js';
@@ -86,6 +87,7 @@ export async function startLicenseServer(options: StartOptions): Promise<Running
     ctx: { service, allocation: new AllocationService(service, clock, log), security, properties, sync, clock, version: VERSION, startedAt },
     log,
     bodyLimit: settings.server.bodyLimit,
+    branding: settings.server.brandingDir ? new BrandingFolder(settings.server.brandingDir, log) : null,
     https: settings.server.https.certFile && settings.server.https.keyFile ? { cert: readFile(settings.server.https.certFile, 'server.https.certFile'), key: readFile(settings.server.https.keyFile, 'server.https.keyFile') } : null,
   });
 

@@ -46,6 +46,10 @@ describe('the tally command line', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('tally server prints the address of the License Server Manager it serves', () => {
+    expect(server.output()).toContain(`License Server Manager ${url}/\n`);
+  });
+
   it('keeps the producer private key readable by its owner only', () => {
     expect(statSync(join(dir, 'keys', 'producer.key')).mode & 0o077).toBe(0);
   });

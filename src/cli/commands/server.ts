@@ -11,6 +11,7 @@ export function registerServerCommand(program: Command): void {
     'server.host': ['--host <address>', 'address to listen on'],
     'server.dataDir': ['-d, --data <dir>', 'trusted storage folder'],
     'producer.publicKeyFile': ['--producer-key <file>', 'producer public key that licenses must be signed with'],
+    'server.brandingDir': ['--branding <dir>', "the License Server Manager's branding: logo.png, logo.jpg or logo.jpeg and data.json"],
     'log.level': ['--log-level <level>'],
   });
   server
@@ -23,7 +24,7 @@ export function registerServerCommand(program: Command): void {
       // Loaded here: the role's modules take a while to load, and other commands need none of them.
       const { startLicenseServer } = await import('../../server/main.js');
       const server = await startLicenseServer({ settings, licenseFiles: opts.license ?? [], demo: opts.demo ?? false });
-      process.stderr.write(`Tally license server listening on ${server.url} (data in ${settings.server.dataDir})\n`);
+      process.stderr.write(`Tally license server listening on ${server.url} (data in ${settings.server.dataDir})\nLicense Server Manager ${server.url}/\n`);
       stopOnSignals(() => server.close());
     });
 }

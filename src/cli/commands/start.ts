@@ -17,6 +17,7 @@ interface StartOptions {
   devices: string;
   simulate: boolean;
   logLevel: string;
+  branding?: string;
 }
 
 /** `tally start` (both roles with a demo) and `tally simulate` (client traffic). */
@@ -31,6 +32,7 @@ export function registerStartCommands(program: Command): void {
     .option('--devices <n>', 'simulated client devices', '25')
     .option('--no-simulate', 'no simulated traffic')
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent', 'warn')
+    .option('--branding <dir>', "the License Server Manager's branding: logo.png, logo.jpg or logo.jpeg and data.json (server.brandingDir)")
     .action(async (opts: StartOptions) => {
       const data = resolve(opts.data);
       const credentialFile = join(data, 'server', 'sync-credential');
@@ -43,6 +45,7 @@ export function registerStartCommands(program: Command): void {
           'server.host': opts.host,
           'server.port': opts.serverPort,
           'server.dataDir': join(data, 'server'),
+          'server.brandingDir': opts.branding,
           'sync.enabled': true,
           'sync.credential': existsSync(credentialFile) ? readFileSync(credentialFile, 'utf8').trim() : null,
           'log.level': opts.logLevel,
@@ -69,8 +72,9 @@ export function registerStartCommands(program: Command): void {
       process.stderr.write(
         [
           `Tally is running:`,
-          `  license server  ${server.url}  (API docs at ${server.url}/docs; admin password file: ${join(data, 'server', 'admin-password.txt')})`,
-          `  back office     ${backoffice.url}  (the Usage and Denials report in the browser; admin password file: ${join(data, 'backoffice', 'admin-password.txt')})`,
+          `  License Server Manager  ${server.url}/  (admin password file: ${join(data, 'server', 'admin-password.txt')})`,
+          `  license server API      ${server.url}  (docs at ${server.url}/docs)`,
+          `  back office             ${backoffice.url}  (the Usage and Denials report; admin password file: ${join(data, 'backoffice', 'admin-password.txt')})`,
           opts.simulate ? `  ${opts.devices} simulated devices are using the demo license; usage flows to the back office.` : '  no simulated traffic (--no-simulate).',
           'Ctrl-C stops everything.',
           '',

@@ -9,8 +9,10 @@ const PUBLIC = [
   'POST /api/1.0/instances/~/capability',
   'POST /api/1.0/instances/~/authorize',
   'POST /api/1.0/instances/~/reset-password',
-  // The License Server Manager's files and its page (the data behind it needs a login).
+  // The License Server Manager's files, its page and its producer's branding (the data behind it needs a login).
   'GET /*',
+  'GET /branding/data.json',
+  'GET /branding/logo',
 ];
 
 const ROLES = ['admin', 'read-only', 'reservations'] as const;
@@ -36,7 +38,7 @@ describe('access control on every route', () => {
       (r) => r.method !== 'HEAD' && r.method !== 'OPTIONS' && !r.url.startsWith('/docs') && !PUBLIC.includes(`${r.method} ${r.url}`),
     );
 
-  it('opens no route to anonymous callers but capability, health, login and first-login password reset', () => {
+  it('opens no route to anonymous callers but capability, health, login, first-login password reset and the manager with its branding', () => {
     const open = server.app.registeredRoutes
       .filter((r) => r.access === 'public' && r.method !== 'HEAD' && r.method !== 'OPTIONS' && !r.url.startsWith('/docs'))
       .map((r) => `${r.method} ${r.url}`);

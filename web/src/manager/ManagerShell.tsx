@@ -1,6 +1,7 @@
-import { Suspense, useState } from 'react';
+import { Suspense, useEffect, useState } from 'react';
 import {
   Alert,
+  AlertTitle,
   AppBar,
   Box,
   Button,
@@ -23,7 +24,7 @@ import type { HealthBody } from '../../../src/server/http/health/routes.js';
 import { ApiError, apiJson, instancePath } from '../api/client.js';
 import { useAuth } from '../api/auth.js';
 import { useBranding } from './branding.js';
-import { describeTarget, useConnection } from './connection.js';
+import { describeTarget, targetOf, useConnection } from './connection.js';
 import { MANAGER_VIEWS, VIEW_GROUPS } from './views.js';
 
 const DRAWER = 260;
@@ -39,28 +40,27 @@ export function useServerHealth() {
   });
 }
 
-/** Says, at the top of every view, when the server cannot be reached and what was tried. */
+/** Says, at the top of every view, when the server cannot be reached, what was tried, and the ways out. */
 function UnreachableBanner() {
   const connection = useConnection();
   const health = useServerHealth();
   if (!health.isError || (health.error instanceof ApiError && health.error.status !== 0 && health.error.status < 500)) return null;
+  const status = health.error instanceof ApiError ? health.error.status : 0;
+  const crossOrigin = targetOf(connection).origin !== '';
   return (
-    <Alert
-      severity="error"
-      data-testid="unreachable"
-      sx={{ mb: 2 }}
-      action={
-        <>
-          <Button color="inherit" size="small" onClick={() => void health.refetch()}>
-            Retry
-          </Button>
-          <Button color="inherit" size="small" component={Link} to="/settings">
-            Settings
-          </Button>
-        </>
-      }
-    >
-      The license server cannot be reached. Tried {describeTarget(connection)}/health: {health.error.message}
+    <Alert severity="error" data-testid="unreachable" sx={{ mb: 2, '& .MuiAlert-message': { minWidth: 0, overflowWrap: 'anywhere' } }}>
+      <AlertTitle>The license server cannot be reached</AlertTitle>
+      Tried <strong>{describeTarget(connection)}/health</strong>: {status === 0 ? 'no answer' : `it answered ${status}`}. Check that the server is running and that
+      Settings name the right host, {connection.kind === 'cloud' ? 'instance ID' : 'port'} and HTTPS.
+      {crossOrigin && status === 0 && ` A server other than ${window.location.origin} must also list that origin in its security.corsOrigins property.`}
+      <Box sx={{ display: 'flex', gap: 1, mt: 1 }}>
+        <Button variant="outlined" color="inherit" size="small" disabled={health.isFetching} onClick={() => void health.refetch()}>
+          {health.isFetching ? 'Retrying…' : 'Retry'}
+        </Button>
+        <Button variant="outlined" color="inherit" size="small" component={Link} to="/settings">
+          Settings
+        </Button>
+      </Box>
     </Alert>
   );
 }
@@ -71,6 +71,9 @@ export function ManagerShell() {
   const branding = useBranding();
   const { pathname, search } = useLocation();
   const [open, setOpen] = useState(false);
+  useEffect(() => {
+    document.title = branding.productName;
+  }, [branding.productName]);
   const views = MANAGER_VIEWS.filter((v) => !v.needs || !auth.session || auth.may(v.needs.split(' ')[0]!, v.needs.split(' ')[1]!));
   const nav = (
     <Box component="nav" aria-label="Views" sx={{ width: DRAWER }}>
@@ -114,7 +117,7 @@ export function ManagerShell() {
               </Button>
             </>
           ) : (
-            <Button color="inherit" component={Link} to="/login" state={{ from: pathname + search }}>
+            <Button color="inherit" component={Link} to="/login" state={{ from: pathname + search }} sx={{ flexShrink: 0, whiteSpace: 'nowrap' }}>
               Log in
             </Button>
           )}

@@ -7,6 +7,7 @@ import { FeedbackProvider } from '../components/feedback.js';
 import { LoginPage } from '../login/LoginPage.js';
 import './connection.js';
 import { ManagerShell } from './ManagerShell.js';
+import { ManagedServerNote } from './settings/ManagedServerNote.js';
 import { DETAIL_PAGES, MANAGER_VIEWS } from './views.js';
 
 // The same app under `/` of a license server and `/manager` of a back office.
@@ -17,7 +18,14 @@ createRoot(document.getElementById('root')!).render(
     <FeedbackProvider>
       <BrowserRouter basename={basename}>
         <Routes>
-          <Route path="/login" element={<LoginPage title="License Server Manager" purpose="Log in to manage this license server." />} />
+          <Route
+            path="/login"
+            element={
+              <LoginPage title="License Server Manager" purpose="Log in to manage this license server.">
+                <ManagedServerNote />
+              </LoginPage>
+            }
+          />
           <Route element={<ManagerShell />}>
             {MANAGER_VIEWS.map((v) => (
               <Route

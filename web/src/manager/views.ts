@@ -1,5 +1,6 @@
 import { lazy } from 'react';
 import type { ComponentType, LazyExoticComponent } from 'react';
+import type { BrandingViewKey } from '../../../src/http/branding-routes.js';
 
 /** The navigation's groups, in the order they are shown. */
 export const VIEW_GROUPS = {
@@ -10,8 +11,8 @@ export const VIEW_GROUPS = {
 } as const;
 
 export interface ManagerView {
-  /** The key `data.json` of a branding folder uses to relabel it. */
-  key: string;
+  /** The key `data.json` of a branding folder uses to relabel it (the server validates data.json against the same list). */
+  key: BrandingViewKey;
   path: string;
   label: string;
   /** A Material icon name (the font's ligature). */

@@ -1,0 +1,26 @@
+import { useState } from 'react';
+import { Alert, Link as MuiLink, Typography } from '@mui/material';
+import { Link } from 'react-router';
+import { describeTarget, useConnection } from '../connection.js';
+import { takeSwitch } from './server-switch.js';
+
+/** On the login page: which server the login is for, the way to another, and what Settings just changed. */
+export function ManagedServerNote() {
+  const connection = useConnection();
+  const [switched] = useState(takeSwitch);
+  return (
+    <>
+      {switched && (
+        <Alert severity="success" role="status" data-testid="server-switched" sx={{ my: 1 }}>
+          {switched} Log in to it.
+        </Alert>
+      )}
+      <Typography variant="body2" color="text.secondary" sx={{ overflowWrap: 'anywhere' }}>
+        Server: <span data-testid="login-server">{describeTarget(connection)}</span> ·{' '}
+        <MuiLink component={Link} to="/settings">
+          Settings
+        </MuiLink>
+      </Typography>
+    </>
+  );
+}
