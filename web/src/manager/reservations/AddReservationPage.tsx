@@ -115,6 +115,8 @@ export function AddReservationPage() {
     if (Object.keys(checkEntry(fields)).length > 0) return;
     const entry: PendingEntry = { key: next.current++, group: fields.group.trim(), deviceId: fields.deviceId.trim(), idType: fields.idType, feature: fields.feature, version: fields.version, count: Number(fields.count.trim()) };
     setPending((p) => [...p, entry]);
+    // What the server said was about the posting as it was.
+    setAnswer(null);
     // The next entry is often for the same group and device: those stay.
     setFields((f) => ({ ...f, feature: '', version: '', count: '' }));
     setTried(false);
@@ -199,6 +201,7 @@ export function AddReservationPage() {
         problems={answer?.problems ?? new Map()}
         onRemove={(key) => {
           setPending((p) => p.filter((x) => x.key !== key));
+          setAnswer(null);
           feedback.notify('Entry removed from the pending table.', 'info');
         }}
       />
