@@ -47,7 +47,8 @@ function PendingTable({ pending, problems, onRemove }: { pending: PendingEntry[]
     );
   }
   return (
-    <TableContainer sx={{ overflowX: 'auto' }}>
+    // Relative, so the header's visually hidden text is clipped by the scrolling container, not the page.
+    <TableContainer sx={{ overflowX: 'auto', position: 'relative' }}>
       <Table size="small" aria-label="Reservations (pending submission)" data-testid="pending-table">
         <TableHead>
           <TableRow>
