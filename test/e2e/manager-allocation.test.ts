@@ -193,7 +193,11 @@ describe('the manager\'s Named License Pools and Reservations views', { timeout:
     await shot('reservation-add-refused');
     await page.getByRole('button', { name: /^Remove entry 3/ }).click();
     await add('lab', 'lab-1', 'STRING', 'cam', 2);
+    expect(await page.getByTestId('submit-refused').count()).toBe(0);
     await shot('reservation-add-pending');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await shot('reservation-add-phone');
+    await page.setViewportSize({ width: 1366, height: 900 });
     await page.getByRole('button', { name: 'Submit' }).click();
     await page.waitForURL((u) => u.pathname.endsWith('/reservations'));
     await expect.poll(notice).toBe('Created 2 reservation groups: support, lab.');
@@ -273,7 +277,8 @@ describe('the manager\'s Named License Pools and Reservations views', { timeout:
     await page.getByRole('button', { name: 'Delete (1 group)' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Delete 1 group' }).click();
     await expect.poll(notice).toBe('Deleted 1 reservation group: night.');
-    await page.goto(`${server.url}/pools/model`);
+    await page.getByRole('link', { name: 'Named License Pools' }).click();
+    await page.getByRole('tab', { name: 'Model' }).click();
     await settled();
     expect(await page.getByRole('button', { name: 'Browse…' }).isEnabled()).toBe(true);
     // Reservations are in force: a model can be checked but not activated, and the view says why.
@@ -294,7 +299,8 @@ describe('the manager\'s Named License Pools and Reservations views', { timeout:
     await page.setViewportSize({ width: 1366, height: 900 });
     await page.goto(`${server.url}/reservations/add`);
     await page.getByTestId('access-denied').waitFor();
-    await page.goto(`${server.url}/pools/model`);
+    await page.getByRole('link', { name: 'Named License Pools' }).click();
+    await page.getByRole('tab', { name: 'Model' }).click();
     await settled();
     for (const name of ['Browse…', 'Validate', 'Upload / Activate', 'Delete model']) expect(await page.getByRole('button', { name }).isDisabled()).toBe(true);
     expect(await page.getByTestId('read-only-note').innerText()).toContain('may read the model but not change it');

@@ -85,6 +85,18 @@ describe('GET /branding/data.json and /branding/logo', () => {
     expect(String(warnings().at(-1)!.problem)).toMatch(problem);
   });
 
+  it('warns at start, before any request, of a bad data.json or a branding folder that cannot be read', async () => {
+    const bad = mkdtempSync(join(tmpdir(), 'tally-branding-bad-'));
+    writeFileSync(join(bad, 'data.json'), JSON.stringify({ views: { users: { icon: 'Group' } } }));
+    for (const [folder, event] of [[bad, 'branding.invalid'], [join(bad, 'missing'), 'branding.unreadable']] as const) {
+      const lines: Array<Record<string, unknown>> = [];
+      const started = await startTestServer({ settings: { 'server.brandingDir': folder }, logLines: lines });
+      await started.stop();
+      expect(lines.filter((l) => String(l.event).startsWith('branding.'))).toEqual([expect.objectContaining({ event, level: 40 })]);
+    }
+    rmSync(bad, { recursive: true, force: true });
+  });
+
   it('serves no other file of the folder or beyond it', async () => {
     writeFileSync(join(dir, 'secret.txt'), 'not for the web');
     for (const url of ['/branding/secret.txt', '/branding/../secret.txt', '/branding/..%2fsecret.txt', '/branding/%2e%2e/%2e%2e/etc/passwd', '/branding/logo/../secret.txt', '/branding/logo.png']) {

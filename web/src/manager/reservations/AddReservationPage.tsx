@@ -47,7 +47,8 @@ function PendingTable({ pending, problems, onRemove }: { pending: PendingEntry[]
     );
   }
   return (
-    <TableContainer sx={{ overflowX: 'auto' }}>
+    // Relative, so the header's visually hidden text is clipped by the scrolling container, not the page.
+    <TableContainer sx={{ overflowX: 'auto', position: 'relative' }}>
       <Table size="small" aria-label="Reservations (pending submission)" data-testid="pending-table">
         <TableHead>
           <TableRow>
@@ -115,6 +116,8 @@ export function AddReservationPage() {
     if (Object.keys(checkEntry(fields)).length > 0) return;
     const entry: PendingEntry = { key: next.current++, group: fields.group.trim(), deviceId: fields.deviceId.trim(), idType: fields.idType, feature: fields.feature, version: fields.version, count: Number(fields.count.trim()) };
     setPending((p) => [...p, entry]);
+    // What the server said was about the posting as it was.
+    setAnswer(null);
     // The next entry is often for the same group and device: those stay.
     setFields((f) => ({ ...f, feature: '', version: '', count: '' }));
     setTried(false);
@@ -199,6 +202,7 @@ export function AddReservationPage() {
         problems={answer?.problems ?? new Map()}
         onRemove={(key) => {
           setPending((p) => p.filter((x) => x.key !== key));
+          setAnswer(null);
           feedback.notify('Entry removed from the pending table.', 'info');
         }}
       />
