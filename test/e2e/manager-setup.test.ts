@@ -187,13 +187,13 @@ describe('the manager: properties and back office operations', { timeout: 60_000
     await page.goto(`${server.url}/properties`);
     await untilSettled(page);
     await page.getByLabel('Renew after (% of the lease)', { exact: true }).waitFor();
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth')).toBeLessThanOrEqual(0);
     await page.screenshot({ path: join(SHOTS, 'manager-properties-phone.png') });
     await field('security.sessionIdleTimeout').scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(SHOTS, 'manager-properties-phone-durations.png') });
     await page.goto(`${server.url}/backoffice/online`);
     await page.getByLabel('Activation ID, line 1', { exact: true }).waitFor();
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth')).toBeLessThanOrEqual(0);
     await shot('online-activations-phone');
     await page.setViewportSize({ width: 1366, height: 900 });
   });
