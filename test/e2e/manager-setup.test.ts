@@ -19,6 +19,11 @@ describe('the manager: properties and back office operations', { timeout: 60_000
   const shot = (name: string, p: Page = page) => p.screenshot({ path: join(SHOTS, `manager-${name}.png`), fullPage: true });
   const field = (key: string) => page.getByTestId(`property-${key.replace(/[^A-Za-z0-9-]/g, '-')}`);
   const valueOf = async (key: string) => (await server.get(`${PROPERTIES}/${key}`, admin)).body.value;
+  /** The viewport only, around a field: a full-page shot would paint the fixed app bar where the page was scrolled. */
+  const shotAt = async (name: string, key: string) => {
+    await field(key).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SHOTS, `manager-${name}.png`) });
+  };
   const notice = () => page.getByTestId('notice').last().innerText();
 
   beforeAll(async () => {
@@ -69,7 +74,7 @@ describe('the manager: properties and back office operations', { timeout: 60_000
     await page.getByLabel('Session idle timeout', { exact: true }).fill('10');
     await page.getByLabel('Session idle timeout: unit', { exact: true }).selectOption('s');
     expect(await page.getByTestId('property-security-sessionIdleTimeout-error').innerText()).toContain('must be between 1m and 1d');
-    await shot('properties-invalid');
+    await shotAt('properties-invalid', 'security.sessionIdleTimeout');
     await page.getByRole('button', { name: 'Save' }).click();
     expect(await notice()).toContain('Nothing was saved');
     expect(await valueOf('licensing.renewInterval')).toBe(15);
@@ -81,7 +86,7 @@ describe('the manager: properties and back office operations', { timeout: 60_000
     await page.getByLabel('Session idle timeout: unit', { exact: true }).selectOption('m');
     expect(await page.locator('[data-changed="true"]').count()).toBe(2);
     expect(await page.getByTestId('properties-actions').innerText()).toContain('2 unsaved changes');
-    await shot('properties-changed');
+    await shotAt('properties-changed', 'security.sessionIdleTimeout');
     await page.getByRole('button', { name: 'Save' }).click();
     await expect.poll(notice).toContain('Saved 2 changes');
     expect(await notice()).toContain('Session idle timeout is now 45 minutes');
@@ -99,8 +104,7 @@ describe('the manager: properties and back office operations', { timeout: 60_000
     expect(await page.getByTestId('properties-refusal').innerText()).toContain('Nothing was saved');
     expect(await valueOf('security.lockoutAttempts')).toBe(5);
     expect(await valueOf('security.corsOrigins')).toEqual([]);
-    await field('security.corsOrigins').scrollIntoViewIfNeeded();
-    await page.screenshot({ path: join(SHOTS, 'manager-properties-refused.png') });
+    await shotAt('properties-refused', 'security.corsOrigins');
     // Discarding asks first, then every field shows the saved value again.
     await page.getByRole('button', { name: 'Discard changes' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Discard changes' }).click();
