@@ -19,6 +19,15 @@ describe('the manager: properties and back office operations', { timeout: 60_000
   const shot = (name: string, p: Page = page) => p.screenshot({ path: join(SHOTS, `manager-${name}.png`), fullPage: true });
   const field = (key: string) => page.getByTestId(`property-${key.replace(/[^A-Za-z0-9-]/g, '-')}`);
   const valueOf = async (key: string) => (await server.get(`${PROPERTIES}/${key}`, admin)).body.value;
+  /** The viewport only, around a field: a full-page shot would paint the fixed app bar where the page was scrolled. */
+  const shotAt = async (name: string, key: string) => {
+    await field(key).scrollIntoViewIfNeeded();
+    // Out from under the fixed app bar, with the property in the middle.
+    await page.mouse.move(700, 450);
+    await page.mouse.wheel(0, -300);
+    await page.waitForTimeout(200);
+    await page.screenshot({ path: join(SHOTS, `manager-${name}.png`) });
+  };
   const notice = () => page.getByTestId('notice').last().innerText();
 
   beforeAll(async () => {
@@ -69,7 +78,7 @@ describe('the manager: properties and back office operations', { timeout: 60_000
     await page.getByLabel('Session idle timeout', { exact: true }).fill('10');
     await page.getByLabel('Session idle timeout: unit', { exact: true }).selectOption('s');
     expect(await page.getByTestId('property-security-sessionIdleTimeout-error').innerText()).toContain('must be between 1m and 1d');
-    await shot('properties-invalid');
+    await shotAt('properties-invalid', 'security.sessionIdleTimeout');
     await page.getByRole('button', { name: 'Save' }).click();
     expect(await notice()).toContain('Nothing was saved');
     expect(await valueOf('licensing.renewInterval')).toBe(15);
@@ -81,7 +90,7 @@ describe('the manager: properties and back office operations', { timeout: 60_000
     await page.getByLabel('Session idle timeout: unit', { exact: true }).selectOption('m');
     expect(await page.locator('[data-changed="true"]').count()).toBe(2);
     expect(await page.getByTestId('properties-actions').innerText()).toContain('2 unsaved changes');
-    await shot('properties-changed');
+    await shotAt('properties-changed', 'security.sessionIdleTimeout');
     await page.getByRole('button', { name: 'Save' }).click();
     await expect.poll(notice).toContain('Saved 2 changes');
     expect(await notice()).toContain('Session idle timeout is now 45 minutes');
@@ -99,8 +108,7 @@ describe('the manager: properties and back office operations', { timeout: 60_000
     expect(await page.getByTestId('properties-refusal').innerText()).toContain('Nothing was saved');
     expect(await valueOf('security.lockoutAttempts')).toBe(5);
     expect(await valueOf('security.corsOrigins')).toEqual([]);
-    await field('security.corsOrigins').scrollIntoViewIfNeeded();
-    await page.screenshot({ path: join(SHOTS, 'manager-properties-refused.png') });
+    await shotAt('properties-refused', 'security.corsOrigins');
     // Discarding asks first, then every field shows the saved value again.
     await page.getByRole('button', { name: 'Discard changes' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Discard changes' }).click();
@@ -112,7 +120,7 @@ describe('the manager: properties and back office operations', { timeout: 60_000
     await page.getByRole('button', { name: 'Reset Renew after (% of the lease) to its configured value' }).click();
     const dialog = page.getByRole('dialog');
     expect(await dialog.innerText()).toContain('The value set here (20) is dropped');
-    await shot('properties-reset-confirm');
+    await page.screenshot({ path: join(SHOTS, 'manager-properties-reset-confirm.png') });
     await dialog.getByRole('button', { name: 'Reset' }).click();
     await expect.poll(notice).toContain('is back to its configured value: 15');
     expect(await valueOf('licensing.renewInterval')).toBe(15);
@@ -187,13 +195,13 @@ describe('the manager: properties and back office operations', { timeout: 60_000
     await page.goto(`${server.url}/properties`);
     await untilSettled(page);
     await page.getByLabel('Renew after (% of the lease)', { exact: true }).waitFor();
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth')).toBeLessThanOrEqual(0);
     await page.screenshot({ path: join(SHOTS, 'manager-properties-phone.png') });
     await field('security.sessionIdleTimeout').scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(SHOTS, 'manager-properties-phone-durations.png') });
     await page.goto(`${server.url}/backoffice/online`);
     await page.getByLabel('Activation ID, line 1', { exact: true }).waitFor();
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth')).toBeLessThanOrEqual(0);
     await shot('online-activations-phone');
     await page.setViewportSize({ width: 1366, height: 900 });
   });

@@ -143,10 +143,11 @@ function PropertiesForm({ data }: { data: PropertyListing }) {
       ))}
       <Paper
         elevation={4}
-        sx={{ position: 'sticky', bottom: 0, mt: 2, p: 1.5, display: 'flex', alignItems: 'center', gap: 1, flexWrap: 'wrap', zIndex: 2 }}
+        // Kept in view while there is something to save; a role that may not save has nothing to keep there.
+        sx={{ position: canEdit ? 'sticky' : 'static', bottom: 0, mt: 2, p: { xs: 1, sm: 1.5 }, display: 'flex', alignItems: 'center', justifyContent: 'flex-end', gap: 1, flexWrap: 'wrap', zIndex: 2 }}
         data-testid="properties-actions"
       >
-        <Typography variant="body2" sx={{ flexGrow: 1 }} role="status">
+        <Typography variant="body2" sx={{ flexGrow: 1, flexBasis: { xs: '100%', sm: 'auto' } }} role="status">
           {canEdit ? (changed.length === 0 ? 'No unsaved changes.' : `${plural(changed.length, 'unsaved change')}.`) : 'Read-only: only an administrator may save.'}
         </Typography>
         <Button onClick={() => void onDiscard()} disabled={changed.length === 0 || save.isPending}>
