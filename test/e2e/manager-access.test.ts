@@ -17,7 +17,7 @@ describe('the manager: logging in, passwords, sessions, roles and users', { time
   const clock: Clock = { now: () => Date.now() + skew };
   let oliviaOneTime: string;
 
-  const shot = (name: string) => page.screenshot({ path: join(SHOTS, `manager-${name}.png`), fullPage: true });
+  const shot = (name: string) => page.screenshot({ path: join(SHOTS, `manager-${name}.png`), fullPage: true, animations: 'disabled' });
   const admin = async () => ({ authorization: `Bearer ${await server.adminToken()}` });
   const user = async (name: string) => (await server.get(`/api/1.0/instances/~/users/${name}`, await admin())).body;
   const notice = () => page.getByTestId('notice').innerText();
