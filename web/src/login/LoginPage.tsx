@@ -58,6 +58,9 @@ export function LoginPage({ title, purpose, children }: LoginPageProps) {
             .map((d) => d.message)
             .join('; '),
         );
+      } else if (e instanceof ApiError && e.code === 'UNAUTHORIZED') {
+        // The server does not say which: a locked account reads the same as a wrong password.
+        setError({ text: `${e.message} An administrator's password reset also unlocks an account.`, severity: 'error' });
       } else {
         setError({ text: e instanceof Error ? e.message : String(e), severity: 'error' });
       }

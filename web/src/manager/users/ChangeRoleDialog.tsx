@@ -61,7 +61,7 @@ export function ChangeRoleDialog({ user, lastAdmin, isYou, onClose, onChange }: 
             ))}
           </TextField>
           {isYou && role !== 'admin' && user?.role === 'admin' && !lastAdmin && (
-            <Alert severity="warning">This is you: without the administrator role you can no longer manage users or properties.</Alert>
+            <Alert severity="warning">This is you: you will be logged out to log in again with the new role, and without the administrator role you can no longer manage users or properties.</Alert>
           )}
         </DialogContent>
         <DialogActions>

@@ -63,6 +63,7 @@ export default function UsersPage() {
   const [changing, setChanging] = useState<UserView | null>(null);
   const [shown, setShown] = useState<OneTimePassword | null>(null);
 
+  const isYou = (u: UserView) => u.name === auth.session?.user;
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['users'] });
   /** A refusal in words: "access denied" for the role, else the API's message. */
   const failed = (what: string, e: unknown) =>
@@ -78,6 +79,8 @@ export default function UsersPage() {
     await apiJson<UserView>(usersPath(user.name), { method: 'PATCH', body: JSON.stringify({ role }) });
     await refresh();
     notify(`${user.name} is now ${roleLabel(role)}.`);
+    // What this session may do was listed at login: a new role of one's own needs a new login.
+    if (isYou(user)) await auth.logout();
   };
   const reset = useMutation({
     mutationFn: (user: UserView) => apiJson<WithPassword>(`${usersPath(user.name)}/reset`, { method: 'POST' }),
@@ -116,7 +119,6 @@ export default function UsersPage() {
 
   if (!mayList) return <AccessDenied message="Only administrators manage users." />;
 
-  const isYou = (u: UserView) => u.name === auth.session?.user;
   const isLastAdmin = (u: UserView) => u.role === 'admin' && admins === 1;
   const columns: Array<GridColDef<UserView>> = [
     { field: 'name', headerName: 'User', flex: 1, minWidth: 140, renderCell: ({ row }) => (isYou(row) ? `${row.name} (you)` : row.name) },
