@@ -30,7 +30,7 @@ describe('tally start', () => {
       const urls = await new Promise<{ server: string; backoffice: string }>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no start-up banner: ${output}`)), 30_000);
         const check = () => {
-          const server = /license server\s+(http:\/\/[\d.:]+)/.exec(output)?.[1];
+          const server = /license server API\s+(http:\/\/[\d.:]+)/.exec(output)?.[1];
           const backoffice = /back office\s+(http:\/\/[\d.:]+)/.exec(output)?.[1];
           if (server && backoffice) {
             clearTimeout(timer);
