@@ -1,4 +1,5 @@
-import { Alert, Box, Button, Card, CardContent, Icon, Link as MuiLink, Table, TableBody, TableCell, TableContainer, TableHead, TableRow, Typography } from '@mui/material';
+import { Alert, Box, Button, Card, CardContent, Icon, Link as MuiLink, Table, TableBody, TableCell, TableContainer, TableHead, TablePagination, TableRow, Typography } from '@mui/material';
+import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import type { FeatureRecordDetailsBody } from '../../../../src/server/http/features/routes.js';
@@ -46,9 +47,11 @@ function recordFields(r: FeatureRecordDetailsBody) {
   ];
 }
 
-/** The devices that hold counts of the record now. */
-function ServedDevices({ record }: { record: FeatureRecordDetailsBody }) {
+/** The devices that hold counts of the record now, a page of Settings' size at a time (a busy record may serve thousands). */
+function ServedDevices({ record, pageSize }: { record: FeatureRecordDetailsBody; pageSize: number }) {
   const here = useHere();
+  const [page, setPage] = useState(0);
+  const shown = record.servedDevices.slice(page * pageSize, (page + 1) * pageSize);
   if (record.servedDevices.length === 0) {
     return (
       <Typography variant="body2" color="text.secondary" data-state="empty">
@@ -71,7 +74,7 @@ function ServedDevices({ record }: { record: FeatureRecordDetailsBody }) {
           </TableRow>
         </TableHead>
         <TableBody>
-          {record.servedDevices.map((d) => (
+          {shown.map((d) => (
             <TableRow key={`${d.deviceIdType}:${d.deviceId}`} data-testid="served-device">
               <TableCell>
                 <MuiLink component={Link} to={devicePath(d)} state={here}>
@@ -88,6 +91,16 @@ function ServedDevices({ record }: { record: FeatureRecordDetailsBody }) {
           ))}
         </TableBody>
       </Table>
+      {record.servedDevices.length > pageSize && (
+        <TablePagination
+          component="div"
+          count={record.servedDevices.length}
+          page={page}
+          rowsPerPage={pageSize}
+          rowsPerPageOptions={[pageSize]}
+          onPageChange={(_e, next) => setPage(next)}
+        />
+      )}
     </TableContainer>
   );
 }
@@ -139,7 +152,7 @@ export default function FeatureDetailsPage() {
                 <Typography variant="h6" component="h2">
                   Served devices
                 </Typography>
-                <ServedDevices record={r} />
+                <ServedDevices record={r} pageSize={connection.pageSize} />
               </CardContent>
             </Card>
           </>
