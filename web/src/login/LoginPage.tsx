@@ -4,6 +4,7 @@ import { Alert, Box, Button, Card, CardContent, TextField, Typography } from '@m
 import { Navigate, useLocation, useNavigate } from 'react-router';
 import { ApiError } from '../api/client.js';
 import { useAuth } from '../api/auth.js';
+import { PasswordField } from './PasswordField.js';
 
 export interface LoginPageProps {
   /** The app's name, as the heading. */
@@ -92,16 +93,13 @@ export function LoginPage({ title, purpose, children }: LoginPageProps) {
             <TextField label="User" name="user" autoComplete="username" value={user} onChange={(e) => setUser(e.target.value)} required disabled={mustChange} autoFocus />
             <TextField label={mustChange ? 'One-time password' : 'Password'} name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
             {mustChange && (
-              <TextField
+              <PasswordField
                 label="New password"
                 name="newPassword"
-                type="password"
                 autoComplete="new-password"
                 value={newPassword}
-                onChange={(e) => setNewPassword(e.target.value)}
-                required
-                error={newPasswordProblem !== null}
-                helperText={newPasswordProblem ? `The new password ${newPasswordProblem}.` : undefined}
+                onChange={setNewPassword}
+                problem={newPasswordProblem && `The new password ${newPasswordProblem}.`}
               />
             )}
             {error && (

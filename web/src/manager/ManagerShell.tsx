@@ -23,6 +23,7 @@ import { Link, Outlet, useLocation } from 'react-router';
 import type { HealthBody } from '../../../src/server/http/health/routes.js';
 import { ApiError, apiJson, instancePath } from '../api/client.js';
 import { useAuth } from '../api/auth.js';
+import { routeOf } from './access.js';
 import { useBranding } from './branding.js';
 import { describeTarget, targetOf, useConnection } from './connection.js';
 import { MANAGER_VIEWS, VIEW_GROUPS } from './views.js';
@@ -74,7 +75,7 @@ export function ManagerShell() {
   useEffect(() => {
     document.title = branding.productName;
   }, [branding.productName]);
-  const views = MANAGER_VIEWS.filter((v) => !v.needs || !auth.session || auth.may(v.needs.split(' ')[0]!, v.needs.split(' ')[1]!));
+  const views = MANAGER_VIEWS.filter((v) => !v.needs || !auth.session || auth.may(v.needs.method, routeOf(v.needs.path)));
   const nav = (
     <Box component="nav" aria-label="Views" sx={{ width: DRAWER }}>
       {(Object.keys(VIEW_GROUPS) as Array<keyof typeof VIEW_GROUPS>).map((group) => (

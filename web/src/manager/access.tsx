@@ -7,7 +7,7 @@ import { useAuth } from '../api/auth.js';
  * The route as the session's `may` list names it: an instance-relative path (`/users/:name`)
  * or a full API path (`/api/1.0/instances/<id>/users/:name`).
  */
-function routeOf(path: string): string {
+export function routeOf(path: string): string {
   return path.startsWith('/api/') ? path : `/api/1.0/instances/~${path}`;
 }
 

@@ -21,8 +21,8 @@ export interface ManagerView {
   page: LazyExoticComponent<ComponentType>;
   /** Shown without logging in (Settings must work while the server cannot be reached). */
   open?: boolean;
-  /** `METHOD /api/...` the role must be allowed to call for the view to be listed. */
-  needs?: string;
+  /** The route the role must be allowed to call for the view to be listed (as `useMay` takes it). */
+  needs?: { method: string; path: string };
 }
 
 /** Every view of the manager: one entry each, and the navigation, routes and branding derive from it. Each page is its own chunk. */
@@ -32,7 +32,7 @@ export const MANAGER_VIEWS: ManagerView[] = [
   { key: 'devices', path: 'devices', label: 'Devices', icon: 'devices', group: 'server', page: lazy(() => import('./devices/DevicesPage.js')) },
   { key: 'reservations', path: 'reservations', label: 'Reservations', icon: 'event_seat', group: 'server', page: lazy(() => import('./reservations/ReservationsPage.js')) },
   { key: 'properties', path: 'properties', label: 'Properties', icon: 'tune', group: 'setup', page: lazy(() => import('./properties/PropertiesPage.js')) },
-  { key: 'users', path: 'users', label: 'Users', icon: 'group', group: 'setup', page: lazy(() => import('./users/UsersPage.js')), needs: 'GET /api/1.0/instances/~/users' },
+  { key: 'users', path: 'users', label: 'Users', icon: 'group', group: 'setup', page: lazy(() => import('./users/UsersPage.js')), needs: { method: 'GET', path: '/users' } },
   { key: 'resetPassword', path: 'reset-password', label: 'Reset Password', icon: 'password', group: 'setup', page: lazy(() => import('./login/ResetPasswordPage.js')), open: true },
   { key: 'onlineUpdates', path: 'backoffice/online', label: 'Online Server Updates', icon: 'cloud_sync', group: 'backoffice', page: lazy(() => import('./backoffice/OnlineUpdatesPage.js')) },
   { key: 'offlineUpdates', path: 'backoffice/offline', label: 'Offline Server Updates', icon: 'swap_horiz', group: 'backoffice', page: lazy(() => import('./backoffice/OfflineUpdatesPage.js')) },

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { Alert, Box, Button, Card, CardContent, TextField, Typography } from '@mui/material';
 import { Link } from 'react-router';
 import { ApiError } from '../../api/client.js';
+import { PasswordField } from '../../login/PasswordField.js';
 import { useAuth } from '../../api/auth.js';
 import { useFeedback } from '../../components/feedback.js';
 import { idleDuration } from '../../login/LoginPage.js';
@@ -95,40 +96,31 @@ export default function ResetPasswordPage() {
             {!loggedIn && (
               <>
                 <TextField label="User name" name="user" autoComplete="username" value={user} onChange={(e) => setUser(e.target.value)} required />
-                <TextField
+                <PasswordField
                   label="Current password"
                   name="currentPassword"
-                  type="password"
                   autoComplete="current-password"
                   value={currentPassword}
-                  onChange={(e) => setCurrentPassword(e.target.value)}
-                  required
-                  error={!!helper('currentPassword')}
-                  helperText={helper('currentPassword') && `The current password ${helper('currentPassword')}.`}
+                  onChange={setCurrentPassword}
+                  problem={helper('currentPassword') && `The current password ${helper('currentPassword')}.`}
                 />
               </>
             )}
-            <TextField
+            <PasswordField
               label="New password"
               name="newPassword"
-              type="password"
               autoComplete="new-password"
               value={newPassword}
-              onChange={(e) => setNewPassword(e.target.value)}
-              required
-              error={!!helper('newPassword')}
-              helperText={helper('newPassword') ? `The new password ${helper('newPassword')}.` : undefined}
+              onChange={setNewPassword}
+              problem={helper('newPassword') && `The new password ${helper('newPassword')}.`}
             />
-            <TextField
+            <PasswordField
               label="Confirm new password"
               name="confirmPassword"
-              type="password"
               autoComplete="new-password"
               value={confirm}
-              onChange={(e) => setConfirm(e.target.value)}
-              required
-              error={mismatch || !!helper('confirm')}
-              helperText={mismatch || helper('confirm') ? 'Does not match the new password.' : undefined}
+              onChange={setConfirm}
+              problem={mismatch || helper('confirm') ? 'Does not match the new password.' : null}
             />
             {problems.form && (
               <Alert severity="error" data-testid="reset-problem">
