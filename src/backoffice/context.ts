@@ -3,6 +3,9 @@ import type { Clock, EpochMs } from '../common/time.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import type { Quarantine } from './ingest/quarantine.js';
 import type { InstanceRegistry } from './instances/instance-registry.js';
+import type { Catalog } from './licensing/catalog.js';
+import type { ExchangeService } from './licensing/exchange-service.js';
+import type { ProducerKey } from './licensing/producer-key.js';
 import type { MonitorRegistry } from './monitors/monitor-registry.js';
 import type { MonitorService } from './monitors/monitor-service.js';
 
@@ -19,4 +22,8 @@ export interface BackofficeContext {
   /** Remote monitoring: the configured monitors and the service that runs them. */
   monitorRegistry?: MonitorRegistry;
   monitors?: MonitorService;
+  /** The producer's licensing service: products, entitlements, activations, and the exchange with license servers. */
+  catalog?: Catalog;
+  exchange?: ExchangeService;
+  producerKey?: ProducerKey;
 }

@@ -11,6 +11,10 @@ import { DuckDbWarehouse } from '../warehouse/duckdb/duckdb-warehouse.js';
 import { buildBackofficeApp } from './app.js';
 import { Quarantine } from './ingest/quarantine.js';
 import { InstanceRegistry } from './instances/instance-registry.js';
+import { Catalog } from './licensing/catalog.js';
+import { ExchangeService } from './licensing/exchange-service.js';
+import { loadOrCreateProducerKey } from './licensing/producer-key.js';
+import type { ProducerKey } from './licensing/producer-key.js';
 import { MonitorRegistry } from './monitors/monitor-registry.js';
 import { MonitorService } from './monitors/monitor-service.js';
 import { openBackofficeDb } from './store/db.js';
@@ -26,6 +30,8 @@ export interface BackofficeStartOptions {
 export interface RunningBackoffice {
   app: FastifyInstance;
   registry: InstanceRegistry;
+  catalog: Catalog;
+  producerKey: ProducerKey;
   warehouse: DuckDbWarehouse;
   url: string;
   close(): Promise<void>;
@@ -53,7 +59,10 @@ export async function startBackoffice(options: BackofficeStartOptions): Promise<
   const startedAt = clock.now();
   const monitorRegistry = new MonitorRegistry(db, clock);
   const monitors = new MonitorService(monitorRegistry, registry, warehouse, log, quarantine);
-  const app = await buildBackofficeApp({ registry, warehouse, quarantine, security, clock, version: VERSION, startedAt, monitorRegistry, monitors }, log, {
+  const producerKey = loadOrCreateProducerKey(dataDir);
+  const catalog = new Catalog(db, clock);
+  const exchange = new ExchangeService({ db, registry, catalog, key: producerKey, clock, log, responseLifetime: () => settings.licensing.responseLifetime });
+  const app = await buildBackofficeApp({ registry, warehouse, quarantine, security, clock, version: VERSION, startedAt, monitorRegistry, monitors, catalog, exchange, producerKey }, log, {
     corsOrigins: settings.security.corsOrigins,
     idleSeconds: settings.security.sessionIdleTimeout,
   });
@@ -68,6 +77,8 @@ export async function startBackoffice(options: BackofficeStartOptions): Promise<
   return {
     app,
     registry,
+    catalog,
+    producerKey,
     warehouse,
     url,
     async close() {

@@ -101,7 +101,7 @@ export const SETTINGS = {
   },
   producer: {
     publicKeyFile: { ...optionalText, default: null, description: 'PEM file with the producer public key that license files must be signed with.' },
-    lockedProperties: { ...list(z.string()), default: ['licensing.borrowInterval', 'usageService.sync.enabled', 'usageService.sync.url'], description: "Properties the administrator may not change through the API (the producer's policy)." },
+    lockedProperties: { ...list(z.string()), default: ['licensing.borrowInterval', 'licensing.responseLifetime', 'licensing.requireClientSignature', 'usageService.sync.enabled', 'usageService.sync.url'], description: "Properties the administrator may not change through the API (the producer's policy)." },
   },
   licensing: {
     borrowInterval: { ...duration(1, 365 * DAY), default: 7 * DAY, label: 'Lease length', description: 'Lease length for features that set none.', property: live('license-generation') },
@@ -109,6 +109,14 @@ export const SETTINGS = {
     renewInterval: { ...integer(1, 100), default: 15, label: 'Renew after (% of the lease)', description: 'Percentage of a lease after which clients should renew it.', property: live('license-generation') },
     trackDeniedRequests: { ...boolean, default: true, label: 'Record denied requests', description: 'Record refused requests as usage events, for the denials report.', property: live('license-generation') },
     clientExpiryTimer: { ...duration(1, 3600), default: 1, label: 'Lease expiry check interval', description: 'How often lapsed leases are ended.', property: live('license-generation') },
+    responseLifetime: { ...duration(60, 30 * DAY), default: DAY, label: 'Response lifetime', description: 'How long an answer of the back office (online or offline) may be applied after it was issued; requests to the back office are valid as long.', property: live('license-generation') },
+    requireClientSignature: { ...boolean, default: false, label: 'Require signed capability requests', description: 'Refuse capability requests that are not signed with the private key of the uploaded client key.', property: live('license-generation') },
+  },
+  capabilityPolling: {
+    enabled: { ...boolean, default: false, label: 'Poll for license updates', description: 'Ask the back office for this server’s current license rights on a schedule, and apply renewals, added counts, returns and expiries.', property: live('capability-polling') },
+    interval: { ...duration(10, 30 * DAY), default: DAY, label: 'Polling interval', description: 'Time between two polls of the back office.', property: live('capability-polling') },
+    retryInterval: { ...duration(1, DAY), default: 900, label: 'Retry interval after a failure', description: 'Time before the next attempt when the back office could not be reached or refused the poll.', property: live('capability-polling') },
+    url: { ...url, default: null, label: 'Back office URL for license updates', description: 'Back office that activates and updates this server’s licenses; when empty, the server of the usage sync URL.', property: live('capability-polling') },
   },
   security: {
     sessionIdleTimeout: { ...duration(60, DAY), default: 1800, label: 'Session idle timeout', description: 'An admin session ends after this long without a request.', property: live('secure-rest-api') },

@@ -77,52 +77,60 @@ const durationField = z
     return seconds;
   });
 
+/** The fields of a feature as a producer writes it; products and license files both use them. */
+export const featureFields = {
+  id: z
+    .string()
+    .regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be 1-64 letters, digits, dots, dashes, colons or underscores')
+    .optional(),
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9_.\- ]{1,128}$/, 'must be 1-128 letters, digits, spaces, dots, dashes or underscores'),
+  version: z.string().refine(isVersion, 'must be an a.b version of two whole numbers, e.g. 1.0'),
+  count: countSchema,
+  start: z
+    .string()
+    .refine((s) => parseLicenseDate(s, 'start') !== undefined, 'must be a date (YYYY-MM-DD) or ISO timestamp')
+    .nullable()
+    .optional(),
+  expiry: z
+    .string()
+    .refine(
+      (s) => s === 'permanent' || parseLicenseDate(s, 'end') !== undefined,
+      'must be "permanent", a date (YYYY-MM-DD) or an ISO timestamp',
+    ),
+  vendorString: optionalText(1024),
+  productName: optionalText(256),
+  productVersion: optionalText(64),
+  activationId: optionalText(128),
+  entitlementId: optionalText(128),
+  model: z.enum(LICENSE_MODELS).default('concurrent'),
+  metered: z
+    .object({
+      capped: z.boolean().default(true),
+      reusable: z.boolean().default(false),
+      undoInterval: durationField.default(0),
+    })
+    .strict()
+    .optional(),
+  counted: z.boolean().default(true),
+  overdraft: countSchema.default(0),
+  borrowInterval: durationField.nullable().optional(),
+};
+
+/** Metered terms belong to metered features only. */
+export function checkMeteredTerms(f: { model: LicenseModel; metered?: unknown }, ctx: z.RefinementCtx): void {
+  if (f.model === 'concurrent' && f.metered !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['metered'], message: 'only metered features have metered terms' });
+  }
+}
+
 /** One feature as a producer writes it in features.json before signing. */
 export const featureRecordInputSchema = z
-  .object({
-    id: z
-      .string()
-      .regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be 1-64 letters, digits, dots, dashes, colons or underscores')
-      .optional(),
-    name: z
-      .string()
-      .regex(/^[A-Za-z0-9_.\- ]{1,128}$/, 'must be 1-128 letters, digits, spaces, dots, dashes or underscores'),
-    version: z.string().refine(isVersion, 'must be an a.b version of two whole numbers, e.g. 1.0'),
-    count: countSchema,
-    start: z
-      .string()
-      .refine((s) => parseLicenseDate(s, 'start') !== undefined, 'must be a date (YYYY-MM-DD) or ISO timestamp')
-      .nullable()
-      .optional(),
-    expiry: z
-      .string()
-      .refine(
-        (s) => s === 'permanent' || parseLicenseDate(s, 'end') !== undefined,
-        'must be "permanent", a date (YYYY-MM-DD) or an ISO timestamp',
-      ),
-    vendorString: optionalText(1024),
-    productName: optionalText(256),
-    productVersion: optionalText(64),
-    activationId: optionalText(128),
-    entitlementId: optionalText(128),
-    model: z.enum(LICENSE_MODELS).default('concurrent'),
-    metered: z
-      .object({
-        capped: z.boolean().default(true),
-        reusable: z.boolean().default(false),
-        undoInterval: durationField.default(0),
-      })
-      .strict()
-      .optional(),
-    counted: z.boolean().default(true),
-    overdraft: countSchema.default(0),
-    borrowInterval: durationField.nullable().optional(),
-  })
+  .object(featureFields)
   .strict()
   .superRefine((f, ctx) => {
-    if (f.model === 'concurrent' && f.metered !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['metered'], message: 'only metered features have metered terms' });
-    }
+    checkMeteredTerms(f, ctx);
     if (f.start && f.expiry !== 'permanent') {
       const s = parseLicenseDate(f.start, 'start');
       const e = parseLicenseDate(f.expiry, 'end');

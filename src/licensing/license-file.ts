@@ -32,6 +32,8 @@ const payloadSchema = z
     issuedAt: z.iso.datetime(),
     loadBefore: z.iso.datetime(),
     features: z.array(featureRecordInputSchema.and(z.object({ id: z.string() }))).min(1),
+    /** The one license server that may load it (licenses the back office issues); any server when absent. */
+    boundTo: z.object({ instanceId: z.string().min(1).max(64), hostIds: z.array(z.string().max(64)).max(32) }).strict().optional(),
   })
   .strict();
 
@@ -55,6 +57,7 @@ export interface VerifiedLicense {
   keyId: string;
   issuedAt: EpochMs;
   records: FeatureRecord[];
+  boundTo: { instanceId: string; hostIds: string[] } | null;
 }
 
 export interface ProducerKeyPair {
@@ -85,6 +88,8 @@ export interface SignOptions {
   validFor?: number;
   now?: EpochMs;
   producer?: string;
+  /** Only this license server may load it. */
+  boundTo?: { instanceId: string; hostIds: string[] };
 }
 
 /**
@@ -122,6 +127,7 @@ export function signLicense(document: unknown, privateKeyPem: string, options: S
     issuedAt: new Date(now).toISOString(),
     loadBefore: new Date(now + (options.validFor ?? 30 * 86_400) * 1000).toISOString(),
     features,
+    ...(options.boundTo ? { boundTo: options.boundTo } : {}),
   } as LicensePayload;
   const signature = sign(null, Buffer.from(canonicalize(payload) ?? ''), privateKey).toString('base64');
   return { format: LICENSE_FORMAT, keyId, payload, signature };
@@ -176,5 +182,5 @@ export function verifyLicense(file: unknown, publicKeyPem: string, now: EpochMs 
     reject(`The license file's signature expired at ${p.loadBefore}; ask the producer for a new file.`, 'payload.loadBefore', 'is in the past');
   }
   const records = p.features.map((f) => toFeatureRecord(f, p.licenseId));
-  return { licenseId: p.licenseId, producer: p.producer, keyId, issuedAt: Date.parse(p.issuedAt), records };
+  return { licenseId: p.licenseId, producer: p.producer, keyId, issuedAt: Date.parse(p.issuedAt), records, boundTo: p.boundTo ?? null };
 }

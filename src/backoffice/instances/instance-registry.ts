@@ -124,6 +124,28 @@ export class InstanceRegistry {
     return present(row);
   }
 
+  /** The key and hostids a license server's exchanges are bound to; undefined for an unknown instance. */
+  binding(instanceId: string): { instance: Instance; publicKey: string | null; hostIds: string[] } | undefined {
+    const row = this.db.prepare('SELECT * FROM instances WHERE id = ?').get(instanceId) as (InstanceRow & { public_key: string | null; hostids: string | null }) | undefined;
+    if (!row) return undefined;
+    return { instance: present(row), publicKey: row.public_key, hostIds: row.hostids ? (JSON.parse(row.hostids) as string[]) : [] };
+  }
+
+  /**
+   * Records a license server's exchange: binds its key at the first one, registering the
+   * instance under `accountId` when the back office did not know it yet.
+   */
+  noteExchange(server: { instanceId: string; hostIds: string[] }, publicKey: string, accountId: string): void {
+    const now = this.clock.now();
+    if (!this.db.prepare('SELECT 1 FROM instances WHERE id = ?').get(server.instanceId)) {
+      // Registered by its first activation: it has no sync credential anyone knows until an administrator issues one.
+      this.db
+        .prepare('INSERT INTO instances (id, account_id, kind, name, hostid, credential_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(server.instanceId, accountId, 'local', `License server ${server.hostIds[0] ?? server.instanceId.slice(0, 8)}`, server.hostIds[0] ?? null, hash(newSecret(32)), now);
+    }
+    this.db.prepare('UPDATE instances SET public_key = coalesce(public_key, ?), hostids = ?, last_exchange_at = ? WHERE id = ?').run(publicKey, JSON.stringify(server.hostIds), now, server.instanceId);
+  }
+
   noteSync(instanceId: string): void {
     this.db.prepare('UPDATE instances SET last_sync_at = ? WHERE id = ?').run(this.clock.now(), instanceId);
   }
