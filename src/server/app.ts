@@ -8,6 +8,7 @@ import { deviceRoutes } from './http/devices/routes.js';
 import { featureRoutes } from './http/features/routes.js';
 import { healthRoutes } from './http/health/routes.js';
 import { licenseRoutes } from './http/licenses/routes.js';
+import { licenseUpdateRoutes } from './http/license-updates/routes.js';
 import { modelRoutes } from './http/model/routes.js';
 import { propertyRoutes } from './http/properties/routes.js';
 import { reservationRoutes } from './http/reservations/routes.js';
@@ -40,6 +41,7 @@ export async function buildServerApp({ ctx, log, bodyLimit, https, branding }: B
   await app.register(capabilityRoutes, { ctx });
   await app.register(userRoutes, { security: ctx.security, idleSeconds: () => ctx.properties.current.security.sessionIdleTimeout });
   await app.register(licenseRoutes, { ctx });
+  await app.register(licenseUpdateRoutes, { ctx });
   await app.register(featureRoutes, { ctx });
   await app.register(deviceRoutes, { ctx });
   await app.register(propertyRoutes, { ctx });

@@ -1,6 +1,7 @@
 import type { Clock, EpochMs } from '../common/time.js';
 import type { AdminSecurity } from '../auth/admin-security.js';
 import type { AllocationService } from './allocation-service.js';
+import type { LicenseUpdates } from './exchange/license-updates.js';
 import type { LicenseService } from './license-service.js';
 import type { PropertyService } from './properties/property-service.js';
 import type { OutboxSender } from './sync/outbox-sender.js';
@@ -13,6 +14,8 @@ export interface ServerContext {
   security: AdminSecurity;
   properties: PropertyService;
   sync: OutboxSender;
+  /** Licenses from the back office: activation, polling, the offline exchange. */
+  updates: LicenseUpdates;
   clock: Clock;
   version: string;
   startedAt: EpochMs;

@@ -333,11 +333,11 @@ export class Catalog {
   private moveCounts(activationId: string, instanceId: string, delta: number, via: ActivationVia): void {
     if (delta === 0) return;
     const now = this.clock.now();
-    this.db
-      .prepare(`INSERT INTO activations (activation_id, instance_id, count, first_activated_at, updated_at) VALUES (?, ?, ?, ?, ?)
-        ON CONFLICT (activation_id, instance_id) DO UPDATE SET count = count + excluded.count, updated_at = excluded.updated_at`)
-      .run(activationId, instanceId, delta, now, now);
-    const after = this.countOn(activationId, instanceId);
+    const after = this.countOn(activationId, instanceId) + delta;
+    const moved = this.db.prepare('UPDATE activations SET count = ?, updated_at = ? WHERE activation_id = ? AND instance_id = ?').run(after, now, activationId, instanceId);
+    if (moved.changes === 0) {
+      this.db.prepare('INSERT INTO activations (activation_id, instance_id, count, first_activated_at, updated_at) VALUES (?, ?, ?, ?, ?)').run(activationId, instanceId, after, now, now);
+    }
     this.db.prepare('INSERT INTO activation_history (activation_id, instance_id, delta, count_after, via, at) VALUES (?, ?, ?, ?, ?, ?)').run(activationId, instanceId, delta, after, via, now);
   }
 

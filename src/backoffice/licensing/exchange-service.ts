@@ -4,14 +4,11 @@ import type { DB } from '../../common/sqlite.js';
 import type { Clock } from '../../common/time.js';
 import { checkActivations, lineItemEnd, rightsOf } from '../../licensing/entitlement.js';
 import type { ExchangeRequest, ExchangeResponse, SignedMessage } from '../../licensing/exchange.js';
-import { checkWindow, exchangeRequestSchema, openMessage, signMessage } from '../../licensing/exchange.js';
+import { BACK_OFFICE_LICENSE_ID, checkWindow, exchangeRequestSchema, openMessage, signMessage } from '../../licensing/exchange.js';
 import { signLicense } from '../../licensing/license-file.js';
 import type { Instance, InstanceRegistry } from '../instances/instance-registry.js';
 import type { ActivationVia, Catalog } from './catalog.js';
 import type { ProducerKey } from './producer-key.js';
-
-/** The license ID of the rights the back office issues to a server: one license, reissued whole each time. */
-export const BACK_OFFICE_LICENSE_ID = 'backoffice';
 
 export interface ExchangeServiceOptions {
   db: DB;

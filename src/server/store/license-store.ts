@@ -3,6 +3,7 @@ import type { Holding } from '../../licensing/holding.js';
 import type { Device, HostIdType } from '../../licensing/hostid.js';
 import type { ReservationGroup } from '../../licensing/reservation.js';
 import type { StateChange } from '../../licensing/license-state.js';
+import type { LicenseUpdate } from '../../licensing/license-update.js';
 import type { DB } from './db.js';
 
 /** A license as stored: the file plus when it was loaded. */
@@ -78,6 +79,9 @@ export const WRITE_STATEMENTS = {
   insertReservation: 'INSERT INTO reservations (id, group_id, position, hostid_value, hostid_type, holder) VALUES (?, ?, ?, ?, ?, ?)',
   insertReservationEntry: 'INSERT INTO reservation_entries (id, reservation_id, position, feature, version, count) VALUES (?, ?, ?, ?, ?, ?)',
   deleteReservationGroup: 'DELETE FROM reservation_groups WHERE id = ?',
+  insertLicenseUpdate: 'INSERT INTO license_updates (id, at, source, summary, changes) VALUES (?, ?, ?, ?, ?)',
+  insertExchangeRequest: 'INSERT INTO exchange_requests (nonce, kind, via, activations, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)',
+  answerExchangeRequest: 'UPDATE exchange_requests SET answered_at = ? WHERE nonce = ? AND answered_at IS NULL',
 } as const;
 
 type Op = [keyof typeof WRITE_STATEMENTS, unknown[]];
@@ -102,6 +106,12 @@ export function putLicenseOps(license: Omit<StoredLicense, 'loadedAt'>, now: Epo
     ['deleteLicense', [license.licenseId]],
     ['insertLicense', [license.licenseId, license.producer, license.keyId, license.issuedAt, now, license.file]],
   ];
+}
+
+/** The history row of a license update. */
+export function licenseUpdateOp(update: LicenseUpdate, now: EpochMs): Op {
+  const { id, source, summary, ...changes } = update;
+  return ['insertLicenseUpdate', [id, now, source, summary, { added: changes.added, removed: changes.removed, changed: changes.changed, endedLeases: changes.endedLeases }]];
 }
 
 export function deleteLicenseOps(licenseId: string): Op[] {
@@ -210,6 +220,24 @@ export class LicenseStore {
       ]);
     }
     return groups.map((g) => ({ id: g.id, name: g.name, createdAt: g.created_at, reservations: reservationsOf.get(g.id) ?? [] }));
+  }
+
+  /** A request this server made of the back office, by its nonce. */
+  exchangeRequest(nonce: string): { kind: string; via: string; answeredAt: EpochMs | null } | undefined {
+    const row = this.db.prepare('SELECT kind, via, answered_at FROM exchange_requests WHERE nonce = ?').get(nonce) as { kind: string; via: string; answered_at: number | null } | undefined;
+    return row && { kind: row.kind, via: row.via, answeredAt: row.answered_at };
+  }
+
+  /** Requests made and not answered that could still be. */
+  pendingExchangeRequests(now: EpochMs): number {
+    return this.db.prepare('SELECT count(*) FROM exchange_requests WHERE answered_at IS NULL AND expires_at > ?').pluck().get(now) as number;
+  }
+
+  /** License updates, newest first. */
+  licenseUpdates(offset: number, limit: number): { total: number; items: LicenseUpdate[] } {
+    const total = this.db.prepare('SELECT count(*) FROM license_updates').pluck().get() as number;
+    const rows = this.db.prepare('SELECT * FROM license_updates ORDER BY at DESC, id DESC LIMIT ? OFFSET ?').all(limit, offset) as Array<{ id: string; at: number; source: LicenseUpdate['source']; summary: string; changes: string }>;
+    return { total, items: rows.map((r) => ({ id: r.id, at: new Date(r.at).toISOString(), source: r.source, summary: r.summary, ...(JSON.parse(r.changes) as Omit<LicenseUpdate, 'id' | 'at' | 'source' | 'summary'>) })) };
   }
 
   getMeta(key: string): string | undefined {

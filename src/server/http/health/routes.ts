@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { ServerContext } from '../../context.js';
 import { setAsideLicensesSchema } from '../../license-service.js';
 import { backOfficeBase, syncStatusSchema } from '../../sync/outbox-sender.js';
+import { licenseUpdatesStatusSchema } from '../../exchange/license-updates.js';
 
 export { syncStatusSchema };
 
@@ -16,6 +17,7 @@ const healthSchema = z.object({
   licenses: z.object({ served: z.number(), setAside: setAsideLicensesSchema }),
   sync: syncStatusSchema,
   backOffice: z.string().nullable().describe('the back office this server syncs to, where its usage report is (the sync URL without the sync path); null when none is configured'),
+  licenseUpdates: licenseUpdatesStatusSchema,
 });
 
 /** What health answers. */
@@ -38,6 +40,7 @@ export const healthRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = async
       licenses: { served: ctx.service.licenses().length, setAside },
       sync,
       backOffice: sync.url === null ? null : backOfficeBase(sync.url),
+      licenseUpdates: ctx.updates.status(),
     };
   };
   const options = { config: { access: 'public' as const }, schema: { tags: ['health'], response: { 200: healthSchema } } };
