@@ -303,8 +303,11 @@ export class LicenseService {
   }
 
   licenses(): LicenseSummary[] {
-    return [...this.loaded.values()].sort((a, b) => a.loadedAt - b.loadedAt || (a.licenseId < b.licenseId ? -1 : 1)).map(({ boundTo: _bound, ...l }) => ({
-      ...l,
+    return [...this.loaded.values()].sort((a, b) => a.loadedAt - b.loadedAt || (a.licenseId < b.licenseId ? -1 : 1)).map((l) => ({
+      licenseId: l.licenseId,
+      producer: l.producer,
+      keyId: l.keyId,
+      records: l.records,
       issuedAt: new Date(l.issuedAt).toISOString(),
       loadedAt: new Date(l.loadedAt).toISOString(),
     }));
