@@ -10,6 +10,7 @@ import { emit, table } from '../output.js';
 import { readSecret } from '../secrets.js';
 import { saveToken, tokenFor } from '../sessions.js';
 import { registerAllocationCommands } from './pools.js';
+import { registerLicenseUpdateCommands } from './license-updates.js';
 import { readJson } from './producer.js';
 
 /** Properties whose value is a list: written comma-separated on the command line. */
@@ -95,6 +96,7 @@ export function registerAdminCommands(program: Command): void {
   registerPropertyCommands(admin);
   registerInventoryCommands(admin);
   registerLicenseCommands(admin);
+  registerLicenseUpdateCommands(admin);
   registerAllocationCommands(admin);
 }
 
