@@ -1,6 +1,7 @@
 import type { Clock, EpochMs } from '../common/time.js';
 import type { AdminSecurity } from '../auth/admin-security.js';
 import type { AllocationService } from './allocation-service.js';
+import type { ClientKeys } from './client-key.js';
 import type { LicenseService } from './license-service.js';
 import type { PropertyService } from './properties/property-service.js';
 import type { OutboxSender } from './sync/outbox-sender.js';
@@ -11,6 +12,8 @@ export interface ServerContext {
   /** Named license pools and reservations. */
   allocation: AllocationService;
   security: AdminSecurity;
+  /** The client public key capability requests are signed with. */
+  clientKeys: ClientKeys;
   properties: PropertyService;
   sync: OutboxSender;
   clock: Clock;
