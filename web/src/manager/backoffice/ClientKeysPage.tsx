@@ -121,7 +121,7 @@ export default function ClientKeysPage() {
           </Button>
         </Box>
         <Typography variant="body2" color="text.secondary" sx={{ mt: 2 }}>
-          The file must be the key itself in DER (binary), at most 4 KB; an uploaded key replaces the one before. A PEM file, starting with -----BEGIN, is
+          The file must be the key itself in DER (binary), at most 4 KB; an uploaded key replaces the one before. A PEM file, starting with <Box component="code" sx={{ whiteSpace: 'nowrap' }}>-----BEGIN</Box>, is
           refused: convert it with <code>openssl rsa -pubin -in client.pem -outform DER -out client.der</code>.
         </Typography>
         <OperationOutcome outcome={outcome} />
