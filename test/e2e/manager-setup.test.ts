@@ -234,7 +234,7 @@ describe('the manager: properties and back office operations', { timeout: 60_000
     await page.setViewportSize({ width: 1366, height: 900 });
   });
 
-  it('a read-only user sees the values with every control disabled, and the reason', async () => {
+  it('a read-only user sees the values and the client key with every control disabled, and the reason', async () => {
     await server.userToken('auditor', 'read-only');
     const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
     const reader = await context.newPage();
@@ -245,9 +245,14 @@ describe('the manager: properties and back office operations', { timeout: 60_000
     expect(await reader.getByRole('button', { name: 'Save' }).isDisabled()).toBe(true);
     expect(await reader.getByRole('button', { name: 'Reset Renew after (% of the lease) to its configured value' }).isDisabled()).toBe(true);
     await shot('properties-read-only', reader);
+    const der = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'der' });
+    const put = await fetch(`${server.url}/api/1.0/instances/~/client-key`, { method: 'PUT', headers: { ...admin, 'content-type': 'application/octet-stream' }, body: der });
+    const { keyId } = (await put.json()) as { keyId: string };
     await reader.goto(`${server.url}/backoffice/client-keys`);
     await reader.getByTestId('admins-only').waitFor();
     expect(await reader.getByRole('button', { name: 'Upload' }).isDisabled()).toBe(true);
+    expect(await reader.getByTestId('client-key-id').innerText()).toBe(keyId);
+    expect(await reader.getByTestId('client-key-current').getByRole('button', { name: 'Remove' }).isDisabled()).toBe(true);
     await context.close();
   });
 });
