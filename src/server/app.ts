@@ -4,6 +4,7 @@ import { userRoutes } from '../http/users-routes.js';
 import type { Logger } from '../common/log.js';
 import type { ServerContext } from './context.js';
 import { capabilityRoutes } from './http/capability/routes.js';
+import { clientKeyRoutes } from './http/client-key/routes.js';
 import { deviceRoutes } from './http/devices/routes.js';
 import { featureRoutes } from './http/features/routes.js';
 import { healthRoutes } from './http/health/routes.js';
@@ -47,6 +48,7 @@ export async function buildServerApp({ ctx, log, bodyLimit, https, branding }: B
   await app.register(propertyRoutes, { ctx });
   await app.register(modelRoutes, { ctx });
   await app.register(reservationRoutes, { ctx });
+  await app.register(clientKeyRoutes, { ctx });
   await app.register(brandingRoutes, { folder: branding ?? null });
   // Last: its catch-all GET answers only paths no API route took.
   await app.register(webRoutes, { pages: [managerPage('/')] });

@@ -14,6 +14,7 @@ import { AdminSecurity } from '../auth/admin-security.js';
 import { prepareDemo } from './demo.js';
 import { LicenseService } from './license-service.js';
 import { AllocationService } from './allocation-service.js';
+import { ClientKeys } from './client-key.js';
 import { PropertyService } from './properties/property-service.js';
 import { connectionPragmas, databaseFile, openDatabase } from './store/db.js';
 import { WRITE_STATEMENTS } from './store/license-store.js';
@@ -90,6 +91,7 @@ export async function startLicenseServer(options: StartOptions): Promise<Running
   if (demo && !service.licenses().some((l) => l.licenseId === 'demo')) await service.loadLicense(demo.license);
   for (const file of options.licenseFiles ?? []) await service.loadLicenseFile(file);
 
+  const clientKeys = new ClientKeys(service.store, (ops) => service.submitAdmin(ops), clock, log, () => properties.current.licensing.requireClientSignature);
   const sync = new OutboxSender({ store: service.store, writer, instanceId: service.instanceId, credential: settings.sync.credential, clock, log });
   updates = new LicenseUpdates({
     service,
@@ -102,7 +104,7 @@ export async function startLicenseServer(options: StartOptions): Promise<Running
     syncUrl: () => properties.current.sync.url,
   });
   const app = await buildServerApp({
-    ctx: { service, allocation: new AllocationService(service, clock, log), security, properties, sync, updates, clock, version: VERSION, startedAt },
+    ctx: { service, allocation: new AllocationService(service, clock, log), security, clientKeys, properties, sync, updates, clock, version: VERSION, startedAt },
     log,
     bodyLimit: settings.server.bodyLimit,
     branding: settings.server.brandingDir ? new BrandingFolder(settings.server.brandingDir, log) : null,

@@ -82,6 +82,10 @@ export const WRITE_STATEMENTS = {
   insertLicenseUpdate: 'INSERT INTO license_updates (id, at, source, summary, changes) VALUES (?, ?, ?, ?, ?)',
   insertExchangeRequest: 'INSERT INTO exchange_requests (nonce, kind, via, activations, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)',
   answerExchangeRequest: 'UPDATE exchange_requests SET answered_at = ? WHERE nonce = ? AND answered_at IS NULL',
+  // Batches reach the writer thread as JSON text: the key travels as hex and is stored as bytes.
+  putClientKey: `INSERT INTO client_key (id, der, key_id, uploaded_at, uploaded_by) VALUES (1, unhex(?), ?, ?, ?)
+      ON CONFLICT (id) DO UPDATE SET der = excluded.der, key_id = excluded.key_id, uploaded_at = excluded.uploaded_at, uploaded_by = excluded.uploaded_by`,
+  deleteClientKey: 'DELETE FROM client_key',
 } as const;
 
 type Op = [keyof typeof WRITE_STATEMENTS, unknown[]];
@@ -150,6 +154,22 @@ export function deleteReservationGroupOps(ids: readonly string[]): Op[] {
   return ids.map((id): Op => ['deleteReservationGroup', [id]]);
 }
 
+/** The client public key capability requests may be signed with, as stored: SubjectPublicKeyInfo DER. */
+export interface StoredClientKey {
+  der: Buffer;
+  keyId: string;
+  uploadedAt: EpochMs;
+  uploadedBy: string;
+}
+
+export function putClientKeyOps(key: StoredClientKey): Op[] {
+  return [['putClientKey', [key.der.toString('hex'), key.keyId, key.uploadedAt, key.uploadedBy]]];
+}
+
+export function deleteClientKeyOps(): Op[] {
+  return [['deleteClientKey', []]];
+}
+
 /** Reads of trusted storage (on the main thread's connection, which sees committed data). */
 export class LicenseStore {
   constructor(readonly db: DB) {}
@@ -200,6 +220,13 @@ export class LicenseStore {
       | { name: string; text: string; activated_at: number; activated_by: string }
       | undefined;
     return row && { name: row.name, text: row.text, activatedAt: row.activated_at, activatedBy: row.activated_by };
+  }
+
+  readClientKey(): StoredClientKey | undefined {
+    const row = this.db.prepare('SELECT der, key_id, uploaded_at, uploaded_by FROM client_key WHERE id = 1').get() as
+      | { der: Buffer; key_id: string; uploaded_at: number; uploaded_by: string }
+      | undefined;
+    return row && { der: row.der, keyId: row.key_id, uploadedAt: row.uploaded_at, uploadedBy: row.uploaded_by };
   }
 
   readReservationGroups(): ReservationGroup[] {
