@@ -184,6 +184,19 @@ describe('license rights from the back office', () => {
     expect((await server.get(`${BASE}/license-updates/status`, admin)).body.polling.lastError).toBeNull();
   });
 
+  it('polls on its own: again after the retry interval when a poll failed, and then on its interval', async () => {
+    const status = async () => (await server.get(`${BASE}/license-updates/status`, admin)).body.polling;
+    await server.call('PUT', `${BASE}/properties`, { 'capabilityPolling.url': 'http://127.0.0.1:9', 'capabilityPolling.retryInterval': '1s' }, admin);
+    await server.post(`${BASE}/capability-poll`, undefined, admin);
+    expect((await status()).lastError).toMatch(/could not be reached/);
+    const failedAt = Date.parse((await status()).lastAttemptAt);
+    await server.call('PUT', `${BASE}/properties`, { 'capabilityPolling.url': backoffice.url }, admin);
+    await expect.poll(async () => (await status()).lastError, { timeout: 10_000, interval: 200 }).toBeNull();
+    const polling = await status();
+    expect(Date.parse(polling.lastSuccessAt)).toBeGreaterThan(failedAt);
+    expect(Date.parse(polling.nextPollAt) - Date.parse(polling.lastSuccessAt)).toBe(polling.interval * 1000);
+  });
+
   it('refuses a response applied after its lifetime', async () => {
     const clock = new ManualClock(Date.now());
     const late = await startTestServer({ keys: backoffice.producerKey, clock, settings: { 'capabilityPolling.url': backoffice.url } });

@@ -119,10 +119,19 @@ export class LicenseUpdates {
 
   /** Applies new polling settings: the schedule starts, moves or stops at once. */
   configure(settings: PollingSettings): void {
-    const changed = settings.enabled !== this.polling.enabled || settings.interval !== this.polling.interval;
+    const before = this.polling;
     this.polling = settings;
-    if (!changed) return;
-    this.schedule(settings.enabled ? this.o.clock.now() + (this.lastSuccessAt === null ? 0 : settings.interval * 1000) : null);
+    if (before.enabled === settings.enabled && before.interval === settings.interval && before.retryInterval === settings.retryInterval) return;
+    this.schedule(this.dueAt());
+  }
+
+  /** When the next poll is due: now at first, then an interval after a success or a retry interval after a failure. */
+  private dueAt(): EpochMs | null {
+    if (!this.polling.enabled) return null;
+    const now = this.o.clock.now();
+    if (this.lastError !== null && this.lastAttemptAt !== null) return Math.max(now, this.lastAttemptAt + this.polling.retryInterval * 1000);
+    if (this.lastSuccessAt !== null) return Math.max(now, this.lastSuccessAt + this.polling.interval * 1000);
+    return now;
   }
 
   /** Activates IDs online: the back office checks them and answers this server's whole rights. */
