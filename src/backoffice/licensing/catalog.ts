@@ -341,6 +341,15 @@ export class Catalog {
     this.db.prepare('INSERT INTO activation_history (activation_id, instance_id, delta, count_after, via, at) VALUES (?, ?, ?, ?, ?, ?)').run(activationId, instanceId, delta, after, via, now);
   }
 
+  /** How much the catalog holds, for health. */
+  totals(): { products: number; entitlements: number; activatedServers: number } {
+    return {
+      products: this.db.prepare('SELECT count(*) FROM products').pluck().get() as number,
+      entitlements: this.db.prepare('SELECT count(*) FROM entitlements').pluck().get() as number,
+      activatedServers: this.db.prepare('SELECT count(DISTINCT instance_id) FROM activations WHERE count > 0').pluck().get() as number,
+    };
+  }
+
   /** What a server holds: its activations with their line items. */
   activationsOf(instanceId: string): Array<Activation & { item: LineItem }> {
     const rows = this.db

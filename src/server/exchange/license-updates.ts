@@ -236,7 +236,11 @@ export class LicenseUpdates {
       expiresAt: new Date(now + lifetime).toISOString(),
       ...(asks ? { activations: asks } : {}),
     };
-    await this.o.service.submitAdmin([['insertExchangeRequest', [body.nonce, kind, via, asks ?? null, now, now + 2 * lifetime]]]);
+    // A request's nonce is kept until no answer to it could still be applied, then forgotten.
+    await this.o.service.submitAdmin([
+      ['forgetExchangeRequests', [now]],
+      ['insertExchangeRequest', [body.nonce, kind, via, asks ?? null, now, now + 2 * lifetime]],
+    ]);
     return signMessage(body, this.key.privateKeyPem, this.key.publicKeyPem);
   }
 

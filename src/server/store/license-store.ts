@@ -82,6 +82,7 @@ export const WRITE_STATEMENTS = {
   insertLicenseUpdate: 'INSERT INTO license_updates (id, at, source, summary, changes) VALUES (?, ?, ?, ?, ?)',
   insertExchangeRequest: 'INSERT INTO exchange_requests (nonce, kind, via, activations, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)',
   answerExchangeRequest: 'UPDATE exchange_requests SET answered_at = ? WHERE nonce = ? AND answered_at IS NULL',
+  forgetExchangeRequests: 'DELETE FROM exchange_requests WHERE expires_at < ?',
   // Batches reach the writer thread as JSON text: the key travels as hex and is stored as bytes.
   putClientKey: `INSERT INTO client_key (id, der, key_id, uploaded_at, uploaded_by) VALUES (1, unhex(?), ?, ?, ?)
       ON CONFLICT (id) DO UPDATE SET der = excluded.der, key_id = excluded.key_id, uploaded_at = excluded.uploaded_at, uploaded_by = excluded.uploaded_by`,
@@ -255,9 +256,9 @@ export class LicenseStore {
     return row && { kind: row.kind, via: row.via, answeredAt: row.answered_at };
   }
 
-  /** Requests made and not answered that could still be. */
+  /** Offline requests made and not answered that could still be. */
   pendingExchangeRequests(now: EpochMs): number {
-    return this.db.prepare('SELECT count(*) FROM exchange_requests WHERE answered_at IS NULL AND expires_at > ?').pluck().get(now) as number;
+    return this.db.prepare("SELECT count(*) FROM exchange_requests WHERE via = 'offline' AND answered_at IS NULL AND expires_at > ?").pluck().get(now) as number;
   }
 
   /** License updates, newest first. */
