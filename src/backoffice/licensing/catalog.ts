@@ -171,7 +171,7 @@ export class Catalog {
   /** Products whose ID, name or a feature name contains `q`. */
   products(offset: number, limit: number, q?: string): { total: number; items: ProductView[] } {
     const where = q ? "WHERE id LIKE ? ESCAPE '\\' OR name LIKE ? ESCAPE '\\' OR features LIKE ? ESCAPE '\\'" : '';
-    const args = q ? Array(3).fill(likePattern(q)) : [];
+    const args = q ? Array<string>(3).fill(likePattern(q)) : [];
     const total = this.db.prepare(`SELECT count(*) FROM products ${where}`).pluck().get(...args) as number;
     const ids = this.db.prepare(`SELECT id FROM products ${where} ORDER BY id LIMIT ? OFFSET ?`).pluck().all(...args, limit, offset) as string[];
     return { total, items: ids.map((id) => this.productView(id)) };
@@ -222,7 +222,7 @@ export class Catalog {
       clauses.push(`(e.id LIKE ? ESCAPE '\\' OR e.name LIKE ? ESCAPE '\\' OR e.account_id LIKE ? ESCAPE '\\' OR a.name LIKE ? ESCAPE '\\'
         OR EXISTS (SELECT 1 FROM line_items l JOIN products p ON p.id = l.product_id WHERE l.entitlement_id = e.id
           AND (l.activation_id LIKE ? ESCAPE '\\' OR p.id LIKE ? ESCAPE '\\' OR p.name LIKE ? ESCAPE '\\')))`);
-      args.push(...Array(7).fill(likePattern(filter.q)));
+      args.push(...Array<string>(7).fill(likePattern(filter.q)));
     }
     const where = clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '';
     const from = 'FROM entitlements e JOIN accounts a ON a.id = e.account_id';
