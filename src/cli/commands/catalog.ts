@@ -112,7 +112,7 @@ export function registerCatalogCommands(backoffice: Command): void {
     .description('define a product from a JSON file: {id, name, version, term, features: [{name, version, count, ...}]}')
     .action((file: string, opts: DataOptions) => {
       const input = readJson(file, 'file');
-      const p = withBackofficeData(opts, ({ catalog }) => catalog.addProduct(input), true);
+      const p = withBackofficeData(opts, ({ catalog }) => catalog.addProduct(input));
       emit(opts.json ?? false, p, () => [`Added product ${p.id} (${p.name}), term ${p.term}:`, featuresTable(p)].join('\n'));
     });
   dataOptions(product.command('list'))
