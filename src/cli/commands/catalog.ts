@@ -198,6 +198,7 @@ export function registerCatalogCommands(backoffice: Command): void {
     .option('--quantity <n>', 'the new quantity')
     .option('--expiry <date>', 'the new end of the rights: a date (YYYY-MM-DD), an ISO timestamp, or permanent')
     .action((id: string, opts: DataOptions & { quantity?: string; expiry?: string }) => {
+      if (opts.quantity === undefined && opts.expiry === undefined) throw new TallyError('BAD_REQUEST', 'Give --quantity, --expiry or both.', [{ field: 'quantity', message: 'or expiry is required' }]);
       const change = { ...(opts.quantity !== undefined ? { quantity: /^\d+$/.test(opts.quantity) ? Number(opts.quantity) : opts.quantity } : {}), ...(opts.expiry !== undefined ? { expiry: opts.expiry } : {}) };
       const l = withBackofficeData(opts, ({ catalog }) => catalog.changeLineItem(id, change), true);
       emit(opts.json ?? false, l, () => `${l.activationId}: quantity ${l.quantity}, activated ${l.activated}, remaining ${l.remaining}; expiry ${expiryText(l.expiry)}.`);
