@@ -123,7 +123,7 @@ describe('license rights from the back office', () => {
     backoffice.catalog.changeLineItem('ACT-RENDER', { expiry: '2099-12-31' });
     const res = await server.post(`${BASE}/capability-poll`, undefined, admin);
     expect(res.body.update.endedLeases).toEqual([]);
-    expect(res.body.update.changed).toEqual(expect.arrayContaining([expect.objectContaining({ feature: 'cad', count: 6 }), expect.objectContaining({ feature: 'render-hours', expiry: expect.stringMatching(/^2100-01-01/) })]));
+    expect(res.body.update.changed).toEqual(expect.arrayContaining([expect.objectContaining({ feature: 'cad', count: 6 }), expect.objectContaining({ feature: 'render-hours', expiry: '2099-12-31' })]));
     expect(await cadCount()).toBe(6);
     expect(await held('dev-1')).toBe(1);
     const again = await server.post(`${BASE}/capability-poll`, undefined, admin);
