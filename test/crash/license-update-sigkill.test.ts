@@ -183,3 +183,110 @@ describe('license updates on a license server killed with SIGKILL', () => {
     }
   }, 120_000);
 });
+
+describe('activations on a back office killed with SIGKILL', () => {
+  it('never activates more than the quantity, keeps every activation it answered with its history, and the next poll brings what it holds', async () => {
+    const QUANTITY = 60;
+    const SERVERS = 3;
+    const boDir = join(root, 'backoffice');
+    mkdirSync(boDir);
+    const db = openBackofficeDb(boDir);
+    const registry = new InstanceRegistry(db, systemClock);
+    const catalog = new Catalog(db, systemClock);
+    registry.addAccount({ id: 'acme', name: 'Acme' });
+    catalog.addProduct(product);
+    catalog.addEntitlement({ id: 'ENT-ACME', accountId: 'acme', lineItems: [{ activationId: 'ACT-POOL', productId: 'cad-pro', quantity: QUANTITY }] });
+    db.close();
+    const key = loadOrCreateProducerKey(boDir);
+
+    let port = '0';
+    const startBackoffice = async (): Promise<{ process: TallyProcess; url: string }> => {
+      const process = spawnTally('backoffice', ['--data', boDir, '--port', port]);
+      const url = await process.listening;
+      port = new URL(url).port;
+      return { process, url };
+    };
+    let backoffice = await startBackoffice();
+    const servers: TestServer[] = [];
+    try {
+      for (let i = 0; i < SERVERS; i++) servers.push(await startTestServer({ keys: key, settings: { 'capabilityPolling.url': backoffice.url } }));
+      const admins = await Promise.all(servers.map(async (s) => ({ authorization: `Bearer ${await s.adminToken()}` })));
+      const cadCount = async (i: number) => ((await servers[i]!.get(`${BASE}/features?name=cad`, admins[i])).body.items as Array<{ count: number }>).reduce((n, r) => n + r.count, 0);
+      /** The counts of ACT-POOL each acknowledged activation said the server held, per server. */
+      const acknowledged: number[][] = servers.map(() => []);
+
+      /** Each server activates one to three counts at a time until the back office stops answering. */
+      const activateUntilDown = () =>
+        Promise.all(
+          servers.map(async (s, i) => {
+            for (;;) {
+              const res = await s.post(`${BASE}/activations`, { activations: [{ activationId: 'ACT-POOL', count: 1 + random.int(3) }] }, admins[i]);
+              if (res.status === 200) {
+                acknowledged[i]!.push((res.body.activations as Array<{ activationId: string; count: number }>).find((a) => a.activationId === 'ACT-POOL')!.count);
+              } else if (res.body?.error?.code === 'ACTIVATION_REFUSED') {
+                expect(res.body.error.details[0].message).toMatch(/left to activate/);
+                await sleep(20);
+              } else {
+                expect(res.body?.error?.code, JSON.stringify(res.body)).toBe('BACK_OFFICE_UNREACHABLE');
+                return;
+              }
+            }
+          }),
+        );
+
+      for (let round = 0; round < 5; round++) {
+        const activating = activateUntilDown();
+        await sleep(150 + random.int(1200));
+        await stopProcess(backoffice.process, 'SIGKILL');
+        await activating;
+        const context = `round ${round + 1} (seed ${seed})`;
+
+        const held = activationsAfterKill(boDir, root);
+        const instanceIds = servers.map((s) => s.service.instanceId);
+        expect(held.servers.reduce((n, s) => n + s.count, 0), `${context}: counts of ACT-POOL over its quantity`).toBeLessThanOrEqual(QUANTITY);
+        for (const s of held.servers) expect(held.history.filter((h) => h.instanceId === s.instanceId).reduce((n, h) => n + h.delta, 0), `${context}: history of ${s.instanceId}`).toBe(s.count);
+        for (const [i, id] of instanceIds.entries()) {
+          const after = held.history.filter((h) => h.instanceId === id).map((h) => h.countAfter);
+          expect(acknowledged[i]!.filter((c) => !after.includes(c)), `${context}: activations answered but not recorded`).toEqual([]);
+        }
+
+        backoffice = await startBackoffice();
+        for (const [i, s] of servers.entries()) {
+          const holds = held.servers.find((h) => h.instanceId === s.service.instanceId)?.count ?? 0;
+          const poll = await s.post(`${BASE}/capability-poll`, undefined, admins[i]);
+          if (holds === 0 && !held.history.some((h) => h.instanceId === s.service.instanceId)) {
+            // A server never activated is not known to the back office yet.
+            expect(poll.status, `${context}: ${JSON.stringify(poll.body)}`).toBe(422);
+            continue;
+          }
+          expect(poll.status, `${context}: ${JSON.stringify(poll.body)}`).toBe(200);
+          expect(await cadCount(i), `${context}: server ${i} after its poll`).toBe(holds);
+        }
+      }
+      const final = activationsAfterKill(boDir, root);
+      expect(final.history.length).toBeGreaterThan(SERVERS);
+    } finally {
+      await stopProcess(backoffice.process, 'SIGKILL');
+      for (const s of servers) await s.stop();
+    }
+  }, 120_000);
+});
+
+/** What a stopped back office holds of ACT-POOL, read from a copy of its database (its next start finds the files as the kill left them). */
+function activationsAfterKill(boDir: string, scratch: string): { servers: Array<{ instanceId: string; count: number }>; history: Array<{ instanceId: string; delta: number; countAfter: number }> } {
+  const copy = mkdtempSync(join(scratch, 'copy-'));
+  try {
+    for (const name of ['backoffice.db', 'backoffice.db-wal']) if (existsSync(join(boDir, name))) copyFileSync(join(boDir, name), join(copy, name));
+    const db = new Database(join(copy, 'backoffice.db'));
+    try {
+      return {
+        servers: db.prepare("SELECT instance_id AS instanceId, count FROM activations WHERE activation_id = 'ACT-POOL'").all() as Array<{ instanceId: string; count: number }>,
+        history: db.prepare("SELECT instance_id AS instanceId, delta, count_after AS countAfter FROM activation_history WHERE activation_id = 'ACT-POOL' ORDER BY seq").all() as Array<{ instanceId: string; delta: number; countAfter: number }>,
+      };
+    } finally {
+      db.close();
+    }
+  } finally {
+    rmSync(copy, { recursive: true, force: true });
+  }
+}
