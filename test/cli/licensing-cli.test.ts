@@ -61,7 +61,7 @@ describe('tally backoffice: the producer licensing from the command line', () =>
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/features\.0\.count/);
     expect(list.stdout).toMatch(/cad-suite\s+CAD Suite\s+permanent\s+cad 2\.0 x1, render 1\.0 x2/);
-  });
+  }, 60_000);
 
   it('entitles an account with --item PRODUCT=QTY[:ACTIVATIONID] and prints the activation IDs to send', async () => {
     const added = await backoffice('entitlement', 'add', '--account', 'acme', '--id', 'ENT-1', '--item', 'cad-suite=5:ACT-CAD-ONE', '--item', 'cad-suite=2', '--expiry', '2035-12-31');
@@ -76,7 +76,7 @@ describe('tally backoffice: the producer licensing from the command line', () =>
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/lineItems\.0\.activationId ACT-CAD-ONE is already a line item/);
     expect(JSON.parse(listed.stdout).items.map((e: { id: string }) => e.id)).toEqual(['ENT-1']);
-  });
+  }, 60_000);
 
   it('answers an offline activation request file with a signed response next to it, and refuses the same request again', async () => {
     const requestFile = join(dir, 'activation-request.tally.json');
@@ -85,7 +85,7 @@ describe('tally backoffice: the producer licensing from the command line', () =>
     expect(answered.code).toBe(0);
     const responseFile = join(dir, exchangeFileName('response', 'activation', 'srv-offline-1'));
     expect(answered.stdout).toContain(`Answered the activation request of license server srv-offline-1 (account acme): ${responseFile}`);
-    expect(answered.stdout).toMatch(/ACT-CAD-ONE\s+CAD Suite\s+3\s+2\s+2036-01-01T00:00/);
+    expect(answered.stdout).toMatch(/ACT-CAD-ONE\s+CAD Suite\s+3\s+2\s+2035-12-31/);
 
     const response = openMessage(readFileSync(responseFile, 'utf8'), exchangeResponseSchema, () => loadOrCreateProducerKey(bo).publicKeyPem, 'response');
     expect(response).toMatchObject({ requestKind: 'activation', accountId: 'acme', server: { instanceId: 'srv-offline-1' }, activations: [expect.objectContaining({ activationId: 'ACT-CAD-ONE', count: 3 })] });
@@ -102,7 +102,7 @@ describe('tally backoffice: the producer licensing from the command line', () =>
     const shown = await backoffice('activation', 'show', 'ACT-CAD-ONE');
     expect(shown.stdout).toMatch(/quantity 5, activated 3, remaining 2/);
     expect(shown.stdout).toMatch(/\+3\s+3\s+offline/);
-  });
+  }, 60_000);
 
   it('adds counts, renews, and takes counts back from a server', async () => {
     const lowered = await backoffice('activation', 'change', 'ACT-CAD-ONE', '--quantity', '2');
@@ -113,7 +113,7 @@ describe('tally backoffice: the producer licensing from the command line', () =>
     const back = await backoffice('activation', 'set', 'ACT-CAD-ONE', '--instance', 'srv-offline-1', '--count', '1');
     expect(back.stdout).toMatch(/quantity 8, activated 1, remaining 7/);
     expect(back.stdout).toMatch(/-2\s+1\s+producer/);
-  });
+  }, 60_000);
 
   it('shows the producer key to configure license servers with, and imports one only with --replace', async () => {
     const other = generateProducerKeys();
@@ -126,5 +126,5 @@ describe('tally backoffice: the producer licensing from the command line', () =>
     expect(refused.stderr).toContain(`already signs with key ${current.keyId}`);
     expect((await backoffice('producer-key', 'import', join(dir, 'other.key'), '--replace')).stdout).toContain(`signs with key ${other.keyId}`);
     expect(loadOrCreateProducerKey(bo).publicKeyPem).toBe(other.publicKeyPem);
-  });
+  }, 60_000);
 });

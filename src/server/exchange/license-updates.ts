@@ -90,6 +90,7 @@ export class LicenseUpdates {
   private nextPollAt: EpochMs | null = null;
   private accountId: string | null = null;
   private inFlight: Promise<unknown> | null = null;
+  private applying: Promise<unknown> = Promise.resolve();
   private stopped = false;
 
   constructor(private readonly o: LicenseUpdatesOptions) {
@@ -270,8 +271,18 @@ export class LicenseUpdates {
     return this.apply(body, source);
   }
 
-  /** Verifies a response and applies the rights it carries, with its request marked answered, in one transaction. */
-  private async apply(input: unknown, source: LicenseUpdateSource): Promise<{ update: LicenseUpdate; activations: ExchangeResponse['activations'] }> {
+  /**
+   * Verifies a response and applies the rights it carries, with its request marked answered, in
+   * one transaction. Responses are applied one at a time, each checked after the one before
+   * committed, so the same response sent twice at once is applied once.
+   */
+  private apply(input: unknown, source: LicenseUpdateSource): Promise<{ update: LicenseUpdate; activations: ExchangeResponse['activations'] }> {
+    const run = this.applying.then(() => this.applyNow(input, source));
+    this.applying = run.catch(() => undefined);
+    return run;
+  }
+
+  private async applyNow(input: unknown, source: LicenseUpdateSource): Promise<{ update: LicenseUpdate; activations: ExchangeResponse['activations'] }> {
     const producerKey = this.o.producerPublicKey();
     if (!producerKey) {
       throw new TallyError('EXCHANGE_REFUSED', 'This server has no producer public key configured (producer.publicKeyFile), so it cannot verify the back office.', [{ field: 'producer.publicKeyFile', message: 'is not set' }]);
