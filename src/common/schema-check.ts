@@ -1,5 +1,6 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { z } from 'zod';
+import { TallyError, detailsFromIssues } from './errors.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -30,4 +31,12 @@ export function compileCheck(schema: z.ZodType): (value: unknown) => boolean {
   const json = withoutDuplicateFormats(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'throw' })) as JsonSchema;
   const validate = new Ajv2020({ allErrors: false, strict: true }).compile(json);
   return (value) => validate(value);
+}
+
+/** Validates input with a schema, or refuses it as a bad request naming the first field and why (every field in the details). */
+export function parseInput<T extends z.ZodType>(schema: T, input: unknown, prefix?: string): z.output<T> {
+  const r = schema.safeParse(input);
+  if (r.success) return r.data;
+  const details = detailsFromIssues(r.error.issues, prefix);
+  throw new TallyError('BAD_REQUEST', `${details[0]!.field}: ${details[0]!.message}`, details);
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { TallyError, detailsFromIssues } from '../../common/errors.js';
+import { TallyError } from '../../common/errors.js';
+import { parseInput } from '../../common/schema-check.js';
 import { newId, newSecret } from '../../common/ids.js';
 import type { DB } from '../../common/sqlite.js';
 import { text } from '../../common/text.js';
@@ -48,15 +49,6 @@ export const instanceInput = z
 
 const hash = (credential: string) => createHash('sha256').update(credential).digest('hex');
 
-function parse<T>(schema: z.ZodType<T>, input: unknown): T {
-  const r = schema.safeParse(input);
-  if (!r.success) {
-    const details = detailsFromIssues(r.error.issues);
-    throw new TallyError('BAD_REQUEST', `${details[0]!.field}: ${details[0]!.message}`, details);
-  }
-  return r.data;
-}
-
 /**
  * Accounts and the license server instances that belong to them. An instance's sync
  * credential is made when the instance is registered, shown once, and kept only as a hash.
@@ -68,7 +60,7 @@ export class InstanceRegistry {
   ) {}
 
   addAccount(input: unknown): Account {
-    const a = parse(accountInput, input);
+    const a = parseInput(accountInput, input);
     if (this.db.prepare('SELECT 1 FROM accounts WHERE id = ?').get(a.id)) {
       throw new TallyError('CONFLICT', `Account ${a.id} already exists.`, [{ field: 'id', message: 'is taken' }]);
     }
@@ -90,7 +82,7 @@ export class InstanceRegistry {
 
   /** Registers an instance; the answer carries its sync credential, which is never shown again. */
   addInstance(input: unknown): { instance: Instance; credential: string } {
-    const i = parse(instanceInput, input);
+    const i = parseInput(instanceInput, input);
     this.account(i.accountId);
     const id = i.id ?? newId();
     if (this.db.prepare('SELECT 1 FROM instances WHERE id = ?').get(id)) {

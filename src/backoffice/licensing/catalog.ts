@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { TallyError, detailsFromIssues } from '../../common/errors.js';
+import { TallyError } from '../../common/errors.js';
+import { parseInput } from '../../common/schema-check.js';
 import { newSecret } from '../../common/ids.js';
 import type { DB } from '../../common/sqlite.js';
 import type { Clock, EpochMs } from '../../common/time.js';
@@ -111,15 +112,6 @@ interface LineItemRow {
   expiry: string | null;
 }
 
-function parse<T extends z.ZodType>(schema: T, input: unknown, prefix?: string): z.output<T> {
-  const r = schema.safeParse(input);
-  if (!r.success) {
-    const details = detailsFromIssues(r.error.issues, prefix);
-    throw new TallyError('BAD_REQUEST', `${details[0]!.field}: ${details[0]!.message}`, details);
-  }
-  return r.data;
-}
-
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** A readable activation ID for a line item given none: what goes into the welcome email. */
@@ -140,7 +132,7 @@ export class Catalog {
   ) {}
 
   addProduct(input: unknown): ProductView {
-    const p = parse(productInputSchema, input);
+    const p = parseInput(productInputSchema, input);
     if (this.db.prepare('SELECT 1 FROM products WHERE id = ?').get(p.id)) {
       throw new TallyError('CONFLICT', `Product ${p.id} already exists.`, [{ field: 'id', message: 'is taken' }]);
     }
@@ -151,7 +143,7 @@ export class Catalog {
 
   /** Replaces a product's definition; servers holding it get the new features at their next exchange. */
   replaceProduct(id: string, input: unknown): ProductView {
-    const p = parse(productInputSchema, { ...(input as object), id });
+    const p = parseInput(productInputSchema, { ...(input as object), id });
     this.productView(id);
     this.db.prepare('UPDATE products SET name = ?, version = ?, term = ?, features = ?, updated_at = ? WHERE id = ?').run(p.name, p.version, p.term, JSON.stringify(p.features), this.clock.now(), id);
     return this.productView(id);
@@ -179,7 +171,7 @@ export class Catalog {
 
   /** Entitles an account to products: one line item (and activation ID) per product and quantity. */
   addEntitlement(input: unknown): EntitlementView {
-    const e = parse(entitlementInputSchema, input);
+    const e = parseInput(entitlementInputSchema, input);
     if (!this.db.prepare('SELECT 1 FROM accounts WHERE id = ?').get(e.accountId)) {
       throw new TallyError('NOT_FOUND', `There is no account ${e.accountId}.`, [{ field: 'accountId', message: 'matches no account' }]);
     }
@@ -281,7 +273,7 @@ export class Catalog {
 
   /** Changes a line item's quantity (never below what is activated) or renews it with a new expiry. */
   changeLineItem(activationId: string, input: unknown): LineItemView {
-    const change = parse(lineItemChangeSchema, input);
+    const change = parseInput(lineItemChangeSchema, input);
     const found = this.lineItem(activationId);
     if (!found) throw new TallyError('NOT_FOUND', `There is no activation ID ${activationId}.`, [{ field: 'activationId', message: 'matches no line item' }]);
     if (change.quantity !== undefined && change.quantity < found.activated) {
@@ -301,7 +293,7 @@ export class Catalog {
    * counts); the server learns it at its next exchange.
    */
   setServerCount(activationId: string, instanceId: string, input: unknown): ActivationIdView {
-    const { count } = parse(serverCountSchema, input);
+    const { count } = parseInput(serverCountSchema, input);
     const found = this.lineItem(activationId);
     if (!found) throw new TallyError('NOT_FOUND', `There is no activation ID ${activationId}.`, [{ field: 'activationId', message: 'matches no line item' }]);
     const instance = this.db.prepare('SELECT account_id FROM instances WHERE id = ?').get(instanceId) as { account_id: string } | undefined;

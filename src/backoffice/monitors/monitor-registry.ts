@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { TallyError, detailsFromIssues } from '../../common/errors.js';
+import { TallyError } from '../../common/errors.js';
 import { newId } from '../../common/ids.js';
+import { parseInput } from '../../common/schema-check.js';
 import type { DB } from '../../common/sqlite.js';
 import { migrationsOf } from '../../common/sqlite.js';
 import type { MigrationSet } from '../../common/sqlite.js';
@@ -73,12 +74,7 @@ export class MonitorRegistry {
   ) {}
 
   add(input: unknown): Monitor {
-    const r = monitorInput.safeParse(input);
-    if (!r.success) {
-      const details = detailsFromIssues(r.error.issues);
-      throw new TallyError('BAD_REQUEST', `${details[0]!.field}: ${details[0]!.message}`, details);
-    }
-    const m = r.data;
+    const m = parseInput(monitorInput, input);
     // Checked now, so that a typo is refused here rather than failing every poll.
     const timeZone = new WallClock(m.timezone ?? machineTimeZone()).timeZone;
     const id = newId();

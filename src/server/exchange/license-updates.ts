@@ -4,6 +4,7 @@ import { TallyError } from '../../common/errors.js';
 import type { ErrorCode } from '../../common/errors.js';
 import { ERROR_CODES } from '../../common/errors.js';
 import { newSecret } from '../../common/ids.js';
+import { parseInput } from '../../common/schema-check.js';
 import type { Logger } from '../../common/log.js';
 import type { Clock, EpochMs } from '../../common/time.js';
 import { isoOrNull } from '../../common/time.js';
@@ -326,12 +327,7 @@ export class LicenseUpdates {
 }
 
 function parseAsks(input: unknown): ActivationAsk[] {
-  const parsed = z.object({ activations: activationAsksSchema }).strict().safeParse(input);
-  if (!parsed.success) {
-    const details = parsed.error.issues.map((i) => ({ field: i.path.join('.') || 'body', message: i.message }));
-    throw new TallyError('BAD_REQUEST', `${details[0]!.field}: ${details[0]!.message}`, details);
-  }
-  return parsed.data.activations;
+  return parseInput(z.object({ activations: activationAsksSchema }).strict(), input).activations;
 }
 
 /** A refusal of the back office, passed on to the administrator as it was given. */
