@@ -210,6 +210,7 @@ describe('the manager: properties and back office operations', { timeout: 60_000
     await details.getByTestId('records-changed').waitFor();
     expect(await details.getByTestId('records-changed').innerText()).toContain('4 → 2');
     expect(await details.getByTestId('ended-leases').innerText()).toContain('count lowered');
+    await page.waitForTimeout(300);
     await page.screenshot({ path: join(SHOTS, 'manager-license-update-details.png') });
     await details.getByRole('button', { name: 'Close' }).click();
   });
@@ -225,7 +226,7 @@ describe('the manager: properties and back office operations', { timeout: 60_000
     await activation.getByLabel('Count', { exact: true }).fill('1');
     const [download] = await Promise.all([page.waitForEvent('download'), activation.getByRole('button', { name: 'Download' }).click()]);
     expect(download.suggestedFilename()).toMatch(/^activation-request-.*\.tally\.json$/);
-    const request = JSON.parse(readFileSync((await download.path())!, 'utf8'));
+    const request = JSON.parse(readFileSync(await download.path(), 'utf8'));
     const [capabilityFile] = await Promise.all([page.waitForEvent('download'), page.getByTestId('capability-request').getByRole('button', { name: 'Download' }).click()]);
     expect(capabilityFile.suggestedFilename()).toMatch(/^capability-request-.*\.tally\.json$/);
 
@@ -264,7 +265,7 @@ describe('the manager: properties and back office operations', { timeout: 60_000
     await shot('client-keys');
   });
 
-  it('fits a phone: properties and online activations at 390 px wide', async () => {
+  it('fits a phone: properties and the online and offline updates at 390 px wide', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${server.url}/properties`);
     await untilSettled(page);
@@ -277,6 +278,12 @@ describe('the manager: properties and back office operations', { timeout: 60_000
     await page.getByLabel('Activation ID, line 1', { exact: true }).waitFor();
     expect(await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth')).toBeLessThanOrEqual(0);
     await shot('online-activations-phone');
+    for (const [path, name] of [['/backoffice/online/update', 'online-update-licenses-phone'], ['/backoffice/offline', 'offline-updates-phone']] as const) {
+      await page.goto(`${server.url}${path}`);
+      await untilSettled(page);
+      expect(await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth')).toBeLessThanOrEqual(0);
+      await shot(name);
+    }
     await page.setViewportSize({ width: 1366, height: 900 });
   });
 

@@ -16,7 +16,7 @@ const RESPONSE_MAX_BYTES = 1024 * 1024;
 export default function OfflineUpdatesPage() {
   const { allowed } = useBackOfficeOperation();
   return (
-    <Box sx={{ maxWidth: 900, display: 'grid', gap: 2 }}>
+    <Box sx={{ maxWidth: 900, display: 'grid', gridTemplateColumns: 'minmax(0, 1fr)', gap: 2 }}>
       <BackOfficeHeading title="Offline Server Updates">
         For a server that cannot reach the back office: download a request, take it to the back office by other means, then upload the response it gives you.
       </BackOfficeHeading>
@@ -165,8 +165,7 @@ function ResponseUploadSection() {
           Upload
         </Button>
       </Box>
-      <OperationOutcome outcome={outcome} />
-      {outcome.state === 'done' && answer && <ExchangeResult answer={answer} />}
+      {outcome.state === 'done' && answer ? <ExchangeResult title={outcome.text} answer={answer} /> : <OperationOutcome outcome={outcome} />}
     </Section>
   );
 }

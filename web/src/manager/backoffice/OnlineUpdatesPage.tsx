@@ -153,8 +153,7 @@ function OnlineActivations() {
           {outcome.state === 'sending' ? 'Activating…' : 'Activate'}
         </Button>
       </Box>
-      <OperationOutcome outcome={outcome} />
-      {outcome.state === 'done' && answer && <ExchangeResult answer={answer} />}
+      {outcome.state === 'done' && answer ? <ExchangeResult title={outcome.text} answer={answer} /> : <OperationOutcome outcome={outcome} />}
     </Paper>
   );
 }
@@ -167,13 +166,13 @@ function UpdateLicenses() {
   const disabled = !allowed(route);
   const refresh = async () => {
     setAnswer(null);
-    const answered = await run(route, (path) => apiJson<ExchangeAnswer>(path, { method: 'POST' }), (a) => (a.update === null ? 'No change: the licenses of this server already match the back office.' : `Licenses updated: ${a.update.summary}`));
+    const answered = await run(route, (path) => apiJson<ExchangeAnswer>(path, { method: 'POST' }), (a) => (a.update === null ? 'No change: the licenses of this server already match the back office.' : 'The licenses of this server are updated from the back office.'));
     if (answered) setAnswer(answered);
     // A failed poll is recorded in the status too.
     void queryClient.invalidateQueries({ queryKey: ['license-updates'] });
   };
   return (
-    <Box sx={{ display: 'grid', gap: 2 }}>
+    <Box sx={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr)', gap: 2 }}>
       <LicenseUpdatesStatusCard />
       <Paper variant="outlined" sx={{ p: { xs: 1.5, sm: 2 } }}>
         <AdminsOnly allowed={!disabled} />
@@ -183,8 +182,7 @@ function UpdateLicenses() {
         <Button variant="contained" startIcon={<Icon>refresh</Icon>} disabled={disabled || outcome.state === 'sending'} onClick={() => void refresh()}>
           {outcome.state === 'sending' ? 'Refreshing…' : 'Refresh'}
         </Button>
-        <OperationOutcome outcome={outcome} />
-        {outcome.state === 'done' && answer && <ExchangeResult answer={answer} />}
+        {outcome.state === 'done' && answer ? <ExchangeResult title={outcome.text} answer={answer} /> : <OperationOutcome outcome={outcome} />}
       </Paper>
       <LicenseUpdateHistory />
     </Box>

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { Alert, Box, Table, TableBody, TableCell, TableContainer, TableHead, TableRow, Typography } from '@mui/material';
+import { Alert, AlertTitle, Box, Table, TableBody, TableCell, TableContainer, TableHead, TableRow, Typography } from '@mui/material';
 import type { ActivationLine } from '../../../../src/licensing/exchange.js';
 import type { LicenseUpdate, LicenseUpdateSource } from '../../../../src/licensing/license-update.js';
 import { shownDate } from '../display.js';
@@ -101,19 +101,14 @@ export function EndedLeases({ leases }: { leases: EndedLease[] }) {
   );
 }
 
-/** What an exchange did, under its notice: the update's summary, the leases it ended, the activation IDs held. */
-export function ExchangeResult({ answer }: { answer: ExchangeAnswer }) {
+/** What an exchange did: the operation's notice with the update's summary, the leases it ended, the activation IDs held. */
+export function ExchangeResult({ title, answer }: { title: string; answer: ExchangeAnswer }) {
   return (
-    <Box sx={{ display: 'grid', gap: 2, mt: 2 }} data-testid="exchange-result">
-      {answer.update === null ? (
-        <Alert severity="info" data-testid="update-summary">
-          No change: this server&apos;s licenses already match the back office.
-        </Alert>
-      ) : (
-        <Alert severity="success" data-testid="update-summary">
-          {answer.update.summary}
-        </Alert>
-      )}
+    <Box sx={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr)', gap: 2, mt: 2 }} data-testid="exchange-result">
+      <Alert severity={answer.update === null ? 'info' : 'success'} data-testid="update-summary">
+        <AlertTitle>{title}</AlertTitle>
+        {answer.update === null ? 'No change: the licenses of this server already match the back office.' : answer.update.summary}
+      </Alert>
       {answer.update && <EndedLeases leases={answer.update.endedLeases} />}
       <ActivationTable activations={answer.activations} />
     </Box>
@@ -156,7 +151,7 @@ export function LicenseUpdateDetails({ update }: { update: LicenseUpdate }) {
     });
   }
   return (
-    <Box sx={{ display: 'grid', gap: 2 }} data-testid="license-update-details">
+    <Box sx={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr)', gap: 2 }} data-testid="license-update-details">
       <Typography variant="body2">{update.summary}</Typography>
       {sections.map((s) => (
         <Box key={s.title}>

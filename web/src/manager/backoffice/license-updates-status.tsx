@@ -94,20 +94,22 @@ export function LicenseUpdateHistory() {
       <Typography variant="body2" color="text.secondary" sx={{ mb: 1.5 }}>
         Every change of this server&apos;s licenses, newest first. Click a row for the records it added, changed or removed and the leases it ended.
       </Typography>
-      <PagedGrid<LicenseUpdate>
-        label="History of license updates"
-        tableKey="manager-license-updates"
-        columns={columns}
-        query={history}
-        getRowId={(u) => u.id}
-        page={page}
-        pageSize={connection.pageSize}
-        onPageChange={setPage}
-        emptyText="No license update yet: licenses loaded, activated or updated from the back office show here."
-        autoRowHeight
-        height={420}
-        onRowClick={setOpen}
-      />
+      <Box sx={{ '& .MuiDataGrid-cell': { py: 0.75 } }}>
+        <PagedGrid<LicenseUpdate>
+          label="History of license updates"
+          tableKey="manager-license-updates"
+          columns={columns}
+          query={history}
+          getRowId={(u) => u.id}
+          page={page}
+          pageSize={connection.pageSize}
+          onPageChange={setPage}
+          emptyText="No license update yet: licenses loaded, activated or updated from the back office show here."
+          autoRowHeight
+          height={360}
+          onRowClick={setOpen}
+        />
+      </Box>
       <Dialog open={open !== null} onClose={() => setOpen(null)} fullWidth maxWidth="md" aria-labelledby="license-update-title">
         {open && (
           <>
