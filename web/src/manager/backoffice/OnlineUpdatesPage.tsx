@@ -166,7 +166,7 @@ function UpdateLicenses() {
   const disabled = !allowed(route);
   const refresh = async () => {
     setAnswer(null);
-    const answered = await run(route, (path) => apiJson<ExchangeAnswer>(path, { method: 'POST' }), (a) => (a.update === null ? 'No change: the licenses of this server already match the back office.' : 'The licenses of this server are updated from the back office.'));
+    const answered = await run(route, (path) => apiJson<ExchangeAnswer>(path, { method: 'POST' }), (a) => (a.update === null ? 'Refreshed: nothing changed.' : 'Refreshed: the licenses of this server are updated from the back office.'));
     if (answered) setAnswer(answered);
     // A failed poll is recorded in the status too.
     void queryClient.invalidateQueries({ queryKey: ['license-updates'] });

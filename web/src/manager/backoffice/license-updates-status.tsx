@@ -94,7 +94,8 @@ export function LicenseUpdateHistory() {
       <Typography variant="body2" color="text.secondary" sx={{ mb: 1.5 }}>
         Every change of this server&apos;s licenses, newest first. Click a row for the records it added, changed or removed and the leases it ended.
       </Typography>
-      <Box sx={{ '& .MuiDataGrid-cell': { py: 0.75 } }}>
+      {/* Rows grow with long summaries; the padding keeps short ones from being cramped. */}
+      <Box sx={{ '& .MuiDataGrid-root .MuiDataGrid-cell': { py: 1 } }}>
         <PagedGrid<LicenseUpdate>
           label="History of license updates"
           tableKey="manager-license-updates"
