@@ -165,6 +165,7 @@ describe('the manager: properties and back office operations', { timeout: 60_000
     await shot('online-activations-refused');
 
     await page.getByLabel('Activation ID, line 2', { exact: true }).fill('ACT-VIEW');
+    expect(await page.getByTestId('activation-row-2').innerText()).not.toContain('is not an activation ID');
     await page.getByRole('button', { name: 'Activate' }).click();
     const held = page.getByTestId('activations-held');
     await held.waitFor();

@@ -65,11 +65,16 @@ function OnlineActivations() {
   const [checked, setChecked] = useState(false);
   const [answer, setAnswer] = useState<ExchangeAnswer | null>(null);
   const [sent, setSent] = useState<number[]>([]);
+  // A line edited since the refusal is no longer the line refused.
+  const [edited, setEdited] = useState<ReadonlySet<number>>(new Set());
   const route = BACK_OFFICE_ROUTES.activate;
   const disabled = !allowed(route);
   const refusals = outcome.state === 'failed' ? refusalsByLine(outcome.details, sent) : new Map<number, LineProblems>();
 
-  const update = (key: number, change: Partial<ActivationRow>) => setRows((rs) => rs.map((r) => (r.key === key ? { ...r, ...change } : r)));
+  const update = (key: number, change: Partial<ActivationRow>) => {
+    setRows((rs) => rs.map((r) => (r.key === key ? { ...r, ...change } : r)));
+    setEdited((keys) => new Set(keys).add(key));
+  };
   const remove = async (row: ActivationRow, n: number) => {
     if (row.activationId.trim() !== '') {
       const yes = await feedback.confirm({ title: `Remove line ${n}?`, text: `The activation ID ${row.activationId} and its count are taken off this request.`, action: 'Remove' });
@@ -87,6 +92,7 @@ function OnlineActivations() {
     }
     const activations = rows.map((r) => ({ activationId: r.activationId.trim(), count: Number(r.count) }));
     setSent(rows.map((r) => r.key));
+    setEdited(new Set());
     setAnswer(null);
     const answered = await run(
       route,
@@ -107,7 +113,7 @@ function OnlineActivations() {
       </Typography>
       <Box component="ol" sx={{ listStyle: 'none', p: 0, m: 0, display: 'grid', gap: 1.5 }} aria-label="Activation IDs to activate">
         {rows.map((row, i) => {
-          const problems: LineProblems = { ...refusals.get(row.key), ...(checked ? activationProblems(row) : {}) };
+          const problems: LineProblems = { ...(edited.has(row.key) ? {} : refusals.get(row.key)), ...(checked ? activationProblems(row) : {}) };
           const n = i + 1;
           return (
             <Box component="li" key={row.key} sx={{ display: 'flex', gap: 1, alignItems: 'flex-start' }} data-testid={`activation-row-${n}`}>
