@@ -1,10 +1,13 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { managerLogin, startManagerServer } from '../support/manager.js';
+import type { TestBackoffice } from '../support/test-backoffice.js';
+import { startTestBackoffice } from '../support/test-backoffice.js';
 import type { TestServer } from '../support/test-server.js';
-import { ADMIN_PASSWORD } from '../support/test-server.js';
+import { ADMIN_PASSWORD, CAPABILITY, capability } from '../support/test-server.js';
 import { openBrowser, SHOTS, untilSettled } from '../support/browser.js';
 
 const PROPERTIES = '/api/1.0/instances/~/properties';
@@ -12,6 +15,7 @@ const PROPERTIES = '/api/1.0/instances/~/properties';
 /** The License Server Properties and Back Office Operations views in a real Chromium, against a real license server. */
 describe('the manager: properties and back office operations', { timeout: 60_000 }, () => {
   let server: TestServer;
+  let backoffice: TestBackoffice;
   let admin: Record<string, string>;
   let browser: Browser;
   let page: Page;
@@ -31,7 +35,15 @@ describe('the manager: properties and back office operations', { timeout: 60_000
   const notice = () => page.getByTestId('notice').last().innerText();
 
   beforeAll(async () => {
-    server = await startManagerServer();
+    backoffice = await startTestBackoffice();
+    backoffice.registry.addAccount({ id: 'acme', name: 'Acme Engineering' });
+    backoffice.catalog.addProduct({ id: 'design', name: 'Tally Design', features: [{ name: 'design', version: '1.0', count: 1 }] });
+    backoffice.catalog.addProduct({ id: 'viewer', name: 'Tally Viewer', features: [{ name: 'viewer-3d', version: '1.0', count: 2 }] });
+    backoffice.catalog.addEntitlement({ id: 'ENT-ACME', accountId: 'acme', lineItems: [
+      { activationId: 'ACT-DESIGN', productId: 'design', quantity: 10, expiry: '2099-12-31' },
+      { activationId: 'ACT-VIEW', productId: 'viewer', quantity: 5 },
+    ] });
+    server = await startManagerServer({ keys: backoffice.producerKey, settings: { 'capabilityPolling.url': backoffice.url } });
     admin = { authorization: `Bearer ${await server.adminToken()}` };
     ({ browser, page } = await openBrowser());
     await managerLogin(page, server.url, 'admin', ADMIN_PASSWORD, '/properties');
@@ -40,6 +52,7 @@ describe('the manager: properties and back office operations', { timeout: 60_000
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
+    await backoffice?.stop();
   });
 
   it('shows the properties in the guide\'s groups and order, each with its label, description and default', async () => {
@@ -127,49 +140,112 @@ describe('the manager: properties and back office operations', { timeout: 60_000
     await expect.poll(() => page.getByLabel('Renew after (% of the lease)', { exact: true }).inputValue()).toBe('15');
   });
 
-  it('online activations: lines are added, checked and removed, and an activation says this server does not offer it yet', async () => {
+  it('online activations: lines are checked first; a refused ID is marked under its field and nothing is activated; then the back office\'s answer is shown', async () => {
     await page.getByRole('link', { name: 'Online Server Updates' }).click();
     await page.getByRole('tab', { name: 'Online Activations' }).waitFor();
     await page.getByRole('button', { name: 'Add a line' }).click();
+    await page.getByRole('button', { name: 'Add a line' }).click();
     await page.getByRole('button', { name: 'Activate' }).click();
     expect(await page.getByTestId('activation-row-1').innerText()).toContain('Enter the activation ID from your welcome email.');
-    await page.getByLabel('Activation ID, line 1', { exact: true }).fill('ACT-2026-0042');
+    await page.getByLabel('Activation ID, line 1', { exact: true }).fill('ACT-DESIGN');
     await page.getByLabel('Count, line 1', { exact: true }).fill('0');
-    await page.getByLabel('Activation ID, line 2', { exact: true }).fill('ACT-2026-0043');
     expect(await page.getByTestId('activation-row-1').innerText()).toContain('The count must be a whole number, at least 1.');
     await shot('online-activations-invalid');
-    await page.getByLabel('Count, line 1', { exact: true }).fill('2');
-    await page.getByRole('button', { name: 'Remove line 2' }).click();
-    await page.getByRole('dialog').getByRole('button', { name: 'Remove' }).click();
-    expect(await page.getByTestId('activation-row-2').count()).toBe(0);
+    await page.getByLabel('Count, line 1', { exact: true }).fill('4');
+    await page.getByRole('button', { name: 'Remove line 3' }).click();
+    expect(await page.getByTestId('activation-row-3').count()).toBe(0);
+    await page.getByLabel('Activation ID, line 2', { exact: true }).fill('ACT-NOPE');
     await page.getByRole('button', { name: 'Activate' }).click();
-    await page.getByTestId('not-offered').waitFor();
-    expect(await page.getByTestId('not-offered').innerText()).toContain('This server does not offer online activation through a back office yet');
-    expect(await page.getByTestId('not-offered').innerText()).toContain('POST /api/1.0/instances/~/activations');
+    const failed = page.getByTestId('operation-failed');
+    await failed.waitFor();
+    expect(await failed.innerText()).toContain('Nothing was activated');
+    expect(await page.getByTestId('activation-row-2').innerText()).toContain('ACT-NOPE is not an activation ID');
+    expect(await page.getByTestId('activation-row-1').innerText()).not.toContain('is not');
+    expect(backoffice.catalog.lineItemView('ACT-DESIGN').activated).toBe(0);
+    await shot('online-activations-refused');
+
+    await page.getByLabel('Activation ID, line 2', { exact: true }).fill('ACT-VIEW');
+    expect(await page.getByTestId('activation-row-2').innerText()).not.toContain('is not an activation ID');
+    await page.getByRole('button', { name: 'Activate' }).click();
+    const held = page.getByTestId('activations-held');
+    await held.waitFor();
+    expect(await page.getByTestId('update-summary').innerText()).toContain('2 feature records added');
+    const rows = await held.locator('tbody tr').allInnerTexts();
+    expect(rows.map((r) => r.split('\t').map((c) => c.trim()))).toEqual(
+      expect.arrayContaining([
+        ['ACT-DESIGN', 'Tally Design', '4', '6', expect.any(String)],
+        ['ACT-VIEW', 'Tally Viewer', '1', '4', expect.any(String)],
+      ]),
+    );
     await shot('online-activations');
-    await page.getByRole('tab', { name: 'Update Licenses' }).click();
-    await page.getByRole('button', { name: 'Refresh' }).click();
-    expect(await page.getByTestId('not-offered').innerText()).toContain('does not offer license updates from a back office yet');
-    await shot('online-update-licenses');
   });
 
-  it('offline updates: each request and the response upload are there, checked, and say this server does not offer them yet', async () => {
+  it('update licenses: the status, a refresh after the producer took counts back ends the newest leases, and the history opens each update', async () => {
+    for (const device of ['ws-1', 'ws-2', 'ws-3', 'ws-4']) {
+      expect((await server.post(CAPABILITY, capability(device, [{ name: 'design', count: 1 }]))).body.granted).toHaveLength(1);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await page.getByRole('tab', { name: 'Update Licenses' }).click();
+    const status = page.getByTestId('license-status-fields');
+    await status.waitFor();
+    expect(await status.innerText()).toContain('yes, for account acme');
+    expect(await status.innerText()).toContain(backoffice.url);
+    backoffice.catalog.setServerCount('ACT-DESIGN', server.service.instanceId, { count: 2 });
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await page.getByTestId('exchange-result').waitFor();
+    expect(await page.getByTestId('update-summary').innerText()).toContain('2 leased counts ended on 2 devices');
+    const ended = await page.getByTestId('ended-leases').locator('tbody tr').allInnerTexts();
+    expect(ended.map((r) => r.split('\t').map((c) => c.trim())).sort()).toEqual([
+      ['ws-3', 'design 1.0', '1', '0', 'count lowered'],
+      ['ws-4', 'design 1.0', '1', '0', 'count lowered'],
+    ]);
+    await expect.poll(() => status.innerText()).toContain('succeeded');
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await expect.poll(() => page.getByTestId('update-summary').innerText()).toContain('No change');
+    await shot('online-update-licenses');
+
+    const history = page.getByTestId('table-manager-license-updates');
+    await expect.poll(() => history.getByRole('row').nth(1).innerText()).toContain('License update from the back office');
+    await history.getByRole('row').nth(1).click();
+    const details = page.getByRole('dialog');
+    await details.getByTestId('records-changed').waitFor();
+    expect(await details.getByTestId('records-changed').innerText()).toContain('4 → 2');
+    expect(await details.getByTestId('ended-leases').innerText()).toContain('count lowered');
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(SHOTS, 'manager-license-update-details.png') });
+    await details.getByRole('button', { name: 'Close' }).click();
+  });
+
+  it('offline updates: the activation request downloads with the server\'s file name, the back office\'s response applies once, and a second upload is refused', async () => {
     await page.getByRole('link', { name: 'Offline Server Updates' }).click();
     for (const title of ['Download capability request', 'Generate offline activation request', 'Upload response']) await page.getByRole('heading', { name: title }).waitFor();
     const activation = page.getByTestId('activation-request');
-    await activation.getByLabel('Activation ID', { exact: true }).fill('ACT-2026-0042');
+    await activation.getByLabel('Activation ID', { exact: true }).fill('ACT-VIEW');
     await activation.getByLabel('Count', { exact: true }).fill('none');
     await activation.getByRole('button', { name: 'Download' }).click();
     expect(await activation.innerText()).toContain('The count must be a whole number, at least 1.');
-    await activation.getByLabel('Count', { exact: true }).fill('3');
-    await activation.getByRole('button', { name: 'Download' }).click();
-    expect(await activation.getByTestId('not-offered').innerText()).toContain('does not offer offline activation requests yet');
-    await page.getByTestId('capability-request').getByRole('button', { name: 'Download' }).click();
-    expect(await page.getByTestId('capability-request').getByTestId('not-offered').innerText()).toContain('does not offer offline capability requests yet');
-    await page.locator('#response-file').setInputFiles({ name: 'response.bin', mimeType: 'application/octet-stream', buffer: Buffer.from([0x30, 0x82, 0x01, 0x0a]) });
-    await page.getByTestId('response-upload').getByRole('button', { name: 'Upload' }).click();
-    expect(await page.getByTestId('response-upload').getByTestId('not-offered').innerText()).toContain('does not offer offline responses from a back office yet');
+    await activation.getByLabel('Count', { exact: true }).fill('1');
+    const [download] = await Promise.all([page.waitForEvent('download'), activation.getByRole('button', { name: 'Download' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^activation-request-.*\.tally\.json$/);
+    const request = JSON.parse(readFileSync(await download.path(), 'utf8'));
+    const [capabilityFile] = await Promise.all([page.waitForEvent('download'), page.getByTestId('capability-request').getByRole('button', { name: 'Download' }).click()]);
+    expect(capabilityFile.suggestedFilename()).toMatch(/^capability-request-.*\.tally\.json$/);
+
+    const answer = await backoffice.call('POST', '/api/1.0/backoffice/offline', request, { authorization: `Bearer ${await backoffice.adminToken()}` });
+    expect(answer.status).toBe(200);
+    const response = { name: 'activation-response.tally.json', mimeType: 'application/octet-stream', buffer: Buffer.from(JSON.stringify(answer.body)) };
+    const upload = page.getByTestId('response-upload');
+    await page.locator('#response-file').setInputFiles(response);
+    await upload.getByRole('button', { name: 'Upload' }).click();
+    await upload.getByTestId('exchange-result').waitFor();
+    expect(await upload.getByTestId('update-summary').innerText()).toContain('changed');
+    expect(await upload.getByTestId('activations-held').innerText()).toMatch(/ACT-VIEW\tTally Viewer\t2\t3/);
     await shot('offline-updates');
+    await page.locator('#response-file').setInputFiles(response);
+    await upload.getByRole('button', { name: 'Upload' }).click();
+    await expect.poll(() => upload.getByTestId('operation-failed').count()).toBe(1);
+    expect(await upload.getByTestId('operation-failed').innerText()).toContain('was already applied');
+    await shot('offline-updates-refused');
   });
 
   it('client keys: a file that is not a DER key is refused in the browser, a 1024-bit key by the server; a 2048-bit key is uploaded, shown and removed', async () => {
@@ -218,7 +294,7 @@ describe('the manager: properties and back office operations', { timeout: 60_000
     expect((await stored()).present).toBe(false);
   });
 
-  it('fits a phone: properties and online activations at 390 px wide', async () => {
+  it('fits a phone: properties and the online and offline updates at 390 px wide', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${server.url}/properties`);
     await untilSettled(page);
@@ -231,6 +307,12 @@ describe('the manager: properties and back office operations', { timeout: 60_000
     await page.getByLabel('Activation ID, line 1', { exact: true }).waitFor();
     expect(await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth')).toBeLessThanOrEqual(0);
     await shot('online-activations-phone');
+    for (const [path, name] of [['/backoffice/online/update', 'online-update-licenses-phone'], ['/backoffice/offline', 'offline-updates-phone']] as const) {
+      await page.goto(`${server.url}${path}`);
+      await untilSettled(page);
+      expect(await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth')).toBeLessThanOrEqual(0);
+      await shot(name);
+    }
     await page.setViewportSize({ width: 1366, height: 900 });
   });
 

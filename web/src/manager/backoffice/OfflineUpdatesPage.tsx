@@ -1,9 +1,12 @@
 import { useState } from 'react';
 import type { ReactNode } from 'react';
 import { Box, Button, Icon, Paper, TextField, Typography } from '@mui/material';
+import { useQueryClient } from '@tanstack/react-query';
 import { apiFetch, apiJson } from '../../api/client.js';
 import { useFeedback } from '../../components/feedback.js';
 import { FileChooser } from './FileChooser.js';
+import type { ExchangeAnswer } from './license-update-view.js';
+import { ExchangeResult } from './license-update-view.js';
 import { activationProblems, AdminsOnly, BACK_OFFICE_ROUTES, BackOfficeHeading, OperationOutcome, saveDownload, useBackOfficeOperation } from './back-office-request.js';
 
 /** A back office response is a small binary file; anything larger is not one. */
@@ -13,7 +16,7 @@ const RESPONSE_MAX_BYTES = 1024 * 1024;
 export default function OfflineUpdatesPage() {
   const { allowed } = useBackOfficeOperation();
   return (
-    <Box sx={{ maxWidth: 900, display: 'grid', gap: 2 }}>
+    <Box sx={{ maxWidth: 900, display: 'grid', gridTemplateColumns: 'minmax(0, 1fr)', gap: 2 }}>
       <BackOfficeHeading title="Offline Server Updates">
         For a server that cannot reach the back office: download a request, take it to the back office by other means, then upload the response it gives you.
       </BackOfficeHeading>
@@ -48,7 +51,7 @@ function CapabilityRequestSection() {
         variant="contained"
         startIcon={<Icon>download</Icon>}
         disabled={!allowed(route) || outcome.state === 'sending'}
-        onClick={() => void run(route, async (path) => saveDownload(await apiFetch(path), 'capability-request.bin'), (name) => `Saved the capability request as ${name}: take it to the back office.`)}
+        onClick={() => void run(route, async (path) => saveDownload(await apiFetch(path), 'capability-request.tally.json'), (name) => `Saved the capability request as ${name}: take it to the back office.`)}
       >
         Download
       </Button>
@@ -75,7 +78,7 @@ function ActivationRequestSection() {
     const activations = [{ activationId: row.activationId.trim(), count: Number(row.count) }];
     await run(
       route,
-      async (path) => saveDownload(await apiFetch(path, { method: 'POST', body: JSON.stringify({ activations }) }), 'activation-request.bin'),
+      async (path) => saveDownload(await apiFetch(path, { method: 'POST', body: JSON.stringify({ activations }) }), 'activation-request.tally.json'),
       (name) => `Saved the activation request for ${activations[0]!.activationId} × ${activations[0]!.count} as ${name}: take it to the back office.`,
     );
   };
@@ -119,7 +122,9 @@ function ActivationRequestSection() {
 function ResponseUploadSection() {
   const { outcome, run, allowed } = useBackOfficeOperation();
   const feedback = useFeedback();
+  const queryClient = useQueryClient();
   const [file, setFile] = useState<File | null>(null);
+  const [answer, setAnswer] = useState<ExchangeAnswer | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const route = BACK_OFFICE_ROUTES.offlineResponse;
   const disabled = !allowed(route);
@@ -135,11 +140,16 @@ function ResponseUploadSection() {
       return;
     }
     if (problem) return;
-    await run(
+    setAnswer(null);
+    const answered = await run(
       route,
-      (path) => apiJson<unknown>(path, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: file }),
-      () => `The server processed ${file.name}: its licenses are updated.`,
+      (path) => apiJson<ExchangeAnswer>(path, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: file }),
+      () => `The server applied ${file.name}: its licenses are updated.`,
     );
+    if (answered) {
+      setAnswer(answered);
+      void queryClient.invalidateQueries({ queryKey: ['license-updates'] });
+    }
   };
 
   return (
@@ -155,7 +165,7 @@ function ResponseUploadSection() {
           Upload
         </Button>
       </Box>
-      <OperationOutcome outcome={outcome} />
+      {outcome.state === 'done' && answer ? <ExchangeResult title={outcome.text} answer={answer} /> : <OperationOutcome outcome={outcome} />}
     </Section>
   );
 }

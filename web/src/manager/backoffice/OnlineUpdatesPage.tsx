@@ -1,9 +1,13 @@
 import { useState } from 'react';
 import { Link, Route, Routes, useLocation } from 'react-router';
 import { Box, Button, Icon, IconButton, Paper, Tab, Tabs, TextField, Tooltip, Typography } from '@mui/material';
+import { useQueryClient } from '@tanstack/react-query';
 import { apiJson } from '../../api/client.js';
 import { useFeedback } from '../../components/feedback.js';
 import { activationProblems, AdminsOnly, BACK_OFFICE_ROUTES, BackOfficeHeading, OperationOutcome, useBackOfficeOperation } from './back-office-request.js';
+import type { ExchangeAnswer } from './license-update-view.js';
+import { ExchangeResult } from './license-update-view.js';
+import { LicenseUpdateHistory, LicenseUpdatesStatusCard } from './license-updates-status.js';
 
 const BASE = '/backoffice/online';
 
@@ -36,15 +40,41 @@ interface ActivationRow {
 let nextKey = 1;
 const newRow = (): ActivationRow => ({ key: nextKey++, activationId: '', count: '1' });
 
+type LineProblems = { activationId?: string; count?: string };
+
+/** The server's refusals of the lines sent (`activations.N.activationId`), by the key of the line they name. */
+function refusalsByLine(details: Array<{ field: string; message: string }>, sent: number[]): Map<number, LineProblems> {
+  const byLine = new Map<number, LineProblems>();
+  for (const d of details) {
+    const match = /activations\.(\d+)(?:\.(activationId|count))?/.exec(d.field);
+    const key = match ? sent[Number(match[1])] : undefined;
+    if (key === undefined) continue;
+    const field = match?.[2] === 'count' ? 'count' : 'activationId';
+    const line = byLine.get(key) ?? {};
+    line[field] = line[field] ? `${line[field]} ${d.message}` : d.message;
+    byLine.set(key, line);
+  }
+  return byLine;
+}
+
 function OnlineActivations() {
   const { outcome, run, allowed } = useBackOfficeOperation();
   const feedback = useFeedback();
+  const queryClient = useQueryClient();
   const [rows, setRows] = useState<ActivationRow[]>(() => [newRow()]);
   const [checked, setChecked] = useState(false);
+  const [answer, setAnswer] = useState<ExchangeAnswer | null>(null);
+  const [sent, setSent] = useState<number[]>([]);
+  // A line edited since the refusal is no longer the line refused.
+  const [edited, setEdited] = useState<ReadonlySet<number>>(new Set());
   const route = BACK_OFFICE_ROUTES.activate;
   const disabled = !allowed(route);
+  const refusals = outcome.state === 'failed' ? refusalsByLine(outcome.details, sent) : new Map<number, LineProblems>();
 
-  const update = (key: number, change: Partial<ActivationRow>) => setRows((rs) => rs.map((r) => (r.key === key ? { ...r, ...change } : r)));
+  const update = (key: number, change: Partial<ActivationRow>) => {
+    setRows((rs) => rs.map((r) => (r.key === key ? { ...r, ...change } : r)));
+    setEdited((keys) => new Set(keys).add(key));
+  };
   const remove = async (row: ActivationRow, n: number) => {
     if (row.activationId.trim() !== '') {
       const yes = await feedback.confirm({ title: `Remove line ${n}?`, text: `The activation ID ${row.activationId} and its count are taken off this request.`, action: 'Remove' });
@@ -61,11 +91,18 @@ function OnlineActivations() {
       return;
     }
     const activations = rows.map((r) => ({ activationId: r.activationId.trim(), count: Number(r.count) }));
-    await run(
+    setSent(rows.map((r) => r.key));
+    setEdited(new Set());
+    setAnswer(null);
+    const answered = await run(
       route,
-      (path) => apiJson<unknown>(path, { method: 'POST', body: JSON.stringify({ activations }) }),
+      (path) => apiJson<ExchangeAnswer>(path, { method: 'POST', body: JSON.stringify({ activations }) }),
       () => `The back office activated ${activations.length === 1 ? 'the activation ID' : `${activations.length} activation IDs`}: ${activations.map((a) => `${a.activationId} × ${a.count}`).join(', ')}.`,
     );
+    if (answered) {
+      setAnswer(answered);
+      void queryClient.invalidateQueries({ queryKey: ['license-updates'] });
+    }
   };
 
   return (
@@ -76,7 +113,7 @@ function OnlineActivations() {
       </Typography>
       <Box component="ol" sx={{ listStyle: 'none', p: 0, m: 0, display: 'grid', gap: 1.5 }} aria-label="Activation IDs to activate">
         {rows.map((row, i) => {
-          const problems = checked ? activationProblems(row) : {};
+          const problems: LineProblems = { ...(edited.has(row.key) ? {} : refusals.get(row.key)), ...(checked ? activationProblems(row) : {}) };
           const n = i + 1;
           return (
             <Box component="li" key={row.key} sx={{ display: 'flex', gap: 1, alignItems: 'flex-start' }} data-testid={`activation-row-${n}`}>
@@ -122,30 +159,38 @@ function OnlineActivations() {
           {outcome.state === 'sending' ? 'Activating…' : 'Activate'}
         </Button>
       </Box>
-      <OperationOutcome outcome={outcome} />
+      {outcome.state === 'done' && answer ? <ExchangeResult title={outcome.text} answer={answer} /> : <OperationOutcome outcome={outcome} />}
     </Paper>
   );
 }
 
 function UpdateLicenses() {
   const { outcome, run, allowed } = useBackOfficeOperation();
+  const queryClient = useQueryClient();
+  const [answer, setAnswer] = useState<ExchangeAnswer | null>(null);
   const route = BACK_OFFICE_ROUTES.poll;
   const disabled = !allowed(route);
+  const refresh = async () => {
+    setAnswer(null);
+    const answered = await run(route, (path) => apiJson<ExchangeAnswer>(path, { method: 'POST' }), (a) => (a.update === null ? 'Refreshed: nothing changed.' : 'Refreshed: the licenses of this server are updated from the back office.'));
+    if (answered) setAnswer(answered);
+    // A failed poll is recorded in the status too.
+    void queryClient.invalidateQueries({ queryKey: ['license-updates'] });
+  };
   return (
-    <Paper variant="outlined" sx={{ p: { xs: 1.5, sm: 2 } }}>
-      <AdminsOnly allowed={!disabled} />
-      <Typography variant="body2" color="text.secondary" sx={{ mb: 2 }}>
-        Click Refresh to have this server fetch, now, any license updates waiting for it at the back office, rather than at its next scheduled poll.
-      </Typography>
-      <Button
-        variant="contained"
-        startIcon={<Icon>refresh</Icon>}
-        disabled={disabled || outcome.state === 'sending'}
-        onClick={() => void run(route, (path) => apiJson<unknown>(path, { method: 'POST' }), () => 'The server fetched the license updates waiting at the back office.')}
-      >
-        {outcome.state === 'sending' ? 'Refreshing…' : 'Refresh'}
-      </Button>
-      <OperationOutcome outcome={outcome} />
-    </Paper>
+    <Box sx={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr)', gap: 2 }}>
+      <LicenseUpdatesStatusCard />
+      <Paper variant="outlined" sx={{ p: { xs: 1.5, sm: 2 } }}>
+        <AdminsOnly allowed={!disabled} />
+        <Typography variant="body2" color="text.secondary" sx={{ mb: 2 }}>
+          Click Refresh to have this server fetch, now, any license updates waiting for it at the back office, rather than at its next scheduled poll.
+        </Typography>
+        <Button variant="contained" startIcon={<Icon>refresh</Icon>} disabled={disabled || outcome.state === 'sending'} onClick={() => void refresh()}>
+          {outcome.state === 'sending' ? 'Refreshing…' : 'Refresh'}
+        </Button>
+        {outcome.state === 'done' && answer ? <ExchangeResult title={outcome.text} answer={answer} /> : <OperationOutcome outcome={outcome} />}
+      </Paper>
+      <LicenseUpdateHistory />
+    </Box>
   );
 }

@@ -32,7 +32,7 @@ export type Outcome =
   | { state: 'sending' }
   | { state: 'done'; text: string }
   | { state: 'not-offered'; route: BackOfficeRoute }
-  | { state: 'failed'; text: string; denied: boolean };
+  | { state: 'failed'; text: string; denied: boolean; code: string; details: Array<{ field: string; message: string }> };
 
 /** The server answers 404 "No route …" for a route it does not have, unlike a 404 about a thing the route looked for. */
 export function isMissingRoute(error: unknown): boolean {
@@ -50,27 +50,39 @@ export function useBackOfficeOperation() {
   const [outcome, setOutcome] = useState<Outcome>({ state: 'idle' });
   const allowed = (route: BackOfficeRoute) => auth.may(route.method, instancePath(route.path)) || auth.session?.role === 'admin';
 
-  async function run<T>(route: BackOfficeRoute, send: (path: string) => Promise<T>, done: (answer: T) => string): Promise<void> {
+  /** Sends the operation; the server's answer, or undefined when it failed (the outcome says why). */
+  async function run<T>(route: BackOfficeRoute, send: (path: string) => Promise<T>, done: (answer: T) => string): Promise<T | undefined> {
     setOutcome({ state: 'sending' });
     try {
-      const text = done(await send(instancePath(route.path)));
+      const answer = await send(instancePath(route.path));
+      const text = done(answer);
       setOutcome({ state: 'done', text });
       feedback.notify(text);
+      return answer;
     } catch (e) {
       if (isMissingRoute(e)) {
         setOutcome({ state: 'not-offered', route });
         feedback.notify(`Nothing was sent: this server does not offer ${route.what} yet.`, 'info');
-        return;
+        return undefined;
       }
       const denied = e instanceof ApiError && e.status === 403;
       const text = e instanceof Error ? e.message : String(e);
-      setOutcome({ state: 'failed', text, denied });
-      feedback.notify(denied ? `Access denied: ${text}` : text, 'error');
+      const code = e instanceof ApiError ? e.code : 'ERROR';
+      setOutcome({ state: 'failed', text, denied, code, details: e instanceof ApiError ? e.details : [] });
+      feedback.notify(denied ? `Access denied: ${text}` : (FAILURE_TITLES[code] ?? text), 'error');
+      return undefined;
     }
   }
 
   return { outcome, run, allowed, clear: () => setOutcome({ state: 'idle' }) };
 }
+
+/** What a refusal of the back office exchange means for the administrator, above the server's own words. */
+const FAILURE_TITLES: Record<string, string> = {
+  ACTIVATION_REFUSED: 'Nothing was activated: the back office refused the activation IDs marked.',
+  BACK_OFFICE_UNREACHABLE: 'The back office could not be reached: nothing changed on this server.',
+  EXCHANGE_REFUSED: 'The response was refused: nothing changed on this server.',
+};
 
 /** Says what came of an operation, or that this server does not offer it yet and what to do meanwhile. */
 export function OperationOutcome({ outcome }: { outcome: Outcome }) {
@@ -92,7 +104,8 @@ export function OperationOutcome({ outcome }: { outcome: Outcome }) {
   }
   if (outcome.state === 'failed') {
     return (
-      <Alert severity={outcome.denied ? 'warning' : 'error'} data-testid={outcome.denied ? 'access-denied' : 'operation-failed'} sx={{ mt: 2 }}>
+      <Alert severity={outcome.denied ? 'warning' : 'error'} data-testid={outcome.denied ? 'access-denied' : 'operation-failed'} data-code={outcome.code} sx={{ mt: 2 }}>
+        {FAILURE_TITLES[outcome.code] !== undefined && <AlertTitle>{FAILURE_TITLES[outcome.code]}</AlertTitle>}
         {outcome.denied ? 'Access denied. ' : ''}
         {outcome.text}
       </Alert>
@@ -137,8 +150,11 @@ export async function saveDownload(res: Response, fallbackName: string): Promise
   const a = document.createElement('a');
   a.href = url;
   a.download = name;
+  document.body.append(a);
   a.click();
-  URL.revokeObjectURL(url);
+  a.remove();
+  // The browser reads the blob after this returns: freed once the download has surely started.
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
   return name;
 }
 
