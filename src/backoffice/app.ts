@@ -3,6 +3,7 @@ import type { Logger } from '../common/log.js';
 import { createBaseApp } from '../http/app-base.js';
 import { userRoutes } from '../http/users-routes.js';
 import type { BackofficeContext } from './context.js';
+import { catalogRoutes } from './http/catalog-routes.js';
 import { exchangeRoutes } from './http/exchange-routes.js';
 import { exportRoutes } from './http/export-routes.js';
 import { importRoutes } from './http/import-routes.js';
@@ -20,6 +21,7 @@ export async function buildBackofficeApp(ctx: BackofficeContext, log: Logger, op
   await app.register(exportRoutes, { ctx });
   await app.register(importRoutes, { ctx });
   if (ctx.monitors) await app.register(monitorRoutes, { ctx });
+  if (ctx.catalog) await app.register(catalogRoutes, { ctx: { ...ctx, catalog: ctx.catalog } });
   await app.register(exchangeRoutes, { ctx });
   // Last: its catch-all GET answers only paths no API route took.
   // The manager is here for the cloud instances the back office hosts.

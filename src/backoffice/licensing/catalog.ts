@@ -333,10 +333,12 @@ export class Catalog {
   private moveCounts(activationId: string, instanceId: string, delta: number, via: ActivationVia): void {
     if (delta === 0) return;
     const now = this.clock.now();
-    this.db
-      .prepare(`INSERT INTO activations (activation_id, instance_id, count, first_activated_at, updated_at) VALUES (?, ?, ?, ?, ?)
-        ON CONFLICT (activation_id, instance_id) DO UPDATE SET count = count + excluded.count, updated_at = excluded.updated_at`)
-      .run(activationId, instanceId, delta, now, now);
+    // An update, not an upsert, when the row exists: SQLite checks `count >= 0` on the row an
+    // upsert would insert, so a negative delta (counts taken back) would fail there.
+    const updated = this.db.prepare('UPDATE activations SET count = count + ?, updated_at = ? WHERE activation_id = ? AND instance_id = ?').run(delta, now, activationId, instanceId);
+    if (updated.changes === 0) {
+      this.db.prepare('INSERT INTO activations (activation_id, instance_id, count, first_activated_at, updated_at) VALUES (?, ?, ?, ?, ?)').run(activationId, instanceId, delta, now, now);
+    }
     const after = this.countOn(activationId, instanceId);
     this.db.prepare('INSERT INTO activation_history (activation_id, instance_id, delta, count_after, via, at) VALUES (?, ?, ?, ?, ?, ?)').run(activationId, instanceId, delta, after, via, now);
   }
