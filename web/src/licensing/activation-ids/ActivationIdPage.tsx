@@ -9,7 +9,7 @@ import { CopyButton } from '../CopyButton.js';
 import { entitlementPath } from '../entitlements/EntitlementsPage.js';
 import type { ActivationIdView } from '../licensing-api.js';
 import { LICENSING_ROUTES, useActivationId } from '../licensing-api.js';
-import { formatExpiry, formatTime } from '../licensing-text.js';
+import { formatExpiry, formatTime, isDate } from '../licensing-text.js';
 import { LineItemChangeForm } from './LineItemChangeForm.js';
 import { TakeBackDialog } from './TakeBackDialog.js';
 
@@ -20,6 +20,12 @@ const VIA: Record<ActivationIdView['history'][number]['via'], string> = {
   offline: 'offline request file',
   producer: 'producer',
 };
+
+/** When a server's counts end: the line item's date as the producer gave it, else the end of the product term on that server. */
+function serverExpiry(view: ActivationIdView, s: Server): string {
+  if (s.expiresAt === null) return 'permanent';
+  return view.expiry !== null && isDate(view.expiry) ? view.expiry : formatTime(s.expiresAt);
+}
 
 /** One activation ID: its counts, where they went, how they moved, and the producer's changes to it. */
 export default function ActivationIdPage() {
@@ -41,7 +47,7 @@ function ActivationIdDetails({ view }: { view: ActivationIdView }) {
   const canTakeBack = auth.may(...LICENSING_ROUTES.setServerCount);
   const names = new Map(view.servers.map((s) => [s.instanceId, s.instanceName]));
   return (
-    <Box sx={{ display: 'grid', gap: 2 }}>
+    <Box sx={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr)', gap: 2 }}>
       <Box sx={{ display: 'flex', alignItems: 'center', gap: 1, flexWrap: 'wrap' }}>
         <Typography variant="h5" component="h1" sx={{ overflowWrap: 'anywhere' }}>
           Activation ID <Box component="span" sx={{ fontFamily: 'monospace' }}>{view.activationId}</Box>
@@ -93,7 +99,7 @@ function ActivationIdDetails({ view }: { view: ActivationIdView }) {
                     <TableCell sx={{ fontFamily: 'monospace', overflowWrap: 'anywhere' }}>{s.instanceId}</TableCell>
                     <TableCell align="right">{s.count}</TableCell>
                     <TableCell>{formatTime(s.firstActivatedAt)}</TableCell>
-                    <TableCell>{s.expiresAt ? formatTime(s.expiresAt) : 'permanent'}</TableCell>
+                    <TableCell>{serverExpiry(view, s)}</TableCell>
                     {canTakeBack && (
                       <TableCell align="right">
                         <Button size="small" color="warning" variant="outlined" onClick={() => setTakingBack(s)} aria-label={`Take counts back from ${s.instanceName}`}>

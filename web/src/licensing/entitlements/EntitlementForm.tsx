@@ -94,7 +94,7 @@ export default function EntitlementForm() {
   const accountChoices = accounts.data?.items ?? [];
   const productChoices = products.data?.items ?? [];
   return (
-    <Paper variant="outlined" component="form" noValidate aria-labelledby="entitlement-form-title" sx={{ p: { xs: 1.5, sm: 2 }, display: 'grid', gap: 2, maxWidth: 1100 }} onSubmit={(e) => { e.preventDefault(); void submit(); }}>
+    <Paper variant="outlined" component="form" noValidate aria-labelledby="entitlement-form-title" sx={{ p: { xs: 1.5, sm: 2 }, display: 'grid', gridTemplateColumns: 'minmax(0, 1fr)', gap: 2, maxWidth: 1100 }} onSubmit={(e) => { e.preventDefault(); void submit(); }}>
       <Typography variant="h5" component="h1" id="entitlement-form-title">
         New entitlement
       </Typography>

@@ -21,7 +21,7 @@ export default function EntitlementPage() {
   return (
     <QueryState query={query} what={`entitlement ${entitlementId}`}>
       {(e) => (
-        <Box sx={{ display: 'grid', gap: 2 }}>
+        <Box sx={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr)', gap: 2 }}>
           <Typography variant="h5" component="h1" sx={{ overflowWrap: 'anywhere' }}>
             Entitlement {e.name ?? e.id}
           </Typography>

@@ -69,7 +69,7 @@ export default function OfflineRequestPage() {
   };
 
   return (
-    <Box sx={{ display: 'grid', gap: 2, maxWidth: 1000 }}>
+    <Box sx={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr)', gap: 2, maxWidth: 1000 }}>
       <Box>
         <Typography variant="h5" component="h1" gutterBottom>
           Offline requests

@@ -38,7 +38,7 @@ export default function ProductsPage() {
   const auth = useAuth();
   const canAdd = auth.may(...LICENSING_ROUTES.addProduct);
   return (
-    <Box sx={{ display: 'grid', gap: 2 }}>
+    <Box sx={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr)', gap: 2 }}>
       <Box sx={{ display: 'flex', alignItems: 'center', gap: 2, flexWrap: 'wrap' }}>
         <Typography variant="h5" component="h1" sx={{ flexGrow: { xs: 1, sm: 0 } }}>
           Products
