@@ -60,8 +60,16 @@ export default function EntitlementForm() {
   const [problems, setProblems] = useState<Problems>({});
   if (!auth.may(...LICENSING_ROUTES.addEntitlement)) return <AccessDenied message="Only an administrator may entitle accounts." />;
 
-  const set = (change: Partial<EntitlementDraft>) => setDraft({ ...draft, ...change });
-  const setLine = (i: number, change: Partial<LineDraft>) => set({ lineItems: draft.lineItems.map((l, j) => (j === i ? { ...l, ...change } : l)) });
+  // A field edited is no longer marked: what is wrong with it is checked again on sending.
+  const forget = (paths: string[]) => setProblems((p) => Object.fromEntries(Object.entries(p).filter(([k]) => !paths.some((p) => k === p || k.startsWith(`${p}.`)))));
+  const set = (change: Partial<EntitlementDraft>) => {
+    setDraft({ ...draft, ...change });
+    forget(Object.keys(change));
+  };
+  const setLine = (i: number, change: Partial<LineDraft>) => {
+    setDraft({ ...draft, lineItems: draft.lineItems.map((l, j) => (j === i ? { ...l, ...change } : l)) });
+    forget(Object.keys(change).map((k) => `lineItems.${i}.${k}`));
+  };
   const field = (path: string) => fieldProblem(problems, path);
 
   const submit = async () => {

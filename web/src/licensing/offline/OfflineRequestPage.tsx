@@ -4,10 +4,10 @@ import { Link } from 'react-router';
 import type { ExchangeResponse, SignedMessage } from '../../../../src/licensing/exchange.js';
 import { useAuth } from '../../api/auth.js';
 import { apiFetch } from '../../api/client.js';
-import { FileChooser } from '../../manager/backoffice/FileChooser.js';
 import { FormRefusal } from '../form-problems.js';
 import { activationIdPath } from '../entitlements/LineItemsTable.js';
 import { LICENSING, LICENSING_ROUTES } from '../licensing-api.js';
+import { RequestFileChooser } from './RequestFileChooser.js';
 import { formatTime } from '../licensing-text.js';
 
 /** The back office refuses a larger request; saying so before sending saves a customer's upload. */
@@ -91,7 +91,7 @@ export default function OfflineRequestPage() {
         </Typography>
         <Box sx={{ display: 'flex', gap: 1.5, alignItems: 'flex-start', flexWrap: 'wrap' }}>
           <Box sx={{ flexGrow: 1 }}>
-            <FileChooser id="request-file" label="Choose request file" accept=".json,application/json,application/octet-stream" file={file} onChange={choose} problem={problem} disabled={!allowed} />
+            <RequestFileChooser file={file} onChange={choose} problem={problem} disabled={!allowed} />
           </Box>
           <Button variant="contained" onClick={() => void upload()} disabled={!allowed || sending || problem !== null}>
             Upload and respond

@@ -64,8 +64,16 @@ export default function ProductForm() {
   const [problems, setProblems] = useState<Problems>({});
   if (!auth.may(...LICENSING_ROUTES.addProduct)) return <AccessDenied message="Only an administrator may add products." />;
 
-  const set = (change: Partial<ProductDraft>) => setDraft({ ...draft, ...change });
-  const setFeature = (i: number, change: Partial<FeatureLine>) => set({ features: draft.features.map((f, j) => (j === i ? { ...f, ...change } : f)) });
+  // A field edited is no longer marked: what is wrong with it is checked again on sending.
+  const forget = (paths: string[]) => setProblems((p) => Object.fromEntries(Object.entries(p).filter(([k]) => !paths.some((p) => k === p || k.startsWith(`${p}.`)))));
+  const set = (change: Partial<ProductDraft>) => {
+    setDraft({ ...draft, ...change });
+    forget(Object.keys(change));
+  };
+  const setFeature = (i: number, change: Partial<FeatureLine>) => {
+    setDraft({ ...draft, features: draft.features.map((f, j) => (j === i ? { ...f, ...change } : f)) });
+    forget(Object.keys(change).map((k) => `features.${i}.${k}`));
+  };
   const field = (path: string) => fieldProblem(problems, path);
 
   const submit = async () => {
