@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExchangeRequest } from '../../src/licensing/exchange.js';
 import { signMessage } from '../../src/licensing/exchange.js';
 import { generateProducerKeys } from '../../src/licensing/license-file.js';
-import { openBrowser, SHOTS, untilSettled } from '../support/browser.js';
+import { NEW_PASSWORD, openBrowser, SHOTS, untilSettled } from '../support/browser.js';
 import type { TestBackoffice } from '../support/test-backoffice.js';
 import { startTestBackoffice } from '../support/test-backoffice.js';
 import { ADMIN_PASSWORD } from '../support/test-server.js';
@@ -48,6 +48,8 @@ describe('the licensing pages of the back office in the browser', { timeout: 60_
     const auth = { authorization: `Bearer ${await bo.adminToken()}` };
     await bo.call('POST', '/api/1.0/backoffice/accounts', { id: 'acme', name: 'Acme Corp' }, auth);
     await bo.call('POST', '/api/1.0/backoffice/accounts', { id: 'globex', name: 'Globex' }, auth);
+    const analyst = await bo.call('POST', '/api/1.0/instances/~/users', { name: 'analyst', role: 'read-only' }, auth);
+    await bo.call('POST', '/api/1.0/instances/~/reset-password', { user: 'analyst', currentPassword: analyst.body.oneTimePassword, newPassword: NEW_PASSWORD });
     ({ browser, page } = await openBrowser({ acceptDownloads: true }));
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: bo.url });
   });
@@ -229,12 +231,31 @@ describe('the licensing pages of the back office in the browser', { timeout: 60_
     for (const [name, path] of [
       ['activation-id-phone', `/licensing/activation-ids/${activationIds[0]}`],
       ['entitlement-form-phone', '/licensing/entitlements/new'],
-      ['products-phone', '/licensing/products'],
     ] as const) {
       await page.goto(`${bo.url}${path}`);
       await settled();
       await shot(name);
       expect([name, await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth')]).toEqual([name, 0]);
     }
+  });
+
+  it('shows a read-only user every licensing page but none of the controls that change something', async () => {
+    await page.setViewportSize({ width: 1366, height: 900 });
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.waitForURL('**/login');
+    await page.locator('input[name="user"]').fill('analyst');
+    await page.locator('input[name="password"]').fill(NEW_PASSWORD);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('link', { name: 'Licensing' }).click();
+    await page.waitForURL('**/licensing/products');
+    await settled();
+    expect(await page.locator('.MuiDataGrid-row [data-field="id"]').allInnerTexts()).toEqual(['cad-suite']);
+    expect(await page.getByRole('link', { name: 'Add product' }).count()).toBe(0);
+    await page.goto(`${bo.url}/licensing/activation-ids/${activationIds[0]}`);
+    await page.getByTestId('servers-table').waitFor();
+    expect([await page.getByRole('button', { name: /Take counts back/ }).count(), await page.getByRole('heading', { name: 'Add counts or renew' }).count()]).toEqual([0, 0]);
+    await page.getByRole('tab', { name: 'Offline requests' }).click();
+    await page.getByTestId('admins-only').waitFor();
+    expect(await page.getByRole('button', { name: 'Upload and respond' }).isDisabled()).toBe(true);
   });
 });
