@@ -1,3 +1,6 @@
+import { createPrivateKey } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { SIGNATURE_HEADER, signCapability } from '../licensing/client-signature.js';
 import type { ErrorBody } from '../common/errors.js';
 import type { CapabilityBody, CapabilityResponse } from '../server/http/capability/schema.js';
 import type { LicenseSummary, SetAsideLicense } from '../server/license-service.js';
@@ -16,19 +19,33 @@ export class ApiError extends Error {
   }
 }
 
+export interface LicenseClientOptions {
+  /** PEM of the client private key (RSA, PKCS#8 or PKCS#1) that signs capability requests. */
+  signingKey?: string;
+}
+
 /** A small client of the license server API: what the CLI, tests and benchmarks use. */
 export class LicenseClient {
   private token: string | undefined;
+  private readonly signingKey: KeyObject | null;
 
   constructor(
     readonly baseUrl: string,
     token?: string,
+    options: LicenseClientOptions = {},
   ) {
     this.token = token;
+    this.signingKey = options.signingKey ? createPrivateKey(options.signingKey) : null;
   }
 
   capability(body: CapabilityBody): Promise<CapabilityResponse> {
-    return this.call('POST', '/api/1.0/instances/~/capability', body);
+    const headers: Record<string, string> = this.signingKey ? { [SIGNATURE_HEADER]: signCapability(body, this.signingKey) } : {};
+    return this.call('POST', '/api/1.0/instances/~/capability', body, headers);
+  }
+
+  /** Sends a file as it is (application/octet-stream). */
+  upload<T>(method: string, path: string, bytes: Uint8Array): Promise<T> {
+    return this.send<T>(method, path, { 'content-type': 'application/octet-stream' }, bytes);
   }
 
   async authorize(user: string, password: string): Promise<{ token: string; role: string }> {
@@ -50,15 +67,14 @@ export class LicenseClient {
   }
 
   /** Any JSON call; refusals come back as ApiError. */
-  async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = {};
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    if (this.token) headers.authorization = `Bearer ${this.token}`;
-    const response = await fetch(new URL(path, this.baseUrl), {
-      method,
-      headers,
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
+  call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+    if (body === undefined) return this.send<T>(method, path, headers);
+    return this.send<T>(method, path, { ...headers, 'content-type': 'application/json' }, JSON.stringify(body));
+  }
+
+  private async send<T>(method: string, path: string, headers: Record<string, string>, body?: string | Uint8Array): Promise<T> {
+    if (this.token) headers = { ...headers, authorization: `Bearer ${this.token}` };
+    const response = await fetch(new URL(path, this.baseUrl), { method, headers, ...(body === undefined ? {} : { body }) });
     const text = await response.text();
     let parsed: unknown = null;
     try {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildDevice, buildFeature, buildRequest, sequentialIds } from '../../test/support/factories.js';
 import type { CapabilityRequest, DesiredFeature } from './capability.js';
-import { decideCapability, decideExpiry } from './capability.js';
+import { decideCapability, decideCutback, decideExpiry } from './capability.js';
 import type { FeatureRecord } from './feature-record.js';
 import type { LicensingPolicy } from './lease.js';
 import { DEFAULT_POLICY } from './lease.js';
@@ -404,5 +404,47 @@ describe('decideCapability: its only inputs', () => {
     ]);
     expect(first.expiry.events.map((e) => e.kind)).toEqual(['expire']);
     expect(run()).toEqual(first);
+  });
+});
+
+describe('decideCutback: when a license is reissued with less', () => {
+  const cut = (s: ReturnType<typeof serverWith>, records: FeatureRecord[], now = NOW) => {
+    s.state.setRecords(records);
+    const decided = decideCutback(s.state, context, { now, newId: sequentialIds() });
+    s.state.apply(decided.change);
+    return decided;
+  };
+
+  it('ends the newest leases first until the rest fit the lowered count, and keeps the older ones', () => {
+    const s = serverWith(buildFeature({ id: 'r', count: 4 }));
+    for (const [i, d] of ['a', 'b', 'c', 'd'].entries()) s.serve([{ name: 'cad', version: '1.0', count: 1 }], on(d), NOW + i * 1000);
+    const { cutbacks, change } = cut(s, [buildFeature({ id: 'r', count: 2 })]);
+    expect(cutbacks.map((c) => [c.deviceKey, c.count, c.reason])).toEqual([['STRING:d', 1, 'count-lowered'], ['STRING:c', 1, 'count-lowered']]);
+    expect(change.events.map((e) => [e.kind, e.deviceId, e.count, e.inUseAfter, e.capacity])).toEqual([['expire', 'd', 1, 3, 2], ['expire', 'c', 1, 2, 2]]);
+    expect(['a', 'b', 'c', 'd'].map((d) => s.held(d).length)).toEqual([1, 1, 0, 0]);
+    for (const e of change.events) expect(usageEventSchema.safeParse(e).success).toBe(true);
+  });
+
+  it('takes only the counts over the limit from a lease that holds several', () => {
+    const s = serverWith(buildFeature({ id: 'r', count: 5 }));
+    s.serve([{ name: 'cad', version: '1.0', count: 5 }], on('big'));
+    const { cutbacks } = cut(s, [buildFeature({ id: 'r', count: 3 })]);
+    expect(cutbacks).toEqual([expect.objectContaining({ count: 2, left: 3 })]);
+    expect(s.held('big')).toEqual([{ record: 'r', count: 3, kind: 'lease' }]);
+  });
+
+  it('keeps leases that still fit, overdraft included', () => {
+    const s = serverWith(buildFeature({ id: 'r', count: 3 }));
+    s.serve([{ name: 'cad', version: '1.0', count: 3 }], on('a'));
+    expect(cut(s, [buildFeature({ id: 'r', count: 2, overdraft: 1 })]).cutbacks).toEqual([]);
+  });
+
+  it('ends every lease on a record taken away, and leaves used-up metered units used', () => {
+    const meter = buildFeature({ id: 'm', name: 'render', count: 100, model: 'metered', metered: { capped: true, reusable: false, undoInterval: 0 } });
+    const s = serverWith(buildFeature({ id: 'r', count: 2 }), meter);
+    s.serve([{ name: 'cad', version: '1.0', count: 2 }, { name: 'render', version: '1.0', count: 10 }], on('a'));
+    const { cutbacks } = cut(s, []);
+    expect(cutbacks).toEqual([expect.objectContaining({ recordId: 'r', count: 2, left: 0, reason: 'record-removed' })]);
+    expect(s.held('a')).toEqual([{ record: 'm', count: 10, kind: 'consumption' }]);
   });
 });

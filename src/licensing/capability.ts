@@ -347,6 +347,57 @@ export function decideExpiry(state: LicenseState, due: Holding[], context: Event
   return d.change;
 }
 
+/** A holding ended or shortened because the records it draws on were taken away or lowered. */
+export interface Cutback {
+  deviceKey: string;
+  feature: string;
+  version: string;
+  recordId: string;
+  /** Counts taken from the holding. */
+  count: number;
+  /** Counts the device still holds of it. */
+  left: number;
+  reason: 'record-removed' | 'count-lowered';
+}
+
+/**
+ * After the records changed (a reissued license with fewer counts, a record taken away), ends
+ * what devices can no longer hold: every lease on a record that is gone, and on a record whose
+ * counts went down, the newest leases first until the rest fits in its count and overdraft.
+ * Leases on records that still have room keep running; used-up metered units stay used.
+ */
+export function decideCutback(state: LicenseState, context: EventContext, { now, newId }: DecisionInputs): { change: StateChange; cutbacks: Cutback[] } {
+  const d: Ledger = { state, now, newId, context, key: '', device: null, correlationId: '', change: emptyChange(), inUseDelta: new Map(), ts: new Date(now).toISOString() };
+  const cutbacks: Cutback[] = [];
+  const byRecord = new Map<string, Holding[]>();
+  for (const h of state.allHoldings()) {
+    if (!isReturnable(h)) continue;
+    const list = byRecord.get(h.recordId) ?? [];
+    list.push(h);
+    byRecord.set(h.recordId, list);
+  }
+  for (const [recordId, holdings] of byRecord) {
+    const kept = state.record(recordId);
+    if (kept && !kept.counted) continue;
+    let excess = kept ? state.usedOf(recordId) - (kept.count + kept.overdraft) : Number.POSITIVE_INFINITY;
+    const newestFirst = holdings.sort((a, b) => b.grantedAt - a.grantedAt || (a.id < b.id ? 1 : -1));
+    for (const h of newestFirst) {
+      if (excess <= 0) break;
+      const take = Math.min(h.count, excess);
+      d.key = h.deviceKey;
+      if (take === h.count) {
+        release(d, h, 'expire');
+      } else {
+        d.change.upserts.push({ ...h, count: h.count - take, overdraft: Math.max(0, h.overdraft - take) });
+        record(d, 'expire', h, take, 0);
+      }
+      cutbacks.push({ deviceKey: h.deviceKey, feature: h.feature, version: h.version, recordId, count: take, left: h.count - take, reason: kept ? 'count-lowered' : 'record-removed' });
+      excess -= take;
+    }
+  }
+  return { change: d.change, cutbacks };
+}
+
 function release(d: Ledger, h: Holding, kind: 'return' | 'expire'): void {
   d.change.removals.push(h);
   record(d, kind, h, h.count, 0);

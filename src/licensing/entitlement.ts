@@ -137,6 +137,13 @@ export function lineItemEnd(item: LineItem, product: Product, firstActivatedAt: 
   return firstActivatedAt + parseDurationSeconds(product.term)! * 1000;
 }
 
+/** A line item's end as a license writes it: its own date as given, `permanent`, or the end of the product's term as a timestamp. */
+export function lineItemExpiry(item: LineItem, product: Product, firstActivatedAt: EpochMs): string {
+  if (item.expiry !== null) return item.expiry;
+  const end = lineItemEnd(item, product, firstActivatedAt);
+  return end === null ? 'permanent' : new Date(end).toISOString();
+}
+
 /** Whether a line item can no longer be activated: its fixed expiry has passed. */
 export function lineItemExpired(item: LineItem, now: EpochMs): boolean {
   return item.expiry !== null && item.expiry !== 'permanent' && parseLicenseDate(item.expiry, 'end')! <= now;
@@ -206,7 +213,7 @@ export function rightsOf(activations: ReadonlyArray<Activation & { item: LineIte
     if (a.count <= 0) continue;
     const p = product(a.item.productId);
     if (!p) continue;
-    const end = lineItemEnd(a.item, p, a.firstActivatedAt);
+    const expiry = lineItemExpiry(a.item, p, a.firstActivatedAt);
     for (const f of p.features) {
       features.push({
         id: createHash('sha256').update(`${a.activationId}\u0000${f.name}\u0000${f.version}`).digest('hex').slice(0, 16),
@@ -215,7 +222,7 @@ export function rightsOf(activations: ReadonlyArray<Activation & { item: LineIte
         count: f.counted ? Math.min(MAX_COUNT, f.count * a.count) : 0,
         overdraft: Math.min(MAX_COUNT, f.overdraft * a.count),
         start: a.item.start,
-        expiry: end === null ? 'permanent' : new Date(end).toISOString(),
+        expiry,
         model: f.model,
         ...(f.metered ? { metered: f.metered } : {}),
         counted: f.counted,

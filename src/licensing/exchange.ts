@@ -16,6 +16,9 @@ import { keyIdOf, licenseFileSchema } from './license-file.js';
  */
 export const EXCHANGE_FORMAT = 'tally-exchange/1';
 
+/** The license ID of the rights the back office issues: one license per server, reissued whole. */
+export const BACK_OFFICE_LICENSE_ID = 'backoffice';
+
 export const EXCHANGE_KINDS = ['activation', 'capability'] as const;
 export type ExchangeKind = (typeof EXCHANGE_KINDS)[number];
 

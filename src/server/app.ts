@@ -4,10 +4,12 @@ import { userRoutes } from '../http/users-routes.js';
 import type { Logger } from '../common/log.js';
 import type { ServerContext } from './context.js';
 import { capabilityRoutes } from './http/capability/routes.js';
+import { clientKeyRoutes } from './http/client-key/routes.js';
 import { deviceRoutes } from './http/devices/routes.js';
 import { featureRoutes } from './http/features/routes.js';
 import { healthRoutes } from './http/health/routes.js';
 import { licenseRoutes } from './http/licenses/routes.js';
+import { licenseUpdateRoutes } from './http/license-updates/routes.js';
 import { modelRoutes } from './http/model/routes.js';
 import { propertyRoutes } from './http/properties/routes.js';
 import { reservationRoutes } from './http/reservations/routes.js';
@@ -40,11 +42,13 @@ export async function buildServerApp({ ctx, log, bodyLimit, https, branding }: B
   await app.register(capabilityRoutes, { ctx });
   await app.register(userRoutes, { security: ctx.security, idleSeconds: () => ctx.properties.current.security.sessionIdleTimeout });
   await app.register(licenseRoutes, { ctx });
+  await app.register(licenseUpdateRoutes, { ctx });
   await app.register(featureRoutes, { ctx });
   await app.register(deviceRoutes, { ctx });
   await app.register(propertyRoutes, { ctx });
   await app.register(modelRoutes, { ctx });
   await app.register(reservationRoutes, { ctx });
+  await app.register(clientKeyRoutes, { ctx });
   await app.register(brandingRoutes, { folder: branding ?? null });
   // Last: its catch-all GET answers only paths no API route took.
   await app.register(webRoutes, { pages: [managerPage('/')] });

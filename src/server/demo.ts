@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EpochMs } from '../common/time.js';
+import type { LineItemInput, ProductInput } from '../licensing/entitlement.js';
 import type { FeatureRecordInput } from '../licensing/feature-record.js';
 import type { LicenseFile } from '../licensing/license-file.js';
 import { generateProducerKeys, signLicense } from '../licensing/license-file.js';
@@ -35,4 +36,32 @@ export function prepareDemo(dataDir: string, now: EpochMs): { publicKeyPem: stri
   }
   const license = signLicense({ licenseId: 'demo', producer: 'Tally Demo Producer', features: demoFeatures(now) }, readFileSync(keyFile, 'utf8'), { now });
   return { publicKeyPem: readFileSync(pubFile, 'utf8'), license };
+}
+
+/**
+ * The demo features as a producer's catalog: a product per feature, and one line item per
+ * activation ID of the demo account. Concurrent seats are sold one by one (so an activation ID
+ * can be split over servers); the rest come as packs. Records already expired cannot be
+ * activated: they stay in a file signed by hand, as old licenses do.
+ */
+export function demoCatalog(now: EpochMs): { products: ProductInput[]; lineItems: Array<LineItemInput & { entitlementId: string }>; signedByHand: FeatureRecordInput[] } {
+  const products: ProductInput[] = [];
+  const lineItems: Array<LineItemInput & { entitlementId: string }> = [];
+  const signedByHand: FeatureRecordInput[] = [];
+  for (const f of demoFeatures(now)) {
+    if (f.expiry !== 'permanent' && Date.parse(f.expiry) <= now) {
+      signedByHand.push(f);
+      continue;
+    }
+    const bySeat = (f.model ?? 'concurrent') === 'concurrent' && f.counted !== false && !f.overdraft;
+    const id = `${f.productName ?? f.name}-${f.productVersion ?? f.version}`.toLowerCase().replace(/[^a-z0-9.]+/g, '-');
+    products.push({
+      id,
+      name: f.productName ?? f.name,
+      version: f.productVersion ?? null,
+      features: [{ name: f.name, version: f.version, count: bySeat ? 1 : f.count, overdraft: f.overdraft ?? 0, model: f.model ?? 'concurrent', counted: f.counted ?? true, vendorString: f.vendorString ?? null, ...(f.metered ? { metered: f.metered } : {}) }],
+    });
+    lineItems.push({ entitlementId: f.entitlementId!, activationId: f.activationId!, productId: id, quantity: bySeat ? f.count : 1, start: f.start ?? null, expiry: f.expiry });
+  }
+  return { products, lineItems, signedByHand };
 }

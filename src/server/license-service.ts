@@ -7,7 +7,7 @@ import type { Logger } from '../common/log.js';
 import type { Clock, EpochMs } from '../common/time.js';
 import { isoOrNull } from '../common/time.js';
 import type { CapabilityRequest } from '../licensing/capability.js';
-import { decideCapability, decideExpiry } from '../licensing/capability.js';
+import { decideCapability, decideCutback, decideExpiry } from '../licensing/capability.js';
 import type { Denial } from '../licensing/denials.js';
 import type { Holding } from '../licensing/holding.js';
 import { holdingLine } from '../licensing/holding.js';
@@ -18,12 +18,14 @@ import type { VerifiedLicense } from '../licensing/license-file.js';
 import { verifyLicense } from '../licensing/license-file.js';
 import { LicenseState, isEmptyChange } from '../licensing/license-state.js';
 import { featureOverCountLimit, MAX_COUNT } from '../licensing/limits.js';
+import type { LicenseUpdate, LicenseUpdateSource } from '../licensing/license-update.js';
+import { diffRecords, summarize } from '../licensing/license-update.js';
 import type { StateChange } from '../licensing/license-state.js';
 import type { EventContext } from '../licensing/usage-event.js';
 import { usageEventSchema } from '../licensing/usage-event.js';
 import type { DB } from './store/db.js';
 import type { StoredLicenseFile } from './store/license-store.js';
-import { LicenseStore, changeOps, deleteLicenseOps, putLicenseOps } from './store/license-store.js';
+import { LicenseStore, changeOps, deleteLicenseOps, licenseUpdateOp, putLicenseOps } from './store/license-store.js';
 import type { StorageWriter, WriteOp } from './store/storage-writer.js';
 import { replanPools, restoreAllocation } from './allocation-service.js';
 import type { CapabilityResponse, GrantedFeature } from './http/capability/schema.js';
@@ -54,6 +56,7 @@ interface LoadedLicense {
   issuedAt: EpochMs;
   loadedAt: EpochMs;
   records: number;
+  boundTo: VerifiedLicense['boundTo'];
 }
 
 export interface LicenseServiceOptions {
@@ -199,67 +202,82 @@ export class LicenseService {
 
   /**
    * Loads a signed license file: verifies it against the producer key, refuses replays of an
-   * older issue and conflicts with other licenses, then replaces that license's records.
-   * Nothing changes when it is refused.
+   * older issue, files issued to another server and conflicts with other licenses, then
+   * replaces that license's records. Nothing changes when it is refused.
    */
-  async loadLicense(file: unknown): Promise<{ license: LicenseSummary; replaced: boolean }> {
+  async loadLicense(file: unknown, source: LicenseUpdateSource = 'license-file', extraOps: WriteOp[] = []): Promise<{ license: LicenseSummary; replaced: boolean; update: LicenseUpdate }> {
+    const verified = this.verifyNew(file);
+    const replaced = this.loaded.has(verified.licenseId);
+    const update = await this.replaceLicense(verified.licenseId, { verified, file }, source, extraOps);
+    return { replaced, update, license: this.licenses().find((l) => l.licenseId === verified.licenseId)! };
+  }
+
+  /** Checks a license file before it is loaded: signature, load deadline, the server it is for, and its issue. */
+  verifyNew(file: unknown): VerifiedLicense {
     if (!this.producerPublicKey) {
       throw new TallyError('LICENSE_REJECTED', 'This server has no producer public key configured (producer.publicKeyFile), so it cannot verify license files.', [
         { field: 'producer.publicKeyFile', message: 'is not set' },
       ]);
     }
-    const now = this.clock.now();
-    const verified = verifyLicense(file, this.producerPublicKey, now);
+    const verified = verifyLicense(file, this.producerPublicKey, this.clock.now());
+    if (verified.boundTo && verified.boundTo.instanceId !== this.instanceId) {
+      throw new TallyError('LICENSE_REJECTED', `License ${verified.licenseId} was issued to license server ${verified.boundTo.instanceId}; this server is ${this.instanceId}.`, [
+        { field: 'payload.boundTo.instanceId', message: 'is another server' },
+      ]);
+    }
     const existing = this.loaded.get(verified.licenseId);
     if (existing && existing.issuedAt > verified.issuedAt) {
       throw new TallyError('LICENSE_REJECTED', `License ${verified.licenseId} issued ${new Date(existing.issuedAt).toISOString()} is already loaded; this file is an older issue.`, [
         { field: 'payload.issuedAt', message: 'is older than the loaded issue of this license' },
       ]);
     }
-    const others = this.state.allRecords().filter((r) => r.licenseId !== verified.licenseId);
-    for (const r of verified.records) {
-      const clash = others.find((o) => o.id === r.id);
-      if (clash) {
-        throw new TallyError('LICENSE_REJECTED', `Record ${r.id} is already loaded from license ${clash.licenseId}.`, [{ field: 'payload.features', message: `record ID ${r.id} is used by license ${clash.licenseId}` }]);
-      }
-      const other = others.find((o) => o.name === r.name && o.model !== r.model);
-      if (other) {
-        throw new TallyError('LICENSE_REJECTED', `Feature ${r.name} is ${r.model} here but ${other.model} in license ${other.licenseId}; a feature has one license model.`, [
-          { field: 'payload.features', message: `feature ${r.name} changes license model` },
-        ]);
-      }
+    return verified;
+  }
+
+  /**
+   * Replaces one license's records with a verified issue of it, or removes them (`next` null),
+   * in one transaction with what that ends: leases on records that are gone, and the newest
+   * leases of records whose counts went down. `extraOps` commit with it. Nothing changes when
+   * it is refused.
+   */
+  async replaceLicense(licenseId: string, next: { verified: VerifiedLicense; file: unknown } | null, source: LicenseUpdateSource, extraOps: WriteOp[] = []): Promise<LicenseUpdate> {
+    const now = this.clock.now();
+    const previous = this.state.allRecords();
+    const before = previous.filter((r) => r.licenseId === licenseId);
+    const others = previous.filter((r) => r.licenseId !== licenseId);
+    const incoming = next?.verified.records ?? [];
+    checkFits(others, incoming);
+    const diff = diffRecords(before, incoming);
+    this.state.setRecords([...others, ...incoming]);
+    const cut = decideCutback(this.state, this.context, { now, newId });
+    const unreportable = unreportableEvent(cut.change);
+    if (unreportable) {
+      this.state.setRecords(previous);
+      throw unreportable;
     }
-    const records = [...others, ...verified.records];
-    const over = featureOverCountLimit(records);
-    if (over) {
-      throw new TallyError('LICENSE_REJECTED', `Feature ${over.name} would have ${over.total} counts with this license; a feature has at most ${MAX_COUNT}.`, [
-        { field: 'payload.features', message: `feature ${over.name} has more than ${MAX_COUNT} counts in all` },
-      ]);
-    }
-    const summary = {
-      licenseId: verified.licenseId,
-      producer: verified.producer,
-      keyId: verified.keyId,
-      issuedAt: verified.issuedAt,
-      file: JSON.stringify(file),
-    };
-    this.state.setRecords(records);
-    this.loaded.set(verified.licenseId, { licenseId: verified.licenseId, producer: verified.producer, keyId: verified.keyId, issuedAt: verified.issuedAt, loadedAt: now, records: verified.records.length });
-    this.setAside = this.setAside.filter((s) => s.licenseId !== verified.licenseId);
     replanPools(this.state, this.store, now, this.log);
-    await this.writer.submit(putLicenseOps(summary, now));
-    this.log.info({ event: 'license.loaded', licenseId: verified.licenseId, records: verified.records.length }, 'license loaded');
-    return {
-      replaced: existing !== undefined,
-      license: {
-        licenseId: summary.licenseId,
-        producer: summary.producer,
-        keyId: summary.keyId,
-        issuedAt: new Date(summary.issuedAt).toISOString(),
-        loadedAt: new Date(now).toISOString(),
-        records: verified.records.length,
-      },
+    this.state.apply(cut.change);
+    if (next) {
+      const v = next.verified;
+      this.loaded.set(licenseId, { licenseId, producer: v.producer, keyId: v.keyId, issuedAt: v.issuedAt, loadedAt: now, records: v.records.length, boundTo: v.boundTo });
+    } else {
+      this.loaded.delete(licenseId);
+    }
+    this.setAside = this.setAside.filter((s) => s.licenseId !== licenseId);
+    const update: LicenseUpdate = {
+      id: newId(),
+      at: new Date(now).toISOString(),
+      source,
+      summary: summarize(diff, cut.cutbacks),
+      ...diff,
+      endedLeases: cut.cutbacks.map(({ deviceKey, feature, version, count, left, reason }) => ({ deviceKey, feature, version, count, left, reason })),
     };
+    const licenseOps = next
+      ? putLicenseOps({ licenseId, producer: next.verified.producer, keyId: next.verified.keyId, issuedAt: next.verified.issuedAt, file: JSON.stringify(next.file) }, now)
+      : deleteLicenseOps(licenseId);
+    await this.writer.submit([...licenseOps, ...changeOps(cut.change, now), licenseUpdateOp(update, now), ...extraOps]);
+    this.log.info({ event: 'license.updated', licenseId, source, summary: update.summary }, `license ${licenseId} updated: ${update.summary}`);
+    return update;
   }
 
   /** Loads a license from a file on disk (the CLI's `--license` option). */
@@ -273,20 +291,23 @@ export class LicenseService {
     return (await this.loadLicense(parsed)).license;
   }
 
-  /** Removes a license and its records; what devices hold of them lapses as usual. */
-  async removeLicense(licenseId: string): Promise<void> {
+  /** Removes a license and its records; leases on them end. */
+  async removeLicense(licenseId: string): Promise<LicenseUpdate> {
     if (!this.loaded.has(licenseId) && !this.setAside.some((s) => s.licenseId === licenseId)) throw new TallyError('NOT_FOUND', `No license ${licenseId} is loaded.`);
-    this.state.setRecords(this.state.allRecords().filter((r) => r.licenseId !== licenseId));
-    this.loaded.delete(licenseId);
-    this.setAside = this.setAside.filter((s) => s.licenseId !== licenseId);
-    replanPools(this.state, this.store, this.clock.now(), this.log);
-    await this.writer.submit(deleteLicenseOps(licenseId));
-    this.log.info({ event: 'license.removed', licenseId }, 'license removed');
+    return this.replaceLicense(licenseId, null, 'license-removed');
+  }
+
+  /** A loaded license's issue, or undefined. */
+  loadedLicense(licenseId: string): { issuedAt: EpochMs; loadedAt: EpochMs; boundTo: VerifiedLicense['boundTo'] } | undefined {
+    return this.loaded.get(licenseId);
   }
 
   licenses(): LicenseSummary[] {
     return [...this.loaded.values()].sort((a, b) => a.loadedAt - b.loadedAt || (a.licenseId < b.licenseId ? -1 : 1)).map((l) => ({
-      ...l,
+      licenseId: l.licenseId,
+      producer: l.producer,
+      keyId: l.keyId,
+      records: l.records,
       issuedAt: new Date(l.issuedAt).toISOString(),
       loadedAt: new Date(l.loadedAt).toISOString(),
     }));
@@ -339,6 +360,28 @@ export class LicenseService {
 }
 
 const isReportable = compileCheck(usageEventSchema);
+
+/** Refuses records that cannot join the others: a record ID loaded twice, a feature changing model, counts past the limit. */
+function checkFits(others: readonly FeatureRecord[], incoming: readonly FeatureRecord[]): void {
+  for (const r of incoming) {
+    const clash = others.find((o) => o.id === r.id);
+    if (clash) {
+      throw new TallyError('LICENSE_REJECTED', `Record ${r.id} is already loaded from license ${clash.licenseId}.`, [{ field: 'payload.features', message: `record ID ${r.id} is used by license ${clash.licenseId}` }]);
+    }
+    const other = others.find((o) => o.name === r.name && o.model !== r.model);
+    if (other) {
+      throw new TallyError('LICENSE_REJECTED', `Feature ${r.name} is ${r.model} here but ${other.model} in license ${other.licenseId}; a feature has one license model.`, [
+        { field: 'payload.features', message: `feature ${r.name} changes license model` },
+      ]);
+    }
+  }
+  const over = featureOverCountLimit([...others, ...incoming]);
+  if (over) {
+    throw new TallyError('LICENSE_REJECTED', `Feature ${over.name} would have ${over.total} counts with this license; a feature has at most ${MAX_COUNT}.`, [
+      { field: 'payload.features', message: `feature ${over.name} has more than ${MAX_COUNT} counts in all` },
+    ]);
+  }
+}
 
 /**
  * The outbox takes only events that ingest will store: an event past the limits (limits.ts)

@@ -14,11 +14,15 @@ import { AdminSecurity } from '../auth/admin-security.js';
 import { prepareDemo } from './demo.js';
 import { LicenseService } from './license-service.js';
 import { AllocationService } from './allocation-service.js';
+import { ClientKeys } from './client-key.js';
 import { PropertyService } from './properties/property-service.js';
 import { connectionPragmas, databaseFile, openDatabase } from './store/db.js';
 import { WRITE_STATEMENTS } from './store/license-store.js';
 import { StorageWriter } from './store/storage-writer.js';
 import { OutboxSender } from './sync/outbox-sender.js';
+import { LicenseUpdates } from './exchange/license-updates.js';
+import type { LicenseUpdatesStatus } from './exchange/license-updates.js';
+import type { ServerFacts } from './properties/registry.js';
 import { startExpireLeasesTask } from './tasks/expire-leases.js';
 
 export interface StartOptions {
@@ -27,6 +31,8 @@ export interface StartOptions {
   licenseFiles?: string[];
   /** Quick start: make a demo producer key and load a demo license. */
   demo?: boolean;
+  /** The producer key in PEM, when it comes from elsewhere than producer.publicKeyFile (the quick start's back office). */
+  producerPublicKeyPem?: string;
   clock?: Clock;
   log?: Logger;
   /** Where the one-time admin password is announced (stdout by default). */
@@ -37,6 +43,7 @@ export interface RunningServer {
   app: FastifyInstance;
   service: LicenseService;
   sync: OutboxSender;
+  updates: LicenseUpdates;
   url: string;
   close(): Promise<void>;
 }
@@ -49,7 +56,7 @@ export async function startLicenseServer(options: StartOptions): Promise<Running
   const announce = options.announce ?? ((text: string) => process.stdout.write(`${text}\n`));
   const db = openDatabase(settings.server.dataDir, { synchronous: settings.storage.synchronous });
 
-  let producerPublicKey = settings.producer.publicKeyFile ? readKey(settings.producer.publicKeyFile) : null;
+  let producerPublicKey = options.producerPublicKeyPem ?? (settings.producer.publicKeyFile ? readKey(settings.producer.publicKeyFile) : null);
   const demo = options.demo ? prepareDemo(settings.server.dataDir, clock.now()) : null;
   if (demo && !producerPublicKey) producerPublicKey = demo.publicKeyPem;
 
@@ -70,7 +77,9 @@ export async function startLicenseServer(options: StartOptions): Promise<Running
     policy: settings.licensing,
   });
   const startedAt = clock.now();
-  const properties = new PropertyService(db, settings, { instanceId: service.instanceId, version: VERSION, hostIds: ethernetHostIds(), startedAt: new Date(startedAt).toISOString() }, clock, log);
+  const hostIds = ethernetHostIds();
+  let updates: LicenseUpdates | null = null;
+  const properties = new PropertyService(db, settings, serverFacts({ instanceId: service.instanceId, version: VERSION, hostIds, startedAt: new Date(startedAt).toISOString() }, () => updates?.status() ?? null), clock, log);
   const security = new AdminSecurity(db, clock, log, () => properties.current.security);
   const created = await security.bootstrap(settings.server.dataDir);
   if (created) {
@@ -82,9 +91,20 @@ export async function startLicenseServer(options: StartOptions): Promise<Running
   if (demo && !service.licenses().some((l) => l.licenseId === 'demo')) await service.loadLicense(demo.license);
   for (const file of options.licenseFiles ?? []) await service.loadLicenseFile(file);
 
+  const clientKeys = new ClientKeys(service.store, (ops) => service.submitAdmin(ops), clock, log, () => properties.current.licensing.requireClientSignature);
   const sync = new OutboxSender({ store: service.store, writer, instanceId: service.instanceId, credential: settings.sync.credential, clock, log });
+  updates = new LicenseUpdates({
+    service,
+    clock,
+    log,
+    hostIds,
+    producerPublicKey: () => producerPublicKey,
+    responseLifetime: () => properties.current.licensing.responseLifetime,
+    credential: () => sync.credential,
+    syncUrl: () => properties.current.sync.url,
+  });
   const app = await buildServerApp({
-    ctx: { service, allocation: new AllocationService(service, clock, log), security, properties, sync, clock, version: VERSION, startedAt },
+    ctx: { service, allocation: new AllocationService(service, clock, log), security, clientKeys, properties, sync, updates, clock, version: VERSION, startedAt },
     log,
     bodyLimit: settings.server.bodyLimit,
     branding: settings.server.brandingDir ? new BrandingFolder(settings.server.brandingDir, log) : null,
@@ -98,6 +118,7 @@ export async function startLicenseServer(options: StartOptions): Promise<Running
     service.policy = current.licensing;
     log.level = current.log.level;
     sync.configure({ enabled: current.sync.enabled, url: current.sync.url, batchSize: current.sync.batchSize });
+    updates.configure(current.capabilityPolling);
     const seconds = current.licensing.clientExpiryTimer;
     if (seconds !== sweeperSeconds) {
       stopSweeper();
@@ -118,16 +139,37 @@ export async function startLicenseServer(options: StartOptions): Promise<Running
     app,
     service,
     sync,
+    updates,
     url,
     async close() {
       if (closed) return;
       closed = true;
       stopSweeper();
+      updates.stop();
       await app.close();
       await sync.stop();
       await writer.close();
       db.close();
       log.info({ event: 'server.stopped' }, 'license server stopped');
+    },
+  };
+}
+
+/** The server's facts for the properties, the license update ones read at each listing. */
+function serverFacts(fixed: Pick<ServerFacts, 'instanceId' | 'version' | 'hostIds' | 'startedAt'>, status: () => LicenseUpdatesStatus | null): ServerFacts {
+  return {
+    ...fixed,
+    get activation() {
+      const s = status();
+      return s?.activated ? `Activated by the back office; rights issued ${s.rightsIssuedAt}` : 'Not activated by a back office';
+    },
+    get lastPoll() {
+      const p = status()?.polling;
+      if (!p?.lastAttemptAt) return 'Never';
+      return p.lastError ? `${p.lastAttemptAt}: failed (${p.lastError})` : `${p.lastSuccessAt}: succeeded`;
+    },
+    get nextPoll() {
+      return status()?.polling.nextPollAt ?? 'Not scheduled (polling is off)';
     },
   };
 }

@@ -172,8 +172,10 @@ describe('the manager: properties and back office operations', { timeout: 60_000
     await shot('offline-updates');
   });
 
-  it('client keys: a file that is not a DER key is refused in the browser; a key is sent, and the server says it does not take one yet', async () => {
+  it('client keys: a file that is not a DER key is refused in the browser, a 1024-bit key by the server; a 2048-bit key is uploaded, shown and removed', async () => {
     await page.getByRole('link', { name: 'Client Key Operations' }).click();
+    await page.getByTestId('client-key-none').waitFor();
+    expect(await page.getByTestId('client-key-none').innerText()).toContain('No client key is uploaded.');
     const input = page.locator('#client-key-file');
     await input.setInputFiles({ name: 'client.pem', mimeType: 'text/plain', buffer: Buffer.from('-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----\n') });
     const problem = () => page.getByTestId('client-key-file-problem').innerText();
@@ -182,12 +184,38 @@ describe('the manager: properties and back office operations', { timeout: 60_000
     await shot('client-keys-refused');
     await input.setInputFiles({ name: 'huge.der', mimeType: 'application/octet-stream', buffer: Buffer.alloc(5000, 0x30) });
     await expect.poll(problem).toContain('at most 4 KB');
-    const der = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'der' });
-    await input.setInputFiles({ name: 'client.der', mimeType: 'application/octet-stream', buffer: der });
+
+    const small = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ type: 'spki', format: 'der' });
+    await input.setInputFiles({ name: 'small.der', mimeType: 'application/octet-stream', buffer: small });
     await expect.poll(() => page.getByTestId('client-key-file-problem').count()).toBe(0);
     await page.getByRole('button', { name: 'Upload' }).click();
-    expect(await page.getByTestId('not-offered').innerText()).toContain('does not offer client key upload yet');
+    expect(await page.getByTestId('operation-failed').innerText()).toContain('This RSA key has 1024 bits: the client key must have 2048.');
+    expect((await server.get('/api/1.0/instances/~/client-key', admin)).body.present).toBe(false);
+
+    const der = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'der' });
+    await input.setInputFiles({ name: 'client.der', mimeType: 'application/octet-stream', buffer: der });
+    await page.getByRole('button', { name: 'Upload' }).click();
+    const stored = async () => (await server.get('/api/1.0/instances/~/client-key', admin)).body;
+    await expect.poll(async () => (await stored()).present).toBe(true);
+    const { keyId } = await stored();
+    expect(await page.getByTestId('operation-done').innerText()).toContain(`Uploaded client key ${keyId} (RSA 2048 bits) from client.der.`);
+    const current = page.getByTestId('client-key-current');
+    await expect.poll(() => current.count()).toBe(1);
+    expect(await page.getByTestId('client-key-id').innerText()).toBe(keyId);
+    expect(await current.innerText()).toContain('RSA, 2048 bits');
+    expect(await current.innerText()).toContain('by admin');
+    expect(await current.innerText()).toContain('Not required: unsigned capability requests are served');
     await shot('client-keys');
+
+    await current.getByRole('button', { name: 'Remove' }).click();
+    await page.getByRole('dialog').getByText(`Remove the client key ${keyId}?`).waitFor();
+    await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+    expect((await stored()).present).toBe(true);
+    await current.getByRole('button', { name: 'Remove' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Remove key' }).click();
+    await page.getByTestId('client-key-none').waitFor();
+    expect(await page.getByTestId('operation-done').innerText()).toContain(`Removed client key ${keyId}.`);
+    expect((await stored()).present).toBe(false);
   });
 
   it('fits a phone: properties and online activations at 390 px wide', async () => {
@@ -206,7 +234,7 @@ describe('the manager: properties and back office operations', { timeout: 60_000
     await page.setViewportSize({ width: 1366, height: 900 });
   });
 
-  it('a read-only user sees the values with every control disabled, and the reason', async () => {
+  it('a read-only user sees the values and the client key with every control disabled, and the reason', async () => {
     await server.userToken('auditor', 'read-only');
     const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
     const reader = await context.newPage();
@@ -217,9 +245,14 @@ describe('the manager: properties and back office operations', { timeout: 60_000
     expect(await reader.getByRole('button', { name: 'Save' }).isDisabled()).toBe(true);
     expect(await reader.getByRole('button', { name: 'Reset Renew after (% of the lease) to its configured value' }).isDisabled()).toBe(true);
     await shot('properties-read-only', reader);
+    const der = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'der' });
+    const put = await fetch(`${server.url}/api/1.0/instances/~/client-key`, { method: 'PUT', headers: { ...admin, 'content-type': 'application/octet-stream' }, body: der });
+    const { keyId } = (await put.json()) as { keyId: string };
     await reader.goto(`${server.url}/backoffice/client-keys`);
     await reader.getByTestId('admins-only').waitFor();
     expect(await reader.getByRole('button', { name: 'Upload' }).isDisabled()).toBe(true);
+    expect(await reader.getByTestId('client-key-id').innerText()).toBe(keyId);
+    expect(await reader.getByTestId('client-key-current').getByRole('button', { name: 'Remove' }).isDisabled()).toBe(true);
     await context.close();
   });
 });

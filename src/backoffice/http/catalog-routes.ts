@@ -39,7 +39,7 @@ export const catalogRoutes: FastifyPluginAsyncZod<{ ctx: BackofficeContext & { c
 
   app.get(
     `${BASE}/products/:productId`,
-    { config: { access: READ_ROLES }, schema: { tags: ['licensing'], params: z.object({ productId: pathId }), response: { 200: productViewSchema, 404: errorBodySchema } } },
+    { config: { access: READ_ROLES }, schema: { tags: ['licensing'], summary: 'One product and its features', params: z.object({ productId: pathId }), response: { 200: productViewSchema, 404: errorBodySchema } } },
     async (request) => catalog.productView(request.params.productId),
   );
 
@@ -105,7 +105,7 @@ export const catalogRoutes: FastifyPluginAsyncZod<{ ctx: BackofficeContext & { c
 
   app.get(
     `${BASE}/entitlements/:entitlementId`,
-    { config: { access: READ_ROLES }, schema: { tags: ['licensing'], params: z.object({ entitlementId: pathId }), response: { 200: entitlementViewSchema, 404: errorBodySchema } } },
+    { config: { access: READ_ROLES }, schema: { tags: ['licensing'], summary: 'One entitlement and its line items', params: z.object({ entitlementId: pathId }), response: { 200: entitlementViewSchema, 404: errorBodySchema } } },
     async (request) => catalog.entitlement(request.params.entitlementId),
   );
 

@@ -59,6 +59,10 @@ export const backofficeRoutes: FastifyPluginAsyncZod<{ ctx: BackofficeContext }>
             uptimeSeconds: z.number(),
             warehouse: z.object({ ok: z.boolean(), events: z.number() }),
             quarantine: z.object({ events: z.number().describe('events set aside because they cannot be stored') }),
+            licensing: z
+              .object({ producerKeyId: z.string(), products: z.number(), entitlements: z.number(), activatedServers: z.number() })
+              .nullable()
+              .describe('the licensing service: the producer key license servers must trust, and what the catalog holds; null when it is off'),
           }),
         },
       },
@@ -77,6 +81,7 @@ export const backofficeRoutes: FastifyPluginAsyncZod<{ ctx: BackofficeContext }>
         uptimeSeconds: Math.round((ctx.clock.now() - ctx.startedAt) / 1000),
         warehouse: { ok: events >= 0, events: Math.max(0, events) },
         quarantine: { events: ctx.quarantine.count() },
+        licensing: ctx.catalog && ctx.producerKey ? { producerKeyId: ctx.producerKey.keyId, ...ctx.catalog.totals() } : null,
       };
     },
   );

@@ -103,6 +103,14 @@ export class InstanceRegistry {
     return { instance: this.instance(id), credential };
   }
 
+  /** Makes a new sync credential for an instance (the old one stops working); shown once. */
+  reissueCredential(id: string): string {
+    this.instance(id);
+    const credential = `tally_${newSecret(32)}`;
+    this.db.prepare('UPDATE instances SET credential_hash = ? WHERE id = ?').run(hash(credential), id);
+    return credential;
+  }
+
   instance(id: string): Instance {
     const row = this.db.prepare('SELECT * FROM instances WHERE id = ?').get(id) as InstanceRow | undefined;
     if (!row) throw new TallyError('NOT_FOUND', `There is no instance ${id}.`, [{ field: 'instanceId', message: 'matches no instance' }]);

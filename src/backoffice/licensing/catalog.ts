@@ -171,7 +171,7 @@ export class Catalog {
   /** Products whose ID, name or a feature name contains `q`. */
   products(offset: number, limit: number, q?: string): { total: number; items: ProductView[] } {
     const where = q ? "WHERE id LIKE ? ESCAPE '\\' OR name LIKE ? ESCAPE '\\' OR features LIKE ? ESCAPE '\\'" : '';
-    const args = q ? Array(3).fill(likePattern(q)) : [];
+    const args: string[] = q ? Array<string>(3).fill(likePattern(q)) : [];
     const total = this.db.prepare(`SELECT count(*) FROM products ${where}`).pluck().get(...args) as number;
     const ids = this.db.prepare(`SELECT id FROM products ${where} ORDER BY id LIMIT ? OFFSET ?`).pluck().all(...args, limit, offset) as string[];
     return { total, items: ids.map((id) => this.productView(id)) };
@@ -222,7 +222,7 @@ export class Catalog {
       clauses.push(`(e.id LIKE ? ESCAPE '\\' OR e.name LIKE ? ESCAPE '\\' OR e.account_id LIKE ? ESCAPE '\\' OR a.name LIKE ? ESCAPE '\\'
         OR EXISTS (SELECT 1 FROM line_items l JOIN products p ON p.id = l.product_id WHERE l.entitlement_id = e.id
           AND (l.activation_id LIKE ? ESCAPE '\\' OR p.id LIKE ? ESCAPE '\\' OR p.name LIKE ? ESCAPE '\\')))`);
-      args.push(...Array(7).fill(likePattern(filter.q)));
+      args.push(...Array<string>(7).fill(likePattern(filter.q)));
     }
     const where = clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '';
     const from = 'FROM entitlements e JOIN accounts a ON a.id = e.account_id';
@@ -333,14 +333,21 @@ export class Catalog {
   private moveCounts(activationId: string, instanceId: string, delta: number, via: ActivationVia): void {
     if (delta === 0) return;
     const now = this.clock.now();
-    // An update, not an upsert, when the row exists: SQLite checks `count >= 0` on the row an
-    // upsert would insert, so a negative delta (counts taken back) would fail there.
-    const updated = this.db.prepare('UPDATE activations SET count = count + ?, updated_at = ? WHERE activation_id = ? AND instance_id = ?').run(delta, now, activationId, instanceId);
-    if (updated.changes === 0) {
-      this.db.prepare('INSERT INTO activations (activation_id, instance_id, count, first_activated_at, updated_at) VALUES (?, ?, ?, ?, ?)').run(activationId, instanceId, delta, now, now);
+    const after = this.countOn(activationId, instanceId) + delta;
+    const moved = this.db.prepare('UPDATE activations SET count = ?, updated_at = ? WHERE activation_id = ? AND instance_id = ?').run(after, now, activationId, instanceId);
+    if (moved.changes === 0) {
+      this.db.prepare('INSERT INTO activations (activation_id, instance_id, count, first_activated_at, updated_at) VALUES (?, ?, ?, ?, ?)').run(activationId, instanceId, after, now, now);
     }
-    const after = this.countOn(activationId, instanceId);
     this.db.prepare('INSERT INTO activation_history (activation_id, instance_id, delta, count_after, via, at) VALUES (?, ?, ?, ?, ?, ?)').run(activationId, instanceId, delta, after, via, now);
+  }
+
+  /** How much the catalog holds, for health. */
+  totals(): { products: number; entitlements: number; activatedServers: number } {
+    return {
+      products: this.db.prepare('SELECT count(*) FROM products').pluck().get() as number,
+      entitlements: this.db.prepare('SELECT count(*) FROM entitlements').pluck().get() as number,
+      activatedServers: this.db.prepare('SELECT count(DISTINCT instance_id) FROM activations WHERE count > 0').pluck().get() as number,
+    };
   }
 
   /** What a server holds: its activations with their line items. */

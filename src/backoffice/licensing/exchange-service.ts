@@ -2,16 +2,13 @@ import { TallyError } from '../../common/errors.js';
 import type { Logger } from '../../common/log.js';
 import type { DB } from '../../common/sqlite.js';
 import type { Clock } from '../../common/time.js';
-import { checkActivations, lineItemEnd, rightsOf } from '../../licensing/entitlement.js';
+import { checkActivations, lineItemExpiry, rightsOf } from '../../licensing/entitlement.js';
 import type { ExchangeRequest, ExchangeResponse, SignedMessage } from '../../licensing/exchange.js';
-import { checkWindow, exchangeRequestSchema, openMessage, signMessage } from '../../licensing/exchange.js';
+import { BACK_OFFICE_LICENSE_ID, checkWindow, exchangeRequestSchema, openMessage, signMessage } from '../../licensing/exchange.js';
 import { signLicense } from '../../licensing/license-file.js';
 import type { Instance, InstanceRegistry } from '../instances/instance-registry.js';
 import type { ActivationVia, Catalog } from './catalog.js';
 import type { ProducerKey } from './producer-key.js';
-
-/** The license ID of the rights the back office issues to a server: one license, reissued whole each time. */
-export const BACK_OFFICE_LICENSE_ID = 'backoffice';
 
 export interface ExchangeServiceOptions {
   db: DB;
@@ -107,8 +104,8 @@ export class ExchangeService {
       activations: activations.map((a) => {
         const line = catalog.lineItemView(a.activationId);
         const product = catalog.product(a.item.productId);
-        const end = product ? lineItemEnd(a.item, product, a.firstActivatedAt) : null;
-        return { activationId: a.activationId, productName: line.productName, count: a.count, remaining: line.remaining, expiry: end === null ? null : new Date(end).toISOString() };
+        const expiry = product ? lineItemExpiry(a.item, product, a.firstActivatedAt) : 'permanent';
+        return { activationId: a.activationId, productName: line.productName, count: a.count, remaining: line.remaining, expiry: expiry === 'permanent' ? null : expiry };
       }),
       license,
     };

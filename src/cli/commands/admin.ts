@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { UserView } from '../../auth/admin-security.js';
 import { ApiError, LicenseClient } from '../../client/license-client.js';
@@ -5,11 +6,13 @@ import { TallyError } from '../../common/errors.js';
 import { PROPERTY_GROUPS, SETTING_LIST } from '../../common/settings.js';
 import type { Page } from '../../http/paging.js';
 import type { PropertyView } from '../../server/properties/property-service.js';
+import type { ClientKeyView, UploadedClientKey } from '../../server/client-key.js';
 import { withServer } from '../options.js';
 import { emit, table } from '../output.js';
 import { readSecret } from '../secrets.js';
 import { saveToken, tokenFor } from '../sessions.js';
 import { registerAllocationCommands } from './pools.js';
+import { registerLicenseUpdateCommands } from './license-updates.js';
 import { readJson } from './producer.js';
 
 /** Properties whose value is a list: written comma-separated on the command line. */
@@ -95,7 +98,9 @@ export function registerAdminCommands(program: Command): void {
   registerPropertyCommands(admin);
   registerInventoryCommands(admin);
   registerLicenseCommands(admin);
+  registerLicenseUpdateCommands(admin);
   registerAllocationCommands(admin);
+  registerClientKeyCommands(admin);
 }
 
 function registerUserCommands(admin: Command): void {
@@ -266,5 +271,41 @@ function registerLicenseCommands(admin: Command): void {
     .action(async (licenseId: string, opts: AdminOptions) => {
       await api(opts).removeLicense(licenseId);
       emit(opts.json ?? false, { removed: licenseId }, () => `Removed license ${licenseId}.`);
+    });
+}
+
+function registerClientKeyCommands(admin: Command): void {
+  const clientKey = admin.command('client-key').description('the client public key capability requests are signed with');
+  const signing = (required: boolean) => (required ? 'Signed capability requests are required.' : 'Unsigned capability requests are accepted; signed ones must verify.');
+
+  withServer(clientKey.command('upload <file>'))
+    .description('upload the client public key: 2048-bit RSA, DER (openssl rsa -pubin -in client.pem -outform DER -out client.der)')
+    .action(async (file: string, opts: AdminOptions) => {
+      let bytes: Buffer;
+      try {
+        bytes = readFileSync(file);
+      } catch (err) {
+        throw new TallyError('BAD_REQUEST', `Cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      }
+      const r = await api(opts).upload<UploadedClientKey>('PUT', `${BASE}/client-key`, bytes);
+      emit(opts.json ?? false, r, () => `Uploaded client key ${r.keyId} (RSA ${r.bits} bits). ${signing(r.required)}`);
+    });
+
+  withServer(clientKey.command('show'))
+    .description('show the uploaded client key and whether signed capability requests are required')
+    .action(async (opts: AdminOptions) => {
+      const r = await api(opts).call<ClientKeyView>('GET', `${BASE}/client-key`);
+      emit(opts.json ?? false, r, () =>
+        r.present
+          ? `${table([['KEY ID', 'BITS', 'UPLOADED', 'BY'], [show(r.keyId), show(r.bits), show(r.uploadedAt), show(r.uploadedBy)]])}\n${signing(r.required)}`
+          : `No client key is uploaded. ${r.required ? 'Signed capability requests are required, so every one is refused until a key is uploaded.' : 'Capability requests are not checked for signatures.'}`,
+      );
+    });
+
+  withServer(clientKey.command('remove'))
+    .description('remove the client public key')
+    .action(async (opts: AdminOptions) => {
+      await api(opts).call('DELETE', `${BASE}/client-key`);
+      emit(opts.json ?? false, { removed: true }, () => 'Removed the client key.');
     });
 }

@@ -1,43 +1,15 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import { loadSettings } from '../../common/config.js';
-import { TallyError } from '../../common/errors.js';
-import { systemClock } from '../../common/time.js';
-import { Quarantine } from '../../backoffice/ingest/quarantine.js';
-import { InstanceRegistry } from '../../backoffice/instances/instance-registry.js';
-import { openBackofficeDb } from '../../backoffice/store/db.js';
+import type { DataOptions } from '../backoffice-data.js';
+import { dataOptions, withBackofficeData } from '../backoffice-data.js';
+import { registerCatalogCommands } from './catalog.js';
 import { stopOnSignals, withSettings } from '../options.js';
 import { ensurePortsFree } from '../preflight.js';
 import { emit, table } from '../output.js';
 
-interface DataOptions {
-  data?: string;
-  config?: string;
-  json?: boolean;
-}
-
-/**
- * Works on the back office's data folder directly (the back office may be running). A listing
- * of a folder that holds no back office says so rather than creating an empty one there.
- */
-function withRegistry<T>(opts: DataOptions, work: (registry: InstanceRegistry, quarantine: Quarantine) => T, reading = false): T {
-  const settings = loadSettings({ file: opts.config, overrides: { 'backoffice.dataDir': opts.data } });
-  const dir = settings.backoffice.dataDir;
-  if (reading && !existsSync(join(dir, 'backoffice.db'))) {
-    throw new TallyError('NOT_FOUND', `No back office data in ${dir}: give --data with the back office's folder (tally start keeps it in <its --data>/backoffice).`);
-  }
-  const db = openBackofficeDb(dir);
-  try {
-    return work(new InstanceRegistry(db, systemClock), new Quarantine(db, systemClock));
-  } finally {
-    db.close();
-  }
-}
-
 /** `tally backoffice`: the back office role and its accounts and instances. */
 export function registerBackofficeCommands(program: Command): void {
-  const backoffice = program.command('backoffice').description('run the back office (usage sync, warehouse), or manage its accounts and instances');
+  const backoffice = program.command('backoffice').description('run the back office (usage sync, warehouse, licensing), or manage its accounts, instances, products and entitlements');
   const given = withSettings(backoffice, {
     'backoffice.port': ['-p, --port <port>', 'port to listen on'],
     'backoffice.host': ['--host <address>', 'address to listen on'],
@@ -56,21 +28,18 @@ export function registerBackofficeCommands(program: Command): void {
       stopOnSignals(() => running.close());
     });
 
-  const dataOptions = (command: Command) =>
-    command.option('-d, --data <dir>', 'back office data folder').option('-c, --config <file>', 'JSON config file').option('--json', 'print JSON');
-
   const account = backoffice.command('account').description("the producer's customers");
   dataOptions(account.command('add <id>'))
     .description('add an account')
     .option('--name <name>', 'display name (default: the ID)')
     .action((id: string, opts: DataOptions & { name?: string }) => {
-      const a = withRegistry(opts, (r) => r.addAccount({ id, name: opts.name ?? id }));
+      const a = withBackofficeData(opts, ({ registry: r }) => r.addAccount({ id, name: opts.name ?? id }));
       emit(opts.json ?? false, a, () => `Added account ${a.id} (${a.name}).`);
     });
   dataOptions(account.command('list'))
     .description('list accounts')
     .action((opts: DataOptions) => {
-      const r = withRegistry(opts, (reg) => reg.accounts(0, 10_000), true);
+      const r = withBackofficeData(opts, ({ registry }) => registry.accounts(0, 10_000), true);
       emit(opts.json ?? false, r, () => table([['ACCOUNT', 'NAME', 'CREATED'], ...r.items.map((a) => [a.id, a.name, a.createdAt])]));
     });
 
@@ -83,7 +52,7 @@ export function registerBackofficeCommands(program: Command): void {
     .option('--hostid <hostid>', 'its hostid')
     .option('--id <instanceId>', "the license server's instance ID (see its server.instanceId property)")
     .action((opts: DataOptions & { account: string; name: string; kind: string; hostid?: string; id?: string }) => {
-      const r = withRegistry(opts, (reg) =>
+      const r = withBackofficeData(opts, ({ registry: reg }) =>
         reg.addInstance({ accountId: opts.account, name: opts.name, kind: opts.kind, hostId: opts.hostid ?? null, ...(opts.id ? { id: opts.id } : {}) }),
       );
       emit(opts.json ?? false, r, () =>
@@ -98,7 +67,7 @@ export function registerBackofficeCommands(program: Command): void {
     .description('list instances')
     .option('--account <id>', 'only this account')
     .action((opts: DataOptions & { account?: string }) => {
-      const r = withRegistry(opts, (reg) => reg.instances(0, 10_000, opts.account), true);
+      const r = withBackofficeData(opts, ({ registry }) => registry.instances(0, 10_000, opts.account), true);
       emit(opts.json ?? false, r, () =>
         table([['INSTANCE', 'ACCOUNT', 'KIND', 'NAME', 'HOSTID', 'LAST SYNC'], ...r.items.map((i) => [i.id, i.accountId, i.kind, i.name, i.hostId ?? '', i.lastSyncAt ?? 'never'])]),
       );
@@ -111,7 +80,7 @@ export function registerBackofficeCommands(program: Command): void {
     .option('--limit <n>', 'at most this many (default 100)', '100')
     .action((opts: DataOptions & { instance?: string; limit: string }) => {
       const limit = Math.max(1, Math.min(10_000, Number.parseInt(opts.limit, 10) || 100));
-      const r = withRegistry(opts, (_reg, q) => q.list(0, limit, opts.instance), true);
+      const r = withBackofficeData(opts, ({ quarantine: q }) => q.list(0, limit, opts.instance), true);
       emit(opts.json ?? false, r, () =>
         r.total === 0
           ? 'No events set aside.'
@@ -121,4 +90,5 @@ export function registerBackofficeCommands(program: Command): void {
             ].join('\n'),
       );
     });
+  registerCatalogCommands(backoffice);
 }

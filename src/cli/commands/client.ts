@@ -2,10 +2,11 @@ import { hostname, userInfo } from 'node:os';
 import type { Command } from 'commander';
 import type { CapabilityBody, CapabilityResponse, DeviceIdentity } from '../../client/license-client.js';
 import { LicenseClient } from '../../client/license-client.js';
-import { badField } from '../../common/errors.js';
+import { TallyError, badField } from '../../common/errors.js';
 import { isVersion } from '../../licensing/version.js';
 import { withServer } from '../options.js';
 import { describeFailure, emit, table } from '../output.js';
+import { readText } from './producer.js';
 
 interface ClientOptions {
   server: string;
@@ -18,6 +19,18 @@ interface ClientOptions {
   incremental?: boolean;
   hold?: boolean;
   json?: boolean;
+  signKey?: string;
+}
+
+/** A client of the server, signing its capability requests when given the client private key. */
+function connect(opts: ClientOptions): LicenseClient {
+  if (!opts.signKey) return new LicenseClient(opts.server);
+  const pem = readText(opts.signKey);
+  try {
+    return new LicenseClient(opts.server, undefined, { signingKey: pem });
+  } catch (err) {
+    throw new TallyError('BAD_REQUEST', `${opts.signKey} is not a PEM private key: ${(err as Error).message}`, [{ field: '--sign-key', message: 'is not a PEM private key' }]);
+  }
 }
 
 /** Parses `NAME[:VERSION][=COUNT]`, e.g. `cad`, `cad:2.0`, `cad=3`, `cad:2.0=3`. */
@@ -68,7 +81,8 @@ function withCommon(command: Command): Command {
     .option('--hostid <value>', 'the device hostid', hostname())
     .option('--hostid-type <type>', 'ETHERNET, STRING, USER, HOSTNAME, VM_UUID, CONTAINER_ID, ...', 'HOSTNAME')
     .option('--alias <name>', 'device alias shown to administrators (default: host name)')
-    .option('--user <name>', 'user name (default: the current user)');
+    .option('--user <name>', 'user name (default: the current user)')
+    .option('--sign-key <file>', 'PEM file of the client private key: sign capability requests with it (header x-tally-signature)');
 }
 
 /** `tally client`: a reference client of the capability API. */
@@ -82,7 +96,7 @@ export function registerClientCommands(program: Command): void {
     .option('--incremental', 'add to what the device holds instead of replacing it')
     .option('--hold', 'stay running, renew at the renew interval, return everything on Ctrl-C')
     .action(async (specs: string[], opts: ClientOptions) => {
-      const api = new LicenseClient(opts.server);
+      const api = connect(opts);
       const body: CapabilityBody = {
         device: device(opts),
         features: specs.map(parseFeatureSpec),
@@ -100,7 +114,7 @@ export function registerClientCommands(program: Command): void {
     .description('renew leases: the named features, or everything the device holds')
     .option('--borrow <duration>', 'lease length to ask for, e.g. 1h')
     .action(async (specs: string[], opts: ClientOptions) => {
-      const api = new LicenseClient(opts.server);
+      const api = connect(opts);
       const features = specs.length > 0 ? specs.map(parseFeatureSpec) : await currentFeatures(api, opts);
       const r = await api.capability({ device: device(opts), features, ...(opts.borrow ? { borrowInterval: opts.borrow } : {}) });
       emit(opts.json ?? false, r, () => describeResponse(r));
@@ -110,7 +124,7 @@ export function registerClientCommands(program: Command): void {
   withCommon(client.command('return [features...]'))
     .description('give back the named features (NAME), or everything the device holds')
     .action(async (names: string[], opts: ClientOptions) => {
-      const api = new LicenseClient(opts.server);
+      const api = connect(opts);
       const held = await currentFeatures(api, opts);
       const wanted = names.length > 0 ? held.filter((f) => names.map((n) => parseFeatureSpec(n).name).includes(f.name)) : held;
       const r = await api.capability({ device: device(opts), incremental: true, features: wanted.map((f) => ({ ...f, count: -f.count })) });
@@ -120,7 +134,7 @@ export function registerClientCommands(program: Command): void {
   withCommon(client.command('status'))
     .description('show what the device holds')
     .action(async (opts: ClientOptions) => {
-      const r = await new LicenseClient(opts.server).capability({ device: device(opts) });
+      const r = await connect(opts).capability({ device: device(opts) });
       emit(opts.json ?? false, r, () => describeResponse(r));
     });
 }

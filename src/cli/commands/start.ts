@@ -8,6 +8,10 @@ import { SETTINGS } from '../../common/settings.js';
 import { parseDurationSeconds } from '../../common/time.js';
 import { stopOnSignals } from '../options.js';
 import { ensurePortsFree } from '../preflight.js';
+import type { RunningBackoffice } from '../../backoffice/main.js';
+import type { RunningServer } from '../../server/main.js';
+import { demoCatalog } from '../../server/demo.js';
+import { signLicense } from '../../licensing/license-file.js';
 
 interface StartOptions {
   data: string;
@@ -18,6 +22,34 @@ interface StartOptions {
   simulate: boolean;
   logLevel: string;
   branding?: string;
+}
+
+/**
+ * The quick start's first run: the producer entitles the demo account, the license server
+ * registers with the back office and activates every demo activation ID online, and an old
+ * license signed by hand holds what has already expired. Each step checks what an earlier,
+ * interrupted first run already did; the credential file is written last.
+ */
+async function firstStart(backoffice: RunningBackoffice, server: RunningServer, credentialFile: string): Promise<void> {
+  const { registry, catalog } = backoffice;
+  const instanceId = server.service.instanceId;
+  if (registry.accounts(0, 1000).items.every((a) => a.id !== 'demo')) registry.addAccount({ id: 'demo', name: 'Demo Customer' });
+  const credential = registry.binding(instanceId)
+    ? registry.reissueCredential(instanceId)
+    : registry.addInstance({ id: instanceId, accountId: 'demo', name: 'Demo license server', kind: 'local' }).credential;
+  server.sync.setCredential(credential);
+  const now = Date.now();
+  const demo = demoCatalog(now);
+  for (const product of demo.products) if (!catalog.product(product.id)) catalog.addProduct(product);
+  for (const { entitlementId, ...item } of demo.lineItems) {
+    if (catalog.entitlements(0, 1, { q: entitlementId }).total === 0) catalog.addEntitlement({ id: entitlementId, accountId: 'demo', name: `Demo ${item.productId}`, lineItems: [item] });
+  }
+  if (catalog.activationsOf(instanceId).length > 0) await server.updates.poll();
+  else await server.updates.activate({ activations: demo.lineItems.map((l) => ({ activationId: l.activationId!, count: l.quantity })) });
+  if (!server.service.licenses().some((l) => l.licenseId === 'legacy')) {
+    await server.service.loadLicense(signLicense({ licenseId: 'legacy', producer: 'Tally Demo Producer', features: demo.signedByHand }, backoffice.producerKey.privateKeyPem, { now }));
+  }
+  writeFileSync(credentialFile, `${credential}\n`, { mode: 0o600 });
 }
 
 /** `tally start` (both roles with a demo) and `tally simulate` (client traffic). */
@@ -60,15 +92,11 @@ export function registerStartCommands(program: Command): void {
       const backoffice = await startBackoffice({ settings });
       // Known only once the back office listens (its port may be 0: any free one).
       settings.sync.url = backoffice.url;
-      const server = await startLicenseServer({ settings, demo: true });
-      if (!existsSync(credentialFile)) {
-        // First start: register this server with the back office, as an administrator would.
-        const registry = backoffice.registry;
-        if (registry.accounts(0, 1000).items.every((a) => a.id !== 'demo')) registry.addAccount({ id: 'demo', name: 'Demo Customer' });
-        const { credential } = registry.addInstance({ id: server.service.instanceId, accountId: 'demo', name: 'Demo license server', kind: 'local' });
-        writeFileSync(credentialFile, `${credential}\n`, { mode: 0o600 });
-        server.sync.setCredential(credential);
-      }
+      settings.capabilityPolling.enabled = true;
+      settings.capabilityPolling.interval = 3600;
+      const server = await startLicenseServer({ settings, producerPublicKeyPem: backoffice.producerKey.publicKeyPem });
+      // First start: set up what a producer and an administrator would, then mark it done.
+      if (!existsSync(credentialFile)) await firstStart(backoffice, server, credentialFile);
       process.stderr.write(
         [
           `Tally is running:`,

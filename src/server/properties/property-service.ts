@@ -99,7 +99,8 @@ export class PropertyService {
       key: def.key,
       label: def.label,
       group: def.group,
-      value: show(this.values.get(def.key)),
+      // Facts change while the server runs (the last poll); settings change only through update().
+      value: show(def.scope === 'info' ? def.configured(this.settings, this.facts) : this.values.get(def.key)),
       default: show(def.default),
       editable: lockedBy === null,
       lockedBy,

@@ -9,12 +9,16 @@ import { PROPERTY_GROUPS, SETTING_LIST } from '../../common/settings.js';
  */
 export type PropertyScope = 'live' | 'startup' | 'info';
 
-/** Facts the `info` properties report. */
+/** Facts the `info` properties report; read each time the properties are listed. */
 export interface ServerFacts {
   instanceId: string;
   version: string;
   hostIds: string[];
   startedAt: string;
+  /** Whether the back office activated this server, and when it last issued its rights. */
+  activation: string;
+  lastPoll: string;
+  nextPoll: string;
 }
 
 /** A property: a setting the License Server Manager shows, or a fact about the running server. */
@@ -29,8 +33,8 @@ export interface PropertyDefinition extends Omit<Setting, 'property' | 'label'> 
 
 type Sections = Record<string, Record<string, unknown>>;
 
-const fact = (key: keyof ServerFacts, type: 'string' | 'list', label: string, description: string): PropertyDefinition =>
-  ({ key: `server.${key}`, label, group: 'general', scope: 'info', type, schema: z.never(), default: type === 'list' ? [] : null, configured: (_s, facts) => facts[key], description });
+const fact = (key: keyof ServerFacts, type: 'string' | 'list', label: string, description: string, group: PropertyGroup = 'general', prefix = 'server'): PropertyDefinition =>
+  ({ key: `${prefix}.${key}`, label, group, scope: 'info', type, schema: z.never(), default: type === 'list' ? [] : null, configured: (_s, facts) => facts[key], description });
 
 const fromSettings = SETTING_LIST.flatMap(({ property, path, label, ...setting }) => {
   const [section, name] = path.split('.') as [string, string];
@@ -46,6 +50,9 @@ export const PROPERTIES: readonly PropertyDefinition[] = [
   fact('version', 'string', 'Server version', 'Version of the Tally license server.'),
   fact('hostIds', 'list', 'Hostids', 'ETHERNET hostids of this machine; register one of them with the back office.'),
   fact('startedAt', 'string', 'Started at', 'When the server started.'),
+  fact('activation', 'string', 'Activation', 'Whether the back office activated this server, and when it issued the rights in force.', 'capability-polling', 'capabilityPolling'),
+  fact('lastPoll', 'string', 'Last poll', 'When the server last asked the back office for its rights, and what came of it.', 'capability-polling', 'capabilityPolling'),
+  fact('nextPoll', 'string', 'Next poll', 'When the next poll is due.', 'capability-polling', 'capabilityPolling'),
   ...fromSettings,
 ].sort((a, b) => groupOrder.indexOf(a.group) - groupOrder.indexOf(b.group));
 

@@ -3,6 +3,7 @@ import type { Holding } from '../../licensing/holding.js';
 import type { Device, HostIdType } from '../../licensing/hostid.js';
 import type { ReservationGroup } from '../../licensing/reservation.js';
 import type { StateChange } from '../../licensing/license-state.js';
+import type { LicenseUpdate } from '../../licensing/license-update.js';
 import type { DB } from './db.js';
 
 /** A license as stored: the file plus when it was loaded. */
@@ -78,6 +79,14 @@ export const WRITE_STATEMENTS = {
   insertReservation: 'INSERT INTO reservations (id, group_id, position, hostid_value, hostid_type, holder) VALUES (?, ?, ?, ?, ?, ?)',
   insertReservationEntry: 'INSERT INTO reservation_entries (id, reservation_id, position, feature, version, count) VALUES (?, ?, ?, ?, ?, ?)',
   deleteReservationGroup: 'DELETE FROM reservation_groups WHERE id = ?',
+  insertLicenseUpdate: 'INSERT INTO license_updates (id, at, source, summary, changes) VALUES (?, ?, ?, ?, ?)',
+  insertExchangeRequest: 'INSERT INTO exchange_requests (nonce, kind, via, activations, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)',
+  answerExchangeRequest: 'UPDATE exchange_requests SET answered_at = ? WHERE nonce = ? AND answered_at IS NULL',
+  forgetExchangeRequests: 'DELETE FROM exchange_requests WHERE expires_at < ?',
+  // Batches reach the writer thread as JSON text: the key travels as hex and is stored as bytes.
+  putClientKey: `INSERT INTO client_key (id, der, key_id, uploaded_at, uploaded_by) VALUES (1, unhex(?), ?, ?, ?)
+      ON CONFLICT (id) DO UPDATE SET der = excluded.der, key_id = excluded.key_id, uploaded_at = excluded.uploaded_at, uploaded_by = excluded.uploaded_by`,
+  deleteClientKey: 'DELETE FROM client_key',
 } as const;
 
 type Op = [keyof typeof WRITE_STATEMENTS, unknown[]];
@@ -102,6 +111,12 @@ export function putLicenseOps(license: Omit<StoredLicense, 'loadedAt'>, now: Epo
     ['deleteLicense', [license.licenseId]],
     ['insertLicense', [license.licenseId, license.producer, license.keyId, license.issuedAt, now, license.file]],
   ];
+}
+
+/** The history row of a license update. */
+export function licenseUpdateOp(update: LicenseUpdate, now: EpochMs): Op {
+  const { id, source, summary, ...changes } = update;
+  return ['insertLicenseUpdate', [id, now, source, summary, { added: changes.added, removed: changes.removed, changed: changes.changed, endedLeases: changes.endedLeases }]];
 }
 
 export function deleteLicenseOps(licenseId: string): Op[] {
@@ -138,6 +153,22 @@ export function putReservationGroupOps(groups: readonly ReservationGroup[]): Op[
 
 export function deleteReservationGroupOps(ids: readonly string[]): Op[] {
   return ids.map((id): Op => ['deleteReservationGroup', [id]]);
+}
+
+/** The client public key capability requests may be signed with, as stored: SubjectPublicKeyInfo DER. */
+export interface StoredClientKey {
+  der: Buffer;
+  keyId: string;
+  uploadedAt: EpochMs;
+  uploadedBy: string;
+}
+
+export function putClientKeyOps(key: StoredClientKey): Op[] {
+  return [['putClientKey', [key.der.toString('hex'), key.keyId, key.uploadedAt, key.uploadedBy]]];
+}
+
+export function deleteClientKeyOps(): Op[] {
+  return [['deleteClientKey', []]];
 }
 
 /** Reads of trusted storage (on the main thread's connection, which sees committed data). */
@@ -192,6 +223,13 @@ export class LicenseStore {
     return row && { name: row.name, text: row.text, activatedAt: row.activated_at, activatedBy: row.activated_by };
   }
 
+  readClientKey(): StoredClientKey | undefined {
+    const row = this.db.prepare('SELECT der, key_id, uploaded_at, uploaded_by FROM client_key WHERE id = 1').get() as
+      | { der: Buffer; key_id: string; uploaded_at: number; uploaded_by: string }
+      | undefined;
+    return row && { der: row.der, keyId: row.key_id, uploadedAt: row.uploaded_at, uploadedBy: row.uploaded_by };
+  }
+
   readReservationGroups(): ReservationGroup[] {
     const groups = this.db.prepare('SELECT id, name, created_at FROM reservation_groups ORDER BY created_at, name').all() as Array<{ id: string; name: string; created_at: number }>;
     const reservations = this.db.prepare('SELECT * FROM reservations ORDER BY group_id, position').all() as Array<{
@@ -210,6 +248,24 @@ export class LicenseStore {
       ]);
     }
     return groups.map((g) => ({ id: g.id, name: g.name, createdAt: g.created_at, reservations: reservationsOf.get(g.id) ?? [] }));
+  }
+
+  /** A request this server made of the back office, by its nonce. */
+  exchangeRequest(nonce: string): { kind: string; via: string; answeredAt: EpochMs | null } | undefined {
+    const row = this.db.prepare('SELECT kind, via, answered_at FROM exchange_requests WHERE nonce = ?').get(nonce) as { kind: string; via: string; answered_at: number | null } | undefined;
+    return row && { kind: row.kind, via: row.via, answeredAt: row.answered_at };
+  }
+
+  /** Offline requests made and not answered that could still be. */
+  pendingExchangeRequests(now: EpochMs): number {
+    return this.db.prepare("SELECT count(*) FROM exchange_requests WHERE via = 'offline' AND answered_at IS NULL AND expires_at > ?").pluck().get(now) as number;
+  }
+
+  /** License updates, newest first. */
+  licenseUpdates(offset: number, limit: number): { total: number; items: LicenseUpdate[] } {
+    const total = this.db.prepare('SELECT count(*) FROM license_updates').pluck().get() as number;
+    const rows = this.db.prepare('SELECT * FROM license_updates ORDER BY at DESC, id DESC LIMIT ? OFFSET ?').all(limit, offset) as Array<{ id: string; at: number; source: LicenseUpdate['source']; summary: string; changes: string }>;
+    return { total, items: rows.map((r) => ({ id: r.id, at: new Date(r.at).toISOString(), source: r.source, summary: r.summary, ...(JSON.parse(r.changes) as Omit<LicenseUpdate, 'id' | 'at' | 'source' | 'summary'>) })) };
   }
 
   getMeta(key: string): string | undefined {

@@ -98,6 +98,11 @@ export class OutboxSender {
     this.backoffMaxMs = options.backoffMaxMs ?? 300_000;
   }
 
+  /** The sync credential in use; never logged. */
+  get credential(): string | null {
+    return this.options.credential;
+  }
+
   /** Replaces the sync credential (the quick start registers its own instance after start-up). */
   setCredential(credential: string): void {
     this.options.credential = credential;

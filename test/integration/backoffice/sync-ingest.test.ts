@@ -101,9 +101,10 @@ describe('POST /usage/api/1.0/sync on the back office', () => {
     expect(JSON.stringify(list.body)).not.toContain('tally_');
   });
 
-  it('refuses anonymous calls on every route but sync, health, login and the report app\'s files', async () => {
-    // GET /* serves the browser app's own files (no data); under /api it answers 404.
-    const open = ['POST /usage/api/1.0/sync', 'GET /api/1.0/health', 'POST /api/1.0/instances/~/authorize', 'POST /api/1.0/instances/~/reset-password', 'GET /*'];
+  it('refuses anonymous calls on every route but sync, health, login, the license exchange and the report app\'s files', async () => {
+    // GET /* serves the browser app's own files (no data); under /api it answers 404. License
+    // servers' exchange requests are signed by their own keys; the producer's public key is public.
+    const open = ['POST /usage/api/1.0/sync', 'GET /api/1.0/health', 'POST /api/1.0/instances/~/authorize', 'POST /api/1.0/instances/~/reset-password', 'GET /*', 'POST /api/1.0/backoffice/exchange', 'GET /api/1.0/backoffice/producer-key'];
     for (const route of bo.app.registeredRoutes) {
       if (route.method === 'HEAD' || route.method === 'OPTIONS' || route.url.startsWith('/docs') || open.includes(`${route.method} ${route.url}`)) continue;
       const res = await bo.call(route.method, route.url.replace(/:[A-Za-z]+/g, 'probe'), route.method === 'GET' || route.method === 'DELETE' ? undefined : {});

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { ServerContext } from '../../context.js';
 import { setAsideLicensesSchema } from '../../license-service.js';
 import { backOfficeBase, syncStatusSchema } from '../../sync/outbox-sender.js';
+import { licenseUpdatesStatusSchema } from '../../exchange/license-updates.js';
 
 export { syncStatusSchema };
 
@@ -15,7 +16,11 @@ const healthSchema = z.object({
   storage: z.object({ ok: z.boolean(), outboxBacklog: z.number() }),
   licenses: z.object({ served: z.number(), setAside: setAsideLicensesSchema }),
   sync: syncStatusSchema,
+  clientKey: z
+    .object({ present: z.boolean(), keyId: z.string().nullable(), required: z.boolean() })
+    .describe('the client public key capability requests are signed with, and whether signing is required (licensing.requireClientSignature)'),
   backOffice: z.string().nullable().describe('the back office this server syncs to, where its usage report is (the sync URL without the sync path); null when none is configured'),
+  licenseUpdates: licenseUpdatesStatusSchema,
 });
 
 /** What health answers. */
@@ -28,6 +33,7 @@ export const healthRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = async
     const sync = ctx.sync.status();
     const ok = sync.backlog >= 0;
     const setAside = ctx.service.setAsideLicenses();
+    const clientKey = ctx.clientKeys.view();
     return {
       status: ok && setAside.length === 0 ? ('ok' as const) : ('degraded' as const),
       version: ctx.version,
@@ -37,7 +43,9 @@ export const healthRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = async
       storage: { ok, outboxBacklog: Math.max(0, sync.backlog) },
       licenses: { served: ctx.service.licenses().length, setAside },
       sync,
+      clientKey: { present: clientKey.present, keyId: clientKey.keyId, required: clientKey.required },
       backOffice: sync.url === null ? null : backOfficeBase(sync.url),
+      licenseUpdates: ctx.updates.status(),
     };
   };
   const options = { config: { access: 'public' as const }, schema: { tags: ['health'], response: { 200: healthSchema } } };

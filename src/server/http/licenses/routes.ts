@@ -4,6 +4,7 @@ import type { ServerContext } from '../../context.js';
 import { READ_ROLES } from '../../../http/access.js';
 import { errorBodySchema } from '../../../http/errors.js';
 import { licenseSummarySchema, setAsideLicensesSchema } from '../../license-service.js';
+import { licenseUpdateSchema } from '../../../licensing/license-update.js';
 
 /** Signed license files: load (add or reissue), list, remove. */
 export const licenseRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = async (app, { ctx }) => {
@@ -22,7 +23,7 @@ export const licenseRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = asyn
         tags: ['licenses'],
         summary: 'Load a signed license file; it is verified against the producer key first',
         body: z.record(z.string(), z.unknown()).describe('The signed license file as produced by `tally producer sign`'),
-        response: { 200: z.object({ license: licenseSummarySchema, replaced: z.boolean() }), 422: errorBodySchema },
+        response: { 200: z.object({ license: licenseSummarySchema, replaced: z.boolean(), update: licenseUpdateSchema }), 422: errorBodySchema },
       },
     },
     async (request) => ctx.service.loadLicense(request.body),

@@ -7,7 +7,7 @@ import { useFeedback } from '../../components/feedback.js';
 
 /** A back office operation: the route of the license server that performs it, and what it is called. */
 export interface BackOfficeRoute {
-  method: 'GET' | 'POST' | 'PUT';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Under the instance: `/activations`. */
   path: string;
   /** "online activation", for the messages. */
@@ -23,6 +23,7 @@ export const BACK_OFFICE_ROUTES = {
   activationRequest: { licenses: true, method: 'POST', path: '/offline/activation-request', what: 'offline activation requests' },
   offlineResponse: { licenses: true, method: 'POST', path: '/offline/response', what: 'offline responses from a back office' },
   clientKey: { licenses: false, method: 'PUT', path: '/client-key', what: 'client key upload' },
+  removeClientKey: { licenses: false, method: 'DELETE', path: '/client-key', what: 'client key removal' },
 } as const satisfies Record<string, BackOfficeRoute>;
 
 /** What came of the last attempt. */
