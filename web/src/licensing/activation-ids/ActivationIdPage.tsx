@@ -81,7 +81,7 @@ function ActivationIdDetails({ view }: { view: ActivationIdView }) {
           </Typography>
         ) : (
           <TableContainer>
-            <Table size="small" data-testid="servers-table">
+            <Table size="small" data-testid="servers-table" sx={{ minWidth: 640 }}>
               <TableHead>
                 <TableRow>
                   <TableCell>License server</TableCell>
@@ -124,7 +124,7 @@ function ActivationIdDetails({ view }: { view: ActivationIdView }) {
           </Typography>
         ) : (
           <TableContainer>
-            <Table size="small" data-testid="history-table">
+            <Table size="small" data-testid="history-table" sx={{ minWidth: 640 }}>
               <TableHead>
                 <TableRow>
                   <TableCell>When</TableCell>

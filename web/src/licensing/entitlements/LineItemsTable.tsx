@@ -10,7 +10,7 @@ export const activationIdPath = (id: string) => `/licensing/activation-ids/${enc
 export function LineItemsTable({ items }: { items: LineItemView[] }) {
   return (
     <TableContainer>
-      <Table size="small" data-testid="line-items-table">
+      <Table size="small" data-testid="line-items-table" sx={{ minWidth: 640 }}>
         <TableHead>
           <TableRow>
             <TableCell>Activation ID</TableCell>

@@ -119,7 +119,7 @@ function ResponseSummary({ answered: { fileName, response } }: { answered: Answe
         <Typography variant="body2">no activation IDs: it has no rights from the back office.</Typography>
       ) : (
         <TableContainer>
-          <Table size="small" data-testid="offline-activations">
+          <Table size="small" data-testid="offline-activations" sx={{ minWidth: 640 }}>
             <TableHead>
               <TableRow>
                 <TableCell>Activation ID</TableCell>

@@ -52,7 +52,7 @@ function ProductFeaturesTable({ product }: { product: ProductView }) {
         Counts and overdraft are per unit activated: a server with 3 units of this product has three times these counts.
       </Typography>
       <TableContainer>
-        <Table size="small" data-testid="product-features-table">
+        <Table size="small" data-testid="product-features-table" sx={{ minWidth: 640 }}>
           <TableHead>
             <TableRow>
               <TableCell>Name</TableCell>
