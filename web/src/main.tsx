@@ -1,9 +1,12 @@
 import { Suspense, lazy } from 'react';
+import type { ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { LinearProgress } from '@mui/material';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { AppProviders, RequireLogin, newQueryClient } from './app/providers.js';
 import { setApiTarget } from './api/client.js';
+import { FeedbackProvider } from './components/feedback.js';
+import { LicensingLayout } from './licensing/LicensingLayout.js';
 import { LoginPage } from './login/LoginPage.js';
 import { ReportLayout } from './report/ReportLayout.js';
 
@@ -11,27 +14,57 @@ import { ReportLayout } from './report/ReportLayout.js';
 const OverviewPage = lazy(() => import('./report/overview/OverviewPage.js'));
 const DenialsPage = lazy(() => import('./report/denials/DenialsPage.js'));
 const EventsPage = lazy(() => import('./report/events/EventsPage.js'));
+const ProductsPage = lazy(() => import('./licensing/products/ProductsPage.js'));
+const ProductPage = lazy(() => import('./licensing/products/ProductPage.js'));
+const ProductForm = lazy(() => import('./licensing/products/ProductForm.js'));
+const EntitlementsPage = lazy(() => import('./licensing/entitlements/EntitlementsPage.js'));
+const EntitlementPage = lazy(() => import('./licensing/entitlements/EntitlementPage.js'));
+const EntitlementForm = lazy(() => import('./licensing/entitlements/EntitlementForm.js'));
+const ActivationIdPage = lazy(() => import('./licensing/activation-ids/ActivationIdPage.js'));
+const OfflineRequestPage = lazy(() => import('./licensing/offline/OfflineRequestPage.js'));
+
+const page = (element: ReactNode) => <Suspense fallback={<LinearProgress />}>{element}</Suspense>;
 
 setApiTarget({ origin: '', instance: '~', name: 'The back office' });
 
 createRoot(document.getElementById('root')!).render(
   <AppProviders queryClient={newQueryClient()}>
-    <BrowserRouter>
-      <Routes>
-        <Route path="/login" element={<LoginPage title="Tally back office" purpose="Log in to see the Usage and Denials report." />} />
-        <Route
-          element={
-            <RequireLogin>
-              <ReportLayout />
-            </RequireLogin>
-          }
-        >
-          <Route index element={<Suspense fallback={<LinearProgress />}><OverviewPage /></Suspense>} />
-          <Route path="denials" element={<Suspense fallback={<LinearProgress />}><DenialsPage /></Suspense>} />
-          <Route path="events" element={<Suspense fallback={<LinearProgress />}><EventsPage /></Suspense>} />
-        </Route>
-        <Route path="*" element={<Navigate to="/" replace />} />
-      </Routes>
-    </BrowserRouter>
+    <FeedbackProvider>
+      <BrowserRouter>
+        <Routes>
+          <Route path="/login" element={<LoginPage title="Tally back office" purpose="Log in to see the Usage and Denials report and licensing." />} />
+          <Route
+            element={
+              <RequireLogin>
+                <ReportLayout />
+              </RequireLogin>
+            }
+          >
+            <Route index element={page(<OverviewPage />)} />
+            <Route path="denials" element={page(<DenialsPage />)} />
+            <Route path="events" element={page(<EventsPage />)} />
+          </Route>
+          <Route
+            path="licensing"
+            element={
+              <RequireLogin>
+                <LicensingLayout />
+              </RequireLogin>
+            }
+          >
+            <Route index element={<Navigate to="products" replace />} />
+            <Route path="products" element={page(<ProductsPage />)} />
+            <Route path="products/new" element={page(<ProductForm />)} />
+            <Route path="products/:productId" element={page(<ProductPage />)} />
+            <Route path="entitlements" element={page(<EntitlementsPage />)} />
+            <Route path="entitlements/new" element={page(<EntitlementForm />)} />
+            <Route path="entitlements/:entitlementId" element={page(<EntitlementPage />)} />
+            <Route path="activation-ids/:activationId" element={page(<ActivationIdPage />)} />
+            <Route path="offline" element={page(<OfflineRequestPage />)} />
+          </Route>
+          <Route path="*" element={<Navigate to="/" replace />} />
+        </Routes>
+      </BrowserRouter>
+    </FeedbackProvider>
   </AppProviders>,
 );

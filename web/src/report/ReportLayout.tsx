@@ -1,6 +1,6 @@
-import { AppBar, Box, Button, Container, Tab, Tabs, Toolbar, Typography } from '@mui/material';
+import { Box, Container, Tab, Tabs } from '@mui/material';
 import { Link, Outlet, useLocation } from 'react-router';
-import { useAuth } from '../api/auth.js';
+import { BackOfficeBar } from '../app/BackOfficeBar.js';
 import { ExportMenu } from './ExportMenu.js';
 import { FilterBar } from './FilterBar.js';
 import { FilterChips } from './FilterChips.js';
@@ -17,7 +17,6 @@ const PAGES: Array<{ path: string; label: string; page: ReportPageName }> = [
 
 /** The report's frame: pages, the filters shared by every page, their chips, and export. */
 export function ReportLayout() {
-  const auth = useAuth();
   const { filters, params } = useReportFilters();
   const { pathname } = useLocation();
   // Moving between pages keeps the filters (and drops what belongs to one page, like its sort).
@@ -26,19 +25,7 @@ export function ReportLayout() {
   usePrefetch(pageRequests(current.page, filters, params));
   return (
     <Box sx={{ minHeight: '100vh', bgcolor: 'grey.50' }}>
-      <AppBar position="static" elevation={0}>
-        <Toolbar sx={{ gap: 2, flexWrap: 'wrap' }}>
-          <Typography variant="h6" component="div" sx={{ flexGrow: 1 }}>
-            Usage and Denials
-          </Typography>
-          <Typography variant="body2" sx={{ display: { xs: 'none', sm: 'block' } }}>
-            {auth.session?.user}
-          </Typography>
-          <Button color="inherit" onClick={() => void auth.logout()}>
-            Log out
-          </Button>
-        </Toolbar>
-      </AppBar>
+      <BackOfficeBar area="report" />
       <Container maxWidth="xl" sx={{ py: 2 }}>
         <Box sx={{ display: 'flex', alignItems: 'center', flexWrap: 'wrap', gap: 1, borderBottom: 1, borderColor: 'divider', mb: 2 }}>
           <Tabs value={current.path} variant="scrollable" allowScrollButtonsMobile sx={{ flexGrow: 1 }}>
