@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadOrCreateProducerKey } from '../../src/backoffice/licensing/producer-key.js';
 import { exchangeFileName, exchangeResponseSchema, openMessage, signMessage } from '../../src/licensing/exchange.js';
 import { generateProducerKeys } from '../../src/licensing/license-file.js';
+import { TALLY } from '../support/tally-cli.js';
 
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'tally-licensing-cli-'));
@@ -16,7 +17,7 @@ const env = { ...process.env, TALLY_HOME: join(dir, 'home') };
 /** Runs `tally backoffice ...` on the test's data folder; resolves with its output and exit code. */
 async function backoffice(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'backoffice', ...args, '--data', bo], { env });
+    const { stdout, stderr } = await run(process.execPath, [...TALLY, 'backoffice', ...args, '--data', bo], { env });
     return { stdout, stderr, code: 0 };
   } catch (error) {
     const e = error as { stdout: string; stderr: string; code: number };

@@ -5,11 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { TALLY } from '../support/tally-cli.js';
 
 /** Runs `tally start` to its end and answers its exit code and what it printed. */
 async function startToEnd(args: string[]): Promise<{ code: number; output: string }> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'start', '--no-simulate', ...args]);
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [...TALLY, 'start', '--no-simulate', ...args]);
     return { code: 0, output: stdout + stderr };
   } catch (err) {
     const failed = err as { code: number; stdout: string; stderr: string };
@@ -22,7 +23,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('tally start', () => {
   it('runs a license server and a back office with a demo whose simulated usage reaches the warehouse', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'start', '--data', dir, '--port', '0', '--server-port', '0', '--devices', '12'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...TALLY, 'start', '--data', dir, '--port', '0', '--server-port', '0', '--devices', '12'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TallyProcess } from '../support/tally-cli.js';
-import { runTally, spawnTally, stopProcess } from '../support/tally-cli.js';
+import { TALLY, runTally, spawnTally, stopProcess } from '../support/tally-cli.js';
 
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'tally-cli-'));
@@ -16,7 +16,7 @@ const env = { ...process.env, TALLY_HOME: join(dir, 'home') };
 async function tally(args: string[], input?: string): Promise<{ stdout: string; stderr: string; code: number }> {
   if (input !== undefined) return runTally(args, env, input);
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { env });
+    const { stdout, stderr } = await run(process.execPath, [...TALLY, ...args], { env });
     return { stdout, stderr, code: 0 };
   } catch (error) {
     const e = error as { stdout: string; stderr: string; code: number };
@@ -70,7 +70,7 @@ describe('the tally command line', () => {
   });
 
   it('holds a lease until stopped, then gives it back', async () => {
-    const holder = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'client', 'request', 'cad=1', '--hold', '--server', url, '--hostid', 'holder', '--hostid-type', 'STRING'], { env });
+    const holder = spawn(process.execPath, [...TALLY, 'client', 'request', 'cad=1', '--hold', '--server', url, '--hostid', 'holder', '--hostid-type', 'STRING'], { env });
     await new Promise<void>((resolve) => holder.stdout.on('data', (c: Buffer) => c.toString().includes('held') && resolve()));
     const during = await tally(['client', 'status', '--json', '--server', url, '--hostid', 'holder', '--hostid-type', 'STRING']);
     expect(JSON.parse(during.stdout).granted).toHaveLength(1);

@@ -186,7 +186,7 @@ describe('license updates on a license server killed with SIGKILL', () => {
 
 describe('activations on a back office killed with SIGKILL', () => {
   it('never activates more than the quantity, keeps every activation it answered with its history, and the next poll brings what it holds', async () => {
-    const QUANTITY = 60;
+    const QUANTITY = 36;
     const SERVERS = 3;
     const boDir = join(root, 'backoffice');
     mkdirSync(boDir);
@@ -234,7 +234,7 @@ describe('activations on a back office killed with SIGKILL', () => {
           }),
         );
 
-      for (let round = 0; round < 5; round++) {
+      for (let round = 0; round < 3; round++) {
         const activating = activateUntilDown();
         await sleep(150 + random.int(1200));
         await stopProcess(backoffice.process, 'SIGKILL');
