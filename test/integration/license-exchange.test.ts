@@ -69,6 +69,14 @@ describe('license rights from the back office', () => {
     expect(status.body).toEqual(expect.objectContaining({ activated: true, accountId: 'acme' }));
   });
 
+  it('registers a server it did not know under the account of its activation IDs, and makes it a sync credential on demand', async () => {
+    const instance = backoffice.registry.instance(server.service.instanceId);
+    expect(instance.accountId).toBe('acme');
+    const made = await backoffice.call('POST', `/api/1.0/backoffice/instances/${instance.id}/credential`, undefined, producer);
+    expect(made.status).toBe(200);
+    expect(backoffice.registry.authenticate(made.body.credential).id).toBe(instance.id);
+  });
+
   it('refuses a whole activation when one ID cannot be had, naming each ID and why; nothing is activated', async () => {
     const before = backoffice.catalog.lineItemView('ACT-CAD').activated;
     const res = await server.post(

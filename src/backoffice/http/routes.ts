@@ -134,4 +134,18 @@ export const backofficeRoutes: FastifyPluginAsyncZod<{ ctx: BackofficeContext }>
     },
     async (request, reply) => reply.code(201).send(ctx.registry.addInstance(request.body)),
   );
+
+  app.post(
+    `${BASE}/instances/:instanceId/credential`,
+    {
+      config: { access: ['admin'] },
+      schema: {
+        tags: ['instances'],
+        summary: 'Make a new sync credential for an instance, answered once; the old one stops working',
+        params: z.object({ instanceId: z.string().min(1).max(64) }),
+        response: { 200: z.object({ instanceId: z.string(), credential: z.string() }), 404: errorBodySchema },
+      },
+    },
+    async (request) => ({ instanceId: request.params.instanceId, credential: ctx.registry.reissueCredential(request.params.instanceId) }),
+  );
 };

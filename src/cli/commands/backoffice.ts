@@ -63,6 +63,12 @@ export function registerBackofficeCommands(program: Command): void {
         ].join('\n'),
       );
     });
+  dataOptions(instance.command('credential <id>'))
+    .description('make a new sync credential for an instance (one registered by its first activation has none anyone knows); the old one stops working')
+    .action((id: string, opts: DataOptions) => {
+      const credential = withBackofficeData(opts, ({ registry }) => registry.reissueCredential(id), true);
+      emit(opts.json ?? false, { instanceId: id, credential }, () => [`Sync credential of instance ${id} (shown once): ${credential}`, 'Configure the license server with it as sync.credential.'].join('\n'));
+    });
   dataOptions(instance.command('list'))
     .description('list instances')
     .option('--account <id>', 'only this account')

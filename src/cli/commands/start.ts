@@ -96,7 +96,10 @@ export function registerStartCommands(program: Command): void {
       settings.capabilityPolling.interval = 3600;
       const server = await startLicenseServer({ settings, producerPublicKeyPem: backoffice.producerKey.publicKeyPem });
       // First start: set up what a producer and an administrator would, then mark it done.
-      if (!existsSync(credentialFile)) await firstStart(backoffice, server, credentialFile);
+      // A folder of an older quick start holds a demo license signed by a key of its own, which the server no longer trusts.
+      const older = server.service.setAsideLicenses().some((l) => l.licenseId === 'demo');
+      if (older) await server.service.removeLicense('demo');
+      if (older || !existsSync(credentialFile)) await firstStart(backoffice, server, credentialFile);
       process.stderr.write(
         [
           `Tally is running:`,
