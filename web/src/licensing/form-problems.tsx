@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { Alert, AlertTitle, Box } from '@mui/material';
 import { ApiError } from '../api/client.js';
 
@@ -15,6 +16,32 @@ export function problemsOf(error: unknown): Problems {
 export function fieldProblem(problems: Problems, field: string): { error: boolean; helperText?: string } {
   const message = problems[field];
   return message === undefined ? { error: false } : { error: true, helperText: message };
+}
+
+/**
+ * A form's draft with a list of lines (`features`, `lineItems`), and the problems marked on its
+ * fields. A field edited is no longer marked: what is wrong with it is checked again on sending.
+ */
+export function useDraft<D extends object, L extends keyof D & string>(initial: D, list: L) {
+  type Line = D[L] extends ReadonlyArray<infer I> ? I : never;
+  const [draft, setDraft] = useState<D>(initial);
+  const [problems, setProblems] = useState<Problems>({});
+  const forget = (paths: string[]) => setProblems((p) => Object.fromEntries(Object.entries(p).filter(([k]) => !paths.some((q) => k === q || k.startsWith(`${q}.`)))));
+  return {
+    draft,
+    setDraft,
+    problems,
+    setProblems,
+    set: (change: Partial<D>) => {
+      setDraft((d) => ({ ...d, ...change }));
+      forget(Object.keys(change));
+    },
+    setLine: (i: number, change: Partial<Line>) => {
+      setDraft((d) => ({ ...d, [list]: (d[list] as Line[]).map((line, j) => (j === i ? Object.assign<object, Line, Partial<Line>>({}, line, change) : line)) }));
+      forget(Object.keys(change).map((k) => `${list}.${i}.${k}`));
+    },
+    field: (path: string) => fieldProblem(problems, path),
+  };
 }
 
 /**

@@ -1,10 +1,9 @@
-import { useState } from 'react';
 import { Box, Button, FormHelperText, MenuItem, Paper, TextField, Typography } from '@mui/material';
 import { Link, useNavigate } from 'react-router';
 import { useAuth } from '../../api/auth.js';
 import { AccessDenied } from '../../components/QueryState.js';
 import { useFeedback } from '../../components/feedback.js';
-import { fieldProblem, FormRefusal, problemsOf } from '../form-problems.js';
+import { FormRefusal, problemsOf, useDraft } from '../form-problems.js';
 import type { Problems } from '../form-problems.js';
 import { LICENSING_ROUTES, useAccounts, useAddEntitlement, useProductChoices } from '../licensing-api.js';
 import { isCatalogId, isDate } from '../licensing-text.js';
@@ -56,21 +55,9 @@ export default function EntitlementForm() {
   const accounts = useAccounts();
   const products = useProductChoices();
   const add = useAddEntitlement();
-  const [draft, setDraft] = useState<EntitlementDraft>({ accountId: '', name: '', lineItems: [newLine()] });
-  const [problems, setProblems] = useState<Problems>({});
+  const { draft, problems, setProblems, set, setLine, field } = useDraft<EntitlementDraft, 'lineItems'>({ accountId: '', name: '', lineItems: [newLine()] }, 'lineItems');
   if (!auth.may(...LICENSING_ROUTES.addEntitlement)) return <AccessDenied message="Only an administrator may entitle accounts." />;
 
-  // A field edited is no longer marked: what is wrong with it is checked again on sending.
-  const forget = (paths: string[]) => setProblems((p) => Object.fromEntries(Object.entries(p).filter(([k]) => !paths.some((p) => k === p || k.startsWith(`${p}.`)))));
-  const set = (change: Partial<EntitlementDraft>) => {
-    setDraft({ ...draft, ...change });
-    forget(Object.keys(change));
-  };
-  const setLine = (i: number, change: Partial<LineDraft>) => {
-    setDraft({ ...draft, lineItems: draft.lineItems.map((l, j) => (j === i ? { ...l, ...change } : l)) });
-    forget(Object.keys(change).map((k) => `lineItems.${i}.${k}`));
-  };
-  const field = (path: string) => fieldProblem(problems, path);
 
   const submit = async () => {
     const found = checkEntitlement(draft);

@@ -1,10 +1,9 @@
-import { useState } from 'react';
 import { Box, Button, FormHelperText, MenuItem, Paper, TextField, Typography } from '@mui/material';
 import { Link, useNavigate } from 'react-router';
 import { useAuth } from '../../api/auth.js';
 import { AccessDenied } from '../../components/QueryState.js';
 import { useFeedback } from '../../components/feedback.js';
-import { fieldProblem, FormRefusal, problemsOf } from '../form-problems.js';
+import { FormRefusal, problemsOf, useDraft } from '../form-problems.js';
 import type { Problems } from '../form-problems.js';
 import { LICENSING_ROUTES, useAddProduct } from '../licensing-api.js';
 import { isCatalogId, isTerm } from '../licensing-text.js';
@@ -60,21 +59,9 @@ export default function ProductForm() {
   const navigate = useNavigate();
   const feedback = useFeedback();
   const add = useAddProduct();
-  const [draft, setDraft] = useState<ProductDraft>({ id: '', name: '', version: '', term: 'permanent', features: [newFeature()] });
-  const [problems, setProblems] = useState<Problems>({});
+  const { draft, problems, setProblems, set, setLine: setFeature, field } = useDraft<ProductDraft, 'features'>({ id: '', name: '', version: '', term: 'permanent', features: [newFeature()] }, 'features');
   if (!auth.may(...LICENSING_ROUTES.addProduct)) return <AccessDenied message="Only an administrator may add products." />;
 
-  // A field edited is no longer marked: what is wrong with it is checked again on sending.
-  const forget = (paths: string[]) => setProblems((p) => Object.fromEntries(Object.entries(p).filter(([k]) => !paths.some((p) => k === p || k.startsWith(`${p}.`)))));
-  const set = (change: Partial<ProductDraft>) => {
-    setDraft({ ...draft, ...change });
-    forget(Object.keys(change));
-  };
-  const setFeature = (i: number, change: Partial<FeatureLine>) => {
-    setDraft({ ...draft, features: draft.features.map((f, j) => (j === i ? { ...f, ...change } : f)) });
-    forget(Object.keys(change).map((k) => `features.${i}.${k}`));
-  };
-  const field = (path: string) => fieldProblem(problems, path);
 
   const submit = async () => {
     const found = checkProduct(draft);
@@ -115,7 +102,7 @@ export default function ProductForm() {
       <Box sx={{ display: 'grid', gap: 2, gridTemplateColumns: { xs: '1fr', sm: '1fr 2fr 1fr 1fr' } }}>
         <TextField label="Product ID" required size="small" value={draft.id} onChange={(e) => set({ id: e.target.value })} {...field('id')} />
         <TextField label="Name" required size="small" value={draft.name} onChange={(e) => set({ name: e.target.value })} {...field('name')} />
-        <TextField label="Version" size="small" value={draft.version} onChange={(e) => set({ version: e.target.value })} {...fieldProblem(problems, 'version')} />
+        <TextField label="Version" size="small" value={draft.version} onChange={(e) => set({ version: e.target.value })} {...field('version')} />
         <TextField
           label="Term"
           size="small"
