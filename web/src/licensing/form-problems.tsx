@@ -41,6 +41,23 @@ export function useDraft<D extends object, L extends keyof D & string>(initial: 
       forget(Object.keys(change).map((k) => `${list}.${i}.${k}`));
     },
     field: (path: string) => fieldProblem(problems, path),
+    /**
+     * Sends the draft when the form's own checks find nothing; marks what they found, or what
+     * the server refused, on the fields. `refused` says why nothing was sent.
+     */
+    submit: async (check: (draft: D) => Problems, send: (draft: D) => Promise<void>, refused: () => void) => {
+      const found = check(draft);
+      setProblems(found);
+      if (Object.keys(found).length > 0) {
+        refused();
+        return;
+      }
+      try {
+        await send(draft);
+      } catch (e) {
+        setProblems(problemsOf(e));
+      }
+    },
   };
 }
 

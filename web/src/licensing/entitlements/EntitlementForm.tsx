@@ -3,7 +3,7 @@ import { Link, useNavigate } from 'react-router';
 import { useAuth } from '../../api/auth.js';
 import { AccessDenied } from '../../components/QueryState.js';
 import { useFeedback } from '../../components/feedback.js';
-import { FormRefusal, problemsOf, useDraft } from '../form-problems.js';
+import { FormRefusal, useDraft } from '../form-problems.js';
 import type { Problems } from '../form-problems.js';
 import { LICENSING_ROUTES, useAccounts, useAddEntitlement, useProductChoices } from '../licensing-api.js';
 import { isCatalogId, isDate } from '../licensing-text.js';
@@ -55,19 +55,12 @@ export default function EntitlementForm() {
   const accounts = useAccounts();
   const products = useProductChoices();
   const add = useAddEntitlement();
-  const { draft, problems, setProblems, set, setLine, field } = useDraft<EntitlementDraft, 'lineItems'>({ accountId: '', name: '', lineItems: [newLine()] }, 'lineItems');
+  const { draft, problems, set, setLine, field, submit: send } = useDraft<EntitlementDraft, 'lineItems'>({ accountId: '', name: '', lineItems: [newLine()] }, 'lineItems');
   if (!auth.may(...LICENSING_ROUTES.addEntitlement)) return <AccessDenied message="Only an administrator may entitle accounts." />;
 
-
-  const submit = async () => {
-    const found = checkEntitlement(draft);
-    setProblems(found);
+  const submit = () => {
     add.reset();
-    if (Object.keys(found).length > 0) {
-      feedback.notify('Nothing was added: correct the fields marked first.', 'error');
-      return;
-    }
-    try {
+    return send(checkEntitlement, async () => {
       const entitlement = await add.mutateAsync({
         accountId: draft.accountId,
         name: draft.name.trim() === '' ? null : draft.name.trim(),
@@ -81,9 +74,7 @@ export default function EntitlementForm() {
       });
       feedback.notify(`Added entitlement ${entitlement.id}.`);
       void navigate(entitlementPath(entitlement.id), { state: { created: true } });
-    } catch (e) {
-      setProblems(problemsOf(e));
-    }
+    }, () => feedback.notify('Nothing was added: correct the fields marked first.', 'error'));
   };
 
   const accountChoices = accounts.data?.items ?? [];

@@ -3,7 +3,7 @@ import { Link, useNavigate } from 'react-router';
 import { useAuth } from '../../api/auth.js';
 import { AccessDenied } from '../../components/QueryState.js';
 import { useFeedback } from '../../components/feedback.js';
-import { FormRefusal, problemsOf, useDraft } from '../form-problems.js';
+import { FormRefusal, useDraft } from '../form-problems.js';
 import type { Problems } from '../form-problems.js';
 import { LICENSING_ROUTES, useAddProduct } from '../licensing-api.js';
 import { isCatalogId, isTerm } from '../licensing-text.js';
@@ -59,19 +59,12 @@ export default function ProductForm() {
   const navigate = useNavigate();
   const feedback = useFeedback();
   const add = useAddProduct();
-  const { draft, problems, setProblems, set, setLine: setFeature, field } = useDraft<ProductDraft, 'features'>({ id: '', name: '', version: '', term: 'permanent', features: [newFeature()] }, 'features');
+  const { draft, problems, set, setLine: setFeature, field, submit: send } = useDraft<ProductDraft, 'features'>({ id: '', name: '', version: '', term: 'permanent', features: [newFeature()] }, 'features');
   if (!auth.may(...LICENSING_ROUTES.addProduct)) return <AccessDenied message="Only an administrator may add products." />;
 
-
-  const submit = async () => {
-    const found = checkProduct(draft);
-    setProblems(found);
+  const submit = () => {
     add.reset();
-    if (Object.keys(found).length > 0) {
-      feedback.notify('Nothing was added: correct the fields marked first.', 'error');
-      return;
-    }
-    try {
+    return send(checkProduct, async () => {
       const product = await add.mutateAsync({
         id: draft.id.trim(),
         name: draft.name.trim(),
@@ -89,9 +82,7 @@ export default function ProductForm() {
       });
       feedback.notify(`Added product ${product.id}.`);
       void navigate(`/licensing/products/${encodeURIComponent(product.id)}`);
-    } catch (e) {
-      setProblems(problemsOf(e));
-    }
+    }, () => feedback.notify('Nothing was added: correct the fields marked first.', 'error'));
   };
 
   return (
