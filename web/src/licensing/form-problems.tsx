@@ -8,7 +8,8 @@ export type Problems = Record<string, string>;
 /** The fields a refusal named, by path, so each shows on its own field. */
 export function problemsOf(error: unknown): Problems {
   const problems: Problems = {};
-  if (error instanceof ApiError) for (const d of error.details) problems[d.field] ??= d.message;
+  // The edge names body fields `body.x` and the catalog `x`: both mark the form's field `x`.
+  if (error instanceof ApiError) for (const d of error.details) problems[d.field.replace(/^body\./, '')] ??= d.message;
   return problems;
 }
 
