@@ -48,8 +48,16 @@ describe('tally start', () => {
         events = ((await (await fetch(`${urls.backoffice}/api/1.0/health`)).json()) as { warehouse: { events: number } }).warehouse.events;
       }
       expect(events).toBeGreaterThanOrEqual(10);
-      const sync = ((await (await fetch(`${urls.server}/api/1.0/health`)).json()) as { sync: { enabled: boolean; lastError: string | null } }).sync;
-      expect(sync).toMatchObject({ enabled: true, lastError: null });
+      const health = (await (await fetch(`${urls.server}/api/1.0/health`)).json()) as {
+        sync: { enabled: boolean; lastError: string | null };
+        licenseUpdates: { activated: boolean; accountId: string | null; polling: { enabled: boolean } };
+      };
+      expect(health.sync).toMatchObject({ enabled: true, lastError: null });
+      // The demo server was activated from the demo account's entitlements, and polls for updates.
+      expect(health.licenseUpdates).toMatchObject({ activated: true, accountId: 'demo', polling: { enabled: true } });
+      const licensing = ((await (await fetch(`${urls.backoffice}/api/1.0/health`)).json()) as { licensing: { activatedServers: number; entitlements: number } }).licensing;
+      expect(licensing.activatedServers).toBe(1);
+      expect(licensing.entitlements).toBeGreaterThan(0);
 
       // A second start on the same folder stops at the warehouse the first one holds, in one line.
       const second = await startToEnd(['--data', dir, '--port', '0', '--server-port', '0']);
