@@ -1,9 +1,9 @@
 import { useState } from 'react';
-import { Alert, Box, Button } from '@mui/material';
+import { Alert, Box, Button, Link as MuiLink } from '@mui/material';
 import { DataGrid } from '@mui/x-data-grid';
-import type { GridColDef, GridColumnVisibilityModel, GridRowSelectionModel, GridValidRowModel } from '@mui/x-data-grid';
+import type { GridColDef, GridColumnVisibilityModel, GridRenderCellParams, GridRowSelectionModel, GridValidRowModel } from '@mui/x-data-grid';
 import type { UseQueryResult } from '@tanstack/react-query';
-import { useSearchParams } from 'react-router';
+import { Link as RouterLink, useSearchParams } from 'react-router';
 import type { Page } from '../../../src/http/paging.js';
 import { ApiError } from '../api/client.js';
 import { AccessDenied } from './QueryState.js';
@@ -111,5 +111,14 @@ export function PagedGrid<T extends GridValidRowModel>({ label, tableKey, column
         />
       </Box>
     </Box>
+  );
+}
+
+/** A link inside a grid cell: reachable by Tab only while its cell has the focus, as the grid wants; a click on it is not also a row click. */
+export function CellLink({ params, to, state, children }: { params: GridRenderCellParams; to: string; state?: unknown; children: string }) {
+  return (
+    <MuiLink component={RouterLink} to={to} state={state} tabIndex={params.hasFocus ? 0 : -1} onClick={(e) => e.stopPropagation()}>
+      {children}
+    </MuiLink>
   );
 }

@@ -1,8 +1,8 @@
-import { Box, Button, Link as MuiLink, MenuItem, TextField, Typography } from '@mui/material';
+import { Box, Button, MenuItem, TextField, Typography } from '@mui/material';
 import type { GridColDef } from '@mui/x-data-grid';
 import { Link, useNavigate } from 'react-router';
 import { useAuth } from '../../api/auth.js';
-import { PagedGrid, usePageParam } from '../../components/PagedGrid.js';
+import { CellLink, PagedGrid, usePageParam } from '../../components/PagedGrid.js';
 import { ListSearch, useListParam } from '../ListSearch.js';
 import type { EntitlementView } from '../licensing-api.js';
 import { LICENSING_PAGE_SIZE, LICENSING_ROUTES, useAccounts, useEntitlements } from '../licensing-api.js';
@@ -17,9 +17,9 @@ const COLUMNS: Array<GridColDef<EntitlementView>> = [
     minWidth: 150,
     flex: 1,
     renderCell: (p) => (
-      <MuiLink component={Link} to={entitlementPath(p.row.id)} onClick={(e) => e.stopPropagation()}>
+      <CellLink params={p} to={entitlementPath(p.row.id)}>
         {p.row.id}
-      </MuiLink>
+      </CellLink>
     ),
   },
   { field: 'name', headerName: 'Name', minWidth: 150, flex: 1, valueGetter: (_v, row) => row.name ?? '—' },

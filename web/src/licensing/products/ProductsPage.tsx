@@ -1,8 +1,8 @@
-import { Box, Button, Link as MuiLink, Typography } from '@mui/material';
+import { Box, Button, Typography } from '@mui/material';
 import type { GridColDef } from '@mui/x-data-grid';
 import { Link, useNavigate } from 'react-router';
 import { useAuth } from '../../api/auth.js';
-import { PagedGrid, usePageParam } from '../../components/PagedGrid.js';
+import { CellLink, PagedGrid, usePageParam } from '../../components/PagedGrid.js';
 import { ListSearch, useListParam } from '../ListSearch.js';
 import type { ProductView } from '../licensing-api.js';
 import { LICENSING_PAGE_SIZE, LICENSING_ROUTES, useProducts } from '../licensing-api.js';
@@ -17,9 +17,9 @@ const COLUMNS: Array<GridColDef<ProductView>> = [
     minWidth: 160,
     flex: 1,
     renderCell: (p) => (
-      <MuiLink component={Link} to={productPath(p.row.id)} onClick={(e) => e.stopPropagation()}>
+      <CellLink params={p} to={productPath(p.row.id)}>
         {p.row.id}
-      </MuiLink>
+      </CellLink>
     ),
   },
   { field: 'name', headerName: 'Name', minWidth: 160, flex: 1.2 },

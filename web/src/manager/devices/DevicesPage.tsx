@@ -1,12 +1,12 @@
 import { useMemo } from 'react';
-import { Box, FormControlLabel, Link as MuiLink, Switch, Typography } from '@mui/material';
+import { Box, FormControlLabel, Switch, Typography } from '@mui/material';
 import type { GridColDef, GridRenderCellParams } from '@mui/x-data-grid';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Link, useNavigate, useSearchParams } from 'react-router';
+import { useNavigate, useSearchParams } from 'react-router';
 import type { Page } from '../../../../src/http/paging.js';
 import type { DeviceBody } from '../../../../src/server/http/devices/routes.js';
 import { apiJson, instancePath } from '../../api/client.js';
-import { PagedGrid, usePageParam } from '../../components/PagedGrid.js';
+import { CellLink, PagedGrid, usePageParam } from '../../components/PagedGrid.js';
 import { useHere } from '../came-from.js';
 import { describeTarget, useConnection } from '../connection.js';
 import { shownDeviceExpiry, shownText } from '../display.js';
@@ -20,9 +20,9 @@ function useColumns(from: string): Array<GridColDef<DeviceBody>> {
         headerName: 'Device ID',
         width: 190,
         renderCell: (p: GridRenderCellParams<DeviceBody>) => (
-          <MuiLink component={Link} to={devicePath(p.row)} state={{ from }} tabIndex={p.hasFocus ? 0 : -1} onClick={(e) => e.stopPropagation()}>
+          <CellLink params={p} to={devicePath(p.row)} state={{ from }}>
             {p.row.deviceId}
-          </MuiLink>
+          </CellLink>
         ),
       },
       { field: 'deviceIdType', headerName: 'ID type', width: 110 },

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import type { SyntheticEvent } from 'react';
-import { Alert, Box, Button, Icon, Link as MuiLink, Tab, Tabs, TextField, Typography } from '@mui/material';
+import { Alert, Box, Button, Icon, Tab, Tabs, TextField, Typography } from '@mui/material';
 import type { GridColDef, GridRenderCellParams, GridValidRowModel } from '@mui/x-data-grid';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link, Navigate, useNavigate, useParams, useSearchParams } from 'react-router';
@@ -8,7 +8,7 @@ import type { FeatureSummary } from '../../../../src/licensing/inventory.js';
 import type { Page } from '../../../../src/http/paging.js';
 import type { FeatureRecordBody } from '../../../../src/server/http/features/routes.js';
 import { apiJson, instancePath } from '../../api/client.js';
-import { PagedGrid, usePageParam } from '../../components/PagedGrid.js';
+import { CellLink, PagedGrid, usePageParam } from '../../components/PagedGrid.js';
 import { useHere } from '../came-from.js';
 import { describeTarget, useConnection } from '../connection.js';
 import { shownCount, shownDate, shownText, shownYesNo } from '../display.js';
@@ -22,15 +22,6 @@ const TABS = [
 type TabKey = (typeof TABS)[number]['key'];
 
 const STATUS_TEXT: Record<FeatureRecordBody['status'], string> = { active: 'active', 'not-started': 'not started yet', expired: 'expired' };
-
-/** A link inside a grid cell: reachable by Tab only while its cell has the focus, as the grid wants. */
-function CellLink({ params, to, state, children }: { params: GridRenderCellParams; to: string; state?: unknown; children: string }) {
-  return (
-    <MuiLink component={Link} to={to} state={state} tabIndex={params.hasFocus ? 0 : -1} onClick={(e) => e.stopPropagation()}>
-      {children}
-    </MuiLink>
-  );
-}
 
 function number<T extends GridValidRowModel>(field: keyof T & string, headerName: string, format: (v: number | null, row: T) => string = (v) => shownCount(v), width = 110): GridColDef<T> {
   return { field, headerName, type: 'number', width, valueFormatter: (v: number | null, row: T) => format(v, row) };
