@@ -42,7 +42,7 @@ async function firstStart(backoffice: RunningBackoffice, server: RunningServer, 
   const demo = demoCatalog(now);
   for (const product of demo.products) if (!catalog.product(product.id)) catalog.addProduct(product);
   for (const { entitlementId, ...item } of demo.lineItems) {
-    if (catalog.entitlements(0, 1, { q: entitlementId }).total === 0) catalog.addEntitlement({ id: entitlementId, accountId: 'demo', name: `Demo ${item.productId}`, lineItems: [item] });
+    if (catalog.entitlements(0, 1, { q: entitlementId }).total === 0) catalog.addEntitlement({ id: entitlementId, accountId: 'demo', name: `Demo: ${catalog.product(item.productId)?.name ?? item.productId}`, lineItems: [item] });
   }
   if (catalog.activationsOf(instanceId).length > 0) await server.updates.poll();
   else await server.updates.activate({ activations: demo.lineItems.map((l) => ({ activationId: l.activationId!, count: l.quantity })) });
