@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from '../common/log.js';
 import { createBaseApp } from '../http/app-base.js';
 import { userRoutes } from '../http/users-routes.js';
+import { LOCAL_BASE } from '../http/access.js';
 import type { BackofficeContext } from './context.js';
 import { catalogRoutes } from './http/catalog-routes.js';
 import { exchangeRoutes } from './http/exchange-routes.js';
@@ -14,8 +15,8 @@ import { REPORT_PAGE, managerPage, webRoutes } from '../http/web-routes.js';
 
 /** Builds the back office's HTTP app (not listening). */
 export async function buildBackofficeApp(ctx: BackofficeContext, log: Logger, options: { corsOrigins: readonly string[]; idleSeconds: number }): Promise<FastifyInstance> {
-  const app = await createBaseApp({ title: 'Tally back office API', version: ctx.version, log, security: ctx.security, corsOrigins: () => options.corsOrigins });
-  await app.register(userRoutes, { security: ctx.security, idleSeconds: () => options.idleSeconds });
+  const app = await createBaseApp({ title: 'Tally back office API', version: ctx.version, log, securityOf: () => ctx.security, corsOrigins: () => options.corsOrigins });
+  await app.register(userRoutes, { base: LOCAL_BASE, securityOf: () => ctx.security, idleSeconds: () => options.idleSeconds });
   await app.register(backofficeRoutes, { ctx });
   await app.register(reportRoutes, { ctx });
   await app.register(exportRoutes, { ctx });

@@ -28,11 +28,23 @@ export interface RegisteredRoute {
 
 export const READ_ROLES: readonly Role[] = ['admin', 'read-only', 'reservations'];
 
+/** Every license server instance's API hangs under this path. */
+export const INSTANCES_PREFIX = '/api/1.0/instances/';
+/** A license server's own API: `~` is "the server answering". */
+export const LOCAL_BASE = `${INSTANCES_PREFIX}~`;
+
+/**
+ * Whose users a request is checked against: one set for a license server, or, in a back office
+ * hosting instances, the users of the instance the path names. It runs before a public route
+ * too, so that it may refuse an instance that does not exist.
+ */
+export type SecurityOf = (request: FastifyRequest) => AdminSecurity | Promise<AdminSecurity>;
+
 /**
  * Deny by default: every route needs a bearer token of an allowed role unless it declares
  * itself public, so a route added without thought is closed, not open.
  */
-export function installAccessControl(app: FastifyInstance, security: AdminSecurity): void {
+export function installAccessControl(app: FastifyInstance, securityOf: SecurityOf): void {
   const routes: RegisteredRoute[] = [];
   app.decorate('registeredRoutes', routes);
   app.addHook('onRoute', (route) => {
@@ -40,13 +52,14 @@ export function installAccessControl(app: FastifyInstance, security: AdminSecuri
   });
   // A callback hook, not an async one: it runs on every request, capability requests included.
   app.addHook('onRequest', (request: FastifyRequest, _reply, done) => {
-    const access: Access = request.routeOptions.config.access ?? ['admin'];
     // Unknown routes fall through to the not-found handler's 404.
-    if (access === 'public' || !request.routeOptions.url) {
+    if (!request.routeOptions.url) {
       done();
       return;
     }
-    try {
+    const check = (security: AdminSecurity) => {
+      const access: Access = request.routeOptions.config.access ?? ['admin'];
+      if (access === 'public') return;
       const header = request.headers.authorization;
       const token = header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined;
       const principal = security.authenticate(token);
@@ -54,6 +67,24 @@ export function installAccessControl(app: FastifyInstance, security: AdminSecuri
         throw new TallyError('FORBIDDEN', `The ${principal.role} role may not do this.`);
       }
       request.principal = principal;
+    };
+    try {
+      const security = securityOf(request);
+      if (security instanceof Promise) {
+        security.then(
+          (s) => {
+            try {
+              check(s);
+              done();
+            } catch (error) {
+              done(error as Error);
+            }
+          },
+          (error: unknown) => done(error as Error),
+        );
+        return;
+      }
+      check(security);
       done();
     } catch (error) {
       done(error as Error);

@@ -4,8 +4,8 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
-import type { AdminSecurity } from '../auth/admin-security.js';
 import type { Logger } from '../common/log.js';
+import type { SecurityOf } from './access.js';
 import { installAccessControl } from './access.js';
 import { frameworkErrorsWith, installErrorHandling } from './errors.js';
 
@@ -41,7 +41,8 @@ export interface BaseAppOptions {
   title: string;
   version: string;
   log: Logger;
-  security: AdminSecurity;
+  /** Whose users a request is checked against (see `SecurityOf`). */
+  securityOf: SecurityOf;
   /** Browser origins allowed to call the API, read on every request so changes apply at once. */
   corsOrigins: () => readonly string[];
   bodyLimit?: number;
@@ -101,7 +102,7 @@ export async function createBaseApp(options: BaseAppOptions): Promise<FastifyIns
     allowedHeaders: ['authorization', 'content-type'],
     maxAge: 600,
   });
-  installAccessControl(app, options.security);
+  installAccessControl(app, options.securityOf);
   await app.register(swagger, {
     openapi: {
       info: { title: options.title, version: options.version },

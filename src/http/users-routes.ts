@@ -1,9 +1,11 @@
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { text } from '../common/text.js';
 import type { AdminSecurity, Principal, Role } from '../auth/admin-security.js';
 import { ROLES, userNameSchema, userViewSchema } from '../auth/admin-security.js';
-import { READ_ROLES } from './access.js';
+import type { RegisteredRoute } from './access.js';
+import { INSTANCES_PREFIX, LOCAL_BASE, READ_ROLES } from './access.js';
 import { errorBodySchema } from './errors.js';
 import { pageSchema, pagingQuery } from './paging.js';
 
@@ -22,22 +24,36 @@ export type SessionBody = z.infer<typeof session>;
 
 /** Administrative users, roles, passwords and sessions. */
 export interface UserRoutesOptions {
-  security: AdminSecurity;
+  /** The path the users' routes hang under: `/api/1.0/instances/~`, or a hosted instance's. */
+  base: string;
+  /** Whose users a request is about: the server's, or those of the hosted instance it names. */
+  securityOf: (request: FastifyRequest) => AdminSecurity;
   /** The session idle timeout in force, in seconds. */
-  idleSeconds: () => number;
+  idleSeconds: (request: FastifyRequest) => number;
+}
+
+/** The routes a session of `base` may be told about, named as the web app asks for them (with `~`). */
+function routesUnder(routes: readonly RegisteredRoute[], base: string): RegisteredRoute[] {
+  if (base === LOCAL_BASE) return routes.filter((r) => !r.url.startsWith(INSTANCES_PREFIX) || r.url.startsWith(LOCAL_BASE));
+  return routes.filter((r) => r.url.startsWith(`${base}/`)).map((r) => ({ ...r, url: `${LOCAL_BASE}${r.url.slice(base.length)}` }));
 }
 
 /** The same on every role that has administrators: the license server and the back office. */
-export const userRoutes: FastifyPluginAsyncZod<UserRoutesOptions> = async (app, { security, idleSeconds }) => {
+export const userRoutes: FastifyPluginAsyncZod<UserRoutesOptions> = async (app, { base, securityOf, idleSeconds }) => {
   const admin = { access: ['admin'] as const };
-  const ctx = { security };
   // Read from the routes' own access rules when asked, so it can never disagree with them.
   const may = (role: Role) =>
-    app.registeredRoutes.filter((r) => r.access !== 'public' && r.method !== 'HEAD' && r.access.includes(role)).map((r) => `${r.method} ${r.url}`);
-  const answer = (token: string, principal: Principal) => ({ token, user: principal.name, role: principal.role, idleTimeoutSeconds: idleSeconds(), may: may(principal.role) });
+    routesUnder(app.registeredRoutes, base).filter((r) => r.access !== 'public' && r.method !== 'HEAD' && r.access.includes(role)).map((r) => `${r.method} ${r.url}`);
+  const answer = (request: FastifyRequest, token: string, principal: Principal) => ({
+    token,
+    user: principal.name,
+    role: principal.role,
+    idleTimeoutSeconds: idleSeconds(request),
+    may: may(principal.role),
+  });
 
   app.post(
-    '/api/1.0/instances/~/authorize',
+    `${base}/authorize`,
     {
       config: { access: 'public' },
       bodyLimit: 16 * 1024,
@@ -49,13 +65,13 @@ export const userRoutes: FastifyPluginAsyncZod<UserRoutesOptions> = async (app, 
       },
     },
     async (request) => {
-      const { token, principal } = await ctx.security.authorize(request.body.user, request.body.password);
-      return answer(token, principal);
+      const { token, principal } = await securityOf(request).authorize(request.body.user, request.body.password);
+      return answer(request, token, principal);
     },
   );
 
   app.post(
-    '/api/1.0/instances/~/reset-password',
+    `${base}/reset-password`,
     {
       config: { access: 'public' },
       bodyLimit: 16 * 1024,
@@ -68,80 +84,80 @@ export const userRoutes: FastifyPluginAsyncZod<UserRoutesOptions> = async (app, 
     },
     async (request) => {
       const { user, currentPassword, newPassword: next } = request.body;
-      const { token, principal } = await ctx.security.resetPassword(user, currentPassword, next);
-      return answer(token, principal);
+      const { token, principal } = await securityOf(request).resetPassword(user, currentPassword, next);
+      return answer(request, token, principal);
     },
   );
 
   app.put(
-    '/api/1.0/instances/~/users/me/password',
+    `${base}/users/me/password`,
     {
       config: { access: READ_ROLES },
       bodyLimit: 16 * 1024,
       schema: { tags: ['security'], summary: 'Change your own password (no current password needed while logged in)', body: z.object({ newPassword }).strict(), response: { 204: z.null(), 400: errorBodySchema } },
     },
     async (request, reply) => {
-      await ctx.security.changeOwnPassword(request.principal!, request.body.newPassword);
+      await securityOf(request).changeOwnPassword(request.principal!, request.body.newPassword);
       return reply.code(204).send(null);
     },
   );
 
   app.post(
-    '/api/1.0/instances/~/logout',
+    `${base}/logout`,
     { config: { access: READ_ROLES }, schema: { tags: ['security'], summary: 'End this session', response: { 204: z.null() } } },
     async (request, reply) => {
-      ctx.security.logout(request.principal!);
+      securityOf(request).logout(request.principal!);
       return reply.code(204).send(null);
     },
   );
 
   app.get(
-    '/api/1.0/instances/~/users',
+    `${base}/users`,
     { config: admin, schema: { tags: ['security'], querystring: pagingQuery, response: { 200: pageSchema(userViewSchema) } } },
     async (request) => {
       const { page, pageSize } = request.query;
-      return { page, pageSize, ...ctx.security.users((page - 1) * pageSize, pageSize) };
+      return { page, pageSize, ...securityOf(request).users((page - 1) * pageSize, pageSize) };
     },
   );
 
   app.post(
-    '/api/1.0/instances/~/users',
+    `${base}/users`,
     {
       config: admin,
       schema: { tags: ['security'], summary: 'Add a user; answers its one-time password once', body: z.object({ name: userNameSchema, role: z.enum(ROLES) }).strict(), response: { 201: withPassword, 400: errorBodySchema, 409: errorBodySchema } },
     },
     async (request, reply) => {
-      const { user, password } = await ctx.security.createUser(request.body.name, request.body.role, request.principal!.name);
+      const { user, password } = await securityOf(request).createUser(request.body.name, request.body.role, request.principal!.name);
       return reply.code(201).send({ user, oneTimePassword: password });
     },
   );
 
   app.get(
-    '/api/1.0/instances/~/users/:name',
+    `${base}/users/:name`,
     { config: admin, schema: { tags: ['security'], params: nameParam, response: { 200: userViewSchema, 404: errorBodySchema } } },
-    async (request) => ctx.security.user(request.params.name),
+    async (request) => securityOf(request).user(request.params.name),
   );
 
   app.patch(
-    '/api/1.0/instances/~/users/:name',
+    `${base}/users/:name`,
     { config: admin, schema: { tags: ['security'], summary: "Change a user's role", params: nameParam, body: z.object({ role: z.enum(ROLES) }).strict(), response: { 200: userViewSchema, 404: errorBodySchema, 409: errorBodySchema } } },
-    async (request) => ctx.security.setRole(request.params.name, request.body.role, request.principal!.name),
+    async (request) => securityOf(request).setRole(request.params.name, request.body.role, request.principal!.name),
   );
 
   app.post(
-    '/api/1.0/instances/~/users/:name/reset',
+    `${base}/users/:name/reset`,
     { config: admin, schema: { tags: ['security'], summary: 'New one-time password; unlocks the user and ends its sessions', params: nameParam, response: { 200: withPassword, 404: errorBodySchema } } },
     async (request) => {
-      const { user, password } = await ctx.security.resetUser(request.params.name, request.principal!.name);
+      const { user, password } = await securityOf(request).resetUser(request.params.name, request.principal!.name);
       return { user, oneTimePassword: password };
     },
   );
 
   app.delete(
-    '/api/1.0/instances/~/users/:name',
+    `${base}/users/:name`,
     { config: admin, schema: { tags: ['security'], params: nameParam, response: { 204: z.null(), 404: errorBodySchema, 409: errorBodySchema } } },
     async (request, reply) => {
-      ctx.security.deleteUser(request.params.name, request.principal!);
+      securityOf(request).deleteUser(request.params.name, request.principal!);
       return reply.code(204).send(null);
     },
   );

@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { createBaseApp } from '../http/app-base.js';
 import { userRoutes } from '../http/users-routes.js';
 import type { Logger } from '../common/log.js';
-import type { ServerContext } from './context.js';
+import type { InstanceScope, ServerContext } from './context.js';
+import { localScope } from './context.js';
 import { capabilityRoutes } from './http/capability/routes.js';
 import { clientKeyRoutes } from './http/client-key/routes.js';
 import { deviceRoutes } from './http/devices/routes.js';
@@ -27,28 +28,40 @@ export interface BuildOptions {
   branding?: BrandingFolder | null;
 }
 
+/**
+ * Every API route of a license server instance, under `at.base`: a license server mounts them
+ * for itself, a back office once for all the instances it hosts.
+ */
+export async function registerInstanceRoutes(app: FastifyInstance, at: InstanceScope): Promise<void> {
+  await app.register(healthRoutes, { at });
+  await app.register(capabilityRoutes, { at });
+  await app.register(userRoutes, {
+    base: at.base,
+    securityOf: (request) => at.of(request).security,
+    idleSeconds: (request) => at.of(request).properties.current.security.sessionIdleTimeout,
+  });
+  await app.register(licenseRoutes, { at });
+  await app.register(licenseUpdateRoutes, { at });
+  await app.register(featureRoutes, { at });
+  await app.register(deviceRoutes, { at });
+  await app.register(propertyRoutes, { at });
+  await app.register(modelRoutes, { at });
+  await app.register(reservationRoutes, { at });
+  await app.register(clientKeyRoutes, { at });
+}
+
 /** Builds the license server's HTTP app (not listening). */
 export async function buildServerApp({ ctx, log, bodyLimit, https, branding }: BuildOptions): Promise<FastifyInstance> {
   const app = await createBaseApp({
     title: 'Tally license server API',
     version: ctx.version,
     log,
-    security: ctx.security,
+    securityOf: () => ctx.security,
     corsOrigins: () => ctx.properties.current.security.corsOrigins,
     bodyLimit: bodyLimit ?? 1024 * 1024,
     https: https ?? null,
   });
-  await app.register(healthRoutes, { ctx });
-  await app.register(capabilityRoutes, { ctx });
-  await app.register(userRoutes, { security: ctx.security, idleSeconds: () => ctx.properties.current.security.sessionIdleTimeout });
-  await app.register(licenseRoutes, { ctx });
-  await app.register(licenseUpdateRoutes, { ctx });
-  await app.register(featureRoutes, { ctx });
-  await app.register(deviceRoutes, { ctx });
-  await app.register(propertyRoutes, { ctx });
-  await app.register(modelRoutes, { ctx });
-  await app.register(reservationRoutes, { ctx });
-  await app.register(clientKeyRoutes, { ctx });
+  await registerInstanceRoutes(app, localScope(ctx));
   await app.register(brandingRoutes, { folder: branding ?? null });
   // Last: its catch-all GET answers only paths no API route took.
   await app.register(webRoutes, { pages: [managerPage('/')] });

@@ -1,3 +1,5 @@
+import type { FastifyRequest } from 'fastify';
+import { LOCAL_BASE } from '../http/access.js';
 import type { Clock, EpochMs } from '../common/time.js';
 import type { AdminSecurity } from '../auth/admin-security.js';
 import type { AllocationService } from './allocation-service.js';
@@ -22,4 +24,21 @@ export interface ServerContext {
   clock: Clock;
   version: string;
   startedAt: EpochMs;
+}
+
+
+/**
+ * Where the license server's routes find the server a request is for. A license server is one
+ * instance at `~`; a back office hosting cloud instances names the instance in the path and has
+ * resolved it (and checked the caller against that instance's own users) before validation.
+ */
+export interface InstanceScope {
+  /** The path the instance's routes hang under. */
+  base: string;
+  of(request: FastifyRequest): ServerContext;
+}
+
+/** The scope of a license server answering for itself. */
+export function localScope(ctx: ServerContext): InstanceScope {
+  return { base: LOCAL_BASE, of: () => ctx };
 }

@@ -1,18 +1,19 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { TallyError } from '../../../common/errors.js';
-import type { ServerContext } from '../../context.js';
+import type { InstanceScope } from '../../context.js';
 import { errorBodySchema } from '../../../http/errors.js';
 import { SIGNATURE_HEADER, signatureProblem } from '../../client-key.js';
 import { capabilityRequestSchema, capabilityResponseSchema } from './schema.js';
 
 /** Client capability requests: no admin credentials, as clients are devices, not administrators. */
-export const capabilityRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = async (app, { ctx }) => {
+export const capabilityRoutes: FastifyPluginAsyncZod<{ at: InstanceScope }> = async (app, { at }) => {
   /**
    * Before validation, the body is still the JSON the client signed (defaults not yet filled
    * in). An unsigned request with signing not required costs one header and one property look-up.
    */
   const checkSignature = (request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) => {
+    const ctx = at.of(request);
     const required = ctx.properties.current.licensing.requireClientSignature;
     const header = request.headers[SIGNATURE_HEADER];
     if (!required && header === undefined) {
@@ -25,7 +26,7 @@ export const capabilityRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = a
   };
 
   app.post(
-    '/api/1.0/instances/~/capability',
+    `${at.base}/capability`,
     {
       // Devices call this, not browsers: no CORS work on the busiest route.
       config: { access: 'public', cors: false },
@@ -39,6 +40,6 @@ export const capabilityRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = a
         response: { 200: capabilityResponseSchema, 400: errorBodySchema, 401: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema },
       },
     },
-    async (request) => ctx.service.capability(request.body),
+    async (request) => at.of(request).service.capability(request.body),
   );
 };

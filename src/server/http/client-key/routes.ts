@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { TallyError } from '../../../common/errors.js';
-import type { ServerContext } from '../../context.js';
+import type { InstanceScope } from '../../context.js';
 import { READ_ROLES } from '../../../http/access.js';
 import { errorBodySchema } from '../../../http/errors.js';
 import { CLIENT_KEY_MAX_BYTES, clientKeyViewSchema, uploadedClientKeySchema } from '../../client-key.js';
@@ -10,8 +10,8 @@ import { CLIENT_KEY_MAX_BYTES, clientKeyViewSchema, uploadedClientKeySchema } fr
 const UPLOAD_LIMIT = 16 * CLIENT_KEY_MAX_BYTES;
 
 /** The client public key capability requests are signed with. */
-export const clientKeyRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = async (app, { ctx }) => {
-  const path = '/api/1.0/instances/~/client-key';
+export const clientKeyRoutes: FastifyPluginAsyncZod<{ at: InstanceScope }> = async (app, { at }) => {
+  const path = `${at.base}/client-key`;
   // The key file is sent as it is; only this plugin reads octet streams.
   app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer', bodyLimit: UPLOAD_LIMIT }, (_request, body, done) => done(null, body));
 
@@ -25,7 +25,7 @@ export const clientKeyRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = as
         response: { 200: clientKeyViewSchema },
       },
     },
-    async () => ctx.clientKeys.view(),
+    async (request) => at.of(request).clientKeys.view(),
   );
 
   app.put(
@@ -48,7 +48,7 @@ export const clientKeyRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = as
       if (!Buffer.isBuffer(body)) {
         throw new TallyError('UNSUPPORTED_MEDIA_TYPE', 'Send the key file as the body, as application/octet-stream.', [{ field: 'content-type', message: 'must be application/octet-stream' }]);
       }
-      return ctx.clientKeys.upload(body, request.principal?.name ?? 'unknown');
+      return at.of(request).clientKeys.upload(body, request.principal?.name ?? 'unknown');
     },
   );
 
@@ -62,8 +62,8 @@ export const clientKeyRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = as
         response: { 204: z.null(), 404: errorBodySchema },
       },
     },
-    async (_request, reply) => {
-      await ctx.clientKeys.remove();
+    async (request, reply) => {
+      await at.of(request).clientKeys.remove();
       return reply.code(204).send(null);
     },
   );

@@ -3,9 +3,10 @@ import { z } from 'zod';
 import { TallyError } from '../../../common/errors.js';
 import { holdingLine } from '../../../licensing/holding.js';
 import { deviceExpiry } from '../../../licensing/inventory.js';
+import type { LicenseState } from '../../../licensing/license-state.js';
 import type { Device } from '../../../licensing/hostid.js';
 import { HOSTID_TYPES, deviceKey } from '../../../licensing/hostid.js';
-import type { ServerContext } from '../../context.js';
+import type { InstanceScope } from '../../context.js';
 import { READ_ROLES } from '../../../http/access.js';
 import { errorBodySchema } from '../../../http/errors.js';
 import { expiryText } from '../features/routes.js';
@@ -44,9 +45,9 @@ export type DeviceDetailsBody = z.infer<typeof deviceDetailsSchema>;
 export type ConsumedFeatureBody = z.infer<typeof consumedSchema>;
 
 /** Client devices the server has served, and one device with what it holds. */
-export const deviceRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = async (app, { ctx }) => {
-  const present = (key: string, device: Device) => {
-    const holdings = ctx.service.licenseState.holdingsOf(key);
+export const deviceRoutes: FastifyPluginAsyncZod<{ at: InstanceScope }> = async (app, { at }) => {
+  const present = (state: LicenseState, key: string, device: Device) => {
+    const holdings = state.holdingsOf(key);
     const expiry = deviceExpiry(holdings);
     return {
       deviceId: device.hostId.value,
@@ -62,21 +63,22 @@ export const deviceRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = async
   };
 
   app.get(
-    '/api/1.0/instances/~/devices',
+    `${at.base}/devices`,
     {
       config: { access: READ_ROLES },
       schema: { tags: ['devices'], summary: 'Every device served', querystring: pagingQuery.extend({ holding: z.enum(['true', 'false']).optional().describe('only devices that hold counts now') }), response: { 200: pageSchema(deviceSchema) } },
     },
     async (request) => {
+      const ctx = at.of(request);
       const state = ctx.service.licenseState;
       const keys = state.deviceKeysInOrder();
       const listed = request.query.holding === 'true' ? keys.filter((key) => state.countHeldBy(key) > 0) : keys;
-      return pageOf(listed, request.query, (key) => present(key, state.device(key)!));
+      return pageOf(listed, request.query, (key) => present(state, key, state.device(key)!));
     },
   );
 
   app.get(
-    '/api/1.0/instances/~/devices/:idType/:id',
+    `${at.base}/devices/:idType/:id`,
     {
       config: { access: READ_ROLES },
       schema: {
@@ -90,12 +92,13 @@ export const deviceRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = async
       },
     },
     async (request) => {
+      const ctx = at.of(request);
       const state = ctx.service.licenseState;
       const key = deviceKey({ value: request.params.id, type: request.params.idType });
       const device = state.device(key);
       if (!device) throw new TallyError('NOT_FOUND', `No device ${request.params.idType} ${request.params.id} has been served.`, [{ field: 'id', message: 'matches no device' }]);
       return {
-        ...present(key, device),
+        ...present(state, key, device),
         vendorDictionary: device.vendorDictionary,
         consumedFeatures: state.holdingsOf(key).map((h) => ({
           ...holdingLine(h),

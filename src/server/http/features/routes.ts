@@ -6,7 +6,7 @@ import { LICENSE_MODELS } from '../../../licensing/feature-record.js';
 import { isoOrNull } from '../../../common/time.js';
 import type { RecordUsage } from '../../../licensing/inventory.js';
 import { featureSummarySchema, recordUsage, recordsInOrder, servedDevices, summarizeGroup, summaryGroups } from '../../../licensing/inventory.js';
-import type { ServerContext } from '../../context.js';
+import type { InstanceScope } from '../../context.js';
 import { READ_ROLES } from '../../../http/access.js';
 import { errorBodySchema } from '../../../http/errors.js';
 import { pageOf, pageSchema, pagingQuery } from '../../../http/paging.js';
@@ -88,13 +88,14 @@ function presentRecord(u: RecordUsage) {
 export const expiryText = (ms: EpochMs | null): string => isoOrNull(ms) ?? 'permanent';
 
 /** Feature records (Details), their sums per name and version (Summary), and one record with its devices. */
-export const featureRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = async (app, { ctx }) => {
+export const featureRoutes: FastifyPluginAsyncZod<{ at: InstanceScope }> = async (app, { at }) => {
   const read = { access: READ_ROLES };
 
   app.get(
-    '/api/1.0/instances/~/features',
+    `${at.base}/features`,
     { config: read, schema: { tags: ['features'], summary: 'Every feature record with its usage', querystring: listQuery, response: { 200: pageSchema(recordSchema) } } },
     async (request) => {
+      const ctx = at.of(request);
       const now = ctx.clock.now();
       const state = ctx.service.licenseState;
       return pageOf(recordsInOrder(state, request.query.name), request.query, (r) => presentRecord(recordUsage(state, r, now)));
@@ -102,9 +103,10 @@ export const featureRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = asyn
   );
 
   app.get(
-    '/api/1.0/instances/~/features/summaries',
+    `${at.base}/features/summaries`,
     { config: read, schema: { tags: ['features'], summary: 'Counts summed per feature name and version', querystring: listQuery, response: { 200: pageSchema(featureSummarySchema) } } },
     async (request) => {
+      const ctx = at.of(request);
       const now = ctx.clock.now();
       const state = ctx.service.licenseState;
       return pageOf(summaryGroups(state, request.query.name), request.query, (records) => summarizeGroup(state, records, now));
@@ -112,7 +114,7 @@ export const featureRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = asyn
   );
 
   app.get(
-    '/api/1.0/instances/~/features/:recordId',
+    `${at.base}/features/:recordId`,
     {
       config: read,
       schema: {
@@ -123,6 +125,7 @@ export const featureRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = asyn
       },
     },
     async (request) => {
+      const ctx = at.of(request);
       const state = ctx.service.licenseState;
       const record = state.record(request.params.recordId);
       if (!record) throw new TallyError('NOT_FOUND', `No feature record ${request.params.recordId}.`, [{ field: 'recordId', message: 'matches no record' }]);

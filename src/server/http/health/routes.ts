@@ -1,6 +1,7 @@
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { ServerContext } from '../../context.js';
+import type { InstanceScope } from '../../context.js';
 import { setAsideLicensesSchema } from '../../license-service.js';
 import { backOfficeBase, syncStatusSchema } from '../../sync/outbox-sender.js';
 import { licenseUpdatesStatusSchema } from '../../exchange/license-updates.js';
@@ -27,8 +28,9 @@ const healthSchema = z.object({
 export type HealthBody = z.infer<typeof healthSchema>;
 
 /** Health without credentials: for load balancers and container checks. */
-export const healthRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = async (app, { ctx }) => {
-  const handler = async () => {
+export const healthRoutes: FastifyPluginAsyncZod<{ at: InstanceScope }> = async (app, { at }) => {
+  const handler = async (request: FastifyRequest) => {
+    const ctx = at.of(request);
     // The sync status already counts the outbox; a count it could not make means storage failed.
     const sync = ctx.sync.status();
     const ok = sync.backlog >= 0;
@@ -50,5 +52,5 @@ export const healthRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = async
   };
   const options = { config: { access: 'public' as const }, schema: { tags: ['health'], response: { 200: healthSchema } } };
   app.get('/api/1.0/health', options, handler);
-  app.get('/api/1.0/instances/~/health', options, handler);
+  app.get(`${at.base}/health`, options, handler);
 };

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { ServerContext } from '../../context.js';
+import type { InstanceScope } from '../../context.js';
 import { READ_ROLES } from '../../../http/access.js';
 import { errorBodySchema } from '../../../http/errors.js';
 import { pageSchema, pagingQuery } from '../../../http/paging.js';
@@ -9,7 +9,7 @@ import { exchangeFileName } from '../../../licensing/exchange.js';
 import { licenseUpdateSchema } from '../../../licensing/license-update.js';
 import { exchangeOutcomeSchema, licenseUpdatesStatusSchema } from '../../exchange/license-updates.js';
 
-const BASE = '/api/1.0/instances/~';
+
 
 /** A response file is a few kilobytes; this refuses anything that cannot be one. */
 const RESPONSE_BODY_LIMIT = 1024 * 1024;
@@ -24,11 +24,11 @@ const failures = { 400: errorBodySchema, 422: errorBodySchema, 502: errorBodySch
  * Licenses from the back office: online activation, license updates now (capability poll),
  * the offline exchange by files, and the history of what each update changed.
  */
-export const licenseUpdateRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = async (app, { ctx }) => {
+export const licenseUpdateRoutes: FastifyPluginAsyncZod<{ at: InstanceScope }> = async (app, { at }) => {
   app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer', bodyLimit: RESPONSE_BODY_LIMIT }, (_request, body, done) => done(null, body));
 
   app.post(
-    `${BASE}/activations`,
+    `${at.base}/activations`,
     {
       config: { access: ['admin'] },
       schema: {
@@ -38,11 +38,11 @@ export const licenseUpdateRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> 
         response: { 200: exchangeOutcomeSchema, ...failures },
       },
     },
-    async (request) => ctx.updates.activate(request.body),
+    async (request) => at.of(request).updates.activate(request.body),
   );
 
   app.post(
-    `${BASE}/capability-poll`,
+    `${at.base}/capability-poll`,
     {
       config: { access: ['admin'] },
       schema: {
@@ -51,23 +51,24 @@ export const licenseUpdateRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> 
         response: { 200: exchangeOutcomeSchema.extend({ update: licenseUpdateSchema.nullable().describe('null: nothing changed') }), ...failures },
       },
     },
-    async () => ctx.updates.poll(),
+    async (request) => at.of(request).updates.poll(),
   );
 
   app.get(
-    `${BASE}/offline/capability-request`,
+    `${at.base}/offline/capability-request`,
     {
       config: { access: ['admin'] },
       schema: { tags: ['license updates'], summary: 'A capability request file to carry to the back office', response: { 200: signedFileSchema } },
     },
-    async (_request, reply) => {
+    async (request, reply) => {
+      const ctx = at.of(request);
       const file = await ctx.updates.offlineRequest('capability');
       return reply.header('content-disposition', `attachment; filename="${exchangeFileName('request', 'capability', ctx.service.instanceId)}"`).send(file);
     },
   );
 
   app.post(
-    `${BASE}/offline/activation-request`,
+    `${at.base}/offline/activation-request`,
     {
       config: { access: ['admin'] },
       schema: {
@@ -78,13 +79,14 @@ export const licenseUpdateRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> 
       },
     },
     async (request, reply) => {
+      const ctx = at.of(request);
       const file = await ctx.updates.offlineRequest('activation', request.body);
       return reply.header('content-disposition', `attachment; filename="${exchangeFileName('request', 'activation', ctx.service.instanceId)}"`).send(file);
     },
   );
 
   app.post(
-    `${BASE}/offline/response`,
+    `${at.base}/offline/response`,
     {
       config: { access: ['admin'] },
       bodyLimit: RESPONSE_BODY_LIMIT,
@@ -94,11 +96,11 @@ export const licenseUpdateRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> 
         response: { 200: exchangeOutcomeSchema, ...failures },
       },
     },
-    async (request) => ctx.updates.applyOffline(request.body),
+    async (request) => at.of(request).updates.applyOffline(request.body),
   );
 
   app.get(
-    `${BASE}/license-updates`,
+    `${at.base}/license-updates`,
     {
       config: { access: READ_ROLES },
       schema: {
@@ -109,17 +111,18 @@ export const licenseUpdateRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> 
       },
     },
     async (request) => {
+      const ctx = at.of(request);
       const { page, pageSize } = request.query;
       return { page, pageSize, ...ctx.service.store.licenseUpdates((page - 1) * pageSize, pageSize) };
     },
   );
 
   app.get(
-    `${BASE}/license-updates/status`,
+    `${at.base}/license-updates/status`,
     {
       config: { access: READ_ROLES },
       schema: { tags: ['license updates'], summary: 'Whether this server is activated, and where capability polling stands', response: { 200: licenseUpdatesStatusSchema } },
     },
-    async () => ctx.updates.status(),
+    async (request) => at.of(request).updates.status(),
   );
 };

@@ -1,21 +1,24 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { ServerContext } from '../../context.js';
+import type { InstanceScope } from '../../context.js';
 import { READ_ROLES } from '../../../http/access.js';
 import { errorBodySchema } from '../../../http/errors.js';
 import { licenseSummarySchema, setAsideLicensesSchema } from '../../license-service.js';
 import { licenseUpdateSchema } from '../../../licensing/license-update.js';
 
 /** Signed license files: load (add or reissue), list, remove. */
-export const licenseRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = async (app, { ctx }) => {
+export const licenseRoutes: FastifyPluginAsyncZod<{ at: InstanceScope }> = async (app, { at }) => {
   app.get(
-    '/api/1.0/instances/~/licenses',
+    `${at.base}/licenses`,
     { config: { access: READ_ROLES }, schema: { tags: ['licenses'], response: { 200: z.object({ licenses: z.array(licenseSummarySchema), setAside: setAsideLicensesSchema }) } } },
-    async () => ({ licenses: ctx.service.licenses(), setAside: ctx.service.setAsideLicenses() }),
+    async (request) => {
+      const { service } = at.of(request);
+      return { licenses: service.licenses(), setAside: service.setAsideLicenses() };
+    },
   );
 
   app.post(
-    '/api/1.0/instances/~/licenses',
+    `${at.base}/licenses`,
     {
       config: { access: ['admin'] },
       bodyLimit: 16 * 1024 * 1024,
@@ -26,17 +29,17 @@ export const licenseRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = asyn
         response: { 200: z.object({ license: licenseSummarySchema, replaced: z.boolean(), update: licenseUpdateSchema }), 422: errorBodySchema },
       },
     },
-    async (request) => ctx.service.loadLicense(request.body),
+    async (request) => at.of(request).service.loadLicense(request.body),
   );
 
   app.delete(
-    '/api/1.0/instances/~/licenses/:licenseId',
+    `${at.base}/licenses/:licenseId`,
     {
       config: { access: ['admin'] },
       schema: { tags: ['licenses'], params: z.object({ licenseId: z.string().min(1).max(64) }), response: { 204: z.null(), 404: errorBodySchema } },
     },
     async (request, reply) => {
-      await ctx.service.removeLicense(request.params.licenseId);
+      await at.of(request).service.removeLicense(request.params.licenseId);
       return reply.code(204).send(null);
     },
   );

@@ -6,7 +6,7 @@ import { MAX_MODEL_LENGTH } from '../../../licensing/model-definition/lexer.js';
 import { poolListingSchema } from '../../../licensing/pool.js';
 import { modelSummarySchema } from '../../allocation-service.js';
 import type { Role } from '../../../auth/admin-security.js';
-import type { ServerContext } from '../../context.js';
+import type { InstanceScope } from '../../context.js';
 import { READ_ROLES } from '../../../http/access.js';
 import { errorBodySchema } from '../../../http/errors.js';
 import { pageSchema, paginate, pagingQuery } from '../../../http/paging.js';
@@ -41,8 +41,8 @@ function inBody(error: unknown): unknown {
 }
 
 /** The model definition (named license pools and rules of access) and the pools it makes. */
-export const modelRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = async (app, { ctx }) => {
-  const base = '/api/1.0/instances/~';
+export const modelRoutes: FastifyPluginAsyncZod<{ at: InstanceScope }> = async (app, { at }) => {
+  const base = at.base;
 
   app.get(
     `${base}/model`,
@@ -54,8 +54,8 @@ export const modelRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = async 
         response: { 200: activeModelSchema, 404: errorBodySchema },
       },
     },
-    async () => {
-      const m = ctx.allocation.model();
+    async (request) => {
+      const m = at.of(request).allocation.model();
       return { name: m.name, text: m.text, activatedAt: new Date(m.activatedAt).toISOString(), activatedBy: m.activatedBy };
     },
   );
@@ -73,6 +73,7 @@ export const modelRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = async 
       },
     },
     async (request) => {
+      const ctx = at.of(request);
       try {
         return await ctx.allocation.activateModel(request.body.text, request.principal?.name ?? 'unknown');
       } catch (error) {
@@ -94,6 +95,7 @@ export const modelRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = async 
       },
     },
     async (request) => {
+      const ctx = at.of(request);
       try {
         return { model: ctx.allocation.checkModel(request.body.text) };
       } catch (error) {
@@ -105,7 +107,8 @@ export const modelRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = async 
   app.delete(
     `${base}/model`,
     { config: { access: WRITE_ROLES }, schema: { tags: ['pools'], summary: 'Delete the active model: every count returns to the default pool', response: { 204: z.null(), 404: errorBodySchema } } },
-    async (_request, reply) => {
+    async (request, reply) => {
+      const ctx = at.of(request);
       await ctx.allocation.deleteModel();
       return reply.code(204).send(null);
     },
@@ -123,6 +126,7 @@ export const modelRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = async 
       },
     },
     async (request) => {
+      const ctx = at.of(request);
       const { model, pools } = ctx.allocation.pools();
       return { model, ...paginate(pools, request.query) };
     },

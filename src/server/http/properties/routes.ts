@@ -3,15 +3,15 @@ import { z } from 'zod';
 import { TallyError } from '../../../common/errors.js';
 import { PROPERTY_BY_KEY } from '../../properties/registry.js';
 import { propertyGroupSchema, propertyGroupViewSchema, propertyViewSchema } from '../../properties/property-service.js';
-import type { ServerContext } from '../../context.js';
+import type { InstanceScope } from '../../context.js';
 import { READ_ROLES } from '../../../http/access.js';
 import { errorBodySchema } from '../../../http/errors.js';
 import { syncStatusSchema } from '../health/routes.js';
 
 /** Policy settings: read by every role, changed by admins, effective at once. */
-export const propertyRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = async (app, { ctx }) => {
+export const propertyRoutes: FastifyPluginAsyncZod<{ at: InstanceScope }> = async (app, { at }) => {
   app.get(
-    '/api/1.0/instances/~/properties',
+    `${at.base}/properties`,
     {
       config: { access: READ_ROLES },
       schema: {
@@ -27,13 +27,14 @@ export const propertyRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = asy
         },
       },
     },
-    async (request) => ({ groups: ctx.properties.groups(), properties: ctx.properties.list(request.query.group), syncStatus: ctx.sync.status() }),
+    async (request) => ({ groups: at.of(request).properties.groups(), properties: at.of(request).properties.list(request.query.group), syncStatus: at.of(request).sync.status() }),
   );
 
   app.get(
-    '/api/1.0/instances/~/properties/:key',
+    `${at.base}/properties/:key`,
     { config: { access: READ_ROLES }, schema: { tags: ['properties'], params: z.object({ key: z.string().min(1).max(128) }), response: { 200: propertyViewSchema, 404: errorBodySchema } } },
     async (request) => {
+      const ctx = at.of(request);
       const def = PROPERTY_BY_KEY.get(request.params.key);
       if (!def) throw new TallyError('NOT_FOUND', `There is no property ${request.params.key}.`, [{ field: 'key', message: 'is not a known property' }]);
       return ctx.properties.view(def);
@@ -41,7 +42,7 @@ export const propertyRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = asy
   );
 
   app.put(
-    '/api/1.0/instances/~/properties',
+    `${at.base}/properties`,
     {
       config: { access: ['admin'] },
       schema: {
@@ -51,15 +52,15 @@ export const propertyRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = asy
         response: { 200: z.object({ changed: z.array(propertyViewSchema) }), 400: errorBodySchema },
       },
     },
-    async (request) => ({ changed: ctx.properties.update(request.body, request.principal!.name) }),
+    async (request) => ({ changed: at.of(request).properties.update(request.body, request.principal!.name) }),
   );
 
   app.delete(
-    '/api/1.0/instances/~/properties/:key',
+    `${at.base}/properties/:key`,
     {
       config: { access: ['admin'] },
       schema: { tags: ['properties'], summary: 'Drop the administrator value: the configured one applies again', params: z.object({ key: z.string().min(1).max(128) }), response: { 200: propertyViewSchema, 404: errorBodySchema } },
     },
-    async (request) => ctx.properties.reset(request.params.key, request.principal!.name),
+    async (request) => at.of(request).properties.reset(request.params.key, request.principal!.name),
   );
 };

@@ -7,7 +7,7 @@ import { countSchema } from '../../../licensing/limits.js';
 import type { ReservationGroup, ReservationStatus } from '../../../licensing/reservation.js';
 import { isVersion } from '../../../licensing/version.js';
 import { exportGroup } from '../../allocation-service.js';
-import type { ServerContext } from '../../context.js';
+import type { InstanceScope } from '../../context.js';
 import { READ_ROLES } from '../../../http/access.js';
 import type { Role } from '../../../auth/admin-security.js';
 import { errorBodySchema } from '../../../http/errors.js';
@@ -102,8 +102,8 @@ const exportSchema = z.array(
 const statusOf = (s: ReservationStatus | undefined) => ({ status: s?.satisfiable === false ? ('unsatisfiable' as const) : ('satisfiable' as const), reason: s?.reason ?? null });
 
 /** Reservation groups: list, add (all or nothing), import and export JSON, delete. */
-export const reservationRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = async (app, { ctx }) => {
-  const base = '/api/1.0/instances/~';
+export const reservationRoutes: FastifyPluginAsyncZod<{ at: InstanceScope }> = async (app, { at }) => {
+  const base = at.base;
   const present = (g: ReservationGroup, status: Map<string, ReservationStatus>) => ({
     id: g.id,
     name: g.name,
@@ -120,6 +120,7 @@ export const reservationRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = 
     `${base}/reservationgroups`,
     { config: { access: READ_ROLES }, schema: { tags: ['reservations'], summary: 'Reservation groups with their reservations, entries and status', querystring: pagingQuery, response: { 200: pageSchema(groupOutSchema) } } },
     async (request) => {
+      const ctx = at.of(request);
       const status = ctx.allocation.status();
       return pageOf(ctx.allocation.groups(), request.query, (g) => present(g, status));
     },
@@ -128,7 +129,7 @@ export const reservationRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = 
   app.get(
     `${base}/reservationgroups/export`,
     { config: { access: READ_ROLES }, schema: { tags: ['reservations'], summary: 'Every group as JSON that import takes back', response: { 200: exportSchema } } },
-    async () => ctx.allocation.groups().map(exportGroup),
+    async (request) => at.of(request).allocation.groups().map(exportGroup),
   );
 
   app.get(
@@ -138,6 +139,7 @@ export const reservationRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = 
       schema: { tags: ['reservations'], params: z.object({ groupId: z.string().min(1).max(64) }), response: { 200: groupOutSchema, 404: errorBodySchema } },
     },
     async (request) => {
+      const ctx = at.of(request);
       const g = ctx.allocation.groups().find((x) => x.id === request.params.groupId);
       if (!g) throw new TallyError('NOT_FOUND', `No reservation group ${request.params.groupId}.`, [{ field: 'groupId', message: 'matches no group' }]);
       return present(g, ctx.allocation.status());
@@ -157,6 +159,7 @@ export const reservationRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = 
       },
     },
     async (request, reply) => {
+      const ctx = at.of(request);
       const [group] = await ctx.allocation.addGroups([request.body], () => 'body');
       return reply.code(201).send(present(group!, ctx.allocation.status()));
     },
@@ -175,6 +178,7 @@ export const reservationRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = 
       },
     },
     async (request, reply) => {
+      const ctx = at.of(request);
       const many = Array.isArray(request.body);
       const inputs = Array.isArray(request.body) ? request.body : [request.body];
       const added = await ctx.allocation.addGroups(inputs, (i) => (many ? `body.${i}` : 'body'));
@@ -195,6 +199,7 @@ export const reservationRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = 
       },
     },
     async (request, reply) => {
+      const ctx = at.of(request);
       await ctx.allocation.deleteGroups([...new Set(request.body.ids)]);
       return reply.code(204).send(null);
     },
@@ -207,6 +212,7 @@ export const reservationRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = 
       schema: { tags: ['reservations'], params: z.object({ groupId: z.string().min(1).max(64) }), response: { 204: z.null(), 404: errorBodySchema } },
     },
     async (request, reply) => {
+      const ctx = at.of(request);
       await ctx.allocation.deleteGroups([request.params.groupId]);
       return reply.code(204).send(null);
     },
@@ -219,6 +225,7 @@ export const reservationRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = 
       schema: { tags: ['reservations'], summary: 'One row per reservation entry with its status, as the Reservations view lists them', querystring: pagingQuery, response: { 200: reservationRowsSchema } },
     },
     async (request) => {
+      const ctx = at.of(request);
       const status = ctx.allocation.status();
       const entries = ctx.allocation.groups().flatMap((g) => g.reservations.flatMap((r) => r.entries.map((e) => ({ g, r, e }))));
       return pageOf(entries, request.query, ({ g, r, e }) => ({
