@@ -15,6 +15,110 @@ interface Batch {
   waiters: Waiter[];
 }
 
+interface ThreadMessage {
+  type: string;
+  channel: number;
+  id: number;
+  message?: string;
+}
+
+/** What a writer thread tells the storage writer of one channel. */
+interface ChannelListener {
+  onMessage(message: ThreadMessage): void;
+  onThreadFailure(error: Error): void;
+}
+
+/**
+ * A writer thread, shared by the storage writers of many databases (the instances a back
+ * office hosts) or owned by the one writer of a license server. Each database is a channel.
+ */
+export class WriterThread {
+  private readonly worker: Worker;
+  private readonly ready: Promise<void>;
+  private readonly listeners = new Map<number, ChannelListener>();
+  private nextChannel = 1;
+  private failure: Error | null = null;
+
+  constructor() {
+    this.worker = new Worker(new URL('./writer-thread.js', import.meta.url));
+    this.ready = new Promise((resolve, reject) => {
+      this.worker.once('message', () => {
+        this.worker.off('error', reject);
+        resolve();
+      });
+      this.worker.once('error', reject);
+    });
+    this.worker.on('message', (message: ThreadMessage) => this.listeners.get(message.channel)?.onMessage(message));
+    this.worker.on('error', (error) => this.fail(error));
+    this.worker.on('exit', (code) => {
+      if (code !== 0) this.fail(new Error(`storage writer stopped with code ${code}`));
+    });
+  }
+
+  /** Opens a database on its own channel; resolves once the thread has it open. */
+  async open(config: { file: string; pragmas: string[]; statements: Record<string, string> }, listener: ChannelListener): Promise<number> {
+    await this.ready;
+    if (this.failure) throw this.failure;
+    const channel = this.nextChannel++;
+    const opened = new Promise<void>((resolve, reject) => {
+      this.listeners.set(channel, {
+        onMessage: (message) => {
+          if (message.type === 'opened') {
+            this.listeners.set(channel, listener);
+            resolve();
+          } else if (message.type === 'open-failed') {
+            this.listeners.delete(channel);
+            reject(new Error(message.message ?? 'storage writer could not open the database'));
+          }
+        },
+        onThreadFailure: reject,
+      });
+    });
+    this.worker.postMessage({ type: 'open', channel, config });
+    await opened;
+    return channel;
+  }
+
+  post(message: { type: string; channel: number; id?: number; ops?: string }): void {
+    this.worker.postMessage(message);
+  }
+
+  /** Closes one channel's database; resolves when it is closed. */
+  closeChannel(channel: number): Promise<void> {
+    if (this.failure || !this.listeners.has(channel)) {
+      this.listeners.delete(channel);
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      this.listeners.set(channel, {
+        onMessage: (message) => {
+          if (message.type !== 'closed') return;
+          this.listeners.delete(channel);
+          resolve();
+        },
+        onThreadFailure: () => resolve(),
+      });
+      this.worker.postMessage({ type: 'close', channel });
+    });
+  }
+
+  /** Stops the thread, closing every database still open. */
+  async exit(): Promise<void> {
+    if (this.failure) return;
+    const exited = new Promise((resolve) => this.worker.once('exit', resolve));
+    this.failure = new Error('storage writer closed');
+    this.worker.postMessage({ type: 'exit', channel: 0 });
+    await exited;
+  }
+
+  private fail(error: Error): void {
+    if (this.failure) return;
+    this.failure = error;
+    for (const listener of this.listeners.values()) listener.onThreadFailure(error);
+    this.listeners.clear();
+  }
+}
+
 export interface StorageWriterOptions {
   file: string;
   pragmas: string[];
@@ -22,6 +126,8 @@ export interface StorageWriterOptions {
   statements: Record<string, string>;
   /** Batches handed to the writer thread before the first is confirmed (default 2). */
   maxInFlight?: number;
+  /** A thread shared with other databases; by default the writer has a thread of its own. */
+  thread?: WriterThread;
 }
 
 /**
@@ -35,7 +141,9 @@ export interface StorageWriterOptions {
  * rest on it) are refused, and `onFailure` runs once storage is back where it was.
  */
 export class StorageWriter {
-  private readonly worker: Worker;
+  private readonly thread: WriterThread;
+  private readonly ownThread: boolean;
+  private channel = 0;
   private readonly ready: Promise<void>;
   private onFailure: (error: Error) => void = () => undefined;
   private readonly maxInFlight: number;
@@ -51,22 +159,18 @@ export class StorageWriter {
   constructor(options: StorageWriterOptions) {
     this.maxInFlight = options.maxInFlight ?? 2;
     this.pending = this.newBatch();
-    this.worker = new Worker(new URL('./writer-thread.js', import.meta.url), {
-      workerData: { file: options.file, pragmas: options.pragmas, statements: options.statements },
-    });
-    this.ready = new Promise((resolve, reject) => {
-      this.worker.once('message', (message: { type: string }) => {
-        this.worker.off('error', reject);
-        if (message.type === 'ready') resolve();
-        else reject(new Error('storage writer failed to start'));
+    this.ownThread = options.thread === undefined;
+    this.thread = options.thread ?? new WriterThread();
+    this.ready = this.thread
+      .open(
+        { file: options.file, pragmas: options.pragmas, statements: options.statements },
+        { onMessage: (message) => this.onMessage(message), onThreadFailure: (error) => this.fail(error) },
+      )
+      .then((channel) => {
+        this.channel = channel;
       });
-      this.worker.once('error', reject);
-    });
-    this.worker.on('message', (message: { type: string; id: number; message?: string }) => this.onMessage(message));
-    this.worker.on('error', (error) => this.fail(error));
-    this.worker.on('exit', (code) => {
-      if (code !== 0 && !this.broken) this.fail(new Error(`storage writer stopped with code ${code}`));
-    });
+    // Seen by started(); a writer nobody waits for must not fail the process.
+    this.ready.catch(() => undefined);
   }
 
   /** Called after a batch failed and was rolled back: whatever mirrors storage must reload. */
@@ -103,10 +207,9 @@ export class StorageWriter {
 
   async close(): Promise<void> {
     await this.drain();
-    const exited = new Promise((resolve) => this.worker.once('exit', resolve));
-    this.broken = new Error('storage writer closed');
-    this.worker.postMessage({ type: 'close' });
-    await exited;
+    this.broken ??= new Error('storage writer closed');
+    if (this.ownThread) await this.thread.exit();
+    else await this.thread.closeChannel(this.channel);
   }
 
   private newBatch(): Batch {
@@ -126,10 +229,10 @@ export class StorageWriter {
     this.pending = this.newBatch();
     this.inFlight.push(batch);
     // One JSON text is far cheaper to pass between threads than many small arrays.
-    this.worker.postMessage({ type: 'batch', id: batch.id, ops: JSON.stringify(batch.ops) });
+    this.thread.post({ type: 'batch', channel: this.channel, id: batch.id, ops: JSON.stringify(batch.ops) });
   }
 
-  private onMessage(message: { type: string; id: number; message?: string }): void {
+  private onMessage(message: ThreadMessage): void {
     if (message.id < this.firstValidId) return;
     const batch = this.inFlight[0];
     if (!batch || message.id !== batch.id) return;
@@ -145,7 +248,7 @@ export class StorageWriter {
     this.inFlight = [];
     this.pending = this.newBatch();
     this.firstValidId = this.pending.id;
-    this.worker.postMessage({ type: 'reset' });
+    this.thread.post({ type: 'reset', channel: this.channel });
     const refusal = this.unavailable();
     for (const b of refused) for (const w of b.waiters) w.reject(refusal);
     this.onFailure(new Error(message.message ?? 'commit failed'));
