@@ -24,7 +24,8 @@ export const boundaries = {
   importers: { contexts: ['cli', 'client', 'server', 'backoffice', 'http', 'auth'], packages: [] },
   reports: { contexts: ['cli', 'client', 'server', 'backoffice', 'http', 'auth'], packages: [] },
   server: { contexts: ['cli', 'client', 'backoffice'], packages: [] },
-  backoffice: { contexts: ['cli', 'client', 'server'], packages: [] },
+  // The back office hosts cloud license server instances: it may use server/, never the other way.
+  backoffice: { contexts: ['cli', 'client'], packages: [] },
   client: { contexts: ['cli'], packages: [], typeOnly: ['server', 'backoffice'] },
   // The browser app may import only types from src/ (any context).
   web: { contexts: [], packages: [], typeOnly: [...contexts] },

@@ -1,6 +1,7 @@
 import type { AdminSecurity } from '../auth/admin-security.js';
 import type { Clock, EpochMs } from '../common/time.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
+import type { InstanceHost } from './hosting/instance-host.js';
 import type { Quarantine } from './ingest/quarantine.js';
 import type { InstanceRegistry } from './instances/instance-registry.js';
 import type { Catalog } from './licensing/catalog.js';
@@ -26,4 +27,6 @@ export interface BackofficeContext {
   catalog?: Catalog;
   exchange?: ExchangeService;
   producerKey?: ProducerKey;
+  /** The cloud instances this back office hosts. */
+  host?: InstanceHost;
 }

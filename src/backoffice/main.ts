@@ -9,6 +9,7 @@ import { systemClock } from '../common/time.js';
 import { VERSION } from '../common/version.js';
 import { DuckDbWarehouse } from '../warehouse/duckdb/duckdb-warehouse.js';
 import { buildBackofficeApp } from './app.js';
+import { InstanceHost } from './hosting/instance-host.js';
 import { Quarantine } from './ingest/quarantine.js';
 import { InstanceRegistry } from './instances/instance-registry.js';
 import { Catalog } from './licensing/catalog.js';
@@ -33,6 +34,7 @@ export interface RunningBackoffice {
   catalog: Catalog;
   producerKey: ProducerKey;
   warehouse: DuckDbWarehouse;
+  host: InstanceHost;
   url: string;
   close(): Promise<void>;
 }
@@ -62,15 +64,28 @@ export async function startBackoffice(options: BackofficeStartOptions): Promise<
   const producerKey = loadOrCreateProducerKey(dataDir);
   const catalog = new Catalog(db, clock);
   const exchange = new ExchangeService({ db, registry, catalog, key: producerKey, clock, log, responseLifetime: () => settings.licensing.responseLifetime });
-  const app = await buildBackofficeApp({ registry, warehouse, quarantine, security, clock, version: VERSION, startedAt, monitorRegistry, monitors, catalog, exchange, producerKey }, log, {
+  const host = new InstanceHost({
+    settings,
+    dir: join(dataDir, 'instances'),
+    db,
+    registry,
+    warehouse,
+    quarantine,
+    catalog,
+    exchange,
+    producerPublicKey: producerKey.publicKeyPem,
+    clock,
+    log,
+  });
+  const app = await buildBackofficeApp({ registry, warehouse, quarantine, security, clock, version: VERSION, startedAt, monitorRegistry, monitors, catalog, exchange, producerKey, host }, log, {
     corsOrigins: settings.security.corsOrigins,
     idleSeconds: settings.security.sessionIdleTimeout,
   });
   await app.listen({ host: settings.backoffice.host, port: settings.backoffice.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : settings.backoffice.port;
-  const host = settings.backoffice.host === '0.0.0.0' ? '127.0.0.1' : settings.backoffice.host;
-  const url = `http://${host}:${port}`;
+  const listenHost = settings.backoffice.host === '0.0.0.0' ? '127.0.0.1' : settings.backoffice.host;
+  const url = `http://${listenHost}:${port}`;
   monitors.start();
   log.info({ event: 'backoffice.started', url, version: VERSION }, 'back office ready');
   let closed = false;
@@ -80,12 +95,14 @@ export async function startBackoffice(options: BackofficeStartOptions): Promise<
     catalog,
     producerKey,
     warehouse,
+    host,
     url,
     async close() {
       if (closed) return;
       closed = true;
       await monitors.close();
       await app.close();
+      await host.close();
       await warehouse.close();
       db.close();
     },

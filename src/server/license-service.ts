@@ -67,6 +67,8 @@ export interface LicenseServiceOptions {
   log: Logger;
   policy: LicensingPolicy;
   accountId: string | null;
+  /** The ID a back office gave a hosted instance; a license server makes its own at first start. */
+  instanceId?: string;
   /** PEM of the producer key license files must be signed with; null refuses every file. */
   producerPublicKey: string | null;
 }
@@ -96,8 +98,11 @@ export class LicenseService {
     this.policy = options.policy;
     this.producerPublicKey = options.producerPublicKey;
     let instanceId = this.store.getMeta('instanceId');
+    if (instanceId && options.instanceId && instanceId !== options.instanceId) {
+      throw new Error(`this trusted storage belongs to instance ${instanceId}, not ${options.instanceId}`);
+    }
     if (!instanceId) {
-      instanceId = newId();
+      instanceId = options.instanceId ?? newId();
       this.store.setMeta('instanceId', instanceId);
       this.store.setMeta('createdAt', new Date(this.clock.now()).toISOString());
     }

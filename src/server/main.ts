@@ -10,20 +10,11 @@ import { systemClock } from '../common/time.js';
 import { VERSION } from '../common/version.js';
 import { BrandingFolder } from '../http/branding-routes.js';
 import { buildServerApp } from './app.js';
-import { AdminSecurity } from '../auth/admin-security.js';
+import { openInstance } from './instance.js';
 import { prepareDemo } from './demo.js';
-import { LicenseService } from './license-service.js';
-import { AllocationService } from './allocation-service.js';
-import { ClientKeys } from './client-key.js';
-import { PropertyService } from './properties/property-service.js';
-import { connectionPragmas, databaseFile, openDatabase } from './store/db.js';
-import { WRITE_STATEMENTS } from './store/license-store.js';
-import { StorageWriter } from './store/storage-writer.js';
-import { OutboxSender } from './sync/outbox-sender.js';
-import { LicenseUpdates } from './exchange/license-updates.js';
-import type { LicenseUpdatesStatus } from './exchange/license-updates.js';
-import type { ServerFacts } from './properties/registry.js';
-import { startExpireLeasesTask } from './tasks/expire-leases.js';
+import type { LicenseService } from './license-service.js';
+import type { OutboxSender } from './sync/outbox-sender.js';
+import type { LicenseUpdates } from './exchange/license-updates.js';
 
 export interface StartOptions {
   settings: Settings;
@@ -54,34 +45,14 @@ export async function startLicenseServer(options: StartOptions): Promise<Running
   const clock = options.clock ?? systemClock;
   const log = options.log ?? createLogger(settings.log.level);
   const announce = options.announce ?? ((text: string) => process.stdout.write(`${text}\n`));
-  const db = openDatabase(settings.server.dataDir, { synchronous: settings.storage.synchronous });
-
   let producerPublicKey = options.producerPublicKeyPem ?? (settings.producer.publicKeyFile ? readKey(settings.producer.publicKeyFile) : null);
   const demo = options.demo ? prepareDemo(settings.server.dataDir, clock.now()) : null;
   if (demo && !producerPublicKey) producerPublicKey = demo.publicKeyPem;
 
-  const writer = new StorageWriter({
-    file: databaseFile(settings.server.dataDir),
-    pragmas: connectionPragmas({ synchronous: settings.storage.synchronous }),
-    statements: WRITE_STATEMENTS,
-  });
-  await writer.started();
-  const service = new LicenseService({
-    db,
-    writer,
-    clock,
-    log,
-    accountId: settings.server.accountId,
-    producerPublicKey,
-    // Replaced from the properties below, before the first request.
-    policy: settings.licensing,
-  });
-  const startedAt = clock.now();
-  const hostIds = ethernetHostIds();
-  let updates: LicenseUpdates | null = null;
-  const properties = new PropertyService(db, settings, serverFacts({ instanceId: service.instanceId, version: VERSION, hostIds, startedAt: new Date(startedAt).toISOString() }, () => updates?.status() ?? null), clock, log);
-  const security = new AdminSecurity(db, clock, log, () => properties.current.security);
-  const created = await security.bootstrap(settings.server.dataDir);
+  const instance = await openInstance({ settings, producerPublicKey, clock, log, hostIds: ethernetHostIds() });
+  const { ctx } = instance;
+  const { service, sync, updates } = ctx;
+  const created = instance.createdAdmin;
   if (created) {
     announce(
       `Created admin user "${created.user}" with one-time password: ${created.password}\n` +
@@ -91,41 +62,14 @@ export async function startLicenseServer(options: StartOptions): Promise<Running
   if (demo && !service.licenses().some((l) => l.licenseId === 'demo')) await service.loadLicense(demo.license);
   for (const file of options.licenseFiles ?? []) await service.loadLicenseFile(file);
 
-  const clientKeys = new ClientKeys(service.store, (ops) => service.submitAdmin(ops), clock, log, () => properties.current.licensing.requireClientSignature);
-  const sync = new OutboxSender({ store: service.store, writer, instanceId: service.instanceId, credential: settings.sync.credential, clock, log });
-  updates = new LicenseUpdates({
-    service,
-    clock,
-    log,
-    hostIds,
-    producerPublicKey: () => producerPublicKey,
-    responseLifetime: () => properties.current.licensing.responseLifetime,
-    credential: () => sync.credential,
-    syncUrl: () => properties.current.sync.url,
-  });
   const app = await buildServerApp({
-    ctx: { service, allocation: new AllocationService(service, clock, log), security, clientKeys, properties, sync, updates, clock, version: VERSION, startedAt },
+    ctx,
     log,
     bodyLimit: settings.server.bodyLimit,
     branding: settings.server.brandingDir ? new BrandingFolder(settings.server.brandingDir, log) : null,
     https: settings.server.https.certFile && settings.server.https.keyFile ? { cert: readFile(settings.server.https.certFile, 'server.https.certFile'), key: readFile(settings.server.https.keyFile, 'server.https.keyFile') } : null,
   });
 
-  // Properties take effect as soon as they change.
-  let stopSweeper = () => {};
-  let sweeperSeconds = -1;
-  properties.subscribe((current) => {
-    service.policy = current.licensing;
-    log.level = current.log.level;
-    sync.configure({ enabled: current.sync.enabled, url: current.sync.url, batchSize: current.sync.batchSize });
-    updates.configure(current.capabilityPolling);
-    const seconds = current.licensing.clientExpiryTimer;
-    if (seconds !== sweeperSeconds) {
-      stopSweeper();
-      stopSweeper = startExpireLeasesTask(service, seconds, log);
-      sweeperSeconds = seconds;
-    }
-  });
   await app.listen({ host: settings.server.host, port: settings.server.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : settings.server.port;
@@ -144,32 +88,9 @@ export async function startLicenseServer(options: StartOptions): Promise<Running
     async close() {
       if (closed) return;
       closed = true;
-      stopSweeper();
-      updates.stop();
       await app.close();
-      await sync.stop();
-      await writer.close();
-      db.close();
+      await instance.close();
       log.info({ event: 'server.stopped' }, 'license server stopped');
-    },
-  };
-}
-
-/** The server's facts for the properties, the license update ones read at each listing. */
-function serverFacts(fixed: Pick<ServerFacts, 'instanceId' | 'version' | 'hostIds' | 'startedAt'>, status: () => LicenseUpdatesStatus | null): ServerFacts {
-  return {
-    ...fixed,
-    get activation() {
-      const s = status();
-      return s?.activated ? `Activated by the back office; rights issued ${s.rightsIssuedAt}` : 'Not activated by a back office';
-    },
-    get lastPoll() {
-      const p = status()?.polling;
-      if (!p?.lastAttemptAt) return 'Never';
-      return p.lastError ? `${p.lastAttemptAt}: failed (${p.lastError})` : `${p.lastSuccessAt}: succeeded`;
-    },
-    get nextPoll() {
-      return status()?.polling.nextPollAt ?? 'Not scheduled (polling is off)';
     },
   };
 }

@@ -50,10 +50,12 @@ describe('the import rule between contexts', () => {
     expect(problems('src/licensing/probe.ts', `import { createHash } from 'node:crypto'; import { z } from 'zod'; import { v } from './version.js'; import { e } from '../common/errors.js'; export { createHash, z, v, e };`)).toEqual([]);
   });
 
-  it('lets roles use the domain and data contexts but never each other', () => {
+  it('lets roles use the domain and data contexts; the back office may host license servers, a license server never uses the back office', () => {
     expect(problems('src/server/probe.ts', `import { a } from '../licensing/capability.js'; import { b } from '../http/app-base.js'; export { a, b };`)).toEqual([]);
     expect(problems('src/server/probe.ts', `import { a } from '../backoffice/app.js'; export { a };`)).toHaveLength(1);
-    expect(problems('src/backoffice/http/probe.ts', `export const f = () => import('../../server/main.js');`)).toHaveLength(1);
+    expect(problems('src/server/probe.ts', `export const f = () => import('../backoffice/main.js');`)).toHaveLength(1);
+    expect(problems('src/backoffice/hosting/probe.ts', `import { a } from '../../server/instance.js'; export { a };`)).toEqual([]);
+    expect(problems('src/backoffice/probe.ts', `import { a } from '../cli/main.js'; export { a };`)).toHaveLength(1);
   });
 
   it('lets the client and the browser app import only types from the roles and src/', () => {

@@ -109,9 +109,19 @@ export class InstanceRegistry {
     return present(row);
   }
 
-  instances(offset: number, limit: number, accountId?: string): { total: number; items: Instance[] } {
-    const where = accountId ? 'WHERE account_id = ?' : '';
-    const args = accountId ? [accountId] : [];
+  /** Instances in service (not deleted), of an account and of a kind when asked. */
+  instances(offset: number, limit: number, accountId?: string, kind?: Instance['kind']): { total: number; items: Instance[] } {
+    const conditions = ['retired_at IS NULL'];
+    const args: string[] = [];
+    if (accountId) {
+      conditions.push('account_id = ?');
+      args.push(accountId);
+    }
+    if (kind) {
+      conditions.push('kind = ?');
+      args.push(kind);
+    }
+    const where = `WHERE ${conditions.join(' AND ')}`;
     const total = this.db.prepare(`SELECT count(*) FROM instances ${where}`).pluck().get(...args) as number;
     const rows = this.db.prepare(`SELECT * FROM instances ${where} ORDER BY account_id, name LIMIT ? OFFSET ?`).all(...args, limit, offset) as InstanceRow[];
     return { total, items: rows.map(present) };
@@ -119,7 +129,7 @@ export class InstanceRegistry {
 
   /** The instance a sync credential belongs to, or UNAUTHORIZED. */
   authenticate(credential: string | undefined): Instance {
-    const row = credential ? (this.db.prepare('SELECT * FROM instances WHERE credential_hash = ?').get(hash(credential)) as InstanceRow | undefined) : undefined;
+    const row = credential ? (this.db.prepare('SELECT * FROM instances WHERE credential_hash = ? AND retired_at IS NULL').get(hash(credential)) as InstanceRow | undefined) : undefined;
     if (!row) throw new TallyError('UNAUTHORIZED', 'Unknown instance credential: register the instance (tally backoffice instance add) and configure the license server with its credential.');
     return present(row);
   }
@@ -144,6 +154,22 @@ export class InstanceRegistry {
         .run(server.instanceId, accountId, 'local', `License server ${server.hostIds[0] ?? server.instanceId.slice(0, 8)}`, server.hostIds[0] ?? null, hash(newSecret(32)), now);
     }
     this.db.prepare('UPDATE instances SET public_key = coalesce(public_key, ?), hostids = ?, last_exchange_at = ? WHERE id = ?').run(publicKey, JSON.stringify(server.hostIds), now, server.instanceId);
+  }
+
+  /** A cloud instance in service, or undefined: unknown, deleted and local instances alike. */
+  hosted(id: string): Instance | undefined {
+    const row = this.db.prepare("SELECT * FROM instances WHERE id = ? AND kind = 'cloud' AND retired_at IS NULL").get(id) as InstanceRow | undefined;
+    return row ? present(row) : undefined;
+  }
+
+  /** The IDs of deleted cloud instances, whose folders may be left to remove. */
+  retiredCloudIds(): string[] {
+    return this.db.prepare("SELECT id FROM instances WHERE kind = 'cloud' AND retired_at IS NOT NULL").pluck().all() as string[];
+  }
+
+  /** Takes an instance out of service; call inside the transaction that takes its counts back. */
+  retire(id: string): void {
+    this.db.prepare('UPDATE instances SET retired_at = ? WHERE id = ? AND retired_at IS NULL').run(this.clock.now(), id);
   }
 
   noteSync(instanceId: string): void {

@@ -312,6 +312,12 @@ export class Catalog {
     return this.activationId(activationId);
   }
 
+  /** Takes back every count a server holds (the server is being deleted); call inside a transaction. */
+  takeBackAll(instanceId: string): void {
+    const held = this.db.prepare('SELECT activation_id, count FROM activations WHERE instance_id = ? AND count > 0').all(instanceId) as Array<{ activation_id: string; count: number }>;
+    for (const h of held) this.moveCounts(h.activation_id, instanceId, -h.count, 'producer');
+  }
+
   /** Counts of an activation ID on a server. */
   countOn(activationId: string, instanceId: string): number {
     return (this.db.prepare('SELECT count FROM activations WHERE activation_id = ? AND instance_id = ?').pluck().get(activationId, instanceId) as number | undefined) ?? 0;

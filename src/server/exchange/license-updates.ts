@@ -53,6 +53,9 @@ export interface PollingSettings {
   url: string | null;
 }
 
+/** An exchange answered without HTTP: by the back office hosting the instance. Throws its refusals. */
+export type ExchangeTransport = (request: SignedMessage<ExchangeRequest>) => unknown;
+
 export interface LicenseUpdatesOptions {
   service: LicenseService;
   clock: Clock;
@@ -65,6 +68,8 @@ export interface LicenseUpdatesOptions {
   credential: () => string | null;
   /** The usage sync URL, whose server answers exchanges when no polling URL is set. */
   syncUrl: () => string | null;
+  /** Answers exchanges in-process; the configured URLs are then not used. */
+  exchange?: ExchangeTransport;
 }
 
 interface ServerKey {
@@ -115,6 +120,7 @@ export class LicenseUpdates {
 
   /** The back office to talk to, or null when none is configured. */
   backOfficeUrl(): string | null {
+    if (this.o.exchange) return null;
     const url = this.polling.url ?? this.o.syncUrl();
     return url ? backOfficeBase(url) : null;
   }
@@ -247,6 +253,7 @@ export class LicenseUpdates {
   }
 
   private async exchangeOnline(request: SignedMessage<ExchangeRequest>, source: LicenseUpdateSource): Promise<{ update: LicenseUpdate; activations: ExchangeResponse['activations'] }> {
+    if (this.o.exchange) return this.apply(this.o.exchange(request), source);
     const base = this.backOfficeUrl();
     if (!base) {
       throw new TallyError('BAD_REQUEST', 'No back office is configured: set capabilityPolling.url (or usageService.sync.url), or use the offline exchange.', [{ field: 'capabilityPolling.url', message: 'is not set' }]);

@@ -30,6 +30,14 @@ export interface SyncSettings {
   batchSize: number;
 }
 
+/**
+ * Delivery without HTTP: a back office hosting the instance stores its events itself, with the
+ * same acknowledgement (events already stored are ignored, unstorable ones set aside).
+ */
+export interface UsageDelivery {
+  deliver(instanceId: string, events: string[]): Promise<SyncResult>;
+}
+
 export interface OutboxSenderOptions {
   store: LicenseStore;
   writer: StorageWriter;
@@ -38,6 +46,8 @@ export interface OutboxSenderOptions {
   credential: string | null;
   clock: Clock;
   log: Logger;
+  /** Deliver in-process instead of posting to the configured URL; always on. */
+  direct?: UsageDelivery;
   /** How often an idle sender looks for new events, in ms (default 1000). */
   pollMs?: number;
   /** Backoff bounds after failures, in ms (defaults 1 s and 5 min). */
@@ -79,6 +89,8 @@ export class OutboxSender {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private stopped = false;
+  /** Whether the sender was on after the last configure(). */
+  private active = false;
   private failures = 0;
   private lastSuccess: EpochMs | null = null;
   private lastError: string | null = null;
@@ -110,11 +122,17 @@ export class OutboxSender {
     this.schedule(0);
   }
 
+  /** Whether events are being sent: always when delivered in-process, else when enabled with a URL. */
+  private on(settings: SyncSettings): boolean {
+    return this.options.direct !== undefined || (settings.enabled && settings.url !== null);
+  }
+
   /** Applies new settings (from properties); a newly enabled sender starts at once. */
   configure(settings: SyncSettings): void {
-    const wasOn = this.settings.enabled && this.settings.url !== null;
-    this.settings = settings;
-    const on = settings.enabled && settings.url !== null;
+    const wasOn = this.active;
+    this.settings = this.options.direct ? { ...settings, url: null } : settings;
+    const on = this.on(settings);
+    this.active = on;
     if (on && !wasOn) {
       this.failures = 0;
       this.retryAt = null;
@@ -133,7 +151,7 @@ export class OutboxSender {
       backlog = -1;
       refused = -1;
     }
-    const enabled = this.settings.enabled && this.settings.url !== null;
+    const enabled = this.on(this.settings);
     return {
       enabled,
       state: !enabled ? 'off' : this.stalledSince !== null ? 'stalled' : this.quarantined > 0 ? 'quarantining' : 'ok',
@@ -170,8 +188,8 @@ export class OutboxSender {
   }
 
   private async tick(): Promise<void> {
-    const { enabled, url, batchSize } = this.settings;
-    if (!enabled || url === null || this.stopped) return;
+    const { url, batchSize } = this.settings;
+    if (!this.on(this.settings) || this.stopped) return;
     const size = Math.max(1, Math.min(batchSize, this.limit));
     const rows = this.options.store.outboxBatch(size);
     if (rows.length === 0) {
@@ -180,7 +198,8 @@ export class OutboxSender {
     }
     const lastSeq = rows[rows.length - 1]!.seq;
     try {
-      const answer = await this.post(syncEndpoint(url), rows.map((r) => r.event));
+      const events = rows.map((r) => r.event);
+      const answer = this.options.direct ? await this.options.direct.deliver(this.options.instanceId, events) : await this.post(syncEndpoint(url!), events);
       // Only now, with the batch acknowledged, may its events leave the outbox.
       await this.options.writer.submit([['deleteOutboxUpTo', [lastSeq]]]);
       this.sent += rows.length;

@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { InstanceScope } from '../../context.js';
+import { LOCAL_BASE, READ_ROLES } from '../../../http/access.js';
 import { setAsideLicensesSchema } from '../../license-service.js';
 import { backOfficeBase, syncStatusSchema } from '../../sync/outbox-sender.js';
 import { licenseUpdatesStatusSchema } from '../../exchange/license-updates.js';
@@ -27,7 +28,7 @@ const healthSchema = z.object({
 /** What health answers. */
 export type HealthBody = z.infer<typeof healthSchema>;
 
-/** Health without credentials: for load balancers and container checks. */
+/** Health without credentials (for load balancers and container checks) on a license server; with them on a hosted instance. */
 export const healthRoutes: FastifyPluginAsyncZod<{ at: InstanceScope }> = async (app, { at }) => {
   const handler = async (request: FastifyRequest) => {
     const ctx = at.of(request);
@@ -50,7 +51,13 @@ export const healthRoutes: FastifyPluginAsyncZod<{ at: InstanceScope }> = async 
       licenseUpdates: ctx.updates.status(),
     };
   };
-  const options = { config: { access: 'public' as const }, schema: { tags: ['health'], response: { 200: healthSchema } } };
-  app.get('/api/1.0/health', options, handler);
-  app.get(`${at.base}/health`, options, handler);
+  const schema = { tags: ['health'], response: { 200: healthSchema } };
+  if (at.base === LOCAL_BASE) {
+    const options = { config: { access: 'public' as const }, schema };
+    app.get('/api/1.0/health', options, handler);
+    app.get(`${at.base}/health`, options, handler);
+  } else {
+    // A hosted instance's state is its users' business: its health needs their login.
+    app.get(`${at.base}/health`, { config: { access: READ_ROLES }, schema }, handler);
+  }
 };
