@@ -87,6 +87,7 @@ export async function startBackoffice(options: BackofficeStartOptions): Promise<
   const listenHost = settings.backoffice.host === '0.0.0.0' ? '127.0.0.1' : settings.backoffice.host;
   const url = `http://${listenHost}:${port}`;
   monitors.start();
+  host.start();
   log.info({ event: 'backoffice.started', url, version: VERSION }, 'back office ready');
   let closed = false;
   return {

@@ -83,11 +83,30 @@ export class InstanceHost {
   private readonly loading = new Map<string, Promise<ServerInstance>>();
   private thread: WriterThread | null = null;
   private closed = false;
+  private starting: Promise<void> = Promise.resolve();
 
   constructor(private readonly o: InstanceHostOptions) {
     mkdirSync(o.dir, { recursive: true });
     // Folders of instances deleted while the back office stopped half-way.
     for (const id of o.registry.retiredCloudIds()) this.removeFolder(id);
+  }
+
+  /**
+   * Loads every hosted instance, one after the other, in the background: an instance runs
+   * whether or not anyone calls it (leases lapse, usage left in its outbox is delivered, it
+   * polls). A request for one not yet loaded loads it at once.
+   */
+  start(): void {
+    this.starting = (async () => {
+      const all = this.o.registry.instances(0, Number.MAX_SAFE_INTEGER, undefined, 'cloud').items;
+      for (const instance of all) {
+        if (this.closed) return;
+        await this.load(instance.id).catch((error: unknown) =>
+          this.o.log.error({ event: 'hosting.instance.unloadable', instanceId: instance.id, err: (error as Error).message }, 'a cloud instance could not be loaded'),
+        );
+      }
+      this.o.log.info({ event: 'hosting.started', instances: all.length }, 'cloud instances loaded');
+    })();
   }
 
   /** Whose users a request is checked against: the hosted instance's its path names. */
@@ -154,6 +173,7 @@ export class InstanceHost {
 
   async close(): Promise<void> {
     this.closed = true;
+    await this.starting;
     await Promise.allSettled([...this.loading.values()]);
     await Promise.all([...this.loaded.values()].map((i) => i.close()));
     this.loaded.clear();
