@@ -28,6 +28,9 @@ declare module 'fastify' {
   }
 }
 
+/** How long a loaded instance is trusted to be still in service before the registry is asked again. */
+const RECHECK_MS = 5000;
+
 /** Where the routes of hosted instances hang: the path names the instance. */
 export const HOSTED_BASE = '/api/1.0/instances/:instanceId';
 
@@ -56,6 +59,9 @@ export const createdCloudInstanceSchema = z.object({
   admin: z.object({ user: z.string(), oneTimePassword: z.string().describe('shown once; it must be changed at the first login') }),
 });
 
+/** A loaded instance, and when it was last found in service. */
+type Hosted = ServerInstance & { checkedAt: number };
+
 export interface InstanceHostOptions {
   /** The back office's settings: hosted instances start from them. */
   settings: Settings;
@@ -63,8 +69,9 @@ export interface InstanceHostOptions {
   dir: string;
   db: DB;
   registry: InstanceRegistry;
-  warehouse: Warehouse;
-  quarantine: Quarantine;
+  /** Where hosted usage goes; the command line, which only creates and deletes, has none. */
+  warehouse?: Warehouse;
+  quarantine?: Quarantine;
   catalog?: Catalog;
   exchange?: ExchangeService;
   producerPublicKey: string | null;
@@ -79,7 +86,7 @@ export interface InstanceHostOptions {
  * warehouse, through the same idempotent ingest as HTTP sync.
  */
 export class InstanceHost {
-  private readonly loaded = new Map<string, ServerInstance>();
+  private readonly loaded = new Map<string, Hosted>();
   private readonly loading = new Map<string, Promise<ServerInstance>>();
   private thread: WriterThread | null = null;
   private closed = false;
@@ -113,7 +120,7 @@ export class InstanceHost {
   resolve(request: FastifyRequest): ServerContext | Promise<ServerContext> {
     const id = (request.params as { instanceId?: string }).instanceId ?? '';
     const found = this.loaded.get(id);
-    if (found) {
+    if (found && this.stillHosted(id, found)) {
       request.hostedInstance = found.ctx;
       return found.ctx;
     }
@@ -180,6 +187,20 @@ export class InstanceHost {
     await this.thread?.exit();
   }
 
+  /**
+   * Whether a loaded instance is still in service. The command line may delete one while the
+   * back office runs: it is looked up again at most every few seconds, not on every request.
+   */
+  private stillHosted(id: string, instance: Hosted): boolean {
+    const now = Date.now();
+    if (now - instance.checkedAt < RECHECK_MS) return true;
+    instance.checkedAt = now;
+    if (this.o.registry.hosted(id)) return true;
+    this.loaded.delete(id);
+    void instance.close();
+    return false;
+  }
+
   private hosted(id: string) {
     const instance = this.o.registry.hosted(id);
     // The same answer for an instance that does not exist and one hosted elsewhere: nothing to learn by guessing.
@@ -220,6 +241,7 @@ export class InstanceHost {
       writerThread: this.thread,
       usage: {
         deliver: async (instanceId, events) => {
+          if (!this.o.warehouse) throw new Error('no warehouse here: usage waits in the outbox for the back office');
           const result = await ingestBatch({ instanceId, events: events.map((e) => JSON.parse(e) as unknown) }, this.o.registry.instance(instanceId), this.o.warehouse, this.o.quarantine);
           this.o.registry.noteSync(instanceId);
           return result;
@@ -232,8 +254,9 @@ export class InstanceHost {
       await instance.close();
       throw new TallyError('NOT_FOUND', `No cloud instance ${id} is hosted here.`, [{ field: 'instanceId', message: 'matches no cloud instance' }]);
     }
-    this.loaded.set(id, instance);
-    return instance;
+    const hosted: Hosted = Object.assign(instance, { checkedAt: Date.now() });
+    this.loaded.set(id, hosted);
+    return hosted;
   }
 
   private removeFolder(id: string): void {
