@@ -63,6 +63,10 @@ export const backofficeRoutes: FastifyPluginAsyncZod<{ ctx: BackofficeContext }>
               .object({ producerKeyId: z.string(), products: z.number(), entitlements: z.number(), activatedServers: z.number() })
               .nullable()
               .describe('the licensing service: the producer key license servers must trust, and what the catalog holds; null when it is off'),
+            hosting: z
+              .object({ hosted: z.number(), loaded: z.number() })
+              .nullable()
+              .describe('cloud instances: how many are hosted here, and how many are loaded (all of them, shortly after start)'),
           }),
         },
       },
@@ -82,6 +86,7 @@ export const backofficeRoutes: FastifyPluginAsyncZod<{ ctx: BackofficeContext }>
         warehouse: { ok: events >= 0, events: Math.max(0, events) },
         quarantine: { events: ctx.quarantine.count() },
         licensing: ctx.catalog && ctx.producerKey ? { producerKeyId: ctx.producerKey.keyId, ...ctx.catalog.totals() } : null,
+        hosting: ctx.host?.stats() ?? null,
       };
     },
   );
