@@ -10,6 +10,7 @@ import { featureRoutes } from './http/features/routes.js';
 import { healthRoutes } from './http/health/routes.js';
 import { licenseRoutes } from './http/licenses/routes.js';
 import { licenseUpdateRoutes } from './http/license-updates/routes.js';
+import { filterRoutes } from './http/filters/routes.js';
 import { modelRoutes } from './http/model/routes.js';
 import { propertyRoutes } from './http/properties/routes.js';
 import { reservationRoutes } from './http/reservations/routes.js';
@@ -47,6 +48,7 @@ export async function buildServerApp({ ctx, log, bodyLimit, https, branding }: B
   await app.register(deviceRoutes, { ctx });
   await app.register(propertyRoutes, { ctx });
   await app.register(modelRoutes, { ctx });
+  await app.register(filterRoutes, { ctx });
   await app.register(reservationRoutes, { ctx });
   await app.register(clientKeyRoutes, { ctx });
   await app.register(brandingRoutes, { folder: branding ?? null });

@@ -14,6 +14,7 @@ import { AdminSecurity } from '../auth/admin-security.js';
 import { prepareDemo } from './demo.js';
 import { LicenseService } from './license-service.js';
 import { AllocationService } from './allocation-service.js';
+import { CheckoutFilterService } from './checkout-filter-service.js';
 import { ClientKeys } from './client-key.js';
 import { PropertyService } from './properties/property-service.js';
 import { connectionPragmas, databaseFile, openDatabase } from './store/db.js';
@@ -104,7 +105,7 @@ export async function startLicenseServer(options: StartOptions): Promise<Running
     syncUrl: () => properties.current.sync.url,
   });
   const app = await buildServerApp({
-    ctx: { service, allocation: new AllocationService(service, clock, log), security, clientKeys, properties, sync, updates, clock, version: VERSION, startedAt },
+    ctx: { service, allocation: new AllocationService(service, clock, log), filters: new CheckoutFilterService(service, clock, log), security, clientKeys, properties, sync, updates, clock, version: VERSION, startedAt },
     log,
     bodyLimit: settings.server.bodyLimit,
     branding: settings.server.brandingDir ? new BrandingFolder(settings.server.brandingDir, log) : null,
