@@ -113,7 +113,7 @@ class Parser {
       if (reason.length > MAX_REASON_LENGTH) this.fail(reasonToken, `The reason after "because" is at most ${MAX_REASON_LENGTH} characters long.`);
     }
     const after = this.peek();
-    if (!(after.kind === 'punct' && after.text === '}') && !['allow', 'deny', 'default'].some((w) => this.isWord(after, w))) {
+    if (!(after.kind === 'punct' && after.text === '}') && !['allow', 'deny', 'default', 'timezone'].some((w) => this.isWord(after, w))) {
       this.fail(after, `Expected "and", "or", "because", or the next line ("allow", "deny", "default" or "}"), but found ${describeToken(after)}.`);
     }
     const written = this.source.slice(start.start, this.tokens[this.at - 1]!.end).replace(/\s+/g, ' ');
