@@ -132,6 +132,26 @@ describe('checkout filters over the admin API', () => {
     expect((await server.call('DELETE', `${BASE}/model`, undefined, auth)).status).toBe(204);
   });
 
+  it('decides before reservations: a filtered device draws nothing of what is reserved for it', async () => {
+    const group = { name: 'vms', reservations: [{ hostId: { value: 'vm-7', type: 'STRING' }, reservationEntries: [{ featureName: 'cad', featureVersion: '2.0', featureCount: 2 }] }] };
+    const added = await server.post(`${BASE}/reservationgroups`, group, auth);
+    expect(added.status).toBe(201);
+    const filtered = await server.post(CAPABILITY, ask('vm-7', cad(1), { deviceType: 'VIRTUAL' }));
+    expect(filtered.body).toMatchObject({ granted: [], denied: [{ code: 67 }] });
+    // Asking for nothing is served what is reserved, and the filter decides that too.
+    const unasked = await server.post(CAPABILITY, ask('vm-7', [], { deviceType: 'VIRTUAL' }));
+    expect(unasked.body).toMatchObject({ granted: [], denied: [{ feature: 'cad', count: 2, code: 67 }] });
+    const physical = await server.post(CAPABILITY, ask('vm-7', cad(1), { deviceType: 'PHYSICAL' }));
+    expect(physical.body.granted).toMatchObject([{ feature: 'cad', pool: 'reservations', count: 1 }]);
+    await server.post(CAPABILITY, ask('vm-7', cad(0)));
+    expect((await server.post(`${BASE}/reservationgroups/delete`, { ids: [added.body.id] }, auth)).status).toBeLessThan(300);
+  });
+
+  it('answers a preview as the request would be decided, filter included, changing nothing', async () => {
+    const preview = await server.post(CAPABILITY, { ...ask('vm-8', cad(1), { deviceType: 'VIRTUAL' }), operation: 'preview' });
+    expect(preview.body).toMatchObject({ preview: true, granted: [], denied: [{ code: 67 }] });
+  });
+
   it('never filters a return: a device the filter refuses gives back what it held', async () => {
     const held = await server.post(CAPABILITY, ask('vm-5', cad(1)));
     expect(held.body.granted).toMatchObject([{ feature: 'cad', count: 1 }]);
