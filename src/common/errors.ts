@@ -15,6 +15,7 @@ export const ERROR_CODES = {
   CONFLICT: { status: 409, summary: 'The request conflicts with the current state.' },
   LICENSE_REJECTED: { status: 422, summary: 'The license file was refused; nothing was changed.' },
   MODEL_REJECTED: { status: 422, summary: 'The model definition was refused; the active model is unchanged.' },
+  FILTER_REJECTED: { status: 422, summary: 'The checkout filter was refused; the active filter is unchanged.' },
   EXCHANGE_REFUSED: { status: 422, summary: 'The activation or capability request or response was refused (altered, replayed, stale or for another server); nothing was changed.' },
   ACTIVATION_REFUSED: { status: 422, summary: 'The back office refused the activation; nothing was activated.' },
   CLIENT_SIGNATURE_REFUSED: { status: 401, summary: 'The capability request is unsigned or not signed with the client key this server holds.' },

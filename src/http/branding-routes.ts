@@ -9,6 +9,7 @@ import type { Logger } from '../common/log.js';
 export const BRANDING_VIEW_KEYS = [
   'features',
   'pools',
+  'filters',
   'devices',
   'reservations',
   'properties',

@@ -1,5 +1,6 @@
 import { TallyError } from '../common/errors.js';
 import type { EpochMs } from '../common/time.js';
+import { checkFilter, refusalText } from './checkout-filter/decide.js';
 import type { Denial } from './denials.js';
 import { DENIAL, deny, NOT_A_DENIAL } from './denials.js';
 import type { FeatureRecord } from './feature-record.js';
@@ -90,9 +91,11 @@ export interface Decider extends Ledger {
  *   1. no record of that name → NOT_AVAILABLE
  *   2. no record at the requested version or higher → NO_MATCHING_VERSION
  *   3. none of those is current → EXPIRED if any has expired, else NOT_YET_STARTED
- *   4. the rules of access refuse the device → RULE_REJECTION
- *   5. not enough counts → WOULD_CAUSE_OVERAGE (capped metered), RULE_MAX_EXCEEDED (a rule's max) or INSUFFICIENT_COUNT
- *   6. counts that would take the feature's in-use count past MAX_COUNT (limits.ts), which no usage
+ *   4. the checkout filter refuses the feature for this device → FILTER_REJECTION (only when the
+ *      request adds or keeps counts: returns are never filtered)
+ *   5. the rules of access refuse the device → RULE_REJECTION
+ *   6. not enough counts → WOULD_CAUSE_OVERAGE (capped metered), RULE_MAX_EXCEEDED (a rule's max) or INSUFFICIENT_COUNT
+ *   7. counts that would take the feature's in-use count past MAX_COUNT (limits.ts), which no usage
  *      event could report → WOULD_CAUSE_OVERAGE or INSUFFICIENT_COUNT, even when uncounted or uncapped
  * Giving back units of a non-reusable metered feature → BAD_REQUEST.
  * Counts come from the record that expires first, then the lowest version; one grant may
@@ -149,6 +152,12 @@ function decideFeature(d: Decider, desired: DesiredFeature): void {
   if (active.length === 0) {
     const anyExpired = matching.some((r) => recordStatus(r, d.now) === 'expired');
     return refuse(d, desired, anyExpired ? DENIAL.EXPIRED : DENIAL.NOT_YET_STARTED);
+  }
+  if (d.state.filter !== null && desired.count > 0) {
+    // Before pools and reservations: a filtered feature never draws on them. What the device
+    // holds stays as it is, unrenewed, as with every refusal.
+    const verdict = checkFilter(d.state.filter, { device: d.request.device, feature: desired.name, version: desired.version }, d.now);
+    if (verdict.action === 'deny') return refuse(d, desired, DENIAL.FILTER_REJECTION, desired.count, refusalText(d.state.filter, verdict));
   }
   const model = active[0]!.model;
   const sameModel = active.filter((r) => r.model === model);

@@ -1,4 +1,5 @@
 import TinyQueue from 'tinyqueue';
+import type { CheckoutFilter } from './checkout-filter/ast.js';
 import type { EpochMs } from '../common/time.js';
 import type { FeatureRecord } from './feature-record.js';
 import { recordStatus } from './feature-record.js';
@@ -62,6 +63,8 @@ export class LicenseState {
   private readonly usedByHolder = new Map<string, number>();
   /** The active model's pools, as allocated on the current records; null when no model is active. */
   pools: PoolPlan | null = null;
+  /** The active checkout filter; null when none is active. */
+  filter: CheckoutFilter | null = null;
   private book: ReservationBook | null = null;
   /** Per feature, the reserved counts holders draw, per entry version (see ReservationBook.cover). */
   private readonly coveredByFeature = new Map<string, Map<string, number>>();

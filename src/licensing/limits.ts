@@ -54,3 +54,9 @@ export function featureOverCountLimit(records: ReadonlyArray<{ name: string; cou
   }
   return null;
 }
+
+/** Longest checkout filter text accepted: a filter is a page of rules, not a data set. */
+export const MAX_FILTER_LENGTH = 256 * 1024;
+
+/** Most rules one checkout filter may hold; every request for a feature may walk all of them. */
+export const MAX_FILTER_RULES = 1000;

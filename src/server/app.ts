@@ -11,6 +11,7 @@ import { featureRoutes } from './http/features/routes.js';
 import { healthRoutes } from './http/health/routes.js';
 import { licenseRoutes } from './http/licenses/routes.js';
 import { licenseUpdateRoutes } from './http/license-updates/routes.js';
+import { filterRoutes } from './http/filters/routes.js';
 import { modelRoutes } from './http/model/routes.js';
 import { propertyRoutes } from './http/properties/routes.js';
 import { reservationRoutes } from './http/reservations/routes.js';
@@ -46,6 +47,7 @@ export async function registerInstanceRoutes(app: FastifyInstance, at: InstanceS
   await app.register(deviceRoutes, { at });
   await app.register(propertyRoutes, { at });
   await app.register(modelRoutes, { at });
+  await app.register(filterRoutes, { at });
   await app.register(reservationRoutes, { at });
   await app.register(clientKeyRoutes, { at });
 }

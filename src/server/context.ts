@@ -3,6 +3,7 @@ import { LOCAL_BASE } from '../http/access.js';
 import type { Clock, EpochMs } from '../common/time.js';
 import type { AdminSecurity } from '../auth/admin-security.js';
 import type { AllocationService } from './allocation-service.js';
+import type { CheckoutFilterService } from './checkout-filter-service.js';
 import type { LicenseUpdates } from './exchange/license-updates.js';
 import type { ClientKeys } from './client-key.js';
 import type { LicenseService } from './license-service.js';
@@ -14,6 +15,8 @@ export interface ServerContext {
   service: LicenseService;
   /** Named license pools and reservations. */
   allocation: AllocationService;
+  /** The administrator's checkout filter. */
+  filters: CheckoutFilterService;
   security: AdminSecurity;
   /** The client public key capability requests are signed with. */
   clientKeys: ClientKeys;

@@ -4,6 +4,7 @@ import type { Clock } from '../common/time.js';
 import { VERSION } from '../common/version.js';
 import { AdminSecurity } from '../auth/admin-security.js';
 import { AllocationService } from './allocation-service.js';
+import { CheckoutFilterService } from './checkout-filter-service.js';
 import { ClientKeys } from './client-key.js';
 import type { ServerContext } from './context.js';
 import type { ExchangeTransport, LicenseUpdatesStatus } from './exchange/license-updates.js';
@@ -102,7 +103,7 @@ export async function openInstance(options: InstanceOptions): Promise<ServerInst
     syncUrl: () => properties.current.sync.url,
     ...(options.exchange ? { exchange: options.exchange } : {}),
   });
-  const ctx: ServerContext = { service, allocation: new AllocationService(service, clock, log), security, clientKeys, properties, sync, updates, clock, version: VERSION, startedAt };
+  const ctx: ServerContext = { service, allocation: new AllocationService(service, clock, log), filters: new CheckoutFilterService(service, clock, log), security, clientKeys, properties, sync, updates, clock, version: VERSION, startedAt };
 
   // Properties take effect as soon as they change.
   let stopSweeper = () => {};

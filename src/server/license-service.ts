@@ -28,6 +28,7 @@ import type { StoredLicenseFile } from './store/license-store.js';
 import { LicenseStore, changeOps, deleteLicenseOps, licenseUpdateOp, putLicenseOps } from './store/license-store.js';
 import type { StorageWriter, WriteOp } from './store/storage-writer.js';
 import { replanPools, restoreAllocation } from './allocation-service.js';
+import { restoreFilter } from './checkout-filter-service.js';
 import type { CapabilityResponse, GrantedFeature } from './http/capability/schema.js';
 
 /** A loaded license as the API lists it. */
@@ -146,6 +147,7 @@ export class LicenseService {
     for (const d of this.store.readDevices()) state.restoreDevice(d.key, d.device);
     for (const h of this.store.readHoldings()) state.restoreHolding(h);
     restoreAllocation(state, this.store, this.clock.now(), this.log);
+    restoreFilter(state, this.store, this.log);
     this.state = state;
   }
 

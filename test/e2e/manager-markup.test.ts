@@ -18,6 +18,9 @@ describe('the License Server Manager with markup in every text a device or a fil
   let browser: Browser;
   let page: Page;
   const ran: string[] = [];
+  /** A filter text with markup in its name, a rule and a reason (written with the language's \" escapes). */
+  const quoted = (field: string) => `"${payload(field).replace(/"/g, '\\"')}"`;
+  let filter = '';
   const violations: string[] = [];
 
   beforeAll(async () => {
@@ -32,6 +35,8 @@ describe('the License Server Manager with markup in every text a device or a fil
     expect((await server.post(CAPABILITY, { device, features: [{ name: 'cad', version: '1.0', count: 1 }] })).status).toBe(200);
     const group = { name: payload('group'), reservations: [{ hostId: { value: 'ws-r', type: 'STRING' }, reservationEntries: [{ featureName: 'cad', featureVersion: '1.0', featureCount: 1 }] }] };
     expect((await server.post('/api/1.0/instances/~/reservationgroups', group, admin)).status).toBe(201);
+    filter = `filter ${quoted('filterName')} { deny user(${quoted('filterUser')}) because ${quoted('filterReason')} }`;
+    expect((await server.call('PUT', '/api/1.0/instances/~/filters', { text: filter }, admin)).status).toBe(200);
 
     ({ browser, page } = await openBrowser());
     await page.exposeBinding('xss', (_source, field: string) => void ran.push(field));
@@ -68,6 +73,15 @@ describe('the License Server Manager with markup in every text a device or a fil
     expect(await visit('/devices')).toContain(payload('alias'));
     const details = await visit('/devices/STRING/ws-m');
     for (const field of ['alias', 'user', 'key', 'value']) expect(details).toContain(payload(field));
+    await nothingRan();
+  });
+
+  it('shows a checkout filter’s name, rules and reasons as text in Checkout Filters', async () => {
+    const text = await visit('/filters');
+    for (const field of ['filterName', 'filterReason']) expect(text).toContain(payload(field));
+    // A rule is shown as written.
+    expect(text).toContain(`deny user(${quoted('filterUser')})`);
+    expect(await page.getByLabel('Checkout filter text').inputValue()).toBe(filter);
     await nothingRan();
   });
 

@@ -12,6 +12,7 @@ import { emit, table } from '../output.js';
 import { readSecret } from '../secrets.js';
 import { saveToken, tokenFor } from '../sessions.js';
 import { registerAllocationCommands } from './pools.js';
+import { registerFilterCommands } from './filters.js';
 import { registerLicenseUpdateCommands } from './license-updates.js';
 import { readJson } from './producer.js';
 
@@ -100,6 +101,7 @@ export function registerAdminCommands(program: Command): void {
   registerLicenseCommands(admin);
   registerLicenseUpdateCommands(admin);
   registerAllocationCommands(admin);
+  registerFilterCommands(admin);
   registerClientKeyCommands(admin);
 }
 

@@ -75,6 +75,9 @@ export const WRITE_STATEMENTS = {
   putModel: `INSERT INTO license_model (id, name, text, activated_at, activated_by) VALUES (1, ?, ?, ?, ?)
       ON CONFLICT (id) DO UPDATE SET name = excluded.name, text = excluded.text, activated_at = excluded.activated_at, activated_by = excluded.activated_by`,
   deleteModel: 'DELETE FROM license_model',
+  putFilter: `INSERT INTO checkout_filter (id, name, text, activated_at, activated_by) VALUES (1, ?, ?, ?, ?)
+      ON CONFLICT (id) DO UPDATE SET name = excluded.name, text = excluded.text, activated_at = excluded.activated_at, activated_by = excluded.activated_by`,
+  deleteFilter: 'DELETE FROM checkout_filter',
   insertReservationGroup: 'INSERT INTO reservation_groups (id, name, created_at) VALUES (?, ?, ?)',
   insertReservation: 'INSERT INTO reservations (id, group_id, position, hostid_value, hostid_type, holder) VALUES (?, ?, ?, ?, ?, ?)',
   insertReservationEntry: 'INSERT INTO reservation_entries (id, reservation_id, position, feature, version, count) VALUES (?, ?, ?, ?, ?, ?)',
@@ -137,6 +140,22 @@ export function putModelOps(model: StoredModel): Op[] {
 
 export function deleteModelOps(): Op[] {
   return [['deleteModel', []]];
+}
+
+/** The active checkout filter as stored: the text exactly as uploaded. */
+export interface StoredFilter {
+  name: string;
+  text: string;
+  activatedAt: EpochMs;
+  activatedBy: string;
+}
+
+export function putFilterOps(filter: StoredFilter): Op[] {
+  return [['putFilter', [filter.name, filter.text, filter.activatedAt, filter.activatedBy]]];
+}
+
+export function deleteFilterOps(): Op[] {
+  return [['deleteFilter', []]];
 }
 
 export function putReservationGroupOps(groups: readonly ReservationGroup[]): Op[] {
@@ -218,6 +237,13 @@ export class LicenseStore {
 
   readModel(): StoredModel | undefined {
     const row = this.db.prepare('SELECT name, text, activated_at, activated_by FROM license_model WHERE id = 1').get() as
+      | { name: string; text: string; activated_at: number; activated_by: string }
+      | undefined;
+    return row && { name: row.name, text: row.text, activatedAt: row.activated_at, activatedBy: row.activated_by };
+  }
+
+  readFilter(): StoredFilter | undefined {
+    const row = this.db.prepare('SELECT name, text, activated_at, activated_by FROM checkout_filter WHERE id = 1').get() as
       | { name: string; text: string; activated_at: number; activated_by: string }
       | undefined;
     return row && { name: row.name, text: row.text, activatedAt: row.activated_at, activatedBy: row.activated_by };

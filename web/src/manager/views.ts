@@ -29,6 +29,7 @@ export interface ManagerView {
 export const MANAGER_VIEWS: ManagerView[] = [
   { key: 'features', path: 'features', label: 'Features', icon: 'inventory_2', group: 'server', page: lazy(() => import('./features/FeaturesPage.js')) },
   { key: 'pools', path: 'pools', label: 'Named License Pools', icon: 'workspaces', group: 'server', page: lazy(() => import('./pools/PoolsPage.js')) },
+  { key: 'filters', path: 'filters', label: 'Checkout Filters', icon: 'filter_alt', group: 'server', page: lazy(() => import('./filters/FiltersPage.js')) },
   { key: 'devices', path: 'devices', label: 'Devices', icon: 'devices', group: 'server', page: lazy(() => import('./devices/DevicesPage.js')) },
   { key: 'reservations', path: 'reservations', label: 'Reservations', icon: 'event_seat', group: 'server', page: lazy(() => import('./reservations/ReservationsPage.js')) },
   { key: 'properties', path: 'properties', label: 'Properties', icon: 'tune', group: 'setup', page: lazy(() => import('./properties/PropertiesPage.js')) },
