@@ -43,6 +43,16 @@ describe('cloud instances hosted by the back office', () => {
     expect(JSON.stringify(listed.body)).not.toContain(created.admin.oneTimePassword);
   });
 
+  it("tells an instance's session what it may call as a license server's routes, and nothing of the back office's", async () => {
+    const login = await bo.call('POST', `${api('acme-cloud')}/authorize`, { user: 'admin', password: ADMIN_PASSWORD });
+    expect(login.body.may).toEqual(expect.arrayContaining(['PUT /api/1.0/instances/~/model', 'GET /api/1.0/instances/~/features']));
+    expect(login.body.may.filter((route: string) => !route.includes('/api/1.0/instances/~/'))).toEqual([]);
+    const boLogin = await bo.call('POST', '/api/1.0/instances/~/authorize', { user: 'admin', password: ADMIN_PASSWORD });
+    expect(boLogin.body.may).toContain('POST /api/1.0/backoffice/cloud-instances');
+    expect(boLogin.body.may.filter((route: string) => route.includes(':instanceId/') && route.startsWith('PUT /api/1.0/instances'))).toEqual([]);
+    expect(boLogin.body.may).not.toContain('PUT /api/1.0/instances/~/model');
+  });
+
   it('serves the same capability and admin API as a license server, under the instance ID', async () => {
     const id = 'acme-cloud';
     const activated = await bo.call('POST', `${api(id)}/activations`, { activations: [{ activationId: 'ACT-ACME', count: 3 }] }, tokens[id]);

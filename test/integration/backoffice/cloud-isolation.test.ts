@@ -78,11 +78,12 @@ describe('cloud instances are isolated from each other', () => {
     expect(hosted).toEqual(expect.arrayContaining(['POST ~/capability', 'GET ~/features', 'PUT ~/model', 'POST ~/users', 'GET ~/health']));
   });
 
-  it("refuses on every route of an instance the tokens of another instance and of the back office's own users", async () => {
+  it("refuses on every route of an instance but its device and login routes a caller without a token, and the tokens of another instance and of the back office's own users", async () => {
     const leaks: string[] = [];
     for (const route of hostedRoutes()) {
       if (route.access === 'public') continue;
       for (const [who, headers, on] of [
+        ['no token', {}, 'a-cloud'],
         ["B's token", token.b, 'a-cloud'],
         ["A's token", token.a, 'b-cloud'],
         ["the back office admin's token", boAdmin, 'b-cloud'],
