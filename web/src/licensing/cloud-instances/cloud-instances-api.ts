@@ -48,7 +48,7 @@ export function useCreateCloudInstance() {
 export function useDeleteCloudInstance() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (instanceId: string) => apiJson<void>(`${BASE}/${seg(instanceId)}`, { method: 'DELETE' }),
+    mutationFn: (instanceId: string) => apiJson<null>(`${BASE}/${seg(instanceId)}`, { method: 'DELETE' }),
     // Its counts went back to their activation IDs: those pages change too.
     onSuccess: () => client.invalidateQueries({ queryKey: ['licensing'] }),
   });
