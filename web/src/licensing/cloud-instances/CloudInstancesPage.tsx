@@ -52,7 +52,7 @@ function CloudInstanceActions({ instance, onReset }: { instance: CloudInstance; 
   };
 
   return (
-    <Box sx={{ display: 'flex', gap: 1, alignItems: 'center', height: '100%' }}>
+    <Box sx={{ display: 'flex', gap: 1, alignItems: 'center', height: '100%', '& .MuiButton-root': { whiteSpace: 'nowrap', flexShrink: 0 } }}>
       <Button size="small" href={managerLink(instance.id)} target="_blank" rel="noopener" aria-label={`Open ${label} in License Server Manager`}>
         Open in manager
       </Button>
@@ -83,16 +83,16 @@ export default function CloudInstancesPage() {
   const accountName = new Map(choices.map((a) => [a.id, a.name]));
 
   const columns: Array<GridColDef<CloudInstance>> = [
-    { field: 'name', headerName: 'Name', minWidth: 160, flex: 1 },
+    { field: 'name', headerName: 'Name', minWidth: 140, flex: 1 },
     { field: 'accountId', headerName: 'Account', minWidth: 160, flex: 1, valueGetter: (_v, row) => (accountName.has(row.accountId) ? `${accountName.get(row.accountId)} (${row.accountId})` : row.accountId) },
     { field: 'id', headerName: 'Instance ID', minWidth: 160, flex: 1 },
     { field: 'createdAt', headerName: 'Created', width: 170, valueGetter: (_v, row) => formatTime(row.createdAt) },
-    { field: 'loaded', headerName: 'Loaded', width: 100, valueGetter: (_v, row) => (row.loaded ? 'yes' : 'not yet') },
+    { field: 'loaded', headerName: 'Loaded', width: 90, valueGetter: (_v, row) => (row.loaded ? 'yes' : 'not yet') },
     {
       field: 'actions',
       headerName: 'Actions',
-      minWidth: 380,
-      flex: 1.5,
+      minWidth: 440,
+      flex: 2,
       sortable: false,
       renderCell: (p) => <CloudInstanceActions instance={p.row} onReset={(admin) => setReset({ instanceId: p.row.id, admin })} />,
     },
