@@ -114,6 +114,13 @@ describe('cloud instances: the back office page and the manager connected by lin
     expect(await page.getByTestId('login-instance').innerText()).toBe('acme-prod');
     expect(await page.getByTestId('login-server').innerText()).toBe(`${bo.url}/api/1.0/instances/acme-prod`);
     expect(await page.getByText('Log in to manage cloud instance acme-prod.').count()).toBe(1);
+    // Its health is for its users: Settings' test says the instance was reached all the same.
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await expect.poll(() => page.getByTestId('connection-test').innerText()).toBe(
+      `Reached the cloud instance at ${bo.url}/api/1.0/instances/acme-prod/health; its users see its health once logged in.`,
+    );
+    await page.goto(`${bo.url}/manager/login`);
     // The back office's users do not log in to the instances it hosts.
     await page.locator('input[name="user"]').fill('analyst');
     await page.locator('input[name="password"]').fill(NEW_PASSWORD);
