@@ -22,12 +22,16 @@ export class ApiError extends Error {
 export interface LicenseClientOptions {
   /** PEM of the client private key (RSA, PKCS#8 or PKCS#1) that signs capability requests. */
   signingKey?: string;
+  /** The cloud instance a back office hosts, by its ID; `~` (the default) is the server at the URL itself. */
+  instance?: string;
 }
 
 /** A small client of the license server API: what the CLI, tests and benchmarks use. */
 export class LicenseClient {
   private token: string | undefined;
   private readonly signingKey: KeyObject | null;
+  /** Where the instance's API answers: `/api/1.0/instances/<instance>`. */
+  private readonly api: string;
 
   constructor(
     readonly baseUrl: string,
@@ -36,11 +40,12 @@ export class LicenseClient {
   ) {
     this.token = token;
     this.signingKey = options.signingKey ? createPrivateKey(options.signingKey) : null;
+    this.api = `/api/1.0/instances/${encodeURIComponent(options.instance ?? '~')}`;
   }
 
   capability(body: CapabilityBody): Promise<CapabilityResponse> {
     const headers: Record<string, string> = this.signingKey ? { [SIGNATURE_HEADER]: signCapability(body, this.signingKey) } : {};
-    return this.call('POST', '/api/1.0/instances/~/capability', body, headers);
+    return this.call('POST', `${this.api}/capability`, body, headers);
   }
 
   /** Sends a file as it is (application/octet-stream). */
@@ -49,21 +54,21 @@ export class LicenseClient {
   }
 
   async authorize(user: string, password: string): Promise<{ token: string; role: string }> {
-    const result = await this.call<{ token: string; role: string }>('POST', '/api/1.0/instances/~/authorize', { user, password });
+    const result = await this.call<{ token: string; role: string }>('POST', `${this.api}/authorize`, { user, password });
     this.token = result.token;
     return result;
   }
 
   licenses(): Promise<{ licenses: LicenseSummary[]; setAside: SetAsideLicense[] }> {
-    return this.call('GET', '/api/1.0/instances/~/licenses');
+    return this.call('GET', `${this.api}/licenses`);
   }
 
   loadLicense(file: unknown): Promise<{ license: LicenseSummary; replaced: boolean }> {
-    return this.call('POST', '/api/1.0/instances/~/licenses', file);
+    return this.call('POST', `${this.api}/licenses`, file);
   }
 
   removeLicense(licenseId: string): Promise<null> {
-    return this.call('DELETE', `/api/1.0/instances/~/licenses/${encodeURIComponent(licenseId)}`);
+    return this.call('DELETE', `${this.api}/licenses/${encodeURIComponent(licenseId)}`);
   }
 
   /** Any JSON call; refusals come back as ApiError. */

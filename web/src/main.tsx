@@ -21,6 +21,8 @@ const EntitlementsPage = lazy(() => import('./licensing/entitlements/Entitlement
 const EntitlementPage = lazy(() => import('./licensing/entitlements/EntitlementPage.js'));
 const EntitlementForm = lazy(() => import('./licensing/entitlements/EntitlementForm.js'));
 const ActivationIdPage = lazy(() => import('./licensing/activation-ids/ActivationIdPage.js'));
+const CloudInstancesPage = lazy(() => import('./licensing/cloud-instances/CloudInstancesPage.js'));
+const CloudInstanceForm = lazy(() => import('./licensing/cloud-instances/CloudInstanceForm.js'));
 const OfflineRequestPage = lazy(() => import('./licensing/offline/OfflineRequestPage.js'));
 
 const page = (element: ReactNode) => <Suspense fallback={<LinearProgress />}>{element}</Suspense>;
@@ -60,6 +62,8 @@ createRoot(document.getElementById('root')!).render(
             <Route path="entitlements/new" element={page(<EntitlementForm />)} />
             <Route path="entitlements/:entitlementId" element={page(<EntitlementPage />)} />
             <Route path="activation-ids/:activationId" element={page(<ActivationIdPage />)} />
+            <Route path="cloud-instances" element={page(<CloudInstancesPage />)} />
+            <Route path="cloud-instances/new" element={page(<CloudInstanceForm />)} />
             <Route path="offline" element={page(<OfflineRequestPage />)} />
           </Route>
           <Route path="*" element={<Navigate to="/" replace />} />

@@ -141,8 +141,8 @@ export class InstanceHost {
     return { instance: this.present(instance.id), admin: { user: admin.user, oneTimePassword: admin.password } };
   }
 
-  list(offset: number, limit: number, accountId?: string): { total: number; items: CloudInstance[] } {
-    const page = this.o.registry.instances(offset, limit, accountId, 'cloud');
+  list(offset: number, limit: number, accountId?: string, q?: string): { total: number; items: CloudInstance[] } {
+    const page = this.o.registry.instances(offset, limit, accountId, 'cloud', q);
     return { total: page.total, items: page.items.map((i) => this.present(i.id)) };
   }
 

@@ -15,11 +15,11 @@ export const hostingRoutes: FastifyPluginAsyncZod<{ host: InstanceHost }> = asyn
     BASE,
     {
       config: { access: READ_ROLES },
-      schema: { tags: ['cloud instances'], summary: 'The cloud instances hosted here, of an account when asked', querystring: pagingQuery.extend({ accountId: z.string().max(64).optional() }), response: { 200: pageSchema(cloudInstanceSchema) } },
+      schema: { tags: ['cloud instances'], summary: 'The cloud instances hosted here, of an account when asked', querystring: pagingQuery.extend({ accountId: z.string().max(64).optional(), q: z.string().trim().max(256).optional().describe('only instances whose ID, name or account ID contains this text') }), response: { 200: pageSchema(cloudInstanceSchema) } },
     },
     async (request) => {
-      const { page, pageSize, accountId } = request.query;
-      return { page, pageSize, ...host.list((page - 1) * pageSize, pageSize, accountId) };
+      const { page, pageSize, accountId, q } = request.query;
+      return { page, pageSize, ...host.list((page - 1) * pageSize, pageSize, accountId, q) };
     },
   );
 

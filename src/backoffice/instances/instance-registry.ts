@@ -109,8 +109,8 @@ export class InstanceRegistry {
     return present(row);
   }
 
-  /** Instances in service (not deleted), of an account and of a kind when asked. */
-  instances(offset: number, limit: number, accountId?: string, kind?: Instance['kind']): { total: number; items: Instance[] } {
+  /** Instances in service (not deleted), of an account and of a kind when asked, and whose ID, name or account contains `q`. */
+  instances(offset: number, limit: number, accountId?: string, kind?: Instance['kind'], q?: string): { total: number; items: Instance[] } {
     const conditions = ['retired_at IS NULL'];
     const args: string[] = [];
     if (accountId) {
@@ -120,6 +120,12 @@ export class InstanceRegistry {
     if (kind) {
       conditions.push('kind = ?');
       args.push(kind);
+    }
+    if (q) {
+      // Searched as text: % and _ typed by a person are not wildcards.
+      const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      conditions.push("(id LIKE ? ESCAPE '\\' OR name LIKE ? ESCAPE '\\' OR account_id LIKE ? ESCAPE '\\')");
+      args.push(like, like, like);
     }
     const where = `WHERE ${conditions.join(' AND ')}`;
     const total = this.db.prepare(`SELECT count(*) FROM instances ${where}`).pluck().get(...args) as number;

@@ -3,6 +3,7 @@ import { loadSettings } from '../../common/config.js';
 import type { DataOptions } from '../backoffice-data.js';
 import { dataOptions, withBackofficeData } from '../backoffice-data.js';
 import { registerCatalogCommands } from './catalog.js';
+import { registerCloudInstanceCommands } from './cloud-instances.js';
 import { stopOnSignals, withSettings } from '../options.js';
 import { ensurePortsFree } from '../preflight.js';
 import { emit, table } from '../output.js';
@@ -96,5 +97,6 @@ export function registerBackofficeCommands(program: Command): void {
             ].join('\n'),
       );
     });
+  registerCloudInstanceCommands(backoffice);
   registerCatalogCommands(backoffice);
 }

@@ -10,6 +10,7 @@ import { readText } from './producer.js';
 
 interface ClientOptions {
   server: string;
+  instance?: string;
   hostid: string;
   hostidType: string;
   alias?: string;
@@ -24,10 +25,11 @@ interface ClientOptions {
 
 /** A client of the server, signing its capability requests when given the client private key. */
 function connect(opts: ClientOptions): LicenseClient {
-  if (!opts.signKey) return new LicenseClient(opts.server);
+  const instance = opts.instance ? { instance: opts.instance } : {};
+  if (!opts.signKey) return new LicenseClient(opts.server, undefined, instance);
   const pem = readText(opts.signKey);
   try {
-    return new LicenseClient(opts.server, undefined, { signingKey: pem });
+    return new LicenseClient(opts.server, undefined, { signingKey: pem, ...instance });
   } catch (err) {
     throw new TallyError('BAD_REQUEST', `${opts.signKey} is not a PEM private key: ${(err as Error).message}`, [{ field: '--sign-key', message: 'is not a PEM private key' }]);
   }
@@ -78,6 +80,7 @@ export function describeResponse(r: CapabilityResponse): string {
 
 function withCommon(command: Command): Command {
   return withServer(command)
+    .option('--instance <id>', 'a cloud instance of the back office at --server, by its ID (TALLY_INSTANCE)', process.env.TALLY_INSTANCE)
     .option('--hostid <value>', 'the device hostid', hostname())
     .option('--hostid-type <type>', 'ETHERNET, STRING, USER, HOSTNAME, VM_UUID, CONTAINER_ID, ...', 'HOSTNAME')
     .option('--alias <name>', 'device alias shown to administrators (default: host name)')

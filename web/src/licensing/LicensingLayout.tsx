@@ -6,6 +6,7 @@ import { BackOfficeBar } from '../app/BackOfficeBar.js';
 const PAGES = [
   { path: '/licensing/products', label: 'Products' },
   { path: '/licensing/entitlements', label: 'Entitlements' },
+  { path: '/licensing/cloud-instances', label: 'Cloud instances' },
   { path: '/licensing/offline', label: 'Offline requests' },
 ] as const;
 

@@ -30,6 +30,26 @@ export function defaultConnection(): Connection {
 
 let current: Connection = load();
 const listeners = new Set<() => void>();
+const linked = linkedConnection(current);
+if (linked) {
+  current = linked;
+  localStorage.setItem(KEY, JSON.stringify(linked));
+  // Once taken, the link's parameter goes: a reload keeps whatever Settings chooses next.
+  const url = new URL(window.location.href);
+  url.searchParams.delete('instance');
+  window.history.replaceState(window.history.state, '', url.toString());
+}
+
+/**
+ * The connection a link of the back office asks for (`/manager/?instance=<id>`): that cloud
+ * instance of the back office that served the page, so its customer lands on its login.
+ */
+function linkedConnection(base: Connection): Connection | null {
+  const id = new URLSearchParams(window.location.search).get('instance')?.trim();
+  if (!id || !window.location.pathname.startsWith('/manager')) return null;
+  const { hostname, protocol } = window.location;
+  return { ...base, kind: 'cloud', host: hostname, instanceId: id, https: protocol === 'https:' };
+}
 
 function load(): Connection {
   try {

@@ -5,13 +5,24 @@ import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { AppProviders, RequireLogin, newQueryClient } from '../app/providers.js';
 import { FeedbackProvider } from '../components/feedback.js';
 import { LoginPage } from '../login/LoginPage.js';
-import './connection.js';
+import { useConnection } from './connection.js';
 import { ManagerShell } from './ManagerShell.js';
 import { ManagedServerNote } from './settings/ManagedServerNote.js';
 import { DETAIL_PAGES, MANAGER_VIEWS } from './views.js';
 
 // The same app under `/` of a license server and `/manager` of a back office.
 const basename = window.location.pathname.startsWith('/manager') ? '/manager' : '/';
+
+/** The login, saying which server or cloud instance it is for. */
+function ManagerLoginPage() {
+  const connection = useConnection();
+  const cloud = connection.kind === 'cloud' && connection.instanceId !== '';
+  return (
+    <LoginPage title="License Server Manager" purpose={cloud ? `Log in to manage cloud instance ${connection.instanceId}.` : 'Log in to manage this license server.'}>
+      <ManagedServerNote />
+    </LoginPage>
+  );
+}
 
 createRoot(document.getElementById('root')!).render(
   <AppProviders queryClient={newQueryClient()}>
@@ -21,9 +32,7 @@ createRoot(document.getElementById('root')!).render(
           <Route
             path="/login"
             element={
-              <LoginPage title="License Server Manager" purpose="Log in to manage this license server.">
-                <ManagedServerNote />
-              </LoginPage>
+              <ManagerLoginPage />
             }
           />
           <Route element={<ManagerShell />}>

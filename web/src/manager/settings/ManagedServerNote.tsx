@@ -15,6 +15,11 @@ export function ManagedServerNote() {
           {switched} Log in to it.
         </Alert>
       )}
+      {connection.kind === 'cloud' && (
+        <Typography variant="subtitle1" component="p" sx={{ overflowWrap: 'anywhere', mt: 1 }}>
+          Cloud instance <strong data-testid="login-instance">{connection.instanceId || '(none set)'}</strong>
+        </Typography>
+      )}
       <Typography variant="body2" color="text.secondary" sx={{ overflowWrap: 'anywhere' }}>
         Server: <span data-testid="login-server">{describeTarget(connection)}</span> ·{' '}
         <MuiLink component={Link} to="/settings">

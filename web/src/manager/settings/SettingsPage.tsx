@@ -161,6 +161,13 @@ export default function SettingsPage() {
 function ConnectionTestResult({ test }: { test: ConnectionTest | 'running' }) {
   if (test === 'running') return <Alert severity="info">Testing the connection…</Alert>;
   if (test.ok) {
+    if (!test.health) {
+      return (
+        <Alert severity="success" data-testid="connection-test" role="status">
+          Reached the cloud instance at {test.url}; its users see its health once logged in.
+        </Alert>
+      );
+    }
     return (
       <Alert severity="success" data-testid="connection-test" role="status">
         Reached Tally license server {test.health.version} (instance {test.health.instanceId}, {test.health.status === 'ok' ? 'healthy' : 'degraded'}) at {test.url}.

@@ -31,8 +31,11 @@ export function connectionOf(d: ConnectionDraft): Connection {
   return { ...d, host: d.host.trim(), instanceId: d.instanceId.trim(), port: Number(d.port), https: d.kind === 'cloud' ? true : d.https };
 }
 
-/** What a connection test found: the server reached, or what failed and where. */
-export type ConnectionTest = { ok: true; url: string; health: HealthBody } | { ok: false; url: string; problem: string };
+/**
+ * What a connection test found: the server reached, or what failed and where. A cloud instance
+ * shows its health to its users only: reached, it answers 401 before a login (`health` null).
+ */
+export type ConnectionTest = { ok: true; url: string; health: HealthBody | null } | { ok: false; url: string; problem: string };
 
 /** Calls health on a connection not saved yet (public: no session is sent). */
 export async function testConnection(c: Connection): Promise<ConnectionTest> {
@@ -47,6 +50,7 @@ export async function testConnection(c: Connection): Promise<ConnectionTest> {
     const cors = crossOrigin ? ` A server other than the one that served this page must also list ${window.location.origin} in its security.corsOrigins property.` : '';
     return { ok: false, url, problem: `${why}.${cors}` };
   }
+  if (c.kind === 'cloud' && res.status === 401) return { ok: true, url, health: null };
   if (!res.ok) return { ok: false, url, problem: `it answered ${res.status} ${res.statusText}: is this a Tally license server, and is the instance ID right?` };
   try {
     return { ok: true, url, health: (await res.json()) as HealthBody };
