@@ -13,7 +13,7 @@ describe('cloud instances: the back office page and the manager connected by lin
   let page: Page;
   let oneTime = '';
 
-  const shot = (name: string, on: Page = page) => on.screenshot({ path: join(SHOTS, `backoffice-cloud-${name}.png`), fullPage: true });
+  const shot = (name: string, on: Page = page) => on.screenshot({ path: join(SHOTS, `backoffice-cloud-${name}.png`), fullPage: true, animations: 'disabled' });
   const notice = async () => (await page.getByTestId('notice').last().innerText()).trim();
   const helperOf = (label: string) =>
     page.locator('.MuiFormControl-root', { has: page.locator('label', { hasText: new RegExp(`^${label}\\s*\\*?$`) }) }).locator('.MuiFormHelperText-root');
