@@ -148,7 +148,8 @@ function ResponseUploadSection() {
     );
     if (answered) {
       setAnswer(answered);
-      void queryClient.invalidateQueries({ queryKey: ['license-updates'] });
+      // The server's licenses changed: every view of features, devices, pools and reservations is stale.
+      void queryClient.invalidateQueries();
     }
   };
 

@@ -101,7 +101,8 @@ function OnlineActivations() {
     );
     if (answered) {
       setAnswer(answered);
-      void queryClient.invalidateQueries({ queryKey: ['license-updates'] });
+      // The server's licenses changed: every view of features, devices, pools and reservations is stale.
+      void queryClient.invalidateQueries();
     }
   };
 
@@ -174,8 +175,8 @@ function UpdateLicenses() {
     setAnswer(null);
     const answered = await run(route, (path) => apiJson<ExchangeAnswer>(path, { method: 'POST' }), (a) => (a.update === null ? 'Refreshed: nothing changed.' : 'Refreshed: the licenses of this server are updated from the back office.'));
     if (answered) setAnswer(answered);
-    // A failed poll is recorded in the status too.
-    void queryClient.invalidateQueries({ queryKey: ['license-updates'] });
+    // A failed poll is recorded in the status too; an update changes every view of the licenses.
+    void queryClient.invalidateQueries(answered ? {} : { queryKey: ['license-updates'] });
   };
   return (
     <Box sx={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr)', gap: 2 }}>
