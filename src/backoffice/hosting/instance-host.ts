@@ -133,7 +133,7 @@ export class InstanceHost {
   /** Makes a cloud instance for an account: its registry entry, its folder and its first administrator. */
   async create(input: unknown): Promise<z.infer<typeof createdCloudInstanceSchema>> {
     const i = parseInput(cloudInstanceInput, input);
-    const { instance } = this.o.registry.addInstance({ accountId: i.accountId, name: i.name, kind: 'cloud', ...(i.id ? { id: i.id } : {}) });
+    const { instance } = this.o.registry.addInstance({ accountId: i.accountId, name: i.name, ...(i.id ? { id: i.id } : {}) }, 'cloud');
     const opened = await this.load(instance.id);
     const admin = opened.createdAdmin;
     if (!admin) throw new Error(`cloud instance ${instance.id} already had users`);

@@ -40,7 +40,8 @@ export const instanceInput = z
   .object({
     accountId: idSchema,
     name: nameSchema,
-    kind: instanceSchema.shape.kind.default('local'),
+    // Cloud instances need a host: they are made through the cloud instances API, not registered.
+    kind: z.literal('local', { error: 'must be local: cloud instances are made with POST /api/1.0/backoffice/cloud-instances (tally backoffice cloud-instance create)' }).default('local'),
     hostId: text().trim().min(1).max(256).nullable().default(null),
     /** Keep an ID the license server already has (its instanceId); a new one is made otherwise. */
     id: idSchema.optional(),
@@ -81,8 +82,9 @@ export class InstanceRegistry {
   }
 
   /** Registers an instance; the answer carries its sync credential, which is never shown again. */
-  addInstance(input: unknown): { instance: Instance; credential: string } {
-    const i = parseInput(instanceInput, input);
+  /** Registers an instance; `kind` cloud only for the host that makes cloud instances. */
+  addInstance(input: unknown, kind: Instance['kind'] = 'local'): { instance: Instance; credential: string } {
+    const i = { ...parseInput(instanceInput, input), kind };
     this.account(i.accountId);
     const id = i.id ?? newId();
     if (this.db.prepare('SELECT 1 FROM instances WHERE id = ?').get(id)) {

@@ -49,12 +49,11 @@ export function registerBackofficeCommands(program: Command): void {
     .description('register a license server instance; prints its sync credential once')
     .requiredOption('--account <id>', 'the account it belongs to')
     .requiredOption('--name <name>', 'a name for it')
-    .option('--kind <kind>', 'local (customer hosted) or cloud', 'local')
     .option('--hostid <hostid>', 'its hostid')
     .option('--id <instanceId>', "the license server's instance ID (see its server.instanceId property)")
-    .action((opts: DataOptions & { account: string; name: string; kind: string; hostid?: string; id?: string }) => {
+    .action((opts: DataOptions & { account: string; name: string; hostid?: string; id?: string }) => {
       const r = withBackofficeData(opts, ({ registry: reg }) =>
-        reg.addInstance({ accountId: opts.account, name: opts.name, kind: opts.kind, hostId: opts.hostid ?? null, ...(opts.id ? { id: opts.id } : {}) }),
+        reg.addInstance({ accountId: opts.account, name: opts.name, hostId: opts.hostid ?? null, ...(opts.id ? { id: opts.id } : {}) }),
       );
       emit(opts.json ?? false, r, () =>
         [
