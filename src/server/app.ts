@@ -8,6 +8,7 @@ import { clientKeyRoutes } from './http/client-key/routes.js';
 import { deviceRoutes } from './http/devices/routes.js';
 import { featureRoutes } from './http/features/routes.js';
 import { healthRoutes } from './http/health/routes.js';
+import { failoverRoutes } from './http/failover/routes.js';
 import { licenseRoutes } from './http/licenses/routes.js';
 import { licenseUpdateRoutes } from './http/license-updates/routes.js';
 import { modelRoutes } from './http/model/routes.js';
@@ -49,6 +50,7 @@ export async function buildServerApp({ ctx, log, bodyLimit, https, branding }: B
   await app.register(modelRoutes, { ctx });
   await app.register(reservationRoutes, { ctx });
   await app.register(clientKeyRoutes, { ctx });
+  await app.register(failoverRoutes, { ctx });
   await app.register(brandingRoutes, { folder: branding ?? null });
   // Last: its catch-all GET answers only paths no API route took.
   await app.register(webRoutes, { pages: [managerPage('/')] });

@@ -30,6 +30,9 @@ import type { StorageWriter, WriteOp } from './store/storage-writer.js';
 import { replanPools, restoreAllocation } from './allocation-service.js';
 import type { CapabilityResponse, GrantedFeature } from './http/capability/schema.js';
 
+/** What the service writes through: the storage writer, or one that wraps it. */
+export type ChangeWriter = Pick<StorageWriter, 'submit' | 'drain' | 'setFailureHandler'>;
+
 /** A loaded license as the API lists it. */
 export const licenseSummarySchema = z.object({
   licenseId: z.string(),
@@ -61,8 +64,8 @@ interface LoadedLicense {
 
 export interface LicenseServiceOptions {
   db: DB;
-  /** Where every write goes: group commit on the writer thread. */
-  writer: StorageWriter;
+  /** Where every write goes: group commit on the writer thread (replicated, in a failover pair). */
+  writer: ChangeWriter;
   clock: Clock;
   log: Logger;
   policy: LicensingPolicy;
@@ -82,10 +85,12 @@ export class LicenseService {
   /** Licenses served: those whose stored file verified at the last reload, or loaded since. */
   private loaded = new Map<string, LoadedLicense>();
   private setAside: SetAsideLicense[] = [];
-  private readonly writer: StorageWriter;
+  private readonly writer: ChangeWriter;
   private readonly clock: Clock;
   private readonly log: Logger;
   policy: LicensingPolicy;
+  /** Why this server may not serve now (a backup while its main serves), or null. */
+  servingRefusal: () => TallyError | null = () => null;
   private readonly context: EventContext;
   private readonly producerPublicKey: string | null;
 
@@ -177,6 +182,8 @@ export class LicenseService {
 
   /** Serves a capability request. Resolves once its changes are durable. */
   async capability(request: CapabilityRequest): Promise<CapabilityResponse> {
+    const refusal = this.servingRefusal();
+    if (refusal) throw refusal;
     const now = this.clock.now();
     if ((this.state.nextExpiry() ?? Number.POSITIVE_INFINITY) <= now) await this.expireDue(now);
     const decision = decideCapability(this.state, request, this.policy, this.context, { now, newId });
@@ -192,6 +199,7 @@ export class LicenseService {
 
   /** Ends every holding whose time is up, recording an `expire` event for each. */
   async expireDue(now: EpochMs = this.clock.now()): Promise<number> {
+    if (this.servingRefusal()) return 0;
     const due = this.state.dueHoldings(now, 5000);
     if (due.length === 0) return 0;
     const change = decideExpiry(this.state, due, this.context, { now, newId });

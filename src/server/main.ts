@@ -24,6 +24,8 @@ import { LicenseUpdates } from './exchange/license-updates.js';
 import type { LicenseUpdatesStatus } from './exchange/license-updates.js';
 import type { ServerFacts } from './properties/registry.js';
 import { startExpireLeasesTask } from './tasks/expire-leases.js';
+import { Failover } from './failover/failover.js';
+import { ReplicatingWriter } from './failover/replicating-writer.js';
 
 export interface StartOptions {
   settings: Settings;
@@ -44,6 +46,7 @@ export interface RunningServer {
   service: LicenseService;
   sync: OutboxSender;
   updates: LicenseUpdates;
+  failover: Failover;
   url: string;
   close(): Promise<void>;
 }
@@ -60,12 +63,26 @@ export async function startLicenseServer(options: StartOptions): Promise<Running
   const demo = options.demo ? prepareDemo(settings.server.dataDir, clock.now()) : null;
   if (demo && !producerPublicKey) producerPublicKey = demo.publicKeyPem;
 
-  const writer = new StorageWriter({
+  const storage = new StorageWriter({
     file: databaseFile(settings.server.dataDir),
     pragmas: connectionPragmas({ synchronous: settings.storage.synchronous }),
     statements: WRITE_STATEMENTS,
   });
-  await writer.started();
+  await storage.started();
+  // Failover: the pair's settings, live ones from the properties once they are read.
+  let failoverSettings = () => settings.failover;
+  const failover = new Failover({
+    db,
+    clock,
+    log,
+    settings: () => failoverSettings(),
+    drain: () => storage.drain(),
+    reload: () => {
+      service.reload();
+      clientKeys.reload();
+    },
+  });
+  const writer = failover.role === 'off' ? storage : new ReplicatingWriter(storage, failover);
   const service = new LicenseService({
     db,
     writer,
@@ -76,10 +93,12 @@ export async function startLicenseServer(options: StartOptions): Promise<Running
     // Replaced from the properties below, before the first request.
     policy: settings.licensing,
   });
+  service.servingRefusal = () => failover.refusal();
   const startedAt = clock.now();
   const hostIds = ethernetHostIds();
   let updates: LicenseUpdates | null = null;
   const properties = new PropertyService(db, settings, serverFacts({ instanceId: service.instanceId, version: VERSION, hostIds, startedAt: new Date(startedAt).toISOString() }, () => updates?.status() ?? null), clock, log);
+  failoverSettings = () => properties.current.failover;
   const security = new AdminSecurity(db, clock, log, () => properties.current.security);
   const created = await security.bootstrap(settings.server.dataDir);
   if (created) {
@@ -92,6 +111,7 @@ export async function startLicenseServer(options: StartOptions): Promise<Running
   for (const file of options.licenseFiles ?? []) await service.loadLicenseFile(file);
 
   const clientKeys = new ClientKeys(service.store, (ops) => service.submitAdmin(ops), clock, log, () => properties.current.licensing.requireClientSignature);
+  
   const sync = new OutboxSender({ store: service.store, writer, instanceId: service.instanceId, credential: settings.sync.credential, clock, log });
   updates = new LicenseUpdates({
     service,
@@ -104,7 +124,7 @@ export async function startLicenseServer(options: StartOptions): Promise<Running
     syncUrl: () => properties.current.sync.url,
   });
   const app = await buildServerApp({
-    ctx: { service, allocation: new AllocationService(service, clock, log), security, clientKeys, properties, sync, updates, clock, version: VERSION, startedAt },
+    ctx: { service, allocation: new AllocationService(service, clock, log), security, clientKeys, properties, sync, updates, failover, clock, version: VERSION, startedAt },
     log,
     bodyLimit: settings.server.bodyLimit,
     branding: settings.server.brandingDir ? new BrandingFolder(settings.server.brandingDir, log) : null,
@@ -114,10 +134,16 @@ export async function startLicenseServer(options: StartOptions): Promise<Running
   // Properties take effect as soon as they change.
   let stopSweeper = () => {};
   let sweeperSeconds = -1;
+  // Only the server of a pair that serves sends the usage its storage holds.
+  const configureSync = () => {
+    const current = properties.current.sync;
+    sync.configure({ enabled: current.enabled && failover.serving, url: current.url, batchSize: current.batchSize });
+  };
+  failover.subscribe(configureSync);
   properties.subscribe((current) => {
     service.policy = current.licensing;
     log.level = current.log.level;
-    sync.configure({ enabled: current.sync.enabled, url: current.sync.url, batchSize: current.sync.batchSize });
+    configureSync();
     updates.configure(current.capabilityPolling);
     const seconds = current.licensing.clientExpiryTimer;
     if (seconds !== sweeperSeconds) {
@@ -132,7 +158,8 @@ export async function startLicenseServer(options: StartOptions): Promise<Running
   const host = settings.server.host === '0.0.0.0' ? '127.0.0.1' : settings.server.host;
   const scheme = settings.server.https.certFile ? 'https' : 'http';
   const url = `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  log.info({ event: 'server.started', url, instanceId: service.instanceId, version: VERSION }, 'license server ready');
+  log.info({ event: 'server.started', url, instanceId: service.instanceId, version: VERSION, failover: failover.role }, 'license server ready');
+  failover.start();
 
   let closed = false;
   return {
@@ -140,12 +167,14 @@ export async function startLicenseServer(options: StartOptions): Promise<Running
     service,
     sync,
     updates,
+    failover,
     url,
     async close() {
       if (closed) return;
       closed = true;
       stopSweeper();
       updates.stop();
+      await failover.stop();
       await app.close();
       await sync.stop();
       await writer.close();

@@ -4,6 +4,7 @@ import type { ServerContext } from '../../context.js';
 import { setAsideLicensesSchema } from '../../license-service.js';
 import { backOfficeBase, syncStatusSchema } from '../../sync/outbox-sender.js';
 import { licenseUpdatesStatusSchema } from '../../exchange/license-updates.js';
+import { failoverStatusSchema } from '../../failover/failover.js';
 
 export { syncStatusSchema };
 
@@ -21,6 +22,7 @@ const healthSchema = z.object({
     .describe('the client public key capability requests are signed with, and whether signing is required (licensing.requireClientSignature)'),
   backOffice: z.string().nullable().describe('the back office this server syncs to, where its usage report is (the sync URL without the sync path); null when none is configured'),
   licenseUpdates: licenseUpdatesStatusSchema,
+  failover: failoverStatusSchema,
 });
 
 /** What health answers. */
@@ -46,6 +48,7 @@ export const healthRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = async
       clientKey: { present: clientKey.present, keyId: clientKey.keyId, required: clientKey.required },
       backOffice: sync.url === null ? null : backOfficeBase(sync.url),
       licenseUpdates: ctx.updates.status(),
+      failover: ctx.failover.status(),
     };
   };
   const options = { config: { access: 'public' as const }, schema: { tags: ['health'], response: { 200: healthSchema } } };
