@@ -82,6 +82,7 @@ export class Failover {
   private readonly options: FailoverOptions;
   private readonly listeners: Array<() => void> = [];
   private timer: NodeJS.Timeout | null = null;
+  private started = false;
   private stopped = false;
   private peerReachable: boolean | null = null;
   private lastContact: EpochMs | null = null;
@@ -140,6 +141,7 @@ export class Failover {
 
   /** Starts the heartbeats (main) or the watch on the main (backup). */
   start(): void {
+    this.started = true;
     if (this.role === 'off') return;
     const tick = () => {
       if (this.stopped) return;
@@ -168,7 +170,8 @@ export class Failover {
 
   /** Why this server may not change license state now, or null when it may. */
   refusal(): TallyError | null {
-    if (this.serving) return null;
+    // Start-up writes (license files given on the command line) come before any client: the main's first exchange sends them on.
+    if (this.serving || (this.role === 'main' && !this.started)) return null;
     const peer = this.options.settings().peerUrl;
     if (this.state === 'period-over') {
       return new TallyError('FAILOVER_PERIOD_OVER', `This backup license server served for the whole failover period the producer allows (${this.options.settings().maintenanceInterval} s); it serves again once the main license server at ${peer} is back.`);
