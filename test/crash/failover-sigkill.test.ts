@@ -26,7 +26,7 @@ interface Client {
 }
 
 /** Answers the server's reply, or null when it refused to serve or could not be reached. */
-async function ask(url: string, device: string, count: number): Promise<any | null> {
+async function ask(url: string, device: string, count: number): Promise<any> {
   try {
     const res = await fetch(url + CAPABILITY, {
       method: 'POST',

@@ -308,7 +308,7 @@ export class Failover {
         this.contact(true);
         if (answer.status !== 200) {
           // Out of step (a commit failed here, or the backup restarted from older storage): a snapshot sets it right.
-          this.options.log.warn({ event: 'failover.out_of_step', status: answer.status, error: answer.body?.error?.message }, 'the backup refused changes; it gets a snapshot');
+          this.options.log.warn({ event: 'failover.out_of_step', status: answer.status, error: refusalMessage(answer.body) }, 'the backup refused changes; it gets a snapshot');
           this.linked = false;
           this.nextAttemptAt = 0;
           return;
@@ -324,7 +324,10 @@ export class Failover {
 
   private settle(): void {
     const left: Waiter[] = [];
-    for (const w of this.waiters) (w.seq <= this.confirmed ? w.resolve() : left.push(w));
+    for (const w of this.waiters) {
+      if (w.seq <= this.confirmed) w.resolve();
+      else left.push(w);
+    }
     this.waiters = left;
   }
 
@@ -345,7 +348,7 @@ export class Failover {
   }
 
   private expect(answer: PeerAnswer, status: number): PeerAnswer {
-    if (answer.status !== status) throw new Error(`the backup answered ${answer.status}: ${answer.body?.error?.message ?? ''}`);
+    if (answer.status !== status) throw new Error(`the backup answered ${answer.status}: ${refusalMessage(answer.body)}`);
     return answer;
   }
 
@@ -473,3 +476,9 @@ export class Failover {
 }
 
 export { POSITION_KEY };
+
+/** The message of an error body from the peer, for the log. */
+function refusalMessage(body: unknown): string {
+  const parsed = z.object({ error: z.object({ message: z.string() }) }).safeParse(body);
+  return parsed.success ? parsed.data.error.message : '';
+}

@@ -72,7 +72,7 @@ export class PairGuard {
 /** What the peer answered: its status and parsed body, once the answer's signature verified. */
 export interface PeerAnswer {
   status: number;
-  body: any;
+  body: unknown;
 }
 
 /** Calls the peer with signed requests, and refuses answers not signed with the pair's secret. */

@@ -127,7 +127,7 @@ export class ChangeApplier {
         batches.forEach((batch, i) => {
           batch.ops.forEach(([name, params], j) => {
             failedAt = `body.batches.${i}.ops.${j}`;
-            this.statements.get(name)!.run(...(params.map(toColumn) as unknown[]));
+            this.statements.get(name)!.run(...params.map(toColumn));
           });
         });
         setMeta(this.db, POSITION_KEY, positionText(last));
