@@ -57,7 +57,7 @@ describe('access control on every route', () => {
   it('opens the failover pair\'s link to no one but the other server of the pair: anonymous and logged-in callers get 401', async () => {
     for (const route of PAIR_LINK) {
       const [method, url] = route.split(' ') as [string, string];
-      for (const headers of [{}, { authorization: `Bearer ${tokens.admin}` }]) {
+      for (const headers of [{}, { authorization: `Bearer ${tokens.admin}` }] as Array<Record<string, string>>) {
         const res = await server.call(method, url, {}, headers);
         expect({ route, status: res.status, code: res.body?.error?.code }).toEqual({ route, status: 401, code: 'UNAUTHORIZED' });
       }
