@@ -12,8 +12,9 @@ const seatsOn = (dataDir: string) => storedHoldings(dataDir).filter((h) => h.fea
 
 describe('a failover pair: a main that streams its changes, and a backup that takes over when the main is silent', () => {
   let pair: FailoverPair;
+  const logLines: Array<Record<string, unknown>> = [];
   beforeAll(async () => {
-    pair = await failoverPair({ features: FEATURES });
+    pair = await failoverPair({ features: FEATURES, logLines });
   });
   afterAll(async () => pair.stop());
 
@@ -101,6 +102,13 @@ describe('a failover pair: a main that streams its changes, and a backup that ta
     const backup = await pair.startBackup();
     await until(async () => seatsOn(backup.dataDir) === 2, 15_000);
     expect(await failoverState(pair.main!)).toMatchObject({ serving: true, peerReachable: true, lagBatches: 0 });
+  });
+
+  it('never shows or logs the pair secret', async () => {
+    const res = await pair.main!.get('/api/1.0/instances/~/properties/failover.secret', { authorization: `Bearer ${await pair.main!.adminToken()}` });
+    expect(res.body).toMatchObject({ value: 'set', editable: false, lockedBy: 'configuration' });
+    expect(logLines.some((l) => l.event === 'failover.took_over')).toBe(true);
+    expect(JSON.stringify(logLines)).not.toContain(PAIR_SECRET);
   });
 });
 

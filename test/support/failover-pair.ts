@@ -43,7 +43,7 @@ export interface FailoverPair {
   stop(): Promise<void>;
 }
 
-export async function failoverPair(options: { features?: unknown; settings?: Record<string, unknown> } = {}): Promise<FailoverPair> {
+export async function failoverPair(options: { features?: unknown; settings?: Record<string, unknown>; logLines?: Array<Record<string, unknown>> } = {}): Promise<FailoverPair> {
   const keys = generateProducerKeys();
   const [mainPort, backupPort] = [await freePort(), await freePort()];
   const dirs = { main: mkdtempSync(join(tmpdir(), 'tally-main-')), backup: mkdtempSync(join(tmpdir(), 'tally-backup-')) };
@@ -51,6 +51,7 @@ export async function failoverPair(options: { features?: unknown; settings?: Rec
     startTestServer({
       keys,
       dataDir: dirs[role],
+      ...(options.logLines ? { logLines: options.logLines } : {}),
       settings: {
         'server.port': port,
         'failover.role': role,

@@ -7,7 +7,7 @@ import type { DB } from '../store/db.js';
 import { PairGuard, PeerClient, signAnswer } from './pair-link.js';
 import type { PeerAnswer } from './pair-link.js';
 import type { Position, Snapshot } from './replication.js';
-import { ChangeApplier, POSITION_KEY, SERVED_SINCE_KEY, applySnapshot, readPosition, readSnapshot, snapshotSchema } from './replication.js';
+import { ChangeApplier, POSITION_KEY, SERVED_SINCE_KEY, applySnapshot, positionText, readPosition, readSnapshot, snapshotSchema } from './replication.js';
 import type { WriteOp } from '../store/storage-writer.js';
 
 export const FAILOVER_PATH = '/api/1.0/instances/~/failover';
@@ -186,6 +186,7 @@ export class Failover {
     const s = this.options.settings();
     const iso = (at: EpochMs | null) => (at === null ? null : new Date(at).toISOString());
     const servedSince = this.role === 'backup' ? this.servedSince() : null;
+    const position = readPosition(this.options.db);
     return {
       role: this.role,
       state: this.state,
@@ -195,7 +196,7 @@ export class Failover {
       peerReachable: this.role === 'backup' ? (this.lastContact === null ? null : this.options.clock.now() - this.lastContact < s.takeoverDelay * 1000) : this.peerReachable,
       lastContactAt: iso(this.lastContact),
       lagBatches: this.role === 'main' ? (this.linked ? this.seq - this.confirmed : null) : null,
-      position: `${readPosition(this.options.db).epoch}:${readPosition(this.options.db).seq}`,
+      position: positionText(position),
       servedSince: iso(servedSince),
       failoverEndsAt: this.state === 'serving' && servedSince !== null ? iso(servedSince + s.maintenanceInterval * 1000) : null,
     };
@@ -407,7 +408,7 @@ export class Failover {
   onHeartbeat(epoch: string): z.infer<typeof heartbeatAnswerSchema> {
     this.onlyBackup();
     this.heard();
-    return { state: this.state, holdsChanges: this.servedSince() !== null && this.handedBackTo !== epoch, position: `${readPosition(this.options.db).epoch}:${readPosition(this.options.db).seq}` };
+    return { state: this.state, holdsChanges: this.servedSince() !== null && this.handedBackTo !== epoch, position: positionText(readPosition(this.options.db)) };
   }
 
   /** The main's next commits. */
