@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FailoverPair } from '../support/failover-pair.js';
 import { PAIR_SECRET, failoverPair, failoverState } from '../support/failover-pair.js';
 import { storedHoldings } from '../support/storage.js';
-import { CAPABILITY, callJson, capability } from '../support/test-server.js';
+import { CAPABILITY, callJson, capability, startTestServer } from '../support/test-server.js';
 import { until } from '../support/until.js';
 import { signRequest } from '../../src/server/failover/pair-link.js';
 
@@ -32,6 +32,13 @@ describe('a failover pair: a main that streams its changes, and a backup that ta
     expect(res.body.error.code).toBe('NOT_SERVING');
     expect(res.body.error.message).toContain(pair.main!.url);
     expect(await failoverState(pair.backup!)).toMatchObject({ state: 'standby', serving: false, peerReachable: true });
+  });
+
+  it('has the backup refuse administrative changes while the main serves: licenses are loaded on the main', async () => {
+    const res = await pair.backup!.post('/api/1.0/instances/~/licenses', pair.backup!.sign({ ...FEATURES, licenseId: 'other' }), { authorization: `Bearer ${await pair.backup!.adminToken()}` });
+    expect(res.status).toBe(503);
+    expect(res.body.error.code).toBe('NOT_SERVING');
+    expect((await pair.backup!.get('/api/1.0/instances/~/licenses', { authorization: `Bearer ${await pair.backup!.adminToken()}` })).body.licenses.map((l: any) => l.licenseId)).toEqual(['pair']);
   });
 
   it('opens the pair link only to requests signed with the pair secret, recent and never seen before', async () => {
@@ -109,6 +116,18 @@ describe('a failover pair: a main that streams its changes, and a backup that ta
     expect(res.body).toMatchObject({ value: 'set', editable: false, lockedBy: 'configuration' });
     expect(logLines.some((l) => l.event === 'failover.took_over')).toBe(true);
     expect(JSON.stringify(logLines)).not.toContain(PAIR_SECRET);
+  });
+});
+
+describe('the failover settings', () => {
+  it('refuse to start a main or a backup without the other server\'s URL and the pair secret, naming both', async () => {
+    await expect(startTestServer({ settings: { 'failover.role': 'backup' } })).rejects.toMatchObject({
+      details: [
+        { field: 'failover.peerUrl', message: 'is needed when failover.role is backup' },
+        { field: 'failover.secret', message: 'is needed when failover.role is backup' },
+      ],
+    });
+    await expect(startTestServer({ settings: { 'failover.role': 'main', 'failover.peerUrl': 'http://127.0.0.1:9', 'failover.secret': 'short' } })).rejects.toThrow(/failover.secret must be at least 16 characters/);
   });
 });
 
