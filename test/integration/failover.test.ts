@@ -119,6 +119,35 @@ describe('a failover pair: a main that streams its changes, and a backup that ta
   });
 });
 
+describe('a partition: both servers up, the link between them cut', () => {
+  let pair: FailoverPair;
+  beforeAll(async () => {
+    pair = await failoverPair({ features: FEATURES, cuttable: true });
+  });
+  afterAll(async () => pair.stop());
+
+  it('lets both serve, over-allocating at most the counts free when the link broke; once it heals, the main takes the backup\'s state and forgets what it granted alone', async () => {
+    expect(held((await pair.main!.post(CAPABILITY, capability('before', [{ name: 'seat', count: 1 }]))).body)).toBe(1);
+    await pair.link!.cut();
+    // The main serves alone: a backup it cannot reach does not stop it.
+    expect(held((await pair.main!.post(CAPABILITY, capability('main-side', [{ name: 'seat', count: 1 }]))).body)).toBe(1);
+    await until(async () => (await failoverState(pair.backup!)).serving, 15_000);
+    // The backup serves from the state it last received: the two counts free when the link broke.
+    expect(held((await pair.backup!.post(CAPABILITY, capability('backup-side', [{ name: 'seat', count: 2 }]))).body)).toBe(2);
+    expect((await pair.backup!.post(CAPABILITY, capability('backup-more', [{ name: 'seat', count: 1 }]))).body.denied).toHaveLength(1);
+    // 4 counts granted across the two for 3 licensed: one over, and never more than the 2 free at the cut.
+    expect(seatsOn(pair.main!.dataDir) + seatsOn(pair.backup!.dataDir) - 1).toBe(4);
+
+    await pair.link!.heal();
+    await until(async () => (await failoverState(pair.backup!)).state === 'standby' && (await failoverState(pair.main!)).lagBatches === 0, 15_000);
+    expect(storedHoldings(pair.main!.dataDir).map((h) => `${h.device_key}:${h.count}`).sort()).toEqual(['STRING:backup-side:2', 'STRING:before:1']);
+    const renewal = await pair.main!.post(CAPABILITY, capability('main-side', [{ name: 'seat', count: 1 }]));
+    expect(held(renewal.body)).toBe(0);
+    expect(renewal.body.denied).toHaveLength(1);
+    expect(seatsOn(pair.backup!.dataDir)).toBe(3);
+  });
+});
+
 describe('the failover settings', () => {
   it('refuse to start a main or a backup without the other server\'s URL and the pair secret, naming both', async () => {
     await expect(startTestServer({ settings: { 'failover.role': 'backup' } })).rejects.toMatchObject({

@@ -246,6 +246,8 @@ export class Failover {
       if (!this.linked) await this.catchUp();
     } catch (err) {
       this.contact(false, err);
+      this.catchingUp = false;
+      this.unlink();
       this.nextAttemptAt = this.options.clock.now() + s.retryInterval * 1000;
       // A dead backup does not stop the main: it serves alone and catches the backup up later.
       if (this.state === 'starting') this.enter('serving');
@@ -310,7 +312,9 @@ export class Failover {
         if (answer.status !== 200) {
           // Out of step (a commit failed here, or the backup restarted from older storage): a snapshot sets it right.
           this.options.log.warn({ event: 'failover.out_of_step', status: answer.status, error: refusalMessage(answer.body) }, 'the backup refused changes; it gets a snapshot');
+          // Commits made until the snapshot arrives wait for it, as they would for streaming.
           this.linked = false;
+          this.catchingUp = true;
           this.nextAttemptAt = 0;
           return;
         }
