@@ -67,6 +67,7 @@ export interface FailoverOptions {
 interface Waiter {
   seq: number;
   resolve: () => void;
+  reject: (error: Error) => void;
 }
 
 /**
@@ -214,7 +215,7 @@ export class Failover {
   replicate(seq: number, ops: WriteOp[]): Promise<void> {
     if ((!this.linked && !this.catchingUp) || this.stopped) return Promise.resolve();
     this.queue.push({ seq, ops });
-    const done = new Promise<void>((resolve) => this.waiters.push({ seq, resolve }));
+    const done = new Promise<void>((resolve, reject) => this.waiters.push({ seq, resolve, reject }));
     void this.send();
     return done;
   }
@@ -258,6 +259,8 @@ export class Failover {
   private async takeBack(): Promise<void> {
     const wasServing = this.state === 'serving';
     this.enter('starting');
+    // Commits the backup refused while it served are replaced by its state: their callers hear so.
+    this.unlink(new TallyError('NOT_SERVING', 'This main license server is taking back the changes its backup made while it served; nothing was changed. Try again in a moment.'));
     await this.options.drain();
     const answer = this.expect(await this.call('POST', `${FAILOVER_PATH}/handback`, { epoch: this.epoch }, 60_000), 200);
     const snapshot = snapshotSchema.parse(answer.body);
@@ -336,15 +339,19 @@ export class Failover {
     this.waiters = left;
   }
 
-  /** The backup is out of reach: serve alone, every waiting caller included. */
-  private unlink(): void {
+  /** The backup is out of reach: serve alone, every waiting caller included (or refuse them, with `refusal`). */
+  private unlink(refusal?: Error): void {
     this.linked = false;
+    this.catchingUp = false;
     this.queue = [];
-    this.releaseAll();
+    this.releaseAll(refusal);
   }
 
-  private releaseAll(): void {
-    for (const w of this.waiters) w.resolve();
+  private releaseAll(refusal?: Error): void {
+    for (const w of this.waiters) {
+      if (refusal) w.reject(refusal);
+      else w.resolve();
+    }
     this.waiters = [];
   }
 
