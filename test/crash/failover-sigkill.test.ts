@@ -15,6 +15,9 @@ import { until } from '../support/until.js';
 
 const SEATS = 20;
 const CLIENTS = 30;
+// The backup (in this process) holds every change 30 ms before applying it: a main that answered
+// before its backup had the change would be caught by a kill right after that answer.
+process.env.TALLY_FAULT_REPLICATION_DELAY_MS = '30';
 const dir = mkdtempSync(join(tmpdir(), 'tally-failover-crash-'));
 /** Well above the heartbeat and the answer timeout: a main slowed down by the load is not taken for a dead one. */
 const SLOW_TAKEOVER = { 'failover.takeoverDelay': 4 };
@@ -24,9 +27,12 @@ interface Client {
   device: string;
   /** Seats held according to the last acknowledged answer, from whichever server gave it. */
   acked: number;
-  /** The smallest count asked for by the requests without an answer since the last answer (their server died or refused): any may have been applied. */
+  /** The smallest count asked for by the requests sent since the last answer (in flight, or without an answer because their server died or refused): any may have been applied. */
   unanswered: number | null;
   answers: number;
+  /** What the client may hold: its last answer, and the count of each request sent since (any may have been applied). */
+  possible: number[];
+  busy: boolean;
 }
 
 /** Answers the server's reply, or null when it refused to serve or could not be reached. */
@@ -67,7 +73,7 @@ describe('a main license server killed with SIGKILL under load, its backup servi
     // The main catches its backup up (the license included) before the load starts.
     await until(async () => (await backup.get('/api/1.0/health')).body.licenses.served === 1, 15_000);
 
-    const clients: Client[] = Array.from({ length: CLIENTS }, (_, i) => ({ device: `pair-${i}`, acked: 0, unanswered: null, answers: 0 }));
+    const clients: Client[] = Array.from({ length: CLIENTS }, (_, i) => ({ device: `pair-${i}`, acked: 0, unanswered: null, answers: 0, possible: [0], busy: false }));
     let mainUrl = main.url;
     let stop = false;
     let mostAcked = 0;
@@ -76,20 +82,39 @@ describe('a main license server killed with SIGKILL under load, its backup servi
     const killAfter = 100 + random.int(200);
     let killed: () => void = () => undefined;
     const killedNow = new Promise<void>((resolve) => (killed = resolve));
+    // Holds the clients between requests while the test looks at what a server holds.
+    let gate: Promise<void> | null = null;
+    let openGate: () => void = () => undefined;
+    const closeGate = async () => {
+      gate = new Promise((resolve) => (openGate = resolve));
+      await until(() => clients.every((c) => !c.busy), 20_000);
+    };
+    /** Every client's seats in a server's storage are its last answer's, or those of a request sent since. */
+    const expectAcknowledgedGrantsOn = (dataDir: string, when: string) => {
+      const seats = new Map<string, number>();
+      for (const h of storedHoldings(dataDir)) seats.set(h.device_key, (seats.get(h.device_key) ?? 0) + h.count);
+      for (const c of clients) expect(c.possible, `${c.device} ${when}`).toContain(seats.get(`STRING:${c.device}`) ?? 0);
+    };
 
     const run = async (client: Client, i: number) => {
       // A client asks the main, and turns to the backup when the main does not serve it.
       let target: 'main' | 'backup' = 'main';
       for (let n = 0; !stop; n++) {
+        if (gate) await gate;
         const count = (n * 7 + i) % 3;
+        client.busy = true;
+        client.possible.push(count);
+        // Until its answer arrives, the request may have been applied (and another client's answer may arrive first).
+        client.unanswered = Math.min(client.unanswered ?? client.acked, count);
         const answer = await ask(target === 'main' ? mainUrl : backup.url, client.device, count);
+        client.busy = false;
         if (answer === null) {
-          client.unanswered = Math.min(client.unanswered ?? client.acked, count);
           target = target === 'main' ? 'backup' : 'main';
           await sleep(50);
           continue;
         }
         client.acked = heldSeats(answer);
+        client.possible = [client.acked];
         client.unanswered = null;
         client.answers += 1;
         acknowledged += 1;
@@ -110,13 +135,24 @@ describe('a main license server killed with SIGKILL under load, its backup servi
 
     await killedNow;
     await stopProcess(main, 'SIGKILL');
+    await closeGate();
     const atKill = acknowledged;
     await until(async () => (await backup.get('/api/1.0/health')).body.failover.serving === true, 15_000);
+    // Before anyone is served by it, the backup holds every grant the main acknowledged.
+    expectAcknowledgedGrantsOn(backup.dataDir, 'on the backup when it took over');
+    gate = null;
+    openGate();
     // The backup serves the clients for a while.
     await until(() => acknowledged > atKill + 100, 20_000);
+    await closeGate();
     main = await startMain(false);
     mainUrl = main.url;
     await until(async () => (await backup.get('/api/1.0/health')).body.failover.state === 'standby', 15_000);
+    await until(async () => (await fetch(mainUrl + '/api/1.0/health').then((r) => r.json() as Promise<any>)).failover.serving === true, 15_000);
+    // Before it serves again, the main holds every grant the backup acknowledged.
+    expectAcknowledgedGrantsOn(join(dir, 'main'), 'on the main when it took back');
+    gate = null;
+    openGate();
     const atReturn = acknowledged;
     await until(() => acknowledged > atReturn + 100, 20_000);
     stop = true;

@@ -12,6 +12,10 @@ import type { WriteOp } from '../store/storage-writer.js';
 
 export const FAILOVER_PATH = '/api/1.0/instances/~/failover';
 
+// Fault injection for the crash tests only: a backup holds each change this long before applying
+// it, so that a kill of the main lands while the backup does not have it yet.
+const replicationDelayMs = () => Number(process.env.TALLY_FAULT_REPLICATION_DELAY_MS ?? 0);
+
 export type FailoverRole = 'off' | 'main' | 'backup';
 
 /**
@@ -423,9 +427,11 @@ export class Failover {
   }
 
   /** The main's next commits. */
-  onChanges(epoch: string, batches: Array<{ seq: number; ops: WriteOp[] }>): Position {
+  async onChanges(epoch: string, batches: Array<{ seq: number; ops: WriteOp[] }>): Promise<Position> {
     this.onlyBackup();
     this.heard();
+    const delay = replicationDelayMs();
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
     this.refuseWhileHoldingChanges(epoch);
     const position = this.applier!.apply(epoch, batches);
     this.reloadSoon();
