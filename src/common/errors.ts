@@ -23,6 +23,8 @@ export const ERROR_CODES = {
   UNDO_NOT_ALLOWED: { status: 409, summary: 'The consumption cannot be undone.' },
   RATE_LIMITED: { status: 429, summary: 'Too many attempts; try again later.' },
   STORAGE_UNAVAILABLE: { status: 503, summary: 'Trusted storage could not commit; nothing was changed.' },
+  NOT_SERVING: { status: 503, summary: 'This license server is the backup of a failover pair and does not serve now; ask the main.' },
+  FAILOVER_PERIOD_OVER: { status: 503, summary: 'The backup served for the whole failover period the producer allows; it serves again once the main is back.' },
   NOT_READY: { status: 503, summary: 'The server is starting or stopping.' },
   INTERNAL: { status: 500, summary: 'An unexpected error; it was logged.' },
 } as const satisfies Record<string, { status: number; summary: string }>;

@@ -25,6 +25,8 @@ export function createLogger(level: string, destination?: pino.DestinationStream
           'privateKey',
           'credential',
           '*.credential',
+          'secret',
+          '*.secret',
           '*.privateKey',
         ],
         censor: '[redacted]',

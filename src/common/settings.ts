@@ -6,6 +6,7 @@ export const PROPERTY_GROUPS = {
   general: { label: 'General', description: 'What this server is' },
   'secure-rest-api': { label: 'Secure REST API', description: 'Administrative security' },
   'server-sync': { label: 'Server Sync', description: 'Sending usage to the back office' },
+  failover: { label: 'Server-to-Server Sync', description: 'A main license server and its backup (failover)' },
   'license-generation': { label: 'License Generation', description: 'How features are served' },
   'capability-polling': { label: 'Capability Polling', description: 'Fetching license updates from the back office' },
   'local-server': { label: 'Locally Deployed License Server', description: 'Set in the configuration, applied at start-up' },
@@ -101,7 +102,7 @@ export const SETTINGS = {
   },
   producer: {
     publicKeyFile: { ...optionalText, default: null, description: 'PEM file with the producer public key that license files must be signed with.' },
-    lockedProperties: { ...list(z.string()), default: ['licensing.borrowInterval', 'licensing.responseLifetime', 'licensing.requireClientSignature', 'usageService.sync.enabled', 'usageService.sync.url'], description: "Properties the administrator may not change through the API (the producer's policy)." },
+    lockedProperties: { ...list(z.string()), default: ['licensing.borrowInterval', 'licensing.responseLifetime', 'licensing.requireClientSignature', 'usageService.sync.enabled', 'usageService.sync.url', 'failover.maintenanceInterval'], description: "Properties the administrator may not change through the API (the producer's policy)." },
   },
   licensing: {
     borrowInterval: { ...duration(1, 365 * DAY), default: 7 * DAY, label: 'Lease length', description: 'Lease length for features that set none.', property: live('license-generation') },
@@ -131,6 +132,18 @@ export const SETTINGS = {
     batchSize: { ...integer(1, 10_000), default: 1000, label: 'Events per sync request', description: 'Events sent in one request.', property: live('server-sync', 'usageService.sync.batchSize') },
     // Issued when the instance was registered; never shown or logged.
     credential: { ...optionalText, default: null, display: (v: string | null) => (v ? 'set' : 'not set'), label: 'Sync credential', description: "This instance's sync credential (set in the configuration; never shown).", property: startup('server-sync', 'usageService.sync.credential') },
+  },
+  failover: {
+    role: { ...oneOf(['off', 'main', 'backup']), default: 'off', label: 'Failover role', description: 'This server\'s part in a failover pair: main (serves and streams every change to its backup), backup (takes over when the main is silent), or off.', property: startup('failover') },
+    peerUrl: { ...url, default: null, label: 'Main/Backup URI', description: 'The other server of the pair: the backup\'s URL on the main, the main\'s URL on the backup.', property: startup('failover') },
+    // Shared by the two servers of the pair; never shown or logged.
+    secret: { type: 'string' as const, schema: z.string().min(16, 'must be at least 16 characters').nullable(), default: null, display: (v: string | null) => (v ? 'set' : 'not set'), label: 'Pair secret', description: 'Secret the two servers of the pair sign every request and answer between them with (at least 16 characters; set in the configuration; never shown).', property: startup('failover') },
+    heartbeatInterval: { ...duration(1, 3600), default: 5, label: 'Heartbeat interval', description: 'How often the main tells its backup it is alive (and checks on it).', property: live('failover') },
+    retryInterval: { ...duration(1, DAY), default: 30, label: 'Retry repeat interval', description: 'After the peer did not answer, time before the main tries it again (it serves alone meanwhile).', property: live('failover') },
+    requestTimeout: { ...duration(1, 600), default: 5, label: 'Peer answer timeout', description: 'How long the main waits for its backup to confirm a change before it counts the backup unreachable and serves alone.', property: live('failover') },
+    pageSize: { ...integer(1, 10_000), default: 100, label: 'Changes per sync request', description: 'Committed changes sent to the backup in one request.', property: live('failover') },
+    takeoverDelay: { ...duration(1, DAY), default: 60, label: 'Takeover delay', description: 'How long the main must be silent before the backup serves capability requests.', property: live('failover') },
+    maintenanceInterval: { ...duration(1, 365 * DAY), default: 7 * DAY, label: 'Failover maintenance interval', description: 'How long a backup may serve after it took over; after that it refuses capability requests until the main is back (set by the producer).', property: live('failover') },
   },
   storage: {
     // NORMAL survives a crash of the process but not of the machine.

@@ -9,6 +9,7 @@ import { clientKeyRoutes } from './http/client-key/routes.js';
 import { deviceRoutes } from './http/devices/routes.js';
 import { featureRoutes } from './http/features/routes.js';
 import { healthRoutes } from './http/health/routes.js';
+import { failoverRoutes } from './http/failover/routes.js';
 import { licenseRoutes } from './http/licenses/routes.js';
 import { licenseUpdateRoutes } from './http/license-updates/routes.js';
 import { filterRoutes } from './http/filters/routes.js';
@@ -50,6 +51,7 @@ export async function registerInstanceRoutes(app: FastifyInstance, at: InstanceS
   await app.register(filterRoutes, { at });
   await app.register(reservationRoutes, { at });
   await app.register(clientKeyRoutes, { at });
+  await app.register(failoverRoutes, { at });
 }
 
 /** Builds the license server's HTTP app (not listening). */

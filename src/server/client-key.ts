@@ -105,20 +105,26 @@ export class ClientKeys {
   private current: (StoredClientKey & { key: KeyObject; bits: number }) | null = null;
 
   constructor(
-    store: LicenseStore,
+    private readonly store: LicenseStore,
     private readonly submit: (ops: WriteOp[]) => Promise<void>,
     private readonly clock: Clock,
-    log: Logger,
+    private readonly log: Logger,
     private readonly required: () => boolean,
   ) {
-    const stored = store.readClientKey();
+    this.reload();
+  }
+
+  /** Reads the key from trusted storage again (a failover backup's storage changes under it). */
+  reload(): void {
+    this.current = null;
+    const stored = this.store.readClientKey();
     if (!stored) return;
     try {
       const parsed = parseClientKey(stored.der);
       this.current = { ...stored, key: parsed.key, bits: parsed.bits };
     } catch (err) {
       // A stored key that no longer reads verifies nothing: signed requests are refused until a key is uploaded again.
-      log.error({ event: 'client_key.unreadable', reason: (err as Error).message }, 'the stored client key cannot be read; upload it again');
+      this.log.error({ event: 'client_key.unreadable', reason: (err as Error).message }, 'the stored client key cannot be read; upload it again');
     }
   }
 

@@ -9,6 +9,7 @@ import type { ClientKeys } from './client-key.js';
 import type { LicenseService } from './license-service.js';
 import type { PropertyService } from './properties/property-service.js';
 import type { OutboxSender } from './sync/outbox-sender.js';
+import type { Failover } from './failover/failover.js';
 
 /** What the HTTP layer of the license server needs. */
 export interface ServerContext {
@@ -24,6 +25,8 @@ export interface ServerContext {
   sync: OutboxSender;
   /** Licenses from the back office: activation, polling, the offline exchange. */
   updates: LicenseUpdates;
+  /** This server's part in a failover pair (role off when it has none). */
+  failover: Failover;
   clock: Clock;
   version: string;
   startedAt: EpochMs;

@@ -4,6 +4,8 @@ import type { Clock } from '../common/time.js';
 import { VERSION } from '../common/version.js';
 import { AdminSecurity } from '../auth/admin-security.js';
 import { AllocationService } from './allocation-service.js';
+import { Failover } from './failover/failover.js';
+import { ReplicatingWriter } from './failover/replicating-writer.js';
 import { CheckoutFilterService } from './checkout-filter-service.js';
 import { ClientKeys } from './client-key.js';
 import type { ServerContext } from './context.js';
@@ -36,6 +38,8 @@ export interface InstanceOptions {
   usage?: UsageDelivery;
   /** Exchanges answered by the back office hosting the instance, instead of over HTTP. */
   exchange?: ExchangeTransport;
+  /** Whether the instance may be one of a failover pair (a hosted instance may not: its host is its redundancy). */
+  pairing?: boolean;
 }
 
 /** One license server instance: its trusted storage, its state and services, without HTTP. */
@@ -53,19 +57,37 @@ export async function openInstance(options: InstanceOptions): Promise<ServerInst
   const { settings, clock, log, hostIds } = options;
   const dataDir = settings.server.dataDir;
   const db = openDatabase(dataDir, { synchronous: settings.storage.synchronous });
-  const writer = new StorageWriter({
+  const storage = new StorageWriter({
     file: databaseFile(dataDir),
     pragmas: connectionPragmas({ synchronous: settings.storage.synchronous }),
     statements: WRITE_STATEMENTS,
     ...(options.writerThread ? { thread: options.writerThread } : {}),
   });
   try {
-    await writer.started();
+    await storage.started();
   } catch (error) {
     db.close();
     throw error;
   }
-  const service = new LicenseService({
+  // Failover: the pair's settings, live ones from the properties once they are read.
+  const pairing = options.pairing ?? true;
+  const alone = { ...settings.failover, role: 'off' as const };
+  let failoverSettings = () => (pairing ? settings.failover : alone);
+  let clientKeys: ClientKeys | null = null;
+  let service: LicenseService | null = null;
+  const failover = new Failover({
+    db,
+    clock,
+    log,
+    settings: () => failoverSettings(),
+    drain: () => storage.drain(),
+    reload: () => {
+      service?.reload();
+      clientKeys?.reload();
+    },
+  });
+  const writer = failover.role === 'off' ? storage : new ReplicatingWriter(storage, failover);
+  service = new LicenseService({
     db,
     writer,
     clock,
@@ -76,13 +98,15 @@ export async function openInstance(options: InstanceOptions): Promise<ServerInst
     // Replaced from the properties below, before the first request.
     policy: settings.licensing,
   });
+  service.servingRefusal = () => failover.refusal();
   const startedAt = clock.now();
   let updates: LicenseUpdates | null = null;
   const facts = serverFacts({ instanceId: service.instanceId, version: VERSION, hostIds, startedAt: new Date(startedAt).toISOString() }, () => updates?.status() ?? null);
   const properties = new PropertyService(db, settings, facts, clock, log);
+  if (pairing) failoverSettings = () => properties.current.failover;
   const security = new AdminSecurity(db, clock, log, () => properties.current.security);
   const createdAdmin = await security.bootstrap(dataDir);
-  const clientKeys = new ClientKeys(service.store, (ops) => service.submitAdmin(ops), clock, log, () => properties.current.licensing.requireClientSignature);
+  clientKeys = new ClientKeys(service.store, (ops) => service.submitAdmin(ops), clock, log, () => properties.current.licensing.requireClientSignature);
   const sync = new OutboxSender({
     store: service.store,
     writer,
@@ -103,15 +127,34 @@ export async function openInstance(options: InstanceOptions): Promise<ServerInst
     syncUrl: () => properties.current.sync.url,
     ...(options.exchange ? { exchange: options.exchange } : {}),
   });
-  const ctx: ServerContext = { service, allocation: new AllocationService(service, clock, log), filters: new CheckoutFilterService(service, clock, log), security, clientKeys, properties, sync, updates, clock, version: VERSION, startedAt };
+  const ctx: ServerContext = {
+    service,
+    allocation: new AllocationService(service, clock, log),
+    filters: new CheckoutFilterService(service, clock, log),
+    security,
+    clientKeys,
+    properties,
+    sync,
+    updates,
+    failover,
+    clock,
+    version: VERSION,
+    startedAt,
+  };
 
   // Properties take effect as soon as they change.
   let stopSweeper = () => {};
   let sweeperSeconds = -1;
+  // Only the server of a pair that serves sends the usage its storage holds.
+  const configureSync = () => {
+    const current = properties.current.sync;
+    sync.configure({ enabled: current.enabled && failover.serving, url: current.url, batchSize: current.batchSize });
+  };
+  failover.subscribe(configureSync);
   properties.subscribe((current) => {
     service.policy = current.licensing;
     log.level = current.log.level;
-    sync.configure({ enabled: current.sync.enabled, url: current.sync.url, batchSize: current.sync.batchSize });
+    configureSync();
     updates.configure(current.capabilityPolling);
     const seconds = current.licensing.clientExpiryTimer;
     if (seconds !== sweeperSeconds) {
@@ -125,15 +168,16 @@ export async function openInstance(options: InstanceOptions): Promise<ServerInst
   return {
     ctx,
     db,
-    writer,
+    writer: storage,
     createdAdmin,
     async close() {
       if (closed) return;
       closed = true;
       stopSweeper();
       updates.stop();
+      await failover.stop();
       await sync.stop();
-      await writer.close();
+      await storage.close();
       db.close();
     },
   };

@@ -31,6 +31,9 @@ import { replanPools, restoreAllocation } from './allocation-service.js';
 import { restoreFilter } from './checkout-filter-service.js';
 import type { CapabilityResponse, GrantedFeature } from './http/capability/schema.js';
 
+/** What the service writes through: the storage writer, or one that wraps it. */
+export type ChangeWriter = Pick<StorageWriter, 'submit' | 'drain' | 'setFailureHandler'>;
+
 /** A loaded license as the API lists it. */
 export const licenseSummarySchema = z.object({
   licenseId: z.string(),
@@ -62,8 +65,8 @@ interface LoadedLicense {
 
 export interface LicenseServiceOptions {
   db: DB;
-  /** Where every write goes: group commit on the writer thread. */
-  writer: StorageWriter;
+  /** Where every write goes: group commit on the writer thread (replicated, in a failover pair). */
+  writer: ChangeWriter;
   clock: Clock;
   log: Logger;
   policy: LicensingPolicy;
@@ -85,10 +88,12 @@ export class LicenseService {
   /** Licenses served: those whose stored file verified at the last reload, or loaded since. */
   private loaded = new Map<string, LoadedLicense>();
   private setAside: SetAsideLicense[] = [];
-  private readonly writer: StorageWriter;
+  private readonly writer: ChangeWriter;
   private readonly clock: Clock;
   private readonly log: Logger;
   policy: LicensingPolicy;
+  /** Why this server may not serve now (a backup while its main serves), or null. */
+  servingRefusal: () => TallyError | null = () => null;
   private readonly context: EventContext;
   private readonly producerPublicKey: string | null;
 
@@ -184,6 +189,8 @@ export class LicenseService {
 
   /** Serves a capability request. Resolves once its changes are durable. */
   async capability(request: CapabilityRequest): Promise<CapabilityResponse> {
+    const refusal = this.servingRefusal();
+    if (refusal) throw refusal;
     const now = this.clock.now();
     if ((this.state.nextExpiry() ?? Number.POSITIVE_INFINITY) <= now) await this.expireDue(now);
     const decision = decideCapability(this.state, request, this.policy, this.context, { now, newId });
@@ -199,6 +206,7 @@ export class LicenseService {
 
   /** Ends every holding whose time is up, recording an `expire` event for each. */
   async expireDue(now: EpochMs = this.clock.now()): Promise<number> {
+    if (this.servingRefusal()) return 0;
     const due = this.state.dueHoldings(now, 5000);
     if (due.length === 0) return 0;
     const change = decideExpiry(this.state, due, this.context, { now, newId });

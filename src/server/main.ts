@@ -11,6 +11,7 @@ import { VERSION } from '../common/version.js';
 import { BrandingFolder } from '../http/branding-routes.js';
 import { buildServerApp } from './app.js';
 import { openInstance } from './instance.js';
+import type { Failover } from './failover/failover.js';
 import { prepareDemo } from './demo.js';
 import type { LicenseService } from './license-service.js';
 import type { OutboxSender } from './sync/outbox-sender.js';
@@ -35,6 +36,7 @@ export interface RunningServer {
   service: LicenseService;
   sync: OutboxSender;
   updates: LicenseUpdates;
+  failover: Failover;
   url: string;
   close(): Promise<void>;
 }
@@ -76,7 +78,8 @@ export async function startLicenseServer(options: StartOptions): Promise<Running
   const host = settings.server.host === '0.0.0.0' ? '127.0.0.1' : settings.server.host;
   const scheme = settings.server.https.certFile ? 'https' : 'http';
   const url = `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  log.info({ event: 'server.started', url, instanceId: service.instanceId, version: VERSION }, 'license server ready');
+  log.info({ event: 'server.started', url, instanceId: service.instanceId, version: VERSION, failover: ctx.failover.role }, 'license server ready');
+  ctx.failover.start();
 
   let closed = false;
   return {
@@ -84,6 +87,7 @@ export async function startLicenseServer(options: StartOptions): Promise<Running
     service,
     sync,
     updates,
+    failover: ctx.failover,
     url,
     async close() {
       if (closed) return;

@@ -57,7 +57,7 @@ describe('the manager: properties and back office operations', { timeout: 60_000
 
   it('shows the properties in the guide\'s groups and order, each with its label, description and default', async () => {
     expect(await page.getByTestId('group-label').allInnerTexts()).toEqual([
-      'General', 'Secure REST API', 'Server Sync', 'License Generation', 'Capability Polling', 'Locally Deployed License Server', 'Logging',
+      'General', 'Secure REST API', 'Server Sync', 'Server-to-Server Sync', 'License Generation', 'Capability Polling', 'Locally Deployed License Server', 'Logging',
     ]);
     const renew = field('licensing.renewInterval');
     expect(await renew.innerText()).toContain('Percentage of a lease after which clients should renew it.');

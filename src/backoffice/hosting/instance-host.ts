@@ -239,6 +239,7 @@ export class InstanceHost {
       hostIds: [],
       instanceId: id,
       writerThread: this.thread,
+      pairing: false,
       usage: {
         deliver: async (instanceId, events) => {
           if (!this.o.warehouse) throw new Error('no warehouse here: usage waits in the outbox for the back office');

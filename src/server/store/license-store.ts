@@ -90,6 +90,7 @@ export const WRITE_STATEMENTS = {
   putClientKey: `INSERT INTO client_key (id, der, key_id, uploaded_at, uploaded_by) VALUES (1, unhex(?), ?, ?, ?)
       ON CONFLICT (id) DO UPDATE SET der = excluded.der, key_id = excluded.key_id, uploaded_at = excluded.uploaded_at, uploaded_by = excluded.uploaded_by`,
   deleteClientKey: 'DELETE FROM client_key',
+  putMeta: 'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
 } as const;
 
 type Op = [keyof typeof WRITE_STATEMENTS, unknown[]];

@@ -40,7 +40,7 @@ export interface UsageDelivery {
 
 export interface OutboxSenderOptions {
   store: LicenseStore;
-  writer: StorageWriter;
+  writer: Pick<StorageWriter, 'submit'>;
   instanceId: string;
   /** The instance's sync credential; sent as a bearer token, never logged. */
   credential: string | null;

@@ -15,6 +15,14 @@ const PUBLIC = [
   'GET /branding/logo',
 ];
 
+/** The failover pair's link: no login, but only requests signed with the pair's secret get through. */
+const PAIR_LINK = [
+  'POST /api/1.0/instances/~/failover/heartbeat',
+  'POST /api/1.0/instances/~/failover/changes',
+  'PUT /api/1.0/instances/~/failover/snapshot',
+  'POST /api/1.0/instances/~/failover/handback',
+];
+
 const ROLES = ['admin', 'read-only', 'reservations'] as const;
 
 /** Fills path parameters with plausible values; access is decided before they are looked at. */
@@ -35,15 +43,25 @@ describe('access control on every route', () => {
 
   const guarded = () =>
     server.app.registeredRoutes.filter(
-      (r) => r.method !== 'HEAD' && r.method !== 'OPTIONS' && !r.url.startsWith('/docs') && !PUBLIC.includes(`${r.method} ${r.url}`),
+      (r) => r.method !== 'HEAD' && r.method !== 'OPTIONS' && !r.url.startsWith('/docs') && ![...PUBLIC, ...PAIR_LINK].includes(`${r.method} ${r.url}`),
     );
 
   it('opens no route to anonymous callers but capability, health, login, first-login password reset and the manager with its branding', () => {
     const open = server.app.registeredRoutes
       .filter((r) => r.access === 'public' && r.method !== 'HEAD' && r.method !== 'OPTIONS' && !r.url.startsWith('/docs'))
       .map((r) => `${r.method} ${r.url}`);
-    expect(open.sort()).toEqual([...PUBLIC].sort());
+    expect(open.sort()).toEqual([...PUBLIC, ...PAIR_LINK].sort());
     expect(guarded().length).toBeGreaterThan(15);
+  });
+
+  it('opens the failover pair\'s link to no one but the other server of the pair: anonymous and logged-in callers get 401', async () => {
+    for (const route of PAIR_LINK) {
+      const [method, url] = route.split(' ') as [string, string];
+      for (const headers of [{}, { authorization: `Bearer ${tokens.admin}` }] as Array<Record<string, string>>) {
+        const res = await server.call(method, url, {}, headers);
+        expect({ route, status: res.status, code: res.body?.error?.code }).toEqual({ route, status: 401, code: 'UNAUTHORIZED' });
+      }
+    }
   });
 
   it('refuses an anonymous call to every other route with 401', async () => {

@@ -21,7 +21,7 @@ describe('properties', () => {
     const res = await server.get(PROPERTIES, admin);
     expect(res.status).toBe(200);
     expect(res.body.groups.map((g: { group: string }) => g.group)).toEqual([
-      'general', 'secure-rest-api', 'server-sync', 'license-generation', 'capability-polling', 'local-server', 'logging',
+      'general', 'secure-rest-api', 'server-sync', 'failover', 'license-generation', 'capability-polling', 'local-server', 'logging',
     ]);
     const byKey = Object.fromEntries(res.body.properties.map((p: { key: string }) => [p.key, p]));
     expect(byKey['licensing.renewInterval']).toMatchObject({ group: 'license-generation', value: 15, default: 15, editable: true, lockedBy: null });

@@ -21,6 +21,7 @@ import {
 import { useQuery } from '@tanstack/react-query';
 import { Link, Outlet, useLocation } from 'react-router';
 import type { HealthBody } from '../../../src/server/http/health/routes.js';
+import { FailoverRoleChip } from './about/failover.js';
 import { ApiError, apiJson, instancePath } from '../api/client.js';
 import { useAuth } from '../api/auth.js';
 import { routeOf } from './access.js';
@@ -70,6 +71,7 @@ function UnreachableBanner() {
 export function ManagerShell() {
   const auth = useAuth();
   const branding = useBranding();
+  const health = useServerHealth();
   const { pathname, search } = useLocation();
   const [open, setOpen] = useState(false);
   useEffect(() => {
@@ -108,6 +110,7 @@ export function ManagerShell() {
           <Typography variant="h6" component="div" sx={{ flexGrow: 1 }} noWrap>
             {branding.productName}
           </Typography>
+          <FailoverRoleChip failover={health.data?.failover} />
           {auth.session ? (
             <>
               <Typography variant="body2" sx={{ display: { xs: 'none', sm: 'block' } }} data-testid="who">

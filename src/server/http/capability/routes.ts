@@ -37,7 +37,7 @@ export const capabilityRoutes: FastifyPluginAsyncZod<{ at: InstanceScope }> = as
         summary: 'Request, renew, return, preview or undo features for a device',
         description: `When a client key is uploaded, a request may be signed: header ${SIGNATURE_HEADER} holds the base64 RSA-SHA256 (PKCS#1 v1.5) signature of the RFC 8785 canonical JSON of the body. A signature that does not verify is refused (401); when licensing.requireClientSignature is true, so is an unsigned request.`,
         body: capabilityRequestSchema,
-        response: { 200: capabilityResponseSchema, 400: errorBodySchema, 401: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema },
+        response: { 200: capabilityResponseSchema, 400: errorBodySchema, 401: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, 503: errorBodySchema },
       },
     },
     async (request) => at.of(request).service.capability(request.body),

@@ -6,6 +6,7 @@ import { LOCAL_BASE, READ_ROLES } from '../../../http/access.js';
 import { setAsideLicensesSchema } from '../../license-service.js';
 import { backOfficeBase, syncStatusSchema } from '../../sync/outbox-sender.js';
 import { licenseUpdatesStatusSchema } from '../../exchange/license-updates.js';
+import { failoverStatusSchema } from '../../failover/failover.js';
 
 export { syncStatusSchema };
 
@@ -23,6 +24,7 @@ const healthSchema = z.object({
     .describe('the client public key capability requests are signed with, and whether signing is required (licensing.requireClientSignature)'),
   backOffice: z.string().nullable().describe('the back office this server syncs to, where its usage report is (the sync URL without the sync path); null when none is configured'),
   licenseUpdates: licenseUpdatesStatusSchema,
+  failover: failoverStatusSchema,
 });
 
 /** What health answers. */
@@ -49,6 +51,7 @@ export const healthRoutes: FastifyPluginAsyncZod<{ at: InstanceScope }> = async 
       clientKey: { present: clientKey.present, keyId: clientKey.keyId, required: clientKey.required },
       backOffice: sync.url === null ? null : backOfficeBase(sync.url),
       licenseUpdates: ctx.updates.status(),
+      failover: ctx.failover.status(),
     };
   };
   const schema = { tags: ['health'], response: { 200: healthSchema } };

@@ -4,6 +4,7 @@ import type { HealthBody } from '../../../../src/server/http/health/routes.js';
 import { useServerHealth } from '../ManagerShell.js';
 import { useBranding } from '../branding.js';
 import { describeTarget, useConnection } from '../connection.js';
+import { failoverRoleText, failoverStateText, peerText } from './failover.js';
 
 /** "3 d 4 h", "3 h 12 min", "12 min", "45 s": an uptime as a person reads it. */
 export function durationText(totalSeconds: number): string {
@@ -76,6 +77,26 @@ export default function AboutPage() {
           </>
         )}
       </Section>
+      {server && server.failover.role !== 'off' && (
+        <Section title="Failover pair">
+          <Fact name="Role" testId="failover-role-fact">
+            {failoverRoleText(server.failover)}
+          </Fact>
+          <Fact name="State" testId="failover-state">
+            {failoverStateText(server.failover)}, since {new Date(server.failover.since).toLocaleString()}
+          </Fact>
+          <Fact name={server.failover.role === 'main' ? 'Backup' : 'Main'} testId="failover-peer">
+            {server.failover.peerUrl}: {peerText(server.failover)}
+          </Fact>
+          <Fact name="Last contact">{server.failover.lastContactAt ? new Date(server.failover.lastContactAt).toLocaleString() : 'never'}</Fact>
+          <Fact name="Last change held">{server.failover.position}</Fact>
+          {server.failover.failoverEndsAt && (
+            <Fact name="Failover period ends" testId="failover-ends">
+              {new Date(server.failover.failoverEndsAt).toLocaleString()}
+            </Fact>
+          )}
+        </Section>
+      )}
     </Box>
   );
 }
