@@ -157,8 +157,20 @@ function cpuSeconds(pid) {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/** Waits until the warehouse's event count has not moved for 5 s: usage left in outboxes is delivered. */
+async function settled(bo) {
+  let last = -1;
+  for (;;) {
+    const events = (await must(bo, 'GET', '/api/1.0/health')).warehouse.events;
+    if (events === last) return events;
+    last = events;
+    await sleep(5000);
+  }
+}
+
 /** Memory of an idle back office: RSS before and after a full garbage collection, V8 heap and buffers; CPU while idle. */
 async function idleMemory(bo) {
+  await settled(bo);
   const cpu0 = cpuSeconds(bo.child.pid);
   await sleep(pause * 1000);
   const idleCores = (cpuSeconds(bo.child.pid) - cpu0) / pause;
@@ -206,6 +218,7 @@ function load(url, connections, duration, route) {
 }
 
 async function measure(name, bo, connections, route) {
+  await settled(bo);
   await load(bo.url, connections, warmUp, route);
   const cpu0 = cpuSeconds(bo.child.pid);
   const result = await load(bo.url, connections, seconds, route);
