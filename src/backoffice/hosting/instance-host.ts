@@ -31,6 +31,13 @@ declare module 'fastify' {
 /** How long a loaded instance is trusted to be still in service before the registry is asked again. */
 const RECHECK_MS = 5000;
 
+/**
+ * Writer threads the hosted instances share, each instance always on the same one. Instances
+ * commit to separate files, so their commits cannot be grouped: with one thread, every fsync
+ * waits for the one before it. A few threads let the disk take several at once.
+ */
+const WRITER_THREADS = 4;
+
 /** Where the routes of hosted instances hang: the path names the instance. */
 export const HOSTED_BASE = '/api/1.0/instances/:instanceId';
 
@@ -82,13 +89,14 @@ export interface InstanceHostOptions {
 /**
  * The license server instances a back office hosts for customers who run none themselves. Each
  * has its own folder and trusted storage (state, devices, users, properties, outbox), loaded at
- * its first request and kept; they share one writer thread. Their usage goes straight into the
+ * its first request and kept; they share a few writer threads. Their usage goes straight into the
  * warehouse, through the same idempotent ingest as HTTP sync.
  */
 export class InstanceHost {
   private readonly loaded = new Map<string, Hosted>();
   private readonly loading = new Map<string, Promise<ServerInstance>>();
-  private thread: WriterThread | null = null;
+  private readonly threads: WriterThread[] = [];
+  private opened = 0;
   private closed = false;
   private starting: Promise<void> = Promise.resolve();
 
@@ -184,7 +192,7 @@ export class InstanceHost {
     await Promise.allSettled([...this.loading.values()]);
     await Promise.all([...this.loaded.values()].map((i) => i.close()));
     this.loaded.clear();
-    await this.thread?.exit();
+    await Promise.all(this.threads.map((t) => t.exit()));
   }
 
   /**
@@ -229,7 +237,7 @@ export class InstanceHost {
     const dataDir = join(this.o.dir, id);
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     const { settings } = this.o;
-    this.thread ??= new WriterThread();
+    const writerThread = this.writerThread();
     const log = this.o.log.child({ instanceId: id });
     const instance = await openInstance({
       settings: { ...settings, server: { ...settings.server, dataDir, accountId: entry.accountId }, sync: { ...settings.sync, credential: null } },
@@ -238,7 +246,7 @@ export class InstanceHost {
       log,
       hostIds: [],
       instanceId: id,
-      writerThread: this.thread,
+      writerThread,
       pairing: false,
       usage: {
         deliver: async (instanceId, events) => {
@@ -258,6 +266,12 @@ export class InstanceHost {
     const hosted: Hosted = Object.assign(instance, { checkedAt: Date.now() });
     this.loaded.set(id, hosted);
     return hosted;
+  }
+
+  /** The next writer thread in turn; started when first needed. */
+  private writerThread(): WriterThread {
+    const index = this.opened++ % WRITER_THREADS;
+    return (this.threads[index] ??= new WriterThread());
   }
 
   private removeFolder(id: string): void {
