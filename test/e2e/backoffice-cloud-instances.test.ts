@@ -91,7 +91,7 @@ describe('cloud instances: the back office page and the manager connected by lin
     await page.goto(`${bo.url}/licensing/cloud-instances`);
     await untilSettled(page);
     const ids = () => page.locator('.MuiDataGrid-row [data-field="id"]').allInnerTexts();
-    expect(await ids()).toEqual(['acme-prod', 'globex-lab']);
+    await expect.poll(ids).toEqual(['acme-prod', 'globex-lab']);
     const first = await page.locator('.MuiDataGrid-row').first().innerText();
     expect(first).toContain('Acme production');
     expect(first).toContain('Acme Corp (acme)');
@@ -99,7 +99,7 @@ describe('cloud instances: the back office page and the manager connected by lin
     await page.getByLabel('Search cloud instances').fill('lab');
     await expect.poll(() => new URL(page.url()).searchParams.get('q')).toBe('lab');
     await untilSettled(page);
-    expect(await ids()).toEqual(['globex-lab']);
+    await expect.poll(ids).toEqual(['globex-lab']);
     await page.getByLabel('Search cloud instances').fill('');
     await page.getByRole('combobox', { name: 'Account' }).click();
     await page.getByRole('option', { name: 'Acme Corp (acme)' }).click();
