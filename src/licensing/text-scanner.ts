@@ -4,6 +4,29 @@ import type { PositionedError } from './positioned-error.js';
 export type RefuseAt = (message: string, line: number, column: number) => PositionedError;
 
 /**
+ * How a token common to the definition languages reads in an error message; `undefined` for a
+ * kind only one language has, which that language's lexer describes.
+ */
+export function describeCommonToken(t: { kind: string; text: string }): string | undefined {
+  const short = (s: string) => (s.length > 40 ? `${s.slice(0, 40)}…` : s);
+  switch (t.kind) {
+    case 'end':
+      return 'the end of the text';
+    case 'string':
+      return `the string "${short(t.text)}"`;
+    case 'number':
+      return `the number ${t.text}`;
+    case 'regex':
+      return 'a ~/regex/';
+    case 'punct':
+      return `"${t.text}"`;
+    case 'word':
+      return `"${short(t.text)}"`;
+  }
+  return undefined;
+}
+
+/**
  * The lexical ground the definition languages share: blanks and newlines, `//` and `/* … *\/`
  * comments, double-quoted strings with `\"` and `\\` escapes, `~/…/flags` regular expressions,
  * `&&` and `||`, and the line and column of every position. Each lexer reads its own tokens

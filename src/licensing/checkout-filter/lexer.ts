@@ -1,5 +1,5 @@
 import { MAX_FILTER_LENGTH } from '../limits.js';
-import { TextScanner } from '../text-scanner.js';
+import { TextScanner, describeCommonToken } from '../text-scanner.js';
 import { FilterError } from './filter-error.js';
 
 export type TokenKind = 'string' | 'number' | 'time' | 'word' | 'regex' | 'punct' | 'end';
@@ -22,23 +22,7 @@ const PUNCTUATION = new Set(['{', '}', '(', ')', ',', ':', '!', '-', '<', '>', '
 
 /** How a token reads in an error message. */
 export function describeToken(t: Token): string {
-  const short = (s: string) => (s.length > 40 ? `${s.slice(0, 40)}…` : s);
-  switch (t.kind) {
-    case 'end':
-      return 'the end of the text';
-    case 'string':
-      return `the string "${short(t.text)}"`;
-    case 'number':
-      return `the number ${t.text}`;
-    case 'time':
-      return `the time ${t.text}`;
-    case 'regex':
-      return 'a ~/regex/';
-    case 'punct':
-      return `"${t.text}"`;
-    case 'word':
-      return `"${short(t.text)}"`;
-  }
+  return t.kind === 'time' ? `the time ${t.text}` : describeCommonToken(t)!;
 }
 
 /**

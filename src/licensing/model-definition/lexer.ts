@@ -1,4 +1,4 @@
-import { TextScanner } from '../text-scanner.js';
+import { TextScanner, describeCommonToken } from '../text-scanner.js';
 import { ModelError } from './model-error.js';
 
 export type TokenKind = 'string' | 'number' | 'percent' | 'word' | 'regex' | 'punct' | 'end';
@@ -21,22 +21,7 @@ const PUNCTUATION = new Set(['{', '}', '(', ')', ',', ':', '!']);
 
 /** How a token reads in an error message. */
 export function describeToken(t: Token): string {
-  switch (t.kind) {
-    case 'end':
-      return 'the end of the text';
-    case 'string':
-      return `the string "${t.text.length > 40 ? `${t.text.slice(0, 40)}…` : t.text}"`;
-    case 'number':
-      return `the number ${t.text}`;
-    case 'percent':
-      return `the percentage ${t.text}%`;
-    case 'regex':
-      return 'a ~/regex/';
-    case 'punct':
-      return `"${t.text}"`;
-    case 'word':
-      return `"${t.text.length > 40 ? `${t.text.slice(0, 40)}…` : t.text}"`;
-  }
+  return t.kind === 'percent' ? `the percentage ${t.text}%` : describeCommonToken(t)!;
 }
 
 /**
