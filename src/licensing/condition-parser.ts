@@ -2,7 +2,7 @@ import { globMatcher } from './glob-matcher.js';
 import { HOSTID_TYPES } from './hostid.js';
 import type { Pattern } from './model-definition/ast.js';
 import { compileLinearPattern } from './model-definition/linear-pattern.js';
-import type { RefuseAt } from './text-scanner.js';
+import type { RefuseAt, ScannedToken } from './text-scanner.js';
 
 /** Deepest nesting of `not` and parentheses: a real rule needs a handful; more is a runaway. */
 export const MAX_NESTING = 64;
@@ -10,15 +10,6 @@ export const MAX_NESTING = 64;
 export const MAX_TERMS = 1000;
 const HOSTID_TYPE_SET: ReadonlySet<string> = new Set(HOSTID_TYPES);
 const REGEX_FLAGS = /^[imsu]*$/;
-
-/** What the parsers need of a token: both languages' tokens have this shape. */
-export interface CursorToken {
-  kind: string;
-  text: string;
-  flags: string;
-  line: number;
-  column: number;
-}
 
 /** Conditions (the leaves) combined with `not`, `and` and `or`. */
 export type ConditionTree<Leaf> = Leaf | { kind: 'not'; operand: ConditionTree<Leaf> } | { kind: 'and' | 'or'; left: ConditionTree<Leaf>; right: ConditionTree<Leaf> };
@@ -29,7 +20,7 @@ export type ConditionTree<Leaf> = Leaf | { kind: 'not'; operand: ConditionTree<L
  * tighter than both, parentheses group — over values with `*` wildcards or ~/regex/. Each
  * language reads its own leaves (`atom`) and everything around the conditions.
  */
-export abstract class ConditionParser<T extends CursorToken, Leaf> {
+export abstract class ConditionParser<T extends ScannedToken, Leaf> {
   protected at = 0;
   private depth = 0;
   private terms = 0;

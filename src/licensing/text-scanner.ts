@@ -1,5 +1,16 @@
 import type { PositionedError } from './positioned-error.js';
 
+/** One token of a definition language, with where it starts (1-based line and column). */
+export interface ScannedToken<Kind extends string = string> {
+  kind: Kind;
+  /** The string's value without quotes, the regex source, or else the token as written. */
+  text: string;
+  /** Regex flags (`~/…/i`). */
+  flags: string;
+  line: number;
+  column: number;
+}
+
 /** Builds the error a language refuses its text with, at a 1-based line and column. */
 export type RefuseAt = (message: string, line: number, column: number) => PositionedError;
 

@@ -1,18 +1,12 @@
 import { MAX_FILTER_LENGTH } from '../limits.js';
+import type { ScannedToken } from '../text-scanner.js';
 import { TextScanner, describeCommonToken } from '../text-scanner.js';
 import { FilterError } from './filter-error.js';
 
 export type TokenKind = 'string' | 'number' | 'time' | 'word' | 'regex' | 'punct' | 'end';
 
-/** One token of a checkout filter, with where it starts (1-based line and column) and its span in the text. */
-export interface Token {
-  kind: TokenKind;
-  /** The string's value without quotes, the number's or time's text, the word, the regex source or the punctuation. */
-  text: string;
-  /** Regex flags (`~/…/i`). */
-  flags: string;
-  line: number;
-  column: number;
+/** One token of a checkout filter (a time's text is as written, `08:30`), with its span in the text. */
+export interface Token extends ScannedToken<TokenKind> {
   /** Offsets in the text: where the token starts and where it ends. */
   start: number;
   end: number;

@@ -1,18 +1,11 @@
+import type { ScannedToken } from '../text-scanner.js';
 import { TextScanner, describeCommonToken } from '../text-scanner.js';
 import { ModelError } from './model-error.js';
 
 export type TokenKind = 'string' | 'number' | 'percent' | 'word' | 'regex' | 'punct' | 'end';
 
-/** One token of a model definition, with where it starts (1-based line and column). */
-export interface Token {
-  kind: TokenKind;
-  /** The string's value without quotes, the number's text, the word, the regex source or the punctuation. */
-  text: string;
-  /** Regex flags (`~/…/i`). */
-  flags: string;
-  line: number;
-  column: number;
-}
+/** One token of a model definition; a percentage's text is its number without the `%`. */
+export type Token = ScannedToken<TokenKind>;
 
 /** Longest model definition accepted: a model is a page of rules, not a data set. */
 export const MAX_MODEL_LENGTH = 900 * 1024;
