@@ -1,10 +1,9 @@
+import { ConditionParser } from '../condition-parser.js';
 import { DEVICE_TYPES, HOSTID_TYPES } from '../hostid.js';
 import type { DeviceType, HostIdType } from '../hostid.js';
 import { MAX_FILTER_RULES } from '../limits.js';
-import { compileLinearPattern } from '../model-definition/linear-pattern.js';
-import { MAX_NESTING, MAX_TERMS, globMatcher } from '../model-definition/parser.js';
 import { compareVersions, isVersion } from '../version.js';
-import type { CheckoutFilter, FilterAction, FilterCondition, FilterMatchField, FilterRule, Pattern, Position, TimeSpan, VersionBound, VersionRange } from './ast.js';
+import type { CheckoutFilter, FilterAction, FilterCondition, FilterMatchField, FilterRule, Position, TimeSpan, VersionBound, VersionRange } from './ast.js';
 import { FilterError } from './filter-error.js';
 import type { Token } from './lexer.js';
 import { describeToken, tokenize } from './lexer.js';
@@ -14,7 +13,6 @@ const CONDITIONS = 'feature(…), version(…), hostid(…), hostidtype(…), ho
 const HOSTID_TYPE_SET: ReadonlySet<string> = new Set(HOSTID_TYPES);
 const DEVICE_TYPE_SET: ReadonlySet<string> = new Set(DEVICE_TYPES);
 const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
-const REGEX_FLAGS = /^[imsu]*$/;
 /** Longest rule text a refusal quotes. */
 const QUOTE_LENGTH = 160;
 /** Longest `because` text. */
@@ -41,15 +39,16 @@ export function parseFilter(source: string): CheckoutFilter {
   return new Parser(source, tokenize(source)).filter();
 }
 
-class Parser {
-  private at = 0;
-  private depth = 0;
-  private terms = 0;
+/** A condition that is not `not`, `and` or `or`. */
+type Leaf = Exclude<FilterCondition, { kind: 'not' | 'and' | 'or' }>;
 
+class Parser extends ConditionParser<Token, Leaf> {
   constructor(
     private readonly source: string,
-    private readonly tokens: Token[],
-  ) {}
+    tokens: Token[],
+  ) {
+    super(tokens, (message, line, column) => new FilterError(message, line, column), describeToken);
+  }
 
   filter(): CheckoutFilter {
     const start = this.keyword('filter', 'a checkout filter starts with: filter "name" {');
@@ -102,8 +101,7 @@ class Parser {
 
   private rule(): FilterRule {
     const start = this.next();
-    this.terms = 0;
-    const condition = this.condition();
+    const condition = this.ruleCondition();
     let reason: string | null = null;
     if (this.isWord(this.peek(), 'because')) {
       this.next();
@@ -121,51 +119,7 @@ class Parser {
     return { action: start.text as FilterAction, condition, reason, text, line: start.line, column: start.column };
   }
 
-  private condition(): FilterCondition {
-    let left = this.conjunction();
-    while (this.isWord(this.peek(), 'or')) {
-      this.next();
-      left = { kind: 'or', left, right: this.conjunction() };
-    }
-    return left;
-  }
-
-  private conjunction(): FilterCondition {
-    let left = this.unary();
-    while (this.isWord(this.peek(), 'and')) {
-      this.next();
-      left = { kind: 'and', left, right: this.unary() };
-    }
-    return left;
-  }
-
-  private unary(): FilterCondition {
-    const t = this.peek();
-    if (this.isWord(t, 'not') || (t.kind === 'punct' && t.text === '!')) {
-      this.next();
-      return this.nested(t, () => ({ kind: 'not', operand: this.unary() }));
-    }
-    if (t.kind === 'punct' && t.text === '(') {
-      this.next();
-      return this.nested(t, () => {
-        const inner = this.condition();
-        this.punct(')', 'to close the parenthesis (or "and", "or")');
-        return inner;
-      });
-    }
-    return this.atom();
-  }
-
-  private nested(t: Token, body: () => FilterCondition): FilterCondition {
-    if (++this.depth > MAX_NESTING) this.fail(t, `Conditions nest at most ${MAX_NESTING} levels deep.`);
-    const result = body();
-    this.depth--;
-    return result;
-  }
-
-  private atom(): FilterCondition {
-    const t = this.next();
-    if (++this.terms > MAX_TERMS) this.fail(t, `A rule combines at most ${MAX_TERMS} conditions: split it into several rules.`);
+  protected atom(t: Token): Leaf {
     const at = { line: t.line, column: t.column };
     if (t.kind !== 'word') this.fail(t, `Expected a condition — ${CONDITIONS} — but found ${describeToken(t)}.`);
     switch (t.text) {
@@ -175,14 +129,7 @@ class Parser {
         return { kind: 'any', ...at };
       case 'dictionary': {
         this.punct('(', 'after "dictionary"');
-        const pairs: Array<{ key: string; value: Pattern }> = [];
-        do {
-          const key = this.string('a dictionary key in double quotes, as in dictionary("dept":"eng")');
-          this.punct(':', 'between the dictionary key and its value');
-          pairs.push({ key, value: this.pattern('dictionary') });
-        } while (this.comma());
-        this.punct(')', 'to close dictionary( … ), or "," and another "key":"value"');
-        return { kind: 'dictionary', pairs, ...at };
+        return { kind: 'dictionary', pairs: this.dictionaryPairs(), ...at };
       }
       case 'hostidtype':
         return { kind: 'hostidtype', types: this.names(t.text, HOSTID_TYPE_SET, HOSTID_TYPES) as HostIdType[], ...at };
@@ -198,16 +145,6 @@ class Parser {
     if (!MATCH_FIELDS.has(t.text)) this.fail(t, `Expected a condition — ${CONDITIONS} — but found ${describeToken(t)}.`);
     const field = t.text as FilterMatchField;
     return { kind: 'match', field, patterns: this.list(field, () => this.pattern(field)), ...at };
-  }
-
-  /** `name( item, item, … )`. */
-  private list<T>(name: string, item: () => T): T[] {
-    this.punct('(', `after "${name}"`);
-    const items: T[] = [];
-    do items.push(item());
-    while (this.comma());
-    this.punct(')', `to close ${name}( … ), or "," and another value`);
-    return items;
   }
 
   /** Upper-case names from a fixed list, bare or quoted: `devicetype(VIRTUAL, "CONTAINER")`. */
@@ -289,79 +226,12 @@ class Parser {
     return minutes;
   }
 
-  private comma(): boolean {
-    if (!this.isPunct(this.peek(), ',')) return false;
-    this.next();
-    return true;
-  }
-
-  private pattern(field: FilterMatchField | 'dictionary'): Pattern {
-    const t = this.next();
-    if (t.kind === 'regex') {
-      if (!REGEX_FLAGS.test(t.flags)) this.fail(t, `Regular expression flags may be i, m, s and u; found "${t.flags}".`);
-      const compiled = compileLinearPattern(t.text, t.flags);
-      if ('refused' in compiled) this.fail(t, compiled.refused);
-      return { kind: 'regex', source: t.text, test: compiled.test, line: t.line, column: t.column, ...(field === 'hostid' ? { hostIdType: null } : {}) };
-    }
-    if (t.kind === 'string' || (field === 'dictionary' && t.kind === 'number')) {
-      let text = t.text;
-      let hostIdType: string | null = null;
-      if (field === 'hostid') {
-        const slash = text.lastIndexOf('/');
-        const suffix = slash >= 0 ? text.slice(slash + 1).toUpperCase() : '';
-        if (slash >= 0 && HOSTID_TYPE_SET.has(suffix)) {
-          hostIdType = suffix;
-          text = text.slice(0, slash);
-          // Ethernet addresses are compared without separators and case, as devices send them either way.
-          if (hostIdType === 'ETHERNET') text = text.replace(/[:\-.]/g, '').toUpperCase();
-        }
-      }
-      if (text.length === 0) this.fail(t, 'A value to match must not be empty.');
-      return { kind: 'glob', source: t.text, test: globMatcher(text), line: t.line, column: t.column, ...(field === 'hostid' ? { hostIdType } : {}) };
-    }
-    return this.fail(t, `Expected a "value" (with * wildcards) or a ~/regex/ in ${field}( … ), but found ${describeToken(t)}.`);
-  }
-
-  private string(what: string): string {
-    const t = this.next();
-    if (t.kind !== 'string') this.fail(t, `Expected ${what}, but found ${describeToken(t)}.`);
-    return t.text;
-  }
-
   private keyword(word: string, where: string): Token {
     const t = this.next();
     if (!this.isWord(t, word)) this.fail(t, `Expected "${word}" — ${where} — but found ${describeToken(t)}.`);
     return t;
   }
 
-  private punct(p: string, where: string): Token {
-    const t = this.next();
-    if (!this.isPunct(t, p)) this.fail(t, `Expected "${p}" ${where}, but found ${describeToken(t)}.`);
-    return t;
-  }
-
-  private isWord(t: Token, word: string): boolean {
-    return t.kind === 'word' && t.text === word;
-  }
-
-  private isPunct(t: Token, p: string): boolean {
-    return t.kind === 'punct' && t.text === p;
-  }
-
-  private peek(): Token {
-    return this.tokens[this.at]!;
-  }
-
-  private next(): Token {
-    const t = this.tokens[this.at]!;
-    // The end token stays put, so reading past it keeps answering "end of text".
-    if (t.kind !== 'end') this.at++;
-    return t;
-  }
-
-  private fail(t: Token, message: string): never {
-    throw new FilterError(message, t.line, t.column);
-  }
 }
 
 /** `mon`, `Monday`, `TUE`: three letters or the whole English name. */

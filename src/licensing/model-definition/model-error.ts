@@ -1,20 +1,15 @@
 import type { ErrorDetail } from '../../common/errors.js';
-import { TallyError } from '../../common/errors.js';
+import { PositionedError } from '../positioned-error.js';
 
 /**
  * A refused model definition, pointing at the line and column (1-based) where the problem is.
  * Every problem the lexer, parser or validation finds is one of these, so callers can show the
  * position and nothing else ever escapes.
  */
-export class ModelError extends TallyError {
-  readonly line: number;
-  readonly column: number;
-
+export class ModelError extends PositionedError {
   constructor(message: string, line: number, column: number, details?: ErrorDetail[]) {
-    super('MODEL_REJECTED', `Line ${line}, column ${column}: ${message}`, details ?? [{ field: 'text', message: `line ${line}, column ${column}: ${message}` }]);
+    super('MODEL_REJECTED', message, line, column, details);
     this.name = 'ModelError';
-    this.line = line;
-    this.column = column;
   }
 
   /** The first of several problems, with every one of them in the details. */

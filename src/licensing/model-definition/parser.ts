@@ -1,19 +1,18 @@
-import { HOSTID_TYPES } from '../hostid.js';
+import { ConditionParser } from '../condition-parser.js';
 import { MAX_COUNT } from '../limits.js';
 import { isVersion } from '../version.js';
-import type { Amount, Condition, ConditionField, ModelDefinition, Pattern, PoolDefinition, PoolEntry, PoolUse, Rule, RuleOutcome } from './ast.js';
+import type { Amount, Condition, ConditionField, ModelDefinition, PoolDefinition, PoolEntry, PoolUse, Rule, RuleOutcome } from './ast.js';
 import type { Token } from './lexer.js';
 import { describeToken, tokenize } from './lexer.js';
-import { compileLinearPattern } from './linear-pattern.js';
 import { ModelError } from './model-error.js';
 
-/** Deepest nesting of `not` and parentheses: a real rule needs a handful; more is a runaway. */
-export const MAX_NESTING = 64;
-/** Most conditions one rule may combine; the rule tree is walked recursively for every request. */
-export const MAX_TERMS = 1000;
+export { MAX_NESTING, MAX_TERMS } from '../condition-parser.js';
+export { globMatcher } from '../glob-matcher.js';
+
 const MATCH_FIELDS: ReadonlySet<string> = new Set<ConditionField>(['hostid', 'hostname', 'hosttype', 'user']);
-const HOSTID_TYPE_SET: ReadonlySet<string> = new Set(HOSTID_TYPES);
-const REGEX_FLAGS = /^[imsu]*$/;
+
+/** A condition that is not `not`, `and` or `or`. */
+type Leaf = Exclude<Condition, { kind: 'not' | 'and' | 'or' }>;
 
 /**
  * Reads a model definition. The language:
@@ -32,12 +31,10 @@ export function parseModel(source: string): ModelDefinition {
   return new Parser(tokenize(source)).model();
 }
 
-class Parser {
-  private at = 0;
-  private depth = 0;
-  private terms = 0;
-
-  constructor(private readonly tokens: Token[]) {}
+class Parser extends ConditionParser<Token, Leaf> {
+  constructor(tokens: Token[]) {
+    super(tokens, (message, line, column) => new ModelError(message, line, column), describeToken);
+  }
 
   model(): ModelDefinition {
     const start = this.keyword('model', 'a model definition starts with: model "name" {');
@@ -111,8 +108,7 @@ class Parser {
 
   private rule(): Rule {
     const start = this.next();
-    this.terms = 0;
-    const condition = this.condition();
+    const condition = this.ruleCondition();
     this.punct('{', 'after the condition of the rule (or "and", "or")');
     const uses: PoolUse[] = [];
     let max: Rule['max'] = null;
@@ -166,117 +162,21 @@ class Parser {
     return { pool, all, line: t.line, column: t.column || start.column };
   }
 
-  private condition(): Condition {
-    let left = this.conjunction();
-    while (this.isWord(this.peek(), 'or')) {
-      this.next();
-      left = { kind: 'or', left, right: this.conjunction() };
-    }
-    return left;
-  }
-
-  private conjunction(): Condition {
-    let left = this.unary();
-    while (this.isWord(this.peek(), 'and')) {
-      this.next();
-      left = { kind: 'and', left, right: this.unary() };
-    }
-    return left;
-  }
-
-  private unary(): Condition {
-    const t = this.peek();
-    if (this.isWord(t, 'not') || (t.kind === 'punct' && t.text === '!')) {
-      this.next();
-      return this.nested(t, () => ({ kind: 'not', operand: this.unary() }));
-    }
-    if (t.kind === 'punct' && t.text === '(') {
-      this.next();
-      return this.nested(t, () => {
-        const inner = this.condition();
-        this.punct(')', 'to close the parenthesis (or "and", "or")');
-        return inner;
-      });
-    }
-    return this.atom();
-  }
-
-  private nested(t: Token, body: () => Condition): Condition {
-    if (++this.depth > MAX_NESTING) this.fail(t, `Conditions nest at most ${MAX_NESTING} levels deep.`);
-    const result = body();
-    this.depth--;
-    return result;
-  }
-
-  private atom(): Condition {
-    const t = this.next();
-    if (++this.terms > MAX_TERMS) this.fail(t, `A rule combines at most ${MAX_TERMS} conditions: split it into several rules.`);
+  protected atom(t: Token): Leaf {
     if (t.kind !== 'word' || !(MATCH_FIELDS.has(t.text) || t.text === 'dictionary' || t.text === 'any')) {
       this.fail(t, `Expected a condition — hostid(…), hostname(…), hosttype(…), user(…), dictionary(…), any(), "not" or "(" — but found ${describeToken(t)}.`);
     }
-    this.punct('(', `after "${t.text}"`);
     if (t.text === 'any') {
+      this.punct('(', 'after "any"');
       this.punct(')', 'after "any(": any() takes nothing');
       return { kind: 'any', line: t.line, column: t.column };
     }
     if (t.text === 'dictionary') {
-      const pairs: Array<{ key: string; value: Pattern }> = [];
-      do {
-        const key = this.string('a dictionary key in double quotes, as in dictionary("dept":"eng")');
-        this.punct(':', 'between the dictionary key and its value');
-        pairs.push({ key, value: this.pattern('dictionary') });
-      } while (this.comma());
-      this.punct(')', 'to close dictionary( … ), or "," and another "key":"value"');
-      return { kind: 'dictionary', pairs, line: t.line, column: t.column };
+      this.punct('(', 'after "dictionary"');
+      return { kind: 'dictionary', pairs: this.dictionaryPairs(), line: t.line, column: t.column };
     }
     const field = t.text as ConditionField;
-    const patterns: Pattern[] = [];
-    do patterns.push(this.pattern(field));
-    while (this.comma());
-    this.punct(')', `to close ${field}( … ), or "," and another value`);
-    return { kind: 'match', field, patterns, line: t.line, column: t.column };
-  }
-
-  private comma(): boolean {
-    const t = this.peek();
-    if (t.kind === 'punct' && t.text === ',') {
-      this.next();
-      return true;
-    }
-    return false;
-  }
-
-  private pattern(field: ConditionField | 'dictionary'): Pattern {
-    const t = this.next();
-    if (t.kind === 'regex') {
-      if (!REGEX_FLAGS.test(t.flags)) this.fail(t, `Regular expression flags may be i, m, s and u; found "${t.flags}".`);
-      const compiled = compileLinearPattern(t.text, t.flags);
-      if ('refused' in compiled) this.fail(t, compiled.refused);
-      return { kind: 'regex', source: t.text, test: compiled.test, line: t.line, column: t.column, ...(field === 'hostid' ? { hostIdType: null } : {}) };
-    }
-    if (t.kind === 'string' || (field === 'dictionary' && t.kind === 'number')) {
-      let text = t.text;
-      let hostIdType: string | null = null;
-      if (field === 'hostid') {
-        const slash = text.lastIndexOf('/');
-        const suffix = slash >= 0 ? text.slice(slash + 1).toUpperCase() : '';
-        if (slash >= 0 && HOSTID_TYPE_SET.has(suffix)) {
-          hostIdType = suffix;
-          text = text.slice(0, slash);
-          // Ethernet addresses are compared without separators and case, as devices send them either way.
-          if (hostIdType === 'ETHERNET') text = text.replace(/[:\-.]/g, '').toUpperCase();
-        }
-      }
-      if (text.length === 0) this.fail(t, 'A value to match must not be empty.');
-      return { kind: 'glob', source: t.text, test: globMatcher(text), line: t.line, column: t.column, ...(field === 'hostid' ? { hostIdType } : {}) };
-    }
-    return this.fail(t, `Expected a "value" (with * wildcards) or a ~/regex/ in ${field}( … ), but found ${describeToken(t)}.`);
-  }
-
-  private string(what: string): string {
-    const t = this.next();
-    if (t.kind !== 'string') this.fail(t, `Expected ${what}, but found ${describeToken(t)}.`);
-    return t.text;
+    return { kind: 'match', field, patterns: this.list(field, () => this.pattern(field)), line: t.line, column: t.column };
   }
 
   private keyword(word: string, where: string): Token {
@@ -284,59 +184,4 @@ class Parser {
     if (!this.isWord(t, word)) this.fail(t, `Expected "${word}" ${where}, but found ${describeToken(t)}.`);
     return t;
   }
-
-  private punct(p: string, where: string): Token {
-    const t = this.next();
-    if (t.kind !== 'punct' || t.text !== p) this.fail(t, `Expected "${p}" ${where}, but found ${describeToken(t)}.`);
-    return t;
-  }
-
-  private isWord(t: Token, word: string): boolean {
-    return t.kind === 'word' && t.text === word;
-  }
-
-  private peek(): Token {
-    return this.tokens[this.at]!;
-  }
-
-  private next(): Token {
-    const t = this.tokens[this.at]!;
-    // The end token stays put, so reading past it keeps answering "end of text".
-    if (t.kind !== 'end') this.at++;
-    return t;
-  }
-
-  private fail(t: Token, message: string): never {
-    throw new ModelError(message, t.line, t.column);
-  }
-}
-
-/**
- * A `*` wildcard matcher: every character is literal except `*`, which matches any run. The
- * greedy two-pointer walk backtracks only to the last star, so it never takes exponential time.
- */
-export function globMatcher(glob: string): (value: string) => boolean {
-  if (!glob.includes('*')) return (value) => value === glob;
-  return (value) => {
-    let p = 0;
-    let v = 0;
-    let star = -1;
-    let mark = 0;
-    while (v < value.length) {
-      if (p < glob.length && glob[p] !== '*' && glob[p] === value[v]) {
-        p++;
-        v++;
-      } else if (p < glob.length && glob[p] === '*') {
-        star = p++;
-        mark = v;
-      } else if (star >= 0) {
-        p = star + 1;
-        v = ++mark;
-      } else {
-        return false;
-      }
-    }
-    while (p < glob.length && glob[p] === '*') p++;
-    return p === glob.length;
-  };
 }

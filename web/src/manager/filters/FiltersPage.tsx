@@ -1,12 +1,11 @@
-import { useRef, useState } from 'react';
-import { Alert, Box, Button, Chip, Icon, List, ListItemButton, ListItemIcon, ListItemText, Paper, Stack, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
+import { Alert, Box, Button, Chip, Icon, Paper, Stack, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
 import { useAuth } from '../../api/auth.js';
-import { ApiError, instancePath } from '../../api/client.js';
+import { instancePath } from '../../api/client.js';
 import { QueryState } from '../../components/QueryState.js';
 import { useFeedback } from '../../components/feedback.js';
-import type { ModelEditorHandle, TextMark } from '../pools/ModelEditor.js';
+import { DefinitionProblems } from '../pools/DefinitionProblems.js';
 import { ModelEditor } from '../pools/ModelEditor.js';
-import { modelProblems } from '../pools/model-problems.js';
+import { useDefinitionWorkbench } from '../pools/use-definition-workbench.js';
 import type { ActiveFilter, FilterSummary } from './hooks.js';
 import { useActivateFilter, useActiveFilter, useDeleteFilter, useValidateFilter } from './hooks.js';
 
@@ -77,112 +76,34 @@ function FilterFacts({ active, canChange }: { active: ActiveFilter | null; canCh
   );
 }
 
-/** Each problem with its line and column; choosing one puts the caret there. */
-function FilterProblems({ problems, onPick }: { problems: TextMark[]; onPick: (p: TextMark) => void }) {
-  return (
-    <Alert severity="error" data-testid="filter-problems" sx={{ '& .MuiAlert-message': { width: '100%' } }}>
-      <Typography variant="body2" sx={{ fontWeight: 600 }}>
-        The filter was refused. Choose the problem to go to it in the text.
-      </Typography>
-      <List dense disablePadding>
-        {problems.map((p, i) => (
-          <ListItemButton key={i} onClick={() => onPick(p)} sx={{ px: 1, borderRadius: 1 }} data-testid="filter-problem">
-            <ListItemIcon sx={{ minWidth: 32 }}>
-              <Icon aria-hidden color="error">
-                error_outline
-              </Icon>
-            </ListItemIcon>
-            <ListItemText primary={`Line ${p.line}, column ${p.column}`} secondary={p.message} slotProps={{ secondary: { sx: { overflowWrap: 'anywhere' } } }} />
-          </ListItemButton>
-        ))}
-      </List>
-    </Alert>
-  );
-}
-
 function FilterWorkbench({ active }: { active: ActiveFilter | null }) {
   const auth = useAuth();
   const feedback = useFeedback();
   const validate = useValidateFilter();
   const activate = useActivateFilter();
   const remove = useDeleteFilter();
-  const editor = useRef<ModelEditorHandle>(null);
-  const file = useRef<HTMLInputElement>(null);
   const canChange = auth.may('PUT', instancePath('/filters'));
-  const [text, setText] = useState(active?.text ?? (canChange ? STARTER : ''));
-  const [problems, setProblems] = useState<TextMark[]>([]);
-  const [outcome, setOutcome] = useState<{ severity: 'success' | 'error'; text: string } | null>(null);
   const busy = validate.isPending || activate.isPending || remove.isPending;
-
-  const refused = (error: unknown, what: string) => {
-    const found = modelProblems(error, 'FILTER_REJECTED');
-    if (found) {
-      setProblems(found);
-      setOutcome(null);
-      editor.current?.goTo(found[0]!.line, found[0]!.column);
-      feedback.notify(`${what}: the filter has a problem on line ${found[0]!.line}.`, 'error');
-      return;
-    }
-    setProblems([]);
-    const message = error instanceof ApiError && error.status === 403 ? `Access denied. ${error.message}` : error instanceof Error ? error.message : String(error);
-    setOutcome({ severity: 'error', text: message });
-    feedback.notify(`${what}: ${message}`, 'error');
-  };
-
-  const check = async (): Promise<FilterSummary | null> => {
-    try {
-      const { filter } = await validate.mutateAsync(text);
-      setProblems([]);
-      return filter;
-    } catch (error) {
-      refused(error, 'Not valid');
-      return null;
-    }
-  };
-
-  const onValidate = async () => {
-    const summary = await check();
-    if (!summary) return;
-    const said = `The filter "${summary.name}" is valid: ${describeSummary(summary)}.`;
-    setOutcome({ severity: 'success', text: said });
-    feedback.notify(said);
-  };
-
-  const onActivate = async () => {
-    const summary = await check();
-    if (!summary) return;
-    if (active && !(await feedback.confirm({ title: `Replace the filter "${active.name}"?`, text: `"${summary.name}" decides every checkout from now on: ${describeSummary(summary)}. Leases already granted run on until their renewal.`, action: 'Activate' }))) return;
-    try {
+  const bench = useDefinitionWorkbench<FilterSummary>({
+    initialText: active?.text ?? (canChange ? STARTER : ''),
+    problemCode: 'FILTER_REJECTED',
+    describeProblems: (found) => `the filter has a problem on line ${found[0]!.line}.`,
+    validate: async (text) => (await validate.mutateAsync(text)).filter,
+    describeValid: (summary) => `The filter "${summary.name}" is valid: ${describeSummary(summary)}.`,
+    mayReplace: async (summary) =>
+      !active ||
+      feedback.confirm({ title: `Replace the filter "${active.name}"?`, text: `"${summary.name}" decides every checkout from now on: ${describeSummary(summary)}. Leases already granted run on until their renewal.`, action: 'Activate' }),
+    activate: async (text) => {
       const done = await activate.mutateAsync(text);
-      const said = `Filter "${done.filter.name}" ${done.replaced ? 'replaced the previous one' : 'activated'}: ${describeSummary(done.filter)}.`;
-      setOutcome({ severity: 'success', text: said });
-      feedback.notify(said);
-    } catch (error) {
-      refused(error, 'Not activated');
-    }
-  };
-
-  const onDelete = async () => {
-    if (!active) return;
-    if (!(await feedback.confirm({ title: `Delete the filter "${active.name}"?`, text: 'Every device may then check out every feature its licenses allow.', action: 'Delete filter' }))) return;
-    try {
+      return `Filter "${done.filter.name}" ${done.replaced ? 'replaced the previous one' : 'activated'}: ${describeSummary(done.filter)}.`;
+    },
+    mayDelete: async () => !!active && feedback.confirm({ title: `Delete the filter "${active.name}"?`, text: 'Every device may then check out every feature its licenses allow.', action: 'Delete filter' }),
+    remove: async () => {
       await remove.mutateAsync();
-      setProblems([]);
-      setOutcome(null);
-      feedback.notify(`Filter "${active.name}" deleted: checkouts are no longer filtered.`);
-    } catch (error) {
-      refused(error, 'Not deleted');
-    }
-  };
-
-  const onFile = async (f: File | undefined) => {
-    if (!f) return;
-    const content = await f.text();
-    setText(content);
-    setProblems([]);
-    setOutcome(null);
-    feedback.notify(`Loaded ${f.name} (${content.split('\n').length} lines): Validate or Activate it.`, 'info');
-  };
+      return `Filter "${active!.name}" deleted: checkouts are no longer filtered.`;
+    },
+  });
+  const { editor, file, text, problems, outcome } = bench;
 
   return (
     <Stack spacing={2}>
@@ -194,29 +115,29 @@ function FilterWorkbench({ active }: { active: ActiveFilter | null }) {
       )}
       {canChange && (
         <Box sx={{ display: 'flex', flexWrap: 'wrap', gap: 1 }}>
-          <input ref={file} type="file" accept=".txt,.filter,text/plain" hidden aria-label="Checkout filter file" onChange={(e) => { void onFile(e.target.files?.[0]); e.target.value = ''; }} />
+          <input ref={file} type="file" accept=".txt,.filter,text/plain" hidden aria-label="Checkout filter file" onChange={(e) => { void bench.onFile(e.target.files?.[0]); e.target.value = ''; }} />
           <Button variant="outlined" startIcon={<Icon aria-hidden>folder_open</Icon>} disabled={busy} onClick={() => file.current?.click()}>
             Browse…
           </Button>
-          <Button variant="outlined" startIcon={<Icon aria-hidden>rule</Icon>} disabled={busy || text.trim() === ''} onClick={() => void onValidate()}>
+          <Button variant="outlined" startIcon={<Icon aria-hidden>rule</Icon>} disabled={busy || text.trim() === ''} onClick={() => void bench.onValidate()}>
             Validate
           </Button>
-          <Button variant="contained" startIcon={<Icon aria-hidden>upload</Icon>} disabled={busy || text.trim() === ''} onClick={() => void onActivate()}>
+          <Button variant="contained" startIcon={<Icon aria-hidden>upload</Icon>} disabled={busy || text.trim() === ''} onClick={() => void bench.onActivate()}>
             Activate
           </Button>
           <Box sx={{ flexGrow: 1 }} />
-          <Button color="error" startIcon={<Icon aria-hidden>delete</Icon>} disabled={busy || !active} onClick={() => void onDelete()}>
+          <Button color="error" startIcon={<Icon aria-hidden>delete</Icon>} disabled={busy || !active} onClick={() => void bench.onDelete()}>
             Delete filter
           </Button>
         </Box>
       )}
       {outcome && (
-        <Alert severity={outcome.severity} data-testid="filter-outcome" onClose={() => setOutcome(null)}>
+        <Alert severity={outcome.severity} data-testid="filter-outcome" onClose={bench.clearOutcome}>
           {outcome.text}
         </Alert>
       )}
-      {problems.length > 0 && <FilterProblems problems={problems} onPick={(p) => editor.current?.goTo(p.line, p.column)} />}
-      {(canChange || active) && <ModelEditor ref={editor} label="Checkout filter text" value={text} onChange={(t) => setText(t)} readOnly={!canChange} marks={problems} />}
+      {problems.length > 0 && <DefinitionProblems heading="The filter was refused. Choose the problem to go to it in the text." testId="filter" problems={problems} onPick={bench.goTo} />}
+      {(canChange || active) && <ModelEditor ref={editor} label="Checkout filter text" value={text} onChange={bench.setText} readOnly={!canChange} marks={problems} />}
     </Stack>
   );
 }

@@ -1,14 +1,13 @@
-import { useRef, useState } from 'react';
-import { Alert, Box, Button, Icon, List, ListItemButton, ListItemIcon, ListItemText, Paper, Stack, Typography } from '@mui/material';
+import { Alert, Box, Button, Icon, Paper, Stack } from '@mui/material';
 import { Link } from 'react-router';
 import type { ModelSummary } from '../../../../src/server/allocation-service.js';
 import { useAuth } from '../../api/auth.js';
-import { ApiError, instancePath } from '../../api/client.js';
+import { instancePath } from '../../api/client.js';
 import { QueryState } from '../../components/QueryState.js';
 import { useFeedback } from '../../components/feedback.js';
-import type { ModelEditorHandle, TextMark } from './ModelEditor.js';
+import { DefinitionProblems } from './DefinitionProblems.js';
 import { ModelEditor } from './ModelEditor.js';
-import { modelProblems } from './model-problems.js';
+import { useDefinitionWorkbench } from './use-definition-workbench.js';
 import type { ActiveModel } from './hooks.js';
 import { useActivateModel, useActiveModel, useDeleteModel, useReservationCount, useValidateModel } from './hooks.js';
 
@@ -41,29 +40,6 @@ function ModelFacts({ model, canChange }: { model: ActiveModel | null; canChange
   );
 }
 
-/** Each problem with its line and column; choosing one puts the caret there. */
-function ModelProblems({ problems, onPick }: { problems: TextMark[]; onPick: (p: TextMark) => void }) {
-  return (
-    <Alert severity="error" data-testid="model-problems" sx={{ '& .MuiAlert-message': { width: '100%' } }}>
-      <Typography variant="body2" sx={{ fontWeight: 600 }}>
-        The model was refused: {problems.length} {problems.length === 1 ? 'problem' : 'problems'}. Choose one to go to it in the text.
-      </Typography>
-      <List dense disablePadding>
-        {problems.map((p, i) => (
-          <ListItemButton key={i} onClick={() => onPick(p)} sx={{ px: 1, borderRadius: 1 }} data-testid="model-problem">
-            <ListItemIcon sx={{ minWidth: 32 }}>
-              <Icon aria-hidden color="error">
-                error_outline
-              </Icon>
-            </ListItemIcon>
-            <ListItemText primary={`Line ${p.line}, column ${p.column}`} secondary={p.message} slotProps={{ secondary: { sx: { overflowWrap: 'anywhere' } } }} />
-          </ListItemButton>
-        ))}
-      </List>
-    </Alert>
-  );
-}
-
 function ModelWorkbench({ model }: { model: ActiveModel | null }) {
   const auth = useAuth();
   const feedback = useFeedback();
@@ -71,85 +47,30 @@ function ModelWorkbench({ model }: { model: ActiveModel | null }) {
   const validate = useValidateModel();
   const activate = useActivateModel();
   const remove = useDeleteModel();
-  const editor = useRef<ModelEditorHandle>(null);
-  const file = useRef<HTMLInputElement>(null);
-  const [text, setText] = useState(model?.text ?? '');
-  const [problems, setProblems] = useState<TextMark[]>([]);
-  const [outcome, setOutcome] = useState<{ severity: 'success' | 'error' | 'warning'; text: string } | null>(null);
-
   const canChange = auth.may('PUT', instancePath('/model'));
   const reserved = (reservations.data ?? 0) > 0;
   const busy = validate.isPending || activate.isPending || remove.isPending;
-
-  const refused = (error: unknown, what: string) => {
-    const found = modelProblems(error);
-    if (found) {
-      setProblems(found);
-      setOutcome(null);
-      editor.current?.goTo(found[0]!.line, found[0]!.column);
-      feedback.notify(`${what}: the model has ${found.length} ${found.length === 1 ? 'problem' : 'problems'}; the first is on line ${found[0]!.line}.`, 'error');
-      return;
-    }
-    setProblems([]);
-    const message = error instanceof ApiError && error.status === 403 ? `Access denied. ${error.message}` : error instanceof Error ? error.message : String(error);
-    setOutcome({ severity: error instanceof ApiError && error.status === 409 ? 'warning' : 'error', text: message });
-    feedback.notify(`${what}: ${message}`, 'error');
-  };
-
-  const check = async (): Promise<ModelSummary | null> => {
-    try {
-      const { model: summary } = await validate.mutateAsync(text);
-      setProblems([]);
-      return summary;
-    } catch (error) {
-      refused(error, 'Not valid');
-      return null;
-    }
-  };
-
-  const onValidate = async () => {
-    const summary = await check();
-    if (!summary) return;
-    const said = `The model "${summary.name}" fits this server: ${describeSummary(summary)}.`;
-    setOutcome({ severity: 'success', text: said });
-    feedback.notify(said);
-  };
-
-  const onActivate = async () => {
-    const summary = await check();
-    if (!summary) return;
-    if (model && !(await feedback.confirm({ title: `Replace the model "${model.name}"?`, text: `"${summary.name}" takes its place at once: ${describeSummary(summary)}. What devices hold is counted in the new pools.`, action: 'Activate' }))) return;
-    try {
+  const bench = useDefinitionWorkbench<ModelSummary>({
+    initialText: model?.text ?? '',
+    problemCode: 'MODEL_REJECTED',
+    describeProblems: (found) => `the model has ${found.length} ${found.length === 1 ? 'problem' : 'problems'}; the first is on line ${found[0]!.line}.`,
+    conflictIsWarning: true,
+    validate: async (text) => (await validate.mutateAsync(text)).model,
+    describeValid: (summary) => `The model "${summary.name}" fits this server: ${describeSummary(summary)}.`,
+    mayReplace: async (summary) =>
+      !model || feedback.confirm({ title: `Replace the model "${model.name}"?`, text: `"${summary.name}" takes its place at once: ${describeSummary(summary)}. What devices hold is counted in the new pools.`, action: 'Activate' }),
+    activate: async (text) => {
       const done = await activate.mutateAsync(text);
-      const said = `Model "${done.model.name}" ${done.replaced ? 'replaced the previous one' : 'activated'}: ${describeSummary(done.model)}.`;
-      setOutcome({ severity: 'success', text: said });
-      feedback.notify(said);
-    } catch (error) {
-      refused(error, 'Not activated');
-    }
-  };
-
-  const onDelete = async () => {
-    if (!model) return;
-    if (!(await feedback.confirm({ title: `Delete the model "${model.name}"?`, text: 'Its named pools and rules of access end: every count returns to the default pool, served to any device.', action: 'Delete model' }))) return;
-    try {
+      return `Model "${done.model.name}" ${done.replaced ? 'replaced the previous one' : 'activated'}: ${describeSummary(done.model)}.`;
+    },
+    mayDelete: async () =>
+      !!model && feedback.confirm({ title: `Delete the model "${model.name}"?`, text: 'Its named pools and rules of access end: every count returns to the default pool, served to any device.', action: 'Delete model' }),
+    remove: async () => {
       await remove.mutateAsync();
-      setProblems([]);
-      setOutcome(null);
-      feedback.notify(`Model "${model.name}" deleted: every count is back in the default pool.`);
-    } catch (error) {
-      refused(error, 'Not deleted');
-    }
-  };
-
-  const onFile = async (f: File | undefined) => {
-    if (!f) return;
-    const content = await f.text();
-    setText(content);
-    setProblems([]);
-    setOutcome(null);
-    feedback.notify(`Loaded ${f.name} (${content.split('\n').length} lines): Validate or Activate it.`, 'info');
-  };
+      return `Model "${model!.name}" deleted: every count is back in the default pool.`;
+    },
+  });
+  const { editor, file, text, problems, outcome } = bench;
 
   return (
     <Stack spacing={2}>
@@ -165,28 +86,30 @@ function ModelWorkbench({ model }: { model: ActiveModel | null }) {
         </Alert>
       )}
       <Box sx={{ display: 'flex', flexWrap: 'wrap', gap: 1 }}>
-        <input ref={file} type="file" accept=".txt,.model,.tally,text/plain" hidden aria-label="Model definition file" onChange={(e) => { void onFile(e.target.files?.[0]); e.target.value = ''; }} />
+        <input ref={file} type="file" accept=".txt,.model,.tally,text/plain" hidden aria-label="Model definition file" onChange={(e) => { void bench.onFile(e.target.files?.[0]); e.target.value = ''; }} />
         <Button variant="outlined" startIcon={<Icon aria-hidden>folder_open</Icon>} disabled={!canChange || busy} onClick={() => file.current?.click()}>
           Browse…
         </Button>
-        <Button variant="outlined" startIcon={<Icon aria-hidden>rule</Icon>} disabled={!canChange || busy || text.trim() === ''} onClick={() => void onValidate()}>
+        <Button variant="outlined" startIcon={<Icon aria-hidden>rule</Icon>} disabled={!canChange || busy || text.trim() === ''} onClick={() => void bench.onValidate()}>
           Validate
         </Button>
-        <Button variant="contained" startIcon={<Icon aria-hidden>upload</Icon>} disabled={!canChange || busy || reserved || text.trim() === ''} onClick={() => void onActivate()}>
+        <Button variant="contained" startIcon={<Icon aria-hidden>upload</Icon>} disabled={!canChange || busy || reserved || text.trim() === ''} onClick={() => void bench.onActivate()}>
           Upload / Activate
         </Button>
         <Box sx={{ flexGrow: 1 }} />
-        <Button color="error" startIcon={<Icon aria-hidden>delete</Icon>} disabled={!canChange || busy || !model} onClick={() => void onDelete()}>
+        <Button color="error" startIcon={<Icon aria-hidden>delete</Icon>} disabled={!canChange || busy || !model} onClick={() => void bench.onDelete()}>
           Delete model
         </Button>
       </Box>
       {outcome && (
-        <Alert severity={outcome.severity} data-testid="model-outcome" onClose={() => setOutcome(null)}>
+        <Alert severity={outcome.severity} data-testid="model-outcome" onClose={bench.clearOutcome}>
           {outcome.text}
         </Alert>
       )}
-      {problems.length > 0 && <ModelProblems problems={problems} onPick={(p) => editor.current?.goTo(p.line, p.column)} />}
-      <ModelEditor ref={editor} label="Model definition text" value={text} onChange={(t) => setText(t)} readOnly={!canChange} marks={problems} />
+      {problems.length > 0 && (
+        <DefinitionProblems heading={`The model was refused: ${problems.length} ${problems.length === 1 ? 'problem' : 'problems'}. Choose one to go to it in the text.`} testId="model" problems={problems} onPick={bench.goTo} />
+      )}
+      <ModelEditor ref={editor} label="Model definition text" value={text} onChange={bench.setText} readOnly={!canChange} marks={problems} />
     </Stack>
   );
 }
