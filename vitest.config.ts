@@ -29,9 +29,8 @@ export default defineConfig({
     // Test files share a worker's loaded modules instead of importing everything again (a
     // minute and a half of the run); none mocks modules or changes globals another relies on.
     isolate: false,
-    // One more worker than cores: most test files wait on real servers, processes and a browser
-    // rather than compute, so a third keeps both cores busy.
-    maxWorkers: 3,
+    // Both cores: most test files wait on real servers and processes rather than compute.
+    maxWorkers: 2,
     sequence: { sequencer: SlowFirst },
   },
 });
