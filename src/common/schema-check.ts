@@ -1,4 +1,5 @@
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import { createRequire } from 'node:module';
+import type { Ajv2020 as Ajv2020Class } from 'ajv/dist/2020.js';
 import { z } from 'zod';
 import { TallyError, detailsFromIssues } from './errors.js';
 
@@ -28,9 +29,23 @@ function withoutDuplicateFormats(node: unknown): unknown {
  * caller checks the rest. On "no", parse with the schema itself to learn which field and why.
  */
 export function compileCheck(schema: z.ZodType): (value: unknown) => boolean {
-  const json = withoutDuplicateFormats(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'throw' })) as JsonSchema;
-  const validate = new Ajv2020({ allErrors: false, strict: true }).compile(json);
-  return (value) => validate(value);
+  let validate: ((value: unknown) => boolean) | null = null;
+  return (value) => {
+    if (!validate) {
+      const json = withoutDuplicateFormats(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'throw' })) as JsonSchema;
+      validate = new (loadAjv())({ allErrors: false, strict: true }).compile(json);
+    }
+    return validate(value);
+  };
+}
+
+/**
+ * Ajv is loaded when a check is first compiled, not at import: every process imports this
+ * module (each `tally` command, each license server), and only ingest compiles checks.
+ */
+function loadAjv(): typeof Ajv2020Class {
+  const required = createRequire(import.meta.url)('ajv/dist/2020.js') as { Ajv2020: typeof Ajv2020Class };
+  return required.Ajv2020;
 }
 
 /** Validates input with a schema, or refuses it as a bad request naming the first field and why (every field in the details). */
