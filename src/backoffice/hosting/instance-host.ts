@@ -15,6 +15,7 @@ import type { Warehouse } from '../../warehouse/warehouse.js';
 import type { Quarantine } from '../ingest/quarantine.js';
 import { ingestBatch } from '../ingest/sync-batch.js';
 import type { InstanceRegistry } from '../instances/instance-registry.js';
+import type { Instance } from '../instances/instance-registry.js';
 import { instanceSchema } from '../instances/instance-registry.js';
 import type { Catalog } from '../licensing/catalog.js';
 import type { ExchangeService } from '../licensing/exchange-service.js';
@@ -146,16 +147,16 @@ export class InstanceHost {
     const admin = opened.createdAdmin;
     if (!admin) throw new Error(`cloud instance ${instance.id} already had users`);
     this.o.log.info({ event: 'hosting.instance.created', instanceId: instance.id, accountId: instance.accountId }, 'cloud instance created');
-    return { instance: this.present(instance.id), admin: { user: admin.user, oneTimePassword: admin.password } };
+    return { instance: this.present(instance), admin: { user: admin.user, oneTimePassword: admin.password } };
   }
 
   list(offset: number, limit: number, accountId?: string, q?: string): { total: number; items: CloudInstance[] } {
     const page = this.o.registry.instances(offset, limit, accountId, 'cloud', q);
-    return { total: page.total, items: page.items.map((i) => this.present(i.id)) };
+    return { total: page.total, items: page.items.map((i) => this.present(i)) };
   }
 
   show(id: string): CloudInstance {
-    return this.present(id);
+    return this.present(this.hosted(id));
   }
 
   /**
@@ -216,8 +217,9 @@ export class InstanceHost {
     return instance;
   }
 
-  private present(id: string): CloudInstance {
-    return { ...this.hosted(id), loaded: this.loaded.has(id), apiBase: `/api/1.0/instances/${id}` };
+  /** A registry entry as listed, from the row already read: no second look-up per instance. */
+  private present(instance: Instance): CloudInstance {
+    return { ...instance, loaded: this.loaded.has(instance.id), apiBase: `/api/1.0/instances/${instance.id}` };
   }
 
   private load(id: string): Promise<ServerInstance> {

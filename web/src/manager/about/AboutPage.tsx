@@ -72,7 +72,7 @@ export default function AboutPage() {
             </Fact>
             <Fact name="Usage sync">
               {SYNC_STATES[server.sync.state]}
-              {server.sync.enabled && server.sync.backlog > 0 && `, ${server.sync.backlog} events waiting`}
+              {server.sync.enabled && server.sync.backlog > 0 && `, ${server.sync.backlog} ${server.sync.backlog === 1 ? 'event' : 'events'} waiting`}
             </Fact>
           </>
         )}

@@ -43,35 +43,38 @@ function FilterFacts({ active, canChange }: { active: ActiveFilter | null; canCh
         <dt>Days and hours in</dt>
         <dd>{f.timeZone}</dd>
       </Box>
-      <Table size="small" aria-label="Rules of the active filter, in the order they are tried" data-testid="filter-rules">
-        <TableHead>
-          <TableRow>
-            <TableCell>Line</TableCell>
-            <TableCell>Does</TableCell>
-            <TableCell>Rule</TableCell>
-            <TableCell>Reason shown to the client</TableCell>
-          </TableRow>
-        </TableHead>
-        <TableBody>
-          {f.rules.map((r) => (
-            <TableRow key={r.line}>
-              <TableCell>{r.line}</TableCell>
-              <TableCell>
-                <Chip size="small" label={r.action} color={r.action === 'deny' ? 'error' : 'success'} variant="outlined" />
-              </TableCell>
-              <TableCell sx={{ fontFamily: 'monospace', overflowWrap: 'anywhere' }}>{r.text}</TableCell>
-              <TableCell sx={{ overflowWrap: 'anywhere' }}>{r.reason ?? '—'}</TableCell>
+      {/* On a phone the rules scroll sideways rather than break a word a letter at a time. */}
+      <Box sx={{ overflowX: 'auto' }}>
+        <Table size="small" aria-label="Rules of the active filter, in the order they are tried" data-testid="filter-rules" sx={{ minWidth: 640 }}>
+          <TableHead>
+            <TableRow>
+              <TableCell>Line</TableCell>
+              <TableCell>Does</TableCell>
+              <TableCell>Rule</TableCell>
+              <TableCell>Reason shown to the client</TableCell>
             </TableRow>
-          ))}
-          <TableRow>
-            <TableCell />
-            <TableCell>
-              <Chip size="small" label={f.defaultAction} color={f.defaultAction === 'deny' ? 'error' : 'success'} />
-            </TableCell>
-            <TableCell colSpan={2}>Every request no rule matches (default)</TableCell>
-          </TableRow>
-        </TableBody>
-      </Table>
+          </TableHead>
+          <TableBody>
+            {f.rules.map((r) => (
+              <TableRow key={r.line}>
+                <TableCell>{r.line}</TableCell>
+                <TableCell>
+                  <Chip size="small" label={r.action} color={r.action === 'deny' ? 'error' : 'success'} variant="outlined" />
+                </TableCell>
+                <TableCell sx={{ fontFamily: 'monospace', overflowWrap: 'anywhere' }}>{r.text}</TableCell>
+                <TableCell sx={{ overflowWrap: 'anywhere' }}>{r.reason ?? '—'}</TableCell>
+              </TableRow>
+            ))}
+            <TableRow>
+              <TableCell />
+              <TableCell>
+                <Chip size="small" label={f.defaultAction} color={f.defaultAction === 'deny' ? 'error' : 'success'} />
+              </TableCell>
+              <TableCell colSpan={2}>Every request no rule matches (default)</TableCell>
+            </TableRow>
+          </TableBody>
+        </Table>
+      </Box>
     </Paper>
   );
 }
