@@ -5,6 +5,7 @@ import {
   AppBar,
   Box,
   Button,
+  Chip,
   Divider,
   Drawer,
   Icon,
@@ -72,6 +73,7 @@ export function ManagerShell() {
   const auth = useAuth();
   const branding = useBranding();
   const health = useServerHealth();
+  const connection = useConnection();
   const { pathname, search } = useLocation();
   const [open, setOpen] = useState(false);
   useEffect(() => {
@@ -110,6 +112,10 @@ export function ManagerShell() {
           <Typography variant="h6" component="div" sx={{ flexGrow: 1 }} noWrap>
             {branding.productName}
           </Typography>
+          {/* A back office hosts many instances: which one this is stays in sight. */}
+          {connection.kind === 'cloud' && connection.instanceId && (
+            <Chip size="small" data-testid="cloud-instance" label={`Cloud instance ${connection.instanceId}`} sx={{ bgcolor: 'grey.200', flexShrink: 1, minWidth: 0 }} />
+          )}
           <FailoverRoleChip failover={health.data?.failover} />
           {auth.session ? (
             <>
