@@ -1,6 +1,7 @@
 import { type Command, Option } from 'commander';
 import { envName } from '../common/config.js';
 import { SETTING_LIST } from '../common/settings.js';
+import { defaultServerUrl } from './start-folder.js';
 
 /**
  * Adds flags that set settings (by path: the flag, and what it sets; an enumeration's choices by
@@ -23,7 +24,7 @@ export function withSettings(command: Command, flags: Record<string, [flags: str
 /** The options every command that talks to a license server takes: its URL and --json. */
 export function withServer(command: Command): Command {
   return command
-    .option('-s, --server <url>', 'license server URL (TALLY_SERVER)', process.env.TALLY_SERVER ?? 'http://127.0.0.1:7070')
+    .option('-s, --server <url>', 'license server URL (TALLY_SERVER; else that of the tally start running on TALLY_DATA or ./tally-data)', defaultServerUrl())
     .option('--json', 'print JSON');
 }
 

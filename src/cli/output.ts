@@ -22,7 +22,8 @@ export function describeFailure(error: unknown): string {
     return lines.join('\n');
   }
   if (error instanceof Error && 'cause' in error && (error.cause as { code?: string } | undefined)?.code === 'ECONNREFUSED') {
-    return `error: cannot reach the server (${(error.cause as { address?: string; port?: number }).address ?? ''}:${(error.cause as { port?: number }).port ?? ''}); is it running? Point this command at another server with --server URL or TALLY_SERVER.`;
+    const cause = error.cause as { address?: string; port?: number };
+    return `error: nothing answers at http://${cause.address ?? ''}:${cause.port ?? ''} (connection refused): is the server running? Point this command elsewhere with --server URL, TALLY_SERVER, or TALLY_DATA naming the folder of a running tally start.`;
   }
   if (error instanceof Error && error.name === 'CommanderError') return '';
   return `error: ${error instanceof Error ? error.message : String(error)}`;

@@ -35,6 +35,11 @@ export interface SimulationOptions {
   thinkMs?: number;
   /** Lease length asked for, in seconds (default 120), so that renewals and expiries happen. */
   borrowSeconds?: number;
+  /**
+   * Most counts of a feature (by name) the devices hold together, so that the rest stays free
+   * for people trying the server by hand beside the simulation.
+   */
+  holdAtMost?: Record<string, number>;
   /** Deterministic randomness for tests. */
   random?: () => number;
 }
@@ -56,6 +61,8 @@ const USERS = ['ann', 'bob', 'chen', 'dana', 'eli', 'fatima', 'goran', 'hana', '
 export class TrafficSimulator {
   readonly stats: SimulationStats = { requests: 0, grants: 0, denials: 0, errors: 0 };
   private stopped = false;
+  /** Counts held now, by feature name, including lapsed leases until they end on the server. */
+  private readonly held = new Map<string, number>();
   private readonly client: LicenseClient;
   private readonly random: () => number;
 
@@ -104,8 +111,16 @@ export class TrafficSimulator {
         await this.sleep(think * (0.5 + this.random()), until);
         continue;
       }
+      const limit = this.options.holdAtMost?.[feature.name];
+      if (limit !== undefined && (this.held.get(feature.name) ?? 0) + count > limit) {
+        await this.sleep(think * (0.5 + this.random()), until);
+        continue;
+      }
+      // Counted before the answer: devices asking at once must not pass the limit together.
+      this.hold(feature.name, count);
       const granted = await this.send({ device, features: [{ name: feature.name, version: feature.version, count }], borrowInterval: borrow });
       if (!granted) {
+        this.hold(feature.name, -count);
         await this.sleep(think * (0.5 + this.random()), until);
         continue;
       }
@@ -117,9 +132,19 @@ export class TrafficSimulator {
         if (Date.now() < end) await this.send({ device, features: [{ name: feature.name, version: feature.version, count }], borrowInterval: borrow });
       }
       // Most people give licenses back; some just close the laptop and let the lease lapse.
-      if (this.random() < 0.85) await this.send({ device, features: [{ name: feature.name, version: feature.version, count: 0 }] });
+      if (this.random() < 0.85) {
+        await this.send({ device, features: [{ name: feature.name, version: feature.version, count: 0 }] });
+        this.hold(feature.name, -count);
+      } else {
+        const name = feature.name;
+        setTimeout(() => this.hold(name, -count), borrow * 1000 + 5000).unref();
+      }
       await this.sleep(think * (0.5 + this.random()), until);
     }
+  }
+
+  private hold(feature: string, delta: number): void {
+    this.held.set(feature, (this.held.get(feature) ?? 0) + delta);
   }
 
   /** Sends a request; true when every desired feature was granted. */

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { TrafficSimulator } from '../../client/simulator.js';
 import { TallyError } from '../../common/errors.js';
@@ -8,18 +8,21 @@ import { SETTINGS } from '../../common/settings.js';
 import { parseDurationSeconds } from '../../common/time.js';
 import { stopOnSignals } from '../options.js';
 import { ensurePortsFree } from '../preflight.js';
+import { table } from '../output.js';
+import { ensureFolderFree, noteRunningStart, startFolder, defaultServerUrl } from '../start-folder.js';
 import type { RunningBackoffice } from '../../backoffice/main.js';
 import type { RunningServer } from '../../server/main.js';
 import { demoCatalog } from '../../server/demo.js';
 import { signLicense } from '../../licensing/license-file.js';
 
 interface StartOptions {
-  data: string;
+  data?: string;
   port: string;
   serverPort: string;
   host: string;
   devices: string;
   simulate: boolean;
+  history: boolean;
   logLevel: string;
   branding?: string;
 }
@@ -57,16 +60,17 @@ export function registerStartCommands(program: Command): void {
   program
     .command('start')
     .description('quick start: a license server and a back office in one process, with a demo license, account and traffic')
-    .option('-d, --data <dir>', 'data folder (server/ and backoffice/ inside)', './tally-data')
+    .option('-d, --data <dir>', 'data folder, server/ and backoffice/ inside (TALLY_DATA; default ./tally-data)')
     .option('-p, --port <port>', 'back office port', String(SETTINGS.backoffice.port.default))
     .option('--server-port <port>', 'license server port', String(SETTINGS.server.port.default))
     .option('--host <address>', 'address both listen on', '127.0.0.1')
     .option('--devices <n>', 'simulated client devices', '25')
     .option('--no-simulate', 'no simulated traffic')
+    .option('--no-history', 'no simulated history of the past 90 days in the report')
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent', 'warn')
     .option('--branding <dir>', "the License Server Manager's branding: logo.png, logo.jpg or logo.jpeg and data.json (server.brandingDir)")
     .action(async (opts: StartOptions) => {
-      const data = resolve(opts.data);
+      const data = startFolder(opts.data);
       const credentialFile = join(data, 'server', 'sync-credential');
       // Both roles' settings are checked, and their ports probed, before either writes anything.
       const settings = loadSettings({
@@ -83,47 +87,71 @@ export function registerStartCommands(program: Command): void {
           'log.level': opts.logLevel,
         },
       });
+      ensureFolderFree(data);
       await ensurePortsFree([
         { role: 'back office', host: opts.host, port: settings.backoffice.port, flag: '--port' },
         { role: 'license server', host: opts.host, port: settings.server.port, flag: '--server-port' },
       ]);
       // Loaded here: the roles' modules take a while to load, and other commands need none of them.
-      const [{ startBackoffice }, { startLicenseServer }] = await Promise.all([import('../../backoffice/main.js'), import('../../server/main.js')]);
-      const backoffice = await startBackoffice({ settings });
+      const [{ startBackoffice }, { startLicenseServer }, { backfillDemoHistory }] = await Promise.all([import('../../backoffice/main.js'), import('../../server/main.js'), import('../../backoffice/demo/demo-backfill.js')]);
+      const passwords: Record<'server' | 'backoffice', string | null> = { server: null, backoffice: null };
+      const oneTime = (text: string) => /one-time password: (\S+)/.exec(text)?.[1] ?? null;
+      const backoffice = await startBackoffice({ settings, announce: (text) => (passwords.backoffice = oneTime(text)) });
       // Known only once the back office listens (its port may be 0: any free one).
       settings.sync.url = backoffice.url;
       settings.capabilityPolling.enabled = true;
       settings.capabilityPolling.interval = 3600;
-      const server = await startLicenseServer({ settings, producerPublicKeyPem: backoffice.producerKey.publicKeyPem });
+      const server = await startLicenseServer({ settings, producerPublicKeyPem: backoffice.producerKey.publicKeyPem, announce: (text) => (passwords.server = oneTime(text)) });
+      const forgetRunning = noteRunningStart(data, { serverUrl: server.url, backofficeUrl: backoffice.url });
       // First start: set up what a producer and an administrator would, then mark it done.
       // A folder of an older quick start holds a demo license signed by a key of its own, which the server no longer trusts.
       const older = server.service.setAsideLicenses().some((l) => l.licenseId === 'demo');
       if (older) await server.service.removeLicense('demo');
       if (older || !existsSync(credentialFile)) await firstStart(backoffice, server, credentialFile);
+      let history = '  no simulated history (--no-history).';
+      if (opts.history) {
+        // The history ends at the first start, whenever this start is: each start makes the same one.
+        const endsAt = Date.parse(backoffice.registry.account('demo').createdAt);
+        const result = await backfillDemoHistory({ registry: backoffice.registry, warehouse: backoffice.warehouse, liveInstanceId: server.service.instanceId, endsAt });
+        history = result.accepted > 0
+          ? `  ${result.events} events of 90 days of simulated history (5 license servers of 4 accounts) were added to the report in ${(result.ms / 1000).toFixed(1)} s.`
+          : `  The report holds 90 days of simulated history (${result.events} events) up to ${new Date(endsAt).toISOString().slice(0, 16).replace('T', ' ')} UTC.`;
+      }
+      const password = (created: string | null, role: 'server' | 'backoffice') => created ?? `(set; first one in ${join(data, role, 'admin-password.txt')})`;
       process.stderr.write(
         [
-          `Tally is running:`,
-          `  License Server Manager  ${server.url}/  (admin password file: ${join(data, 'server', 'admin-password.txt')})`,
+          'Tally is running. Log in as admin, each with its own one-time password (you choose a new one first):',
+          '',
+          table([
+            ['OPENS', 'URL', 'USER', 'ONE-TIME PASSWORD'],
+            ['Usage and Denials report (back office)', `${backoffice.url}/`, 'admin', password(passwords.backoffice, 'backoffice')],
+            ['License Server Manager (license server)', `${server.url}/`, 'admin', password(passwords.server, 'server')],
+          ]),
+          '',
           `  license server API      ${server.url}  (docs at ${server.url}/docs)`,
-          `  back office             ${backoffice.url}  (the Usage and Denials report; admin password file: ${join(data, 'backoffice', 'admin-password.txt')})`,
+          `  back office             ${backoffice.url}  (API docs at ${backoffice.url}/docs)`,
+          history,
           opts.simulate ? `  ${opts.devices} simulated devices are using the demo license; usage flows to the back office.` : '  no simulated traffic (--no-simulate).',
+          `  Client commands run here find this server (data folder ${data}); elsewhere: export TALLY_SERVER=${server.url}`,
           'Ctrl-C stops everything.',
           '',
         ].join('\n'),
       );
-      const simulator = opts.simulate ? new TrafficSimulator({ server: server.url, devices: Number(opts.devices), thinkMs: 2000, borrowSeconds: 60 }) : null;
+      // Some cad and cam counts stay free, so that a client command tried by hand beside the simulation is granted.
+      const simulator = opts.simulate ? new TrafficSimulator({ server: server.url, devices: Number(opts.devices), thinkMs: 2000, borrowSeconds: 60, holdAtMost: { cad: 5, cam: 8 } }) : null;
       void simulator?.run();
       stopOnSignals(async () => {
         simulator?.stop();
         await server.close();
         await backoffice.close();
+        forgetRunning();
       });
     });
 
   program
     .command('simulate')
     .description('simulate client devices using a license server: checkouts, renewals, returns, expiries, metered use and denials')
-    .option('-s, --server <url>', 'license server URL', process.env.TALLY_SERVER ?? 'http://127.0.0.1:7070')
+    .option('-s, --server <url>', 'license server URL (TALLY_SERVER; else that of the tally start running on TALLY_DATA or ./tally-data)', defaultServerUrl())
     .option('--devices <n>', 'devices', '25')
     .option('--duration <duration>', 'how long, e.g. 60s or 10m (default: until Ctrl-C)')
     .option('--think <duration>', 'mean pause between a device’s actions', '3s')
