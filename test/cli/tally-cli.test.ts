@@ -108,7 +108,7 @@ describe('the tally command line', () => {
     const bo = join(dir, 'bo');
     const elsewhere = await tally(['backoffice', 'account', 'list', '--data', bo]);
     expect(elsewhere).toMatchObject({ code: 1, stdout: '' });
-    expect(elsewhere.stderr.trim()).toBe(`error: No back office data in ${bo}: give --data with the back office's folder (tally start keeps it in <its --data>/backoffice).`);
+    expect(elsewhere.stderr.trim()).toBe(`error: No back office data in ${bo}: give --data with the back office's folder, or TALLY_DATA with the folder of tally start (its back office is in <that folder>/backoffice).`);
     expect(existsSync(bo)).toBe(false);
     expect((await tally(['backoffice', 'account', 'add', 'acme', '--name', 'Acme Corp', '--data', bo])).stdout).toMatch(/Added account acme/);
     expect(existsSync(join(bo, 'backoffice.db'))).toBe(true);
@@ -128,7 +128,7 @@ describe('the tally command line', () => {
     await new Promise((resolve) => closed.close(resolve));
     const res = await tally(['client', 'status', '--server', `http://127.0.0.1:${port}`]);
     expect(res.code).toBe(1);
-    expect(res.stderr.trim()).toBe(`error: cannot reach the server (127.0.0.1:${port}); is it running? Point this command at another server with --server URL or TALLY_SERVER.`);
+    expect(res.stderr.trim()).toBe(`error: nothing answers at http://127.0.0.1:${port} (connection refused): is the server running? Point this command elsewhere with --server URL, TALLY_SERVER, or TALLY_DATA naming the folder of a running tally start.`);
   });
 
   it('explains a bad feature argument instead of failing with a stack trace', async () => {
