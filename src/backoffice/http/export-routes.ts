@@ -1,7 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { READ_ROLES } from '../../http/access.js';
+import { REPORT_ROLES } from '../../http/access.js';
 import { errorBodySchema } from '../../http/errors.js';
 import { cell, csvLine, csvStream } from '../../reports/csv.js';
 import type { ReportPage } from '../../reports/report-pages.js';
@@ -33,7 +33,7 @@ const sendFile = (reply: FastifyReply, name: string, format: keyof typeof MIME, 
  * `overview|denials|events.xlsx|pdf` are whole pages (the PDF with charts). Login as for the API.
  */
 export const exportRoutes: FastifyPluginAsyncZod<{ ctx: BackofficeContext }> = async (app, { ctx }) => {
-  const read = { access: READ_ROLES };
+  const read = { access: REPORT_ROLES };
   /** The listing's rows in chunks. */
   const listingChunks = (filters: ReportFilters, options: EventsOptions, denialsOnly: boolean) => {
     const pages = ctx.warehouse.stream(getEvents, ...scopeListing(filters, options, denialsOnly));
