@@ -16,6 +16,7 @@ import { importRoutes } from './http/import-routes.js';
 import { monitorRoutes } from './http/monitor-routes.js';
 import { reportRoutes } from './http/report-routes.js';
 import { backofficeRoutes } from './http/routes.js';
+import { viewRoutes } from './http/view-routes.js';
 import { REPORT_PAGE, managerPage, webRoutes } from '../http/web-routes.js';
 
 /**
@@ -39,6 +40,7 @@ export async function buildBackofficeApp(ctx: BackofficeContext, log: Logger, op
   await app.register(backofficeRoutes, { ctx });
   await app.register(reportRoutes, { ctx });
   await app.register(exportRoutes, { ctx });
+  await app.register(viewRoutes, { ctx });
   await app.register(importRoutes, { ctx });
   if (ctx.monitors) await app.register(monitorRoutes, { ctx });
   if (ctx.catalog) await app.register(catalogRoutes, { ctx: { ...ctx, catalog: ctx.catalog } });
