@@ -14,14 +14,21 @@ import { hashPassword, verifyPassword } from './passwords.js';
 /** The users and sessions tables, in every database that has administrators. */
 export const AUTH_MIGRATIONS: MigrationSet = { scope: 'auth', dir: migrationsOf(import.meta.url) };
 
-export const ROLES = ['admin', 'read-only', 'reservations'] as const;
+export const ROLES = ['admin', 'read-only', 'reservations', 'account-viewer'] as const;
 export type Role = (typeof ROLES)[number];
+/** The roles of a license server's users; an account-viewer exists only where the report is (the back office). */
+export const SERVER_ROLES = ['admin', 'read-only', 'reservations'] as const satisfies readonly Role[];
+
+/** The one account an account-viewer sees: an account ID as usage events name it. */
+export const userAccountSchema = z.string().trim().min(1, 'must not be empty').max(128, 'must be at most 128 characters');
 
 /** A logged-in caller. */
 export interface Principal {
   userId: string;
   name: string;
   role: Role;
+  /** The only account whose data an account-viewer sees; null for every other role. */
+  accountId: string | null;
   /** The hash of the session token the caller used. */
   session: string;
 }
@@ -29,7 +36,11 @@ export interface Principal {
 /** The security settings in force (they change without a restart); durations in seconds. */
 export type SecurityPolicy = Pick<Settings['security'], 'sessionIdleTimeout' | 'lockoutAttempts' | 'lockoutDuration' | 'passwordMinLength'>;
 
-export const userViewSchema = z.object({ name: z.string(), role: z.enum(ROLES), mustChangePassword: z.boolean(), locked: z.boolean(), createdAt: z.string() });
+export const userViewSchema = z.object({
+  name: z.string(),
+  role: z.enum(ROLES),
+  account: z.string().nullable().describe('the one account an account-viewer sees; null for other roles'),
+  mustChangePassword: z.boolean(), locked: z.boolean(), createdAt: z.string() });
 export type UserView = z.infer<typeof userViewSchema>;
 
 interface UserRow {
@@ -41,11 +52,23 @@ interface UserRow {
   failed_logins: number;
   locked_until: number | null;
   created_at: number;
+  account_id: string | null;
 }
 
 export const userNameSchema = z
   .string()
   .regex(/^[A-Za-z0-9._@-]{1,64}$/, 'must be 1-64 letters, digits, dots, dashes, underscores or @');
+
+/** The account a user of `role` is bound to: an account-viewer needs one, no other role has one. */
+function accountFor(role: Role, account: string | null): string | null {
+  if (role !== 'account-viewer') {
+    if (account !== null) throw new TallyError('BAD_REQUEST', `Only an account-viewer is bound to an account; a ${role} sees every account.`, [{ field: 'account', message: `must be left out for the ${role} role` }]);
+    return null;
+  }
+  const parsed = userAccountSchema.safeParse(account ?? '');
+  if (!parsed.success) throw new TallyError('BAD_REQUEST', `An account-viewer needs the account it may see: account ${parsed.error.issues[0]!.message}.`, detailsFromIssues(parsed.error.issues, 'account'));
+  return parsed.data;
+}
 
 /** Hash under which a token is stored; the token itself is never kept. */
 function tokenHash(token: string): string {
@@ -142,14 +165,14 @@ export class AdminSecurity {
     const now = this.clock.now();
     const hash = tokenHash(token);
     const row = this.db
-      .prepare('SELECT s.last_used_at, u.id, u.name, u.role FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?')
-      .get(hash) as { last_used_at: number; id: string; name: string; role: Role } | undefined;
+      .prepare('SELECT s.last_used_at, u.id, u.name, u.role, u.account_id FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?')
+      .get(hash) as { last_used_at: number; id: string; name: string; role: Role; account_id: string | null } | undefined;
     if (!row || now - row.last_used_at > this.policy().sessionIdleTimeout * 1000) {
       if (row) this.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(hash);
       throw new TallyError('UNAUTHORIZED', 'The session has expired or the token is not valid; log in again.');
     }
     this.db.prepare('UPDATE sessions SET last_used_at = ? WHERE token_hash = ?').run(now, hash);
-    return { userId: row.id, name: row.name, role: row.role, session: hash };
+    return { userId: row.id, name: row.name, role: row.role, accountId: row.account_id, session: hash };
   }
 
   /** Ends the caller's session. */
@@ -168,23 +191,27 @@ export class AdminSecurity {
   }
 
   /** Adds a user with a one-time password, returned once; the user must change it at first login. */
-  async createUser(name: string, role: Role, by: string): Promise<{ user: UserView; password: string }> {
+  async createUser(name: string, role: Role, by: string, account: string | null = null): Promise<{ user: UserView; password: string }> {
     const parsed = userNameSchema.safeParse(name);
     if (!parsed.success) throw new TallyError('BAD_REQUEST', `name ${parsed.error.issues[0]!.message}`, detailsFromIssues(parsed.error.issues, 'name'));
     if (this.db.prepare('SELECT 1 FROM users WHERE name = ?').get(name)) {
       throw new TallyError('CONFLICT', `A user named ${name} already exists.`, [{ field: 'name', message: 'is taken' }]);
     }
+    const accountId = accountFor(role, account);
     const password = newSecret(18);
-    await this.insertUser(name, role, password);
-    this.log.info({ event: 'security.user.created', user: name, role, by }, 'user created');
+    await this.insertUser(name, role, password, accountId);
+    this.log.info({ event: 'security.user.created', user: name, role, account: accountId ?? undefined, by }, 'user created');
     return { user: this.user(name), password };
   }
 
-  setRole(name: string, role: Role, by: string): UserView {
+  /** Changes a user's role, and the account of an account-viewer. */
+  setRole(name: string, role: Role, by: string, account: string | null = null): UserView {
     const row = this.findUser(name);
+    const accountId = accountFor(role, account);
     if (row.role === 'admin' && role !== 'admin') this.keepOneAdmin(row.id);
-    this.db.prepare('UPDATE users SET role = ? WHERE id = ?').run(role, row.id);
-    this.log.info({ event: 'security.user.role', user: name, role, by }, 'user role changed');
+    // Sessions read the role on every request: the change holds from the next one.
+    this.db.prepare('UPDATE users SET role = ?, account_id = ? WHERE id = ?').run(role, accountId, row.id);
+    this.log.info({ event: 'security.user.role', user: name, role, account: accountId ?? undefined, by }, 'user role changed');
     return this.user(name);
   }
 
@@ -224,17 +251,18 @@ export class AdminSecurity {
     return {
       name: r.name,
       role: r.role,
+      account: r.account_id,
       mustChangePassword: r.must_change_password === 1,
       locked: r.locked_until !== null && r.locked_until > this.clock.now(),
       createdAt: new Date(r.created_at).toISOString(),
     };
   }
 
-  private async insertUser(name: string, role: Role, password: string): Promise<void> {
+  private async insertUser(name: string, role: Role, password: string, accountId: string | null = null): Promise<void> {
     const hash = await hashPassword(password);
     this.db
-      .prepare('INSERT INTO users (id, name, role, password_hash, must_change_password, created_at) VALUES (?, ?, ?, ?, 1, ?)')
-      .run(newId(), name, role, hash, this.clock.now());
+      .prepare('INSERT INTO users (id, name, role, password_hash, must_change_password, created_at, account_id) VALUES (?, ?, ?, ?, 1, ?, ?)')
+      .run(newId(), name, role, hash, this.clock.now(), accountId);
   }
 
   private async setPassword(userId: string, password: string, keepSession?: string): Promise<void> {
@@ -300,6 +328,6 @@ export class AdminSecurity {
     const hash = tokenHash(token);
     this.db.prepare('INSERT INTO sessions (token_hash, user_id, created_at, last_used_at) VALUES (?, ?, ?, ?)').run(hash, row.id, now, now);
     this.log.info({ event: 'security.login', user: row.name }, 'user logged in');
-    return { token, principal: { userId: row.id, name: row.name, role: row.role, session: hash } };
+    return { token, principal: { userId: row.id, name: row.name, role: row.role, accountId: row.account_id, session: hash } };
   }
 }

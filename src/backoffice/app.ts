@@ -4,6 +4,7 @@ import { createBaseApp } from '../http/app-base.js';
 import { userRoutes } from '../http/users-routes.js';
 import type { SecurityOf } from '../http/access.js';
 import { LOCAL_BASE } from '../http/access.js';
+import { ROLES } from '../auth/admin-security.js';
 import { registerInstanceRoutes } from '../server/app.js';
 import { HOSTED_BASE } from './hosting/instance-host.js';
 import { hostingRoutes } from './http/hosting-routes.js';
@@ -15,6 +16,7 @@ import { importRoutes } from './http/import-routes.js';
 import { monitorRoutes } from './http/monitor-routes.js';
 import { reportRoutes } from './http/report-routes.js';
 import { backofficeRoutes } from './http/routes.js';
+import { viewRoutes } from './http/view-routes.js';
 import { REPORT_PAGE, managerPage, webRoutes } from '../http/web-routes.js';
 
 /**
@@ -34,10 +36,11 @@ function hostedOr(ctx: BackofficeContext): SecurityOf {
 /** Builds the back office's HTTP app (not listening). */
 export async function buildBackofficeApp(ctx: BackofficeContext, log: Logger, options: { corsOrigins: readonly string[]; idleSeconds: number }): Promise<FastifyInstance> {
   const app = await createBaseApp({ title: 'Tally back office API', version: ctx.version, log, securityOf: hostedOr(ctx), corsOrigins: () => options.corsOrigins });
-  await app.register(userRoutes, { base: LOCAL_BASE, securityOf: () => ctx.security, idleSeconds: () => options.idleSeconds });
+  await app.register(userRoutes, { base: LOCAL_BASE, securityOf: () => ctx.security, idleSeconds: () => options.idleSeconds, roles: ROLES });
   await app.register(backofficeRoutes, { ctx });
   await app.register(reportRoutes, { ctx });
   await app.register(exportRoutes, { ctx });
+  await app.register(viewRoutes, { ctx });
   await app.register(importRoutes, { ctx });
   if (ctx.monitors) await app.register(monitorRoutes, { ctx });
   if (ctx.catalog) await app.register(catalogRoutes, { ctx: { ...ctx, catalog: ctx.catalog } });

@@ -9,6 +9,7 @@ import type { ExchangeService } from './licensing/exchange-service.js';
 import type { ProducerKey } from './licensing/producer-key.js';
 import type { MonitorRegistry } from './monitors/monitor-registry.js';
 import type { MonitorService } from './monitors/monitor-service.js';
+import type { ViewStore } from './views/view-store.js';
 
 /** What the HTTP layer of the back office needs. */
 export interface BackofficeContext {
@@ -17,6 +18,8 @@ export interface BackofficeContext {
   /** Events ingest could not store, set aside. */
   quarantine: Quarantine;
   security: AdminSecurity;
+  /** Saved views of the usage report. */
+  views: ViewStore;
   clock: Clock;
   version: string;
   startedAt: EpochMs;

@@ -12,6 +12,7 @@ import { buildBackofficeApp } from './app.js';
 import { InstanceHost } from './hosting/instance-host.js';
 import { Quarantine } from './ingest/quarantine.js';
 import { InstanceRegistry } from './instances/instance-registry.js';
+import { ViewStore } from './views/view-store.js';
 import { Catalog } from './licensing/catalog.js';
 import { ExchangeService } from './licensing/exchange-service.js';
 import { loadOrCreateProducerKey } from './licensing/producer-key.js';
@@ -77,7 +78,7 @@ export async function startBackoffice(options: BackofficeStartOptions): Promise<
     clock,
     log,
   });
-  const app = await buildBackofficeApp({ registry, warehouse, quarantine, security, clock, version: VERSION, startedAt, monitorRegistry, monitors, catalog, exchange, producerKey, host }, log, {
+  const app = await buildBackofficeApp({ registry, warehouse, quarantine, security, views: new ViewStore(db, clock), clock, version: VERSION, startedAt, monitorRegistry, monitors, catalog, exchange, producerKey, host }, log, {
     corsOrigins: settings.security.corsOrigins,
     idleSeconds: settings.security.sessionIdleTimeout,
   });

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { TallyError } from '../common/errors.js';
 import type { AdminSecurity, Principal, Role } from '../auth/admin-security.js';
+import { ROLES } from '../auth/admin-security.js';
 
 /** Who may call a route: `public` (no login), or the roles allowed. Routes default to admin only. */
 export type Access = 'public' | readonly Role[];
@@ -27,6 +28,10 @@ export interface RegisteredRoute {
 }
 
 export const READ_ROLES: readonly Role[] = ['admin', 'read-only', 'reservations'];
+/** Who may read the usage report: the readers, and an account-viewer (its own account only). */
+export const REPORT_ROLES: readonly Role[] = [...READ_ROLES, 'account-viewer'];
+/** Every role: what any logged-in user may do to its own session. */
+export const SESSION_ROLES: readonly Role[] = ROLES;
 
 /** Every license server instance's API hangs under this path. */
 export const INSTANCES_PREFIX = '/api/1.0/instances/';
@@ -39,6 +44,20 @@ export const LOCAL_BASE = `${INSTANCES_PREFIX}~`;
  * too, so that it may refuse an instance that does not exist.
  */
 export type SecurityOf = (request: FastifyRequest) => AdminSecurity | Promise<AdminSecurity>;
+
+/**
+ * A user bound to one account asks only about it, whatever the query says: `accounts` is set
+ * to its account before validation, and naming any other account is refused, not ignored.
+ */
+function bindAccount(request: FastifyRequest, accountId: string): void {
+  const query = request.query as Record<string, unknown>;
+  const asked = typeof query.accounts === 'string' ? query.accounts.split(',').map((a) => a.trim()).filter(Boolean) : [];
+  const others = asked.filter((a) => a !== accountId);
+  if (others.length > 0) {
+    throw new TallyError('FORBIDDEN', `This user sees only the data of account ${accountId}, not of ${others.join(', ')}.`, [{ field: 'accounts', message: `must be ${accountId} or left out` }]);
+  }
+  query.accounts = accountId;
+}
 
 /**
  * Deny by default: every route needs a bearer token of an allowed role unless it declares
@@ -67,6 +86,7 @@ export function installAccessControl(app: FastifyInstance, securityOf: SecurityO
         throw new TallyError('FORBIDDEN', `The ${principal.role} role may not do this.`);
       }
       request.principal = principal;
+      if (principal.accountId !== null) bindAccount(request, principal.accountId);
     };
     try {
       const security = securityOf(request);

@@ -3,9 +3,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { text } from '../common/text.js';
 import type { AdminSecurity, Principal, Role } from '../auth/admin-security.js';
-import { ROLES, userNameSchema, userViewSchema } from '../auth/admin-security.js';
+import { ROLES, SERVER_ROLES, userAccountSchema, userNameSchema, userViewSchema } from '../auth/admin-security.js';
 import type { RegisteredRoute } from './access.js';
-import { INSTANCES_PREFIX, LOCAL_BASE, READ_ROLES } from './access.js';
+import { INSTANCES_PREFIX, LOCAL_BASE, SESSION_ROLES } from './access.js';
 import { errorBodySchema } from './errors.js';
 import { pageSchema, pagingQuery } from './paging.js';
 
@@ -16,6 +16,7 @@ const session = z.object({
   token: z.string(),
   user: z.string(),
   role: z.enum(ROLES),
+  account: z.string().nullable().describe('the one account an account-viewer sees; null for other roles'),
   idleTimeoutSeconds: z.number(),
   may: z.array(z.string()).describe('every route this role may call beyond the public ones, as `METHOD /path` with `:param` placeholders, so that a client can hide what it would be refused'),
 });
@@ -30,6 +31,8 @@ export interface UserRoutesOptions {
   securityOf: (request: FastifyRequest) => AdminSecurity;
   /** The session idle timeout in force, in seconds. */
   idleSeconds: (request: FastifyRequest) => number;
+  /** The roles a user may be given here (default: a license server's). */
+  roles?: readonly [Role, ...Role[]];
 }
 
 /** The routes a session of `base` may be told about, named as the web app asks for them (with `~`). */
@@ -39,8 +42,10 @@ function routesUnder(routes: readonly RegisteredRoute[], base: string): Register
 }
 
 /** The same on every role that has administrators: the license server and the back office. */
-export const userRoutes: FastifyPluginAsyncZod<UserRoutesOptions> = async (app, { base, securityOf, idleSeconds }) => {
+export const userRoutes: FastifyPluginAsyncZod<UserRoutesOptions> = async (app, { base, securityOf, idleSeconds, roles = SERVER_ROLES }) => {
   const admin = { access: ['admin'] as const };
+  const role = z.enum(roles, { error: `must be one of ${roles.join(', ')}` });
+  const account = userAccountSchema.optional().describe('account-viewer only: the one account whose data it sees');
   // Read from the routes' own access rules when asked, so it can never disagree with them.
   const may = (role: Role) =>
     routesUnder(app.registeredRoutes, base).filter((r) => r.access !== 'public' && r.method !== 'HEAD' && r.access.includes(role)).map((r) => `${r.method} ${r.url}`);
@@ -48,6 +53,7 @@ export const userRoutes: FastifyPluginAsyncZod<UserRoutesOptions> = async (app, 
     token,
     user: principal.name,
     role: principal.role,
+    account: principal.accountId,
     idleTimeoutSeconds: idleSeconds(request),
     may: may(principal.role),
   });
@@ -92,7 +98,7 @@ export const userRoutes: FastifyPluginAsyncZod<UserRoutesOptions> = async (app, 
   app.put(
     `${base}/users/me/password`,
     {
-      config: { access: READ_ROLES },
+      config: { access: SESSION_ROLES },
       bodyLimit: 16 * 1024,
       schema: { tags: ['security'], summary: 'Change your own password (no current password needed while logged in)', body: z.object({ newPassword }).strict(), response: { 204: z.null(), 400: errorBodySchema } },
     },
@@ -104,7 +110,7 @@ export const userRoutes: FastifyPluginAsyncZod<UserRoutesOptions> = async (app, 
 
   app.post(
     `${base}/logout`,
-    { config: { access: READ_ROLES }, schema: { tags: ['security'], summary: 'End this session', response: { 204: z.null() } } },
+    { config: { access: SESSION_ROLES }, schema: { tags: ['security'], summary: 'End this session', response: { 204: z.null() } } },
     async (request, reply) => {
       securityOf(request).logout(request.principal!);
       return reply.code(204).send(null);
@@ -124,10 +130,10 @@ export const userRoutes: FastifyPluginAsyncZod<UserRoutesOptions> = async (app, 
     `${base}/users`,
     {
       config: admin,
-      schema: { tags: ['security'], summary: 'Add a user; answers its one-time password once', body: z.object({ name: userNameSchema, role: z.enum(ROLES) }).strict(), response: { 201: withPassword, 400: errorBodySchema, 409: errorBodySchema } },
+      schema: { tags: ['security'], summary: 'Add a user; answers its one-time password once', body: z.object({ name: userNameSchema, role, account }).strict(), response: { 201: withPassword, 400: errorBodySchema, 409: errorBodySchema } },
     },
     async (request, reply) => {
-      const { user, password } = await securityOf(request).createUser(request.body.name, request.body.role, request.principal!.name);
+      const { user, password } = await securityOf(request).createUser(request.body.name, request.body.role, request.principal!.name, request.body.account ?? null);
       return reply.code(201).send({ user, oneTimePassword: password });
     },
   );
@@ -140,8 +146,8 @@ export const userRoutes: FastifyPluginAsyncZod<UserRoutesOptions> = async (app, 
 
   app.patch(
     `${base}/users/:name`,
-    { config: admin, schema: { tags: ['security'], summary: "Change a user's role", params: nameParam, body: z.object({ role: z.enum(ROLES) }).strict(), response: { 200: userViewSchema, 404: errorBodySchema, 409: errorBodySchema } } },
-    async (request) => securityOf(request).setRole(request.params.name, request.body.role, request.principal!.name),
+    { config: admin, schema: { tags: ['security'], summary: "Change a user's role (an account-viewer's with its account)", params: nameParam, body: z.object({ role, account }).strict(), response: { 200: userViewSchema, 404: errorBodySchema, 409: errorBodySchema } } },
+    async (request) => securityOf(request).setRole(request.params.name, request.body.role, request.principal!.name, request.body.account ?? null),
   );
 
   app.post(

@@ -4,6 +4,8 @@ import { Readable } from 'node:stream';
 export interface ExportColumn {
   key: string;
   label: string;
+  /** A moment, written as ISO text: a spreadsheet gets it as a date. */
+  type?: 'date';
 }
 
 /** A cell that is wholly a number, as numbers are written: a spreadsheet reads it as that number. */

@@ -17,6 +17,7 @@ const EventsPage = lazy(() => import('./report/events/EventsPage.js'));
 const ProductsPage = lazy(() => import('./licensing/products/ProductsPage.js'));
 const ProductPage = lazy(() => import('./licensing/products/ProductPage.js'));
 const ProductForm = lazy(() => import('./licensing/products/ProductForm.js'));
+const OpenView = lazy(() => import('./report/views/OpenView.js'));
 const EntitlementsPage = lazy(() => import('./licensing/entitlements/EntitlementsPage.js'));
 const EntitlementPage = lazy(() => import('./licensing/entitlements/EntitlementPage.js'));
 const EntitlementForm = lazy(() => import('./licensing/entitlements/EntitlementForm.js'));
@@ -46,6 +47,14 @@ createRoot(document.getElementById('root')!).render(
             <Route path="denials" element={page(<DenialsPage />)} />
             <Route path="events" element={page(<EventsPage />)} />
           </Route>
+          <Route
+            path="views/:viewId"
+            element={
+              <RequireLogin>
+                {page(<OpenView />)}
+              </RequireLogin>
+            }
+          />
           <Route
             path="licensing"
             element={

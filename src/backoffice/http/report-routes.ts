@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { READ_ROLES } from '../../http/access.js';
+import { REPORT_ROLES } from '../../http/access.js';
 import { errorBodySchema } from '../../http/errors.js';
 import { DENIALS, NOT_A_DENIAL } from '../../licensing/denials.js';
 import type { DenialCode } from '../../licensing/denials.js';
@@ -16,7 +16,7 @@ export type DenialCodes = z.infer<typeof denialCodesSchema>;
 
 /** The Usage and Denials report, one route per widget; every widget takes the common filters. */
 export const reportRoutes: FastifyPluginAsyncZod<{ ctx: BackofficeContext }> = async (app, { ctx }) => {
-  const read = { access: READ_ROLES };
+  const read = { access: REPORT_ROLES };
 
   app.get(
     `${REPORT_API}/denial-codes`,

@@ -106,11 +106,12 @@ export function registerAdminCommands(program: Command): void {
 }
 
 function registerUserCommands(admin: Command): void {
-  const users = admin.command('users').description('administrative users and their roles (admin, read-only, reservations)');
+  const users = admin.command('users').description('administrative users and their roles (admin, read-only, reservations; on a back office also account-viewer)');
+  const roleOf = (u: UserView) => (u.account ? `${u.role} of ${u.account}` : u.role);
   const userRows = (list: UserView[]) =>
-    table([['USER', 'ROLE', 'STATUS', 'CREATED'], ...list.map((u) => [u.name, u.role, u.locked ? 'locked' : u.mustChangePassword ? 'must change password' : 'active', u.createdAt])]);
+    table([['USER', 'ROLE', 'STATUS', 'CREATED'], ...list.map((u) => [u.name, roleOf(u), u.locked ? 'locked' : u.mustChangePassword ? 'must change password' : 'active', u.createdAt])]);
   const oneTime = (r: { user: UserView; oneTimePassword: string }) =>
-    `${r.user.name} (${r.user.role}) one-time password: ${r.oneTimePassword}\nIt is shown once; the user must change it at first login (tally admin reset-password).`;
+    `${r.user.name} (${roleOf(r.user)}) one-time password: ${r.oneTimePassword}\nIt is shown once; the user must change it at first login (tally admin reset-password).`;
 
   withPaging(users.command('list'))
     .description('list users')
@@ -121,17 +122,19 @@ function registerUserCommands(admin: Command): void {
 
   withServer(users.command('add <name>'))
     .description('add a user; prints its one-time password once')
-    .option('--role <role>', 'admin, read-only or reservations', 'read-only')
-    .action(async (name: string, opts: AdminOptions & { role: string }) => {
-      const r = await api(opts).call<{ user: UserView; oneTimePassword: string }>('POST', `${BASE}/users`, { name, role: opts.role });
+    .option('--role <role>', 'admin, read-only or reservations; on a back office also account-viewer', 'read-only')
+    .option('--account <id>', 'account-viewer only: the one account whose usage report it sees')
+    .action(async (name: string, opts: AdminOptions & { role: string; account?: string }) => {
+      const r = await api(opts).call<{ user: UserView; oneTimePassword: string }>('POST', `${BASE}/users`, { name, role: opts.role, ...(opts.account === undefined ? {} : { account: opts.account }) });
       emit(opts.json ?? false, r, () => oneTime(r));
     });
 
   withServer(users.command('role <name> <role>'))
     .description("change a user's role")
-    .action(async (name: string, role: string, opts: AdminOptions) => {
-      const r = await api(opts).call<UserView>('PATCH', `${BASE}/users/${encodeURIComponent(name)}`, { role });
-      emit(opts.json ?? false, r, () => `${r.name} is now ${r.role}.`);
+    .option('--account <id>', 'account-viewer only: the one account whose usage report it sees')
+    .action(async (name: string, role: string, opts: AdminOptions & { account?: string }) => {
+      const r = await api(opts).call<UserView>('PATCH', `${BASE}/users/${encodeURIComponent(name)}`, { role, ...(opts.account === undefined ? {} : { account: opts.account }) });
+      emit(opts.json ?? false, r, () => `${r.name} is now ${roleOf(r)}.`);
     });
 
   withServer(users.command('reset <name>'))

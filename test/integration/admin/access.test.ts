@@ -75,6 +75,12 @@ describe('access control on every route', () => {
     }
   });
 
+  it('gives a license server no account-viewer: that role exists only where the report is', async () => {
+    const res = await server.call('POST', '/api/1.0/instances/~/users', { name: 'viewer', role: 'account-viewer', account: 'acme' }, { authorization: `Bearer ${tokens.admin}` });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details[0]).toMatchObject({ field: 'body.role', message: 'must be one of admin, read-only, reservations' });
+  });
+
   it('refuses a call with a made-up token with 401', async () => {
     for (const route of guarded()) {
       const res = await server.call(route.method, concrete(route.url), undefined, { authorization: 'Bearer not-a-real-token' });

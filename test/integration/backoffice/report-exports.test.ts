@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkCsv, checkPdf, checkWorkbook } from '../../support/export-checks.js';
+import ExcelJS from 'exceljs';
+import { checkCsv, checkPdf, checkWorkbook, pdfText } from '../../support/export-checks.js';
 import { reportScenario, SCENARIO } from '../../support/report-data.js';
 import type { TestBackoffice } from '../../support/test-backoffice.js';
 import { startTestBackoffice } from '../../support/test-backoffice.js';
@@ -35,8 +36,8 @@ describe('the exports of the Usage and Denials report', () => {
     expect(res.disposition).toMatch(/attachment; filename="tally-events-.*\.csv"/);
     const rows = checkCsv(res.body);
     expect(rows).toHaveLength(SCENARIO.acmeEventsAtOrAbove80);
-    expect(rows.map((r) => Number(r.usagePercentage))).toEqual([100, 80, 80, 80]);
-    expect(new Set(rows.map((r) => r.accountId))).toEqual(new Set(['acme']));
+    expect(rows.map((r) => Number(r['Usage percentage']))).toEqual([100, 80, 80, 80]);
+    expect(new Set(rows.map((r) => r.Account))).toEqual(new Set(['acme']));
   });
 
   it('streams more rows than one chunk of the engine holds, each exactly once', async () => {
@@ -46,20 +47,20 @@ describe('the exports of the Usage and Denials report', () => {
     const res = await download(`${REPORT}/events.csv?accounts=bulk&from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z`);
     const rows = checkCsv(res.body);
     expect(rows).toHaveLength(5000);
-    expect(new Set(rows.map((r) => r.deviceId)).size).toBe(5000);
+    expect(new Set(rows.map((r) => r.Device)).size).toBe(5000);
   });
 
   it('exports the denials summary, leaving out what is not a denial', async () => {
     const rows = checkCsv((await download(`${REPORT}/denials-summary.csv`)).body);
     expect(rows).toHaveLength(SCENARIO.denials.total);
-    expect(new Set(rows.map((r) => r.kind))).toEqual(new Set(['deny']));
-    expect(rows.filter((r) => r.statusCode === '7')).toHaveLength(SCENARIO.denials.byCode[7][0]);
+    expect(new Set(rows.map((r) => r.Kind))).toEqual(new Set(['deny']));
+    expect(rows.filter((r) => r['Denial code'] === '7')).toHaveLength(SCENARIO.denials.byCode[7][0]);
   });
 
   it('exports a widget\'s table as CSV', async () => {
     const rows = checkCsv((await download(`${REPORT}/denials-distribution.csv`)).body);
     const expected = Object.entries(SCENARIO.denials.byCode).sort(([, [a]], [, [b]]) => b - a);
-    expect(rows.map((r) => [r.Code, r.Denials, r.Percentage])).toEqual(expected.map(([code, [count, pct]]) => [code, String(count), String(pct)]));
+    expect(rows.map((r) => [r['Denial code'], r.Denials, r.Percentage])).toEqual(expected.map(([code, [count, pct]]) => [code, String(count), String(pct)]));
     const clients = checkCsv((await download(`${REPORT}/unique-clients.csv?model=concurrent&accounts=acme,globex`)).body);
     expect(clients.find((r) => r.Feature === 'cad')?.Devices).toBe(String(SCENARIO.uniqueDevices.cad));
   });
@@ -68,8 +69,7 @@ describe('the exports of the Usage and Denials report', () => {
     const res = await download(`${REPORT}/denials.xlsx?accounts=acme`);
     expect(res.type).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     const workbook = await checkWorkbook(res.body);
-    expect(workbook.worksheets.map((w) => w.name)).toEqual(['Report', 'Denials distribution', 'Denials by account', 'Denials per week', 'Denials summary']);
-    expect(workbook.getWorksheet('Report')!.getCell('A2').text).toContain('accounts: acme');
+    expect(workbook.worksheets.map((w) => w.name)).toEqual(['Filters', 'Denials distribution', 'Denials by account', 'Denials per week', 'Denials summary']);
     const byAccount = workbook.getWorksheet('Denials by account')!;
     expect([byAccount.getCell('A2').value, byAccount.getCell('B2').value]).toEqual(['acme', SCENARIO.denials.byAccount.acme]);
     expect(workbook.getWorksheet('Denials summary')!.rowCount).toBe(1 + SCENARIO.denials.byAccount.acme);
@@ -84,6 +84,82 @@ describe('the exports of the Usage and Denials report', () => {
       // A section per page: five widgets on the overview, three charts and the summary on the denials.
       expect(pdf.pages).toBeGreaterThanOrEqual({ overview: 5, denials: 4, events: 1 }[page]!);
     }
+  });
+
+  it('heads every CSV alike: sentence case, and one word for one column across files', async () => {
+    const files = ['events', 'denials-summary', 'concurrent-usage', 'metered-usage', 'active-accounts', 'active-instances', 'unique-clients', 'denials-distribution', 'denials-by-account', 'denials-over-time'];
+    const headings = new Map<string, string[]>();
+    for (const file of files) {
+      const res = await download(`${REPORT}/${file}.csv`);
+      expect(res.status).toBe(200);
+      const heading = res.body.toString('utf8').split('\r\n')[0]!.split(',');
+      headings.set(file, heading);
+      // "Time", "Denial code", "Clients per license": a capital first, then lower case (but ID).
+      for (const h of heading) expect(h, `${file}.csv: ${h}`).toMatch(/^[A-Z][a-z]*( ([a-z]+|ID))*$/);
+    }
+    expect(headings.get('events')).toEqual(expect.arrayContaining(['Time', 'Account', 'Instance', 'Feature', 'Denial code']));
+    expect(headings.get('active-accounts')![0]).toBe('Account');
+    expect(headings.get('active-instances')![0]).toBe('Instance');
+    expect(headings.get('denials-by-account')![0]).toBe('Account');
+    expect(headings.get('concurrent-usage')!.slice(0, 2)).toEqual(['Period start', 'Feature']);
+    expect(headings.get('denials-distribution')![0]).toBe('Denial code');
+  });
+
+  it('exports the listing\'s columns asked for, in their order, to CSV, XLSX and PDF', async () => {
+    const query = 'accounts=acme&columns=feature,usagePercentage,ts';
+    expect((await download(`${REPORT}/events.csv?${query}`)).body.toString('utf8').split('\r\n')[0]).toBe('Feature,Usage percentage,Time');
+    const sheet = (await checkWorkbook((await download(`${REPORT}/events.xlsx?${query}`)).body)).getWorksheet('Events')!;
+    expect(sheet.getRow(1).values).toEqual([undefined, 'Feature', 'Usage percentage', 'Time']);
+    expect(sheet.getRow(1).cellCount).toBe(3);
+    const text = pdfText((await download(`${REPORT}/events.pdf?${query}`)).body);
+    expect(text).toEqual(expect.arrayContaining(['Feature', 'Usage percentage', 'Time']));
+    expect(text).not.toContain('Instance');
+  });
+
+  it('refuses columns it does not know, naming the field', async () => {
+    for (const columns of ['nosuch', 'ts,ts', '']) {
+      const res = await download(`${REPORT}/events.csv?columns=${columns}`);
+      expect(res.status, columns).toBe(400);
+      expect(JSON.parse(res.body.toString()).error.details[0].field).toMatch(/columns/);
+    }
+  });
+
+  it('says every filter, condition, sort and column on the workbook\'s Filters sheet, and writes times as dates', async () => {
+    const query = 'accounts=acme&features=cad&codes=7&true=1&tolerance=10&search=ws&where=usagePercentage>=80&sort=usagePercentage&order=asc&columns=ts,feature,usagePercentage&from=2020-01-01T00:00:00Z';
+    const workbook = await checkWorkbook((await download(`${REPORT}/events.xlsx?${query}`)).body);
+    const cover = workbook.getWorksheet('Filters')!;
+    const filters = new Map<string, string>();
+    cover.eachRow((row) => filters.set(row.getCell(1).text, row.getCell(2).text));
+    expect(filters.get('Time range')).toMatch(/^2020-01-01 00:00 to \d{4}-\d\d-\d\d \d\d:\d\d$/);
+    expect(filters.get('Time zone')).toMatch(/^UTC/);
+    expect(filters.get('Accounts')).toBe('acme');
+    expect(filters.get('Instances')).toBe('All');
+    expect(filters.get('Features')).toBe('cad');
+    expect(filters.get('License model')).toBe('All');
+    expect(filters.get('Denial codes')).toBe('Insufficient count (7)');
+    expect(filters.get('Search')).toBe('ws');
+    expect(filters.get('True denials only')).toMatch(/^Yes: .*10 minutes/);
+    expect(filters.get('Conditions')).toBe('Usage percentage >= 80');
+    expect(filters.get('Sort')).toBe('Usage percentage, ascending');
+    expect(filters.get('Columns')).toBe('Time, Feature, Usage percentage');
+    const events = workbook.getWorksheet('Events')!;
+    expect(events.getCell('A2').type).toBe(ExcelJS.ValueType.Date);
+    const usage = (await checkWorkbook((await download(`${REPORT}/overview.xlsx`)).body)).worksheets[1]!;
+    expect(usage.getCell('A1').value).toBe('Period start');
+    expect(usage.getCell('A2').type).toBe(ExcelJS.ValueType.Date);
+  });
+
+  it('prints every filter on the PDF\'s cover, a table with its heading on every page, and page numbers', async () => {
+    const res = await download(`${REPORT}/events.pdf?accounts=acme&codes=7&where=kind=deny&sort=feature&order=asc`);
+    const { pages } = checkPdf(res.body);
+    const text = pdfText(res.body);
+    for (const expected of ['Time range', 'Time zone', 'Accounts', 'acme', 'Denial codes', 'Insufficient count (7)', 'Conditions', 'Kind is deny', 'Sort', 'Feature, ascending', 'Columns']) {
+      expect(text, expected).toContain(expected);
+    }
+    expect(text.filter((t) => /page \d+ of \d+$/.test(t))).toHaveLength(pages);
+    // A long listing runs onto more pages, each starting with the heading row.
+    const long = pdfText((await download(`${REPORT}/events.pdf?from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z&accounts=bulk&columns=ts,deviceId`)).body);
+    expect(long.filter((t) => t === 'Device').length).toBeGreaterThan(2);
   });
 
   it('answers a bad filter with the API\'s error, not a broken file', async () => {

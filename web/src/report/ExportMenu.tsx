@@ -5,6 +5,18 @@ import { REPORT_API } from './hooks.js';
 import { apiParams, useReportFilters } from './filters.js';
 import type { ReportPageName } from './page-requests.js';
 import { eventsRequest, overviewModel } from './page-requests.js';
+import type { EventColumn } from '../../../src/warehouse/queries/get-events.js';
+import { GRID_COLUMNS } from './events/event-columns.js';
+
+/**
+ * The events grid's visible columns in its order, as the export's `columns`: its `hide`
+ * parameter, or the columns it hides by default. The grid shows the denial's name in the code's
+ * column, so the export follows the code with the name.
+ */
+export function visibleColumns(hide: string | null): string[] {
+  const hidden = hide === null ? (Object.keys(GRID_COLUMNS) as EventColumn[]).filter((c) => GRID_COLUMNS[c].hidden) : hide.split(',');
+  return (Object.keys(GRID_COLUMNS) as EventColumn[]).filter((c) => !hidden.includes(c)).flatMap((c) => (c === 'statusCode' ? [c, 'denialName'] : [c]));
+}
 
 
 /** Fetches a file with the session's token and hands it to the browser as a download. */
@@ -30,11 +42,16 @@ export function ExportMenu({ page }: { page: ReportPageName }) {
   // An export has every row, not one page of them.
   query.delete('page');
   query.delete('pageSize');
+  if (page === 'events') {
+    const columns = visibleColumns(params.get('hide'));
+    if (columns.length > 0) query.set('columns', columns.join(','));
+  }
   const csv = page === 'overview' ? `${overviewModel(filters)}-usage` : page === 'denials' ? 'denials-summary' : 'events';
   const files = [
     { label: 'CSV (table)', file: `${csv}.csv` },
     { label: 'Excel workbook', file: `${page}.xlsx` },
-    { label: 'PDF with charts', file: `${page}.pdf` },
+    // The events page has no chart: its PDF is the listing as a table.
+    { label: page === 'events' ? 'PDF (table)' : 'PDF with charts', file: `${page}.pdf` },
   ];
   const start = (file: string) => {
     setAnchor(null);

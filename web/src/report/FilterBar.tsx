@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { Autocomplete, Box, MenuItem, TextField } from '@mui/material';
 import { useQuery } from '@tanstack/react-query';
 import type { ActiveRanking, UniqueClients } from '../../../src/warehouse/queries/get-active-clients.js';
+import { useAuth } from '../api/auth.js';
 import { apiJson } from '../api/client.js';
 import { REPORT_API, useDenialCodes } from './hooks.js';
 import type { LicenseModel, ListFilter, ReportFilterState } from './filters.js';
@@ -66,6 +67,7 @@ function SearchInput({ current, onSearch }: { current: string; onSearch: (text: 
 /** The report's filters: time range, accounts, instances, features, model, kinds, codes, search. */
 export function FilterBar() {
   const { filters, update } = useReportFilters();
+  const auth = useAuth();
   const codes = useDenialCodes();
   const range = timeRange(filters);
   const local = (iso: string) => {
@@ -95,7 +97,8 @@ export function FilterBar() {
           <TextField size="small" type="datetime-local" label="To" value={local(range.to)} onChange={(e) => e.target.value && update({ to: new Date(e.target.value).toISOString() })} slotProps={{ inputLabel: { shrink: true } }} />
         </>
       )}
-      <ListFilterInput name="accounts" label="Accounts" loadOptions="accounts" />
+      {/* A user bound to one account has no other to choose. */}
+      {!auth.session?.account && <ListFilterInput name="accounts" label="Accounts" loadOptions="accounts" />}
       <ListFilterInput name="instances" label="Instances" loadOptions="instances" />
       <ListFilterInput name="features" label="Features" loadOptions="features" />
       <TextField select size="small" label="License model" value={filters.model ?? 'all'} onChange={(e) => update({ model: e.target.value === 'all' ? null : (e.target.value as LicenseModel) })} sx={{ minWidth: 140, flex: '0 1 150px' }}>

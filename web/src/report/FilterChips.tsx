@@ -1,4 +1,5 @@
 import { Box, Button, Chip } from '@mui/material';
+import { useAuth } from '../api/auth.js';
 import { LIST_FILTERS, RANGE_PRESETS, useReportFilters } from './filters.js';
 
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : 'â€¦');
@@ -6,9 +7,11 @@ const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : 'â€
 /** The filters in force, each removable; the time range is always shown. */
 export function FilterChips() {
   const { filters, update } = useReportFilters();
+  // A user bound to one account sees it as a filter it cannot remove (the server holds it).
+  const fixedAccount = useAuth().session?.account ?? null;
   const chips: Array<{ key: string; label: string; remove: () => void }> = [];
   for (const { key, label } of LIST_FILTERS) {
-    for (const value of filters[key]) chips.push({ key: `${key}:${value}`, label: `${label}: ${value}`, remove: () => update({ [key]: filters[key].filter((v) => v !== value) }) });
+    for (const value of filters[key]) if (!(key === 'accounts' && value === fixedAccount)) chips.push({ key: `${key}:${value}`, label: `${label}: ${value}`, remove: () => update({ [key]: filters[key].filter((v) => v !== value) }) });
   }
   if (filters.model) chips.push({ key: 'model', label: `License model: ${filters.model}`, remove: () => update({ model: null }) });
   if (filters.search) chips.push({ key: 'search', label: `Search: ${filters.search}`, remove: () => update({ search: '' }) });
@@ -17,6 +20,7 @@ export function FilterChips() {
   return (
     <Box sx={{ display: 'flex', flexWrap: 'wrap', gap: 1, alignItems: 'center', mb: 2 }} data-testid="filter-chips">
       <Chip label={range} variant="outlined" color="primary" />
+      {fixedAccount && <Chip label={`Account: ${fixedAccount}`} color="primary" title="Your login shows only this account" data-testid="fixed-account-chip" />}
       {chips.map((c) => (
         <Chip key={c.key} label={c.label} onDelete={c.remove} color="primary" data-testid="filter-chip" />
       ))}

@@ -6,6 +6,7 @@ import { FilterBar } from './FilterBar.js';
 import { FilterChips } from './FilterChips.js';
 import { useReportFilters, writeFilters } from './filters.js';
 import { usePrefetch } from './hooks.js';
+import { ViewsMenu } from './views/ViewsMenu.js';
 import type { ReportPageName } from './page-requests.js';
 import { pageRequests } from './page-requests.js';
 
@@ -33,6 +34,7 @@ export function ReportLayout() {
               <Tab key={p.path} value={p.path} label={p.label} component={Link} to={{ pathname: p.path, search }} />
             ))}
           </Tabs>
+          <ViewsMenu />
           <ExportMenu page={current.page} />
         </Box>
         <FilterBar />
