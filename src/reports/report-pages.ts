@@ -17,9 +17,9 @@ export interface ReportSection {
   omitted?: number;
 }
 
-/** The report's pages that export whole: the overview, the denials and the events listing. */
-export type ReportPage = 'overview' | 'denials' | 'events';
-export const REPORT_PAGES: readonly ReportPage[] = ['overview', 'denials', 'events'];
+/** The report's pages that export whole: the overview, the denials, the events listing, the sessions and the utilization. */
+export type ReportPage = 'overview' | 'denials' | 'events' | 'sessions' | 'utilization';
+export const REPORT_PAGES: readonly ReportPage[] = ['overview', 'denials', 'events', 'sessions', 'utilization'];
 
 export const EVENT_EXPORT_COLUMNS: ExportColumn[] = Object.entries(EVENT_COLUMNS).map(([key, c]) => ({ key, label: c.label }));
 /** The key columns of `EVENT_EXPORT_COLUMNS`, which the CSV names as the API does. */
@@ -41,7 +41,9 @@ export async function widgetSection(name: WidgetName, warehouse: Pick<Warehouse,
 /** The widgets of each page, in the order they are shown; the overview's usage follows the model. */
 function pageWidgets(page: ReportPage, filters: ReportFilters): WidgetName[] {
   if (page === 'overview') return [filters.model === 'metered' ? 'metered-usage' : 'concurrent-usage', 'active-accounts', 'active-instances', 'unique-clients', 'denials-distribution'];
-  if (page === 'denials') return ['denials-distribution', 'denials-by-account', 'denials-over-time'];
+  if (page === 'denials') return ['denials-insights', 'denials-distribution', 'denials-by-account', 'denials-by-feature', 'denials-over-time'];
+  if (page === 'sessions') return ['session-hours', 'sessions'];
+  if (page === 'utilization') return ['account-utilization'];
   return [];
 }
 
@@ -52,7 +54,7 @@ export async function pageSections(page: ReportPage, warehouse: Pick<Warehouse, 
 
 /** The listing a page ends with, if any: its title, columns and query options. */
 export function pageListing(page: ReportPage, options: Omit<EventsOptions, 'page' | 'pageSize'>): { title: string; columns: ExportColumn[]; options: EventsOptions; denialsOnly: boolean } | null {
-  if (page === 'overview') return null;
+  if (page !== 'denials' && page !== 'events') return null;
   const all = { ...options, page: 1, pageSize: 0 };
   return page === 'denials' ? { title: 'Denials summary', columns: DENIAL_SUMMARY_COLUMNS, options: all, denialsOnly: true } : { title: 'Events', columns: EVENT_EXPORT_COLUMNS, options: all, denialsOnly: false };
 }

@@ -68,7 +68,7 @@ describe('the exports of the Usage and Denials report', () => {
     const res = await download(`${REPORT}/denials.xlsx?accounts=acme`);
     expect(res.type).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     const workbook = await checkWorkbook(res.body);
-    expect(workbook.worksheets.map((w) => w.name)).toEqual(['Report', 'Denials distribution', 'Denials by account', 'Denials per week', 'Denials summary']);
+    expect(workbook.worksheets.map((w) => w.name)).toEqual(['Report', 'Denial reasons', 'Denials distribution', 'Denials by account', 'Denials by feature', 'Denials per week', 'Denials summary']);
     expect(workbook.getWorksheet('Report')!.getCell('A2').text).toContain('accounts: acme');
     const byAccount = workbook.getWorksheet('Denials by account')!;
     expect([byAccount.getCell('A2').value, byAccount.getCell('B2').value]).toEqual(['acme', SCENARIO.denials.byAccount.acme]);
