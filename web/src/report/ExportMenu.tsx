@@ -30,7 +30,7 @@ export function ExportMenu({ page }: { page: ReportPageName }) {
   // An export has every row, not one page of them.
   query.delete('page');
   query.delete('pageSize');
-  const csv = page === 'overview' ? `${overviewModel(filters)}-usage` : page === 'denials' ? 'denials-summary' : 'events';
+  const csv = { overview: `${overviewModel(filters)}-usage`, denials: 'denials-summary', events: 'events', sessions: 'sessions', utilization: 'account-utilization' }[page];
   const files = [
     { label: 'CSV (table)', file: `${csv}.csv` },
     { label: 'Excel workbook', file: `${page}.xlsx` },
