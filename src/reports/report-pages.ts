@@ -51,9 +51,9 @@ export function exportColumn(key: string, label: string, widget?: WidgetName): E
   return DATE_KEYS.has(key) ? { key, label: heading, type: 'date' } : { key, label: heading };
 }
 
-/** The report's pages that export whole: the overview, the denials and the events listing. */
-export type ReportPage = 'overview' | 'denials' | 'events';
-export const REPORT_PAGES: readonly ReportPage[] = ['overview', 'denials', 'events'];
+/** The report's pages that export whole: the overview, the denials, the events listing, the sessions and the utilization. */
+export type ReportPage = 'overview' | 'denials' | 'events' | 'sessions' | 'utilization';
+export const REPORT_PAGES: readonly ReportPage[] = ['overview', 'denials', 'events', 'sessions', 'utilization'];
 
 /** Every column of the events listing, in the API's order. */
 export const EVENT_EXPORT_COLUMNS: ExportColumn[] = Object.entries(EVENT_COLUMNS).map(([key, c]) => exportColumn(key, c.label));
@@ -76,7 +76,9 @@ export async function widgetSection(name: WidgetName, warehouse: Pick<Warehouse,
 /** The widgets of each page, in the order they are shown; the overview's usage follows the model. */
 function pageWidgets(page: ReportPage, filters: ReportFilters): WidgetName[] {
   if (page === 'overview') return [filters.model === 'metered' ? 'metered-usage' : 'concurrent-usage', 'active-accounts', 'active-instances', 'unique-clients', 'denials-distribution'];
-  if (page === 'denials') return ['denials-distribution', 'denials-by-account', 'denials-over-time'];
+  if (page === 'denials') return ['denials-insights', 'denials-distribution', 'denials-by-account', 'denials-by-feature', 'denials-over-time'];
+  if (page === 'sessions') return ['session-hours', 'sessions'];
+  if (page === 'utilization') return ['account-utilization'];
   return [];
 }
 
@@ -91,7 +93,7 @@ export function pageListing(
   options: Omit<EventsOptions, 'page' | 'pageSize'>,
   columns?: readonly string[],
 ): { title: string; columns: ExportColumn[]; options: EventsOptions; denialsOnly: boolean } | null {
-  if (page === 'overview') return null;
+  if (page !== 'denials' && page !== 'events') return null;
   const all = { ...options, page: 1, pageSize: 0 };
   return page === 'denials'
     ? { title: 'Denials summary', columns: columns ? eventExportColumns(columns) : DENIAL_SUMMARY_COLUMNS, options: all, denialsOnly: true }
@@ -105,7 +107,7 @@ export function denialText(code: number): string {
   return `${words.charAt(0).toUpperCase()}${words.slice(1)} (${code})`;
 }
 
-const OPS: Record<ColumnCondition['op'], string> = { '=': 'is', '!=': 'is not', '>': '>', '>=': '>=', '<': '<', '<=': '<=' };
+const OPS: Record<ColumnCondition['op'], string> = { '=': 'is', '!=': 'is not', '>': '>', '>=': '>=', '<': '<', '<=': '<=', '~': 'contains' };
 const minute = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
 const listOr = (values: readonly string[], none: string) => (values.length ? values.join(', ') : none);
 

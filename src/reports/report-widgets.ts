@@ -9,7 +9,10 @@ import { denialsOverTimeSchema, getDenialsOverTime } from '../warehouse/queries/
 import type { EventsOptions } from '../warehouse/queries/get-events.js';
 import { SORTABLE_COLUMNS, eventsPageSchema, getEvents, onlyDenials, parseConditions } from '../warehouse/queries/get-events.js';
 import { getMeteredUsage, meteredUsageSchema } from '../warehouse/queries/get-metered-usage.js';
-import { getSessions, sessionsSchema } from '../warehouse/queries/get-sessions.js';
+import { SESSION_SORTS, getSessionHours, getSessions, sessionHoursSchema, sessionsSchema } from '../warehouse/queries/get-sessions.js';
+import { accountUtilizationSchema, getAccountUtilization } from '../warehouse/queries/get-account-utilization.js';
+import { denialsByFeatureSchema, getDenialsByFeature } from '../warehouse/queries/get-denials-by-feature.js';
+import { denialsInsightsSchema, getDenialsInsights } from '../warehouse/queries/get-denials-insights.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 
 const wholeNumber = z.coerce.number().int('must be a whole number').min(1, 'must be 1 or more');
@@ -23,6 +26,10 @@ export const listingQuery = z.object({
   where: z.string().max(2000).optional().describe('column conditions, e.g. usagePercentage>=80,kind=deny'),
 });
 const eventsQuery = pagingQuery.extend(listingQuery.shape);
+const sessionsQuery = pagingQuery.extend({
+  sort: z.enum(SESSION_SORTS, { error: `must be one of ${SESSION_SORTS.join(', ')}` }).default('start'),
+  order: z.enum(['asc', 'desc']).default('desc'),
+});
 
 type RowOf<A> = A extends { rows: Array<infer R> } ? R : never;
 
@@ -126,10 +133,60 @@ export const WIDGETS = {
   }),
   events: listing('All events: paged, sortable by any column, narrowed by column conditions such as usagePercentage>=80', false),
   sessions: widget({
-    summary: 'Checkout sessions: how long each device held each concurrent feature, with totals',
-    query: pagingQuery,
+    summary: 'Checkout sessions: how long each device held each concurrent feature, with totals; paged and sorted',
+    query: sessionsQuery,
     answer: sessionsSchema,
-    run: (warehouse, filters, q) => warehouse.report(getSessions, filters, { page: q.page, pageSize: q.pageSize }),
+    run: (warehouse, filters, q) => warehouse.report(getSessions, filters, { page: q.page, pageSize: q.pageSize, sort: q.sort, order: q.order }),
+    table: {
+      columns: { start: 'Start (UTC)', end: 'End (UTC)', minutes: 'Minutes', accountId: 'Account', instanceId: 'Instance', feature: 'Feature', deviceId: 'Device', user: 'User', peakCount: 'Most counts held', endedBy: 'Ended by' },
+      // A table export holds the newest thousand sessions, the most a page of the API holds.
+      query: { pageSize: 1000 },
+      chart(r) {
+        const hours = new Map<string, number>();
+        for (const row of r.rows) hours.set(row.feature, (hours.get(row.feature) ?? 0) + row.minutes / 60);
+        const ranked = [...hours].sort((a, b) => b[1] - a[1]);
+        return { title: `Checkout sessions (${r.total}, ${r.totalHours} hours)`, chart: bar(ranked.map(([f]) => f), ranked.map(([, h]) => Math.round(h * 100) / 100), 'Hours') };
+      },
+    },
+  }),
+  'session-hours': widget({
+    summary: 'Hours of checkout sessions within the range per account and feature, most first',
+    answer: sessionHoursSchema,
+    run: (warehouse, filters) => warehouse.report(getSessionHours, filters, {}),
+    table: {
+      columns: { accountId: 'Account', feature: 'Feature', hours: 'Hours', sessions: 'Sessions' },
+      chart: (r) => ({ title: `Hours used (${r.totalHours})`, chart: bar(r.rows.map((x) => `${x.accountId ?? '(none)'} · ${x.feature}`), r.rows.map((x) => x.hours), 'Hours') }),
+    },
+  }),
+  'account-utilization': widget({
+    summary: 'Accounts ranked by the peak and the time-weighted average utilization of their concurrent licenses, with the feature at peak and denials',
+    query: z.object({ limit: upTo1000.default(100) }),
+    answer: accountUtilizationSchema,
+    run: (warehouse, filters, q) => warehouse.report(getAccountUtilization, filters, { limit: q.limit }),
+    table: {
+      columns: { accountId: 'Account', peakPercentage: 'Peak utilization (%)', peakFeature: 'Feature at peak', peakAt: 'Peak at (UTC)', averagePercentage: 'Average utilization (%)', capacity: 'Licenses', denials: 'Denials' },
+      chart: (r) => ({ title: `Peak utilization per account (${r.threshold} % and more is high)`, chart: bar(r.rows.map((x) => x.accountId ?? '(none)'), r.rows.map((x) => x.peakPercentage), 'Peak %') }),
+    },
+  }),
+  'denials-by-feature': widget({
+    summary: 'Denials per feature, most first',
+    query: limitQuery,
+    answer: denialsByFeatureSchema,
+    run: (warehouse, filters, q) => warehouse.report(getDenialsByFeature, filters, { limit: q.limit }),
+    table: {
+      columns: { feature: 'Feature', count: 'Denials', percentage: 'Percentage' },
+      query: { limit: 20 },
+      chart: (r) => ({ title: 'Denials by feature', chart: bar(r.rows.map((x) => x.feature), r.rows.map((x) => x.count), 'Denials') }),
+    },
+  }),
+  'denials-insights': widget({
+    summary: 'Each denial reason with its count, denial rate, meaning and suggested action, and the accounts that would buy more',
+    answer: denialsInsightsSchema,
+    run: (warehouse, filters) => warehouse.report(getDenialsInsights, filters, {}),
+    table: {
+      columns: { code: 'Code', name: 'Reason', count: 'Denials', denialRate: 'Denial rate (%)', meaning: 'What it means', action: 'What to do' },
+      chart: (r) => ({ title: `Denial reasons (${r.denials} denials, ${r.checkouts} checkouts)`, chart: bar(r.rows.map((x) => `${x.code} ${x.name}`), r.rows.map((x) => x.denialRate), 'Denial rate %') }),
+    },
   }),
   'denials-summary': listing('Denials one by one: client, user, feature, time and reason', true),
   'concurrent-usage': widget({

@@ -14,6 +14,8 @@ import { ReportLayout } from './report/ReportLayout.js';
 const OverviewPage = lazy(() => import('./report/overview/OverviewPage.js'));
 const DenialsPage = lazy(() => import('./report/denials/DenialsPage.js'));
 const EventsPage = lazy(() => import('./report/events/EventsPage.js'));
+const SessionsPage = lazy(() => import('./report/sessions/SessionsPage.js'));
+const UtilizationPage = lazy(() => import('./report/utilization/UtilizationPage.js'));
 const ProductsPage = lazy(() => import('./licensing/products/ProductsPage.js'));
 const ProductPage = lazy(() => import('./licensing/products/ProductPage.js'));
 const ProductForm = lazy(() => import('./licensing/products/ProductForm.js'));
@@ -46,6 +48,8 @@ createRoot(document.getElementById('root')!).render(
             <Route index element={page(<OverviewPage />)} />
             <Route path="denials" element={page(<DenialsPage />)} />
             <Route path="events" element={page(<EventsPage />)} />
+            <Route path="sessions" element={page(<SessionsPage />)} />
+            <Route path="utilization" element={page(<UtilizationPage />)} />
           </Route>
           <Route
             path="views/:viewId"

@@ -31,7 +31,7 @@ const columnsQuery = z.object({
 });
 const exportQuery = reportQuerySchema.and(listingQuery).and(columnsQuery);
 const fileResponse = { 200: z.any().describe('the file'), 400: errorBodySchema, 403: errorBodySchema };
-const TITLES: Record<ReportPage, string> = { overview: 'Usage and Denials: overview', denials: 'Usage and Denials: denials', events: 'Usage and Denials: all events' };
+const TITLES: Record<ReportPage, string> = { overview: 'Usage and Denials: overview', denials: 'Usage and Denials: denials', events: 'Usage and Denials: all events', sessions: 'Usage and Denials: checkout sessions', utilization: 'Usage and Denials: account utilization' };
 const MIME = { csv: 'text/csv; charset=utf-8', xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', pdf: 'application/pdf' } as const;
 
 const stamp = () => new Date().toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '-');

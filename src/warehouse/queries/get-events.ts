@@ -64,20 +64,28 @@ const ROLLUP_COLUMNS = new Set<EventColumn>(['accountId', 'instanceId', 'feature
 
 export interface ColumnCondition {
   column: EventColumn;
-  op: '>=' | '<=' | '>' | '<' | '=' | '!=';
+  /** `~`: contains the value, whatever the case (text columns only). */
+  op: '>=' | '<=' | '>' | '<' | '=' | '!=' | '~';
   value: string;
 }
 
-/** Reads `usagePercentage>=80,kind=deny` into conditions, refusing unknown columns and operators. */
+/** The text columns a `~` condition searches: the time is compared, not searched. */
+const CONTAINS_COLUMNS = new Set(SORTABLE_COLUMNS.filter((c) => !NUMERIC.has(c) && c !== 'ts'));
+
+/** LIKE's pattern for "contains this text": `_`, `%` and the escape character match only themselves. */
+export const containsPattern = (value: string): string => `%${value.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** Reads `usagePercentage>=80,kind=deny,user~ali` into conditions, refusing unknown columns and operators. */
 export function parseConditions(text: string | undefined): ColumnCondition[] {
   if (!text) return [];
   return text.split(',').map((part, i) => {
-    const m = /^\s*([^\s<>=!]+)\s*(>=|<=|!=|=|>|<)\s*(.+?)\s*$/.exec(part);
+    const m = /^\s*([^\s<>=!~]+)\s*(>=|<=|!=|=|>|<|~)\s*(.+?)\s*$/.exec(part);
     const field = `querystring.where.${i}`;
     if (!m) throw new TallyError('BAD_REQUEST', `where: write conditions as COLUMN OP VALUE, e.g. usagePercentage>=80`, [{ field, message: 'is not COLUMN OP VALUE' }]);
     const column = m[1] as EventColumn;
     // Own keys only: `in` would also find constructor, toString and the rest of Object's prototype.
     if (!Object.hasOwn(SQL, column)) throw new TallyError('BAD_REQUEST', `where: ${m[1]} is not a column`, [{ field, message: `names no column; columns: ${SORTABLE_COLUMNS.join(', ')}` }]);
+    if (m[2] === '~' && !CONTAINS_COLUMNS.has(column)) throw new TallyError('BAD_REQUEST', `where: ~ searches text columns`, [{ field, message: `${column} cannot be searched with ~; text columns: ${[...CONTAINS_COLUMNS].join(', ')}` }]);
     if (NUMERIC.has(column) && !Number.isFinite(Number(m[3]))) throw new TallyError('BAD_REQUEST', `where: ${column} compares with numbers`, [{ field, message: `${column} takes a number` }]);
     return { column, op: m[2] as ColumnCondition['op'], value: m[3]! };
   });
@@ -104,6 +112,10 @@ export const getEvents: ReportQuery<EventsOptions, EventsPage> = {
   duckdb: (filters, o) => {
     const { where, params } = filterSql(filters);
     const extra = o.conditions.map((c) => {
+      if (c.op === '~') {
+        params.push(containsPattern(c.value));
+        return `lower(coalesce(${SQL[c.column]}, '')) LIKE $${params.length} ESCAPE '\\'`;
+      }
       params.push(NUMERIC.has(c.column) ? Number(c.value) * scaleOf(c.column) : c.value);
       return `${SQL[c.column]} ${c.op === '!=' ? '<>' : c.op} $${params.length}`;
     });

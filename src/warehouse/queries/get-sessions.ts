@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { filterSql } from '../duckdb/filter-sql.js';
+import type { ReportFilters } from '../filters.js';
 import type { ReportQuery } from '../warehouse.js';
 
 const ENDED_BY = ['return', 'expire'] as const;
@@ -30,22 +31,29 @@ export const sessionsSchema = z.object({
 });
 export type Sessions = z.infer<typeof sessionsSchema>;
 
+/** What sessions sort by: the API's names and their SQL over the listed sessions. */
+const SORTS = { start: 'started', end: 'ended', minutes: 'minutes', feature: 'feature', deviceId: 'device_id', user: 'user_name', accountId: 'account_id', instanceId: 'instance_id', peakCount: 'peak_count' } as const;
+export type SessionSort = keyof typeof SORTS;
+export const SESSION_SORTS = Object.keys(SORTS) as [SessionSort, ...SessionSort[]];
+
+export interface SessionsOptions {
+  page: number;
+  pageSize: number;
+  sort: SessionSort;
+  order: 'asc' | 'desc';
+}
+
 /**
- * Checkout sessions of concurrent features: a session is the time a device held counts of a
- * feature on an instance, from the checkout that took it from none to the return or expiry
- * that brought it back to none. Counts are followed from the device's first event, so a
- * session that began before the range and ends in it is known; sessions that overlap the range
- * are listed, most recent first.
+ * The SQL of the sessions that overlap the filters' range (`listed`: one row per session with
+ * its minutes within the range), and its parameters.
  */
-export const getSessions: ReportQuery<{ page: number; pageSize: number }, Sessions> = {
-  name: 'sessions',
-  duckdb: (filters, { page, pageSize }) => {
-    // The history of the matching devices up to the end of the range, not only the range.
-    const { where, params } = filterSql({ ...filters, from: 0, kinds: ['checkout', 'return', 'expire'], codes: [] });
-    params.push(filters.from * 1000, filters.to * 1000);
-    const from = `make_timestamptz($${params.length - 1}::BIGINT)`;
-    const to = `make_timestamptz($${params.length}::BIGINT)`;
-    const sessions = `
+function listedSessions(filters: ReportFilters): { sql: string; params: unknown[]; to: string } {
+  // The history of the matching devices up to the end of the range, not only the range.
+  const { where, params } = filterSql({ ...filters, from: 0, kinds: ['checkout', 'return', 'expire'], codes: [] });
+  params.push(filters.from * 1000, filters.to * 1000);
+  const from = `make_timestamptz($${params.length - 1}::BIGINT)`;
+  const to = `make_timestamptz($${params.length}::BIGINT)`;
+  const sql = `
       WITH moves AS (
         SELECT e.instance_id, e.account_id, e.feature, e.device_id, e.user_name, e.ts, e.kind, e.event_id,
                CASE WHEN e.kind = 'checkout' THEN e.count ELSE -e.count END AS delta
@@ -66,6 +74,20 @@ export const getSessions: ReportQuery<{ page: number; pageSize: number }, Sessio
       listed AS (
         SELECT *, epoch(least(coalesce(ended, ${to}), ${to}) - greatest(started, ${from})) / 60.0 AS minutes
         FROM sessions WHERE started < ${to} AND coalesce(ended, ${to}) > ${from})`;
+  return { sql, params, to };
+}
+
+/**
+ * Checkout sessions of concurrent features: a session is the time a device held counts of a
+ * feature on an instance, from the checkout that took it from none to the return or expiry
+ * that brought it back to none. Counts are followed from the device's first event, so a
+ * session that began before the range and ends in it is known; sessions that overlap the range
+ * are listed, most recent first.
+ */
+export const getSessions: ReportQuery<SessionsOptions, Sessions> = {
+  name: 'sessions',
+  duckdb: (filters, { page, pageSize, sort, order }) => {
+    const { sql: sessions, params, to } = listedSessions(filters);
     return [
       { sql: `${sessions} SELECT count(*) AS total, coalesce(sum(minutes), 0) / 60.0 AS hours, median(minutes) AS median FROM listed`, params },
       {
@@ -74,7 +96,7 @@ export const getSessions: ReportQuery<{ page: number; pageSize: number }, Sessio
                      strftime(started, '%Y-%m-%dT%H:%M:%S.%g') || 'Z' AS started,
                      CASE WHEN ended < ${to} THEN strftime(ended, '%Y-%m-%dT%H:%M:%S.%g') || 'Z' END AS ended,
                      CASE WHEN ended < ${to} THEN ended_by END AS ended_by, peak_count, minutes
-              FROM listed ORDER BY listed.started DESC, instance_id, device_id, feature
+              FROM listed ORDER BY listed.${SORTS[sort]} ${order === 'asc' ? 'ASC' : 'DESC'} NULLS LAST, listed.started DESC, instance_id, device_id, feature
               LIMIT ${Math.trunc(pageSize)} OFFSET ${Math.trunc((page - 1) * pageSize)}`,
         params,
       },
@@ -99,4 +121,25 @@ export const getSessions: ReportQuery<{ page: number; pageSize: number }, Sessio
       minutes: Math.round(Number(r.minutes) * 100) / 100,
     })),
   }),
+};
+
+export const sessionHoursSchema = z.object({
+  totalHours: z.number(),
+  /** Per account and feature: hours held within the range and the sessions they came from, most hours first. */
+  rows: z.array(z.object({ accountId: z.string().nullable(), feature: z.string(), hours: z.number(), sessions: z.number() })),
+});
+export type SessionHours = z.infer<typeof sessionHoursSchema>;
+
+/** Hours of checkout sessions within the range per account and feature (sessions counted as `getSessions` lists them). */
+export const getSessionHours: ReportQuery<Record<string, never>, SessionHours> = {
+  name: 'session-hours',
+  duckdb: (filters) => {
+    const { sql, params } = listedSessions(filters);
+    return [{ sql: `${sql} SELECT account_id, feature, sum(minutes) / 60.0 AS hours, count(*) AS sessions FROM listed GROUP BY ALL ORDER BY hours DESC, account_id NULLS LAST, feature`, params }];
+  },
+  map: ([rows]) => {
+    const all = (rows ?? []).map((r) => ({ accountId: (r.account_id as string | null) ?? null, feature: String(r.feature), hours: Number(r.hours), sessions: Number(r.sessions) }));
+    const round = (h: number) => Math.round(h * 100) / 100;
+    return { totalHours: round(all.reduce((n, r) => n + r.hours, 0)), rows: all.map((r) => ({ ...r, hours: round(r.hours) })) };
+  },
 };

@@ -69,7 +69,7 @@ describe('the exports of the Usage and Denials report', () => {
     const res = await download(`${REPORT}/denials.xlsx?accounts=acme`);
     expect(res.type).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     const workbook = await checkWorkbook(res.body);
-    expect(workbook.worksheets.map((w) => w.name)).toEqual(['Filters', 'Denials distribution', 'Denials by account', 'Denials per week', 'Denials summary']);
+    expect(workbook.worksheets.map((w) => w.name)).toEqual(['Filters', 'Denial reasons', 'Denials distribution', 'Denials by account', 'Denials by feature', 'Denials per week', 'Denials summary']);
     const byAccount = workbook.getWorksheet('Denials by account')!;
     expect([byAccount.getCell('A2').value, byAccount.getCell('B2').value]).toEqual(['acme', SCENARIO.denials.byAccount.acme]);
     expect(workbook.getWorksheet('Denials summary')!.rowCount).toBe(1 + SCENARIO.denials.byAccount.acme);

@@ -46,7 +46,7 @@ export function ExportMenu({ page }: { page: ReportPageName }) {
     const columns = visibleColumns(params.get('hide'));
     if (columns.length > 0) query.set('columns', columns.join(','));
   }
-  const csv = page === 'overview' ? `${overviewModel(filters)}-usage` : page === 'denials' ? 'denials-summary' : 'events';
+  const csv = { overview: `${overviewModel(filters)}-usage`, denials: 'denials-summary', events: 'events', sessions: 'sessions', utilization: 'account-utilization' }[page];
   const files = [
     { label: 'CSV (table)', file: `${csv}.csv` },
     { label: 'Excel workbook', file: `${page}.xlsx` },

@@ -14,6 +14,8 @@ const PAGES: Array<{ path: string; label: string; page: ReportPageName }> = [
   { path: '/', label: 'Overview', page: 'overview' },
   { path: '/denials', label: 'Denials', page: 'denials' },
   { path: '/events', label: 'All events', page: 'events' },
+  { path: '/sessions', label: 'Sessions', page: 'sessions' },
+  { path: '/utilization', label: 'Utilization', page: 'utilization' },
 ];
 
 /** The report's frame: pages, the filters shared by every page, their chips, and export. */

@@ -116,8 +116,9 @@ export function useReportFilters() {
     (change: Partial<ReportFilterState>, options: { replace?: boolean } = {}) => {
       setParams((current) => {
         const next = writeFilters({ ...readFilters(current), ...change }, new URLSearchParams(current));
-        // The listing's page refers to the old rows.
+        // A listing's page (the events' and sessions' `page`, the denials summary's `dpage`) refers to the old rows.
         next.delete('page');
+        next.delete('dpage');
         return next;
       }, { replace: options.replace ?? false });
     },

@@ -43,4 +43,9 @@ export const useDenialsByAccount = (p: URLSearchParams) => useWidget('denials-by
 export const useDenialsOverTime = (p: URLSearchParams) => useWidget('denials-over-time', p);
 export const useDenialsSummary = (p: URLSearchParams) => useWidget('denials-summary', p);
 export const useEvents = (p: URLSearchParams) => useWidget('events', p);
+export const useDenialsByFeature = (p: URLSearchParams) => useWidget('denials-by-feature', p);
+export const useDenialsInsights = (p: URLSearchParams) => useWidget('denials-insights', p);
+export const useSessions = (p: URLSearchParams) => useWidget('sessions', p);
+export const useSessionHours = (p: URLSearchParams) => useWidget('session-hours', p);
+export const useAccountUtilization = (p: URLSearchParams) => useWidget('account-utilization', p);
 export const useDenialCodes = () => useQuery({ ...widgetQuery<DenialCodes>('denial-codes', ''), placeholderData: keepPreviousData });

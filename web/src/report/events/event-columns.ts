@@ -2,25 +2,27 @@ import type { EventColumn } from '../../../../src/warehouse/queries/get-events.j
 
 /**
  * How the grid shows each column of the events listing, in the API's order; `hidden` ones start
- * hidden. Keyed by the API's column names, so that a column the API adds or drops does not
- * compile until the grid follows.
+ * hidden. Text columns share the width left (`flex`) above their `width`; numbers keep theirs, so
+ * that the columns shown at first, Usage Percentage included, fit 1440 pixels without scrolling.
+ * Keyed by the API's column names, so that a column the API adds or drops does not compile
+ * until the grid follows.
  */
-export const GRID_COLUMNS: Record<EventColumn, { header: string; width?: number; numeric?: true; hidden?: true }> = {
-  ts: { header: 'Time', width: 180 },
-  accountId: { header: 'Account' },
-  instanceId: { header: 'Instance', width: 160 },
-  feature: { header: 'Feature' },
+export const GRID_COLUMNS: Record<EventColumn, { header: string; width: number; flex?: true; numeric?: true; hidden?: true }> = {
+  ts: { header: 'Time', width: 170 },
+  accountId: { header: 'Account', width: 100, flex: true },
+  instanceId: { header: 'Instance', width: 110, flex: true },
+  feature: { header: 'Feature', width: 90, flex: true },
   version: { header: 'Version', width: 90, hidden: true },
-  kind: { header: 'Kind', width: 100 },
+  kind: { header: 'Kind', width: 90 },
   count: { header: 'Count', width: 80, numeric: true },
-  deviceId: { header: 'Device', width: 160 },
-  deviceIdType: { header: 'Device ID type', hidden: true },
-  alias: { header: 'Alias', hidden: true },
-  user: { header: 'User' },
-  pool: { header: 'Pool', hidden: true },
-  inUseAfter: { header: 'In use after', numeric: true },
-  capacity: { header: 'Capacity', width: 100, numeric: true },
+  deviceId: { header: 'Device', width: 110, flex: true },
+  deviceIdType: { header: 'Device ID type', width: 130, hidden: true },
+  alias: { header: 'Alias', width: 110, flex: true, hidden: true },
+  user: { header: 'User', width: 100, flex: true },
+  pool: { header: 'Pool', width: 100, hidden: true },
+  inUseAfter: { header: 'In use after', width: 110, numeric: true },
+  capacity: { header: 'Capacity', width: 95, numeric: true },
   usagePercentage: { header: 'Usage Percentage', width: 150, numeric: true },
-  statusCode: { header: 'Denial', width: 190, numeric: true },
+  statusCode: { header: 'Denial', width: 170, flex: true, numeric: true },
   source: { header: 'Source', width: 100, hidden: true },
 };

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { filterSql } from '../duckdb/filter-sql.js';
+import { factsSource } from '../duckdb/sources.js';
+import type { ReportQuery } from '../warehouse.js';
+import { NOT_A_DENIAL } from '../../licensing/denials.js';
+
+export const denialsByFeatureSchema = z.object({
+  total: z.number(),
+  rows: z.array(z.object({ feature: z.string(), count: z.number(), percentage: z.number() })),
+});
+export type DenialsByFeature = z.infer<typeof denialsByFeatureSchema>;
+
+/** Denials per feature, most first; the percentage is of the denials listed. */
+export const getDenialsByFeature: ReportQuery<{ limit: number }, DenialsByFeature> = {
+  name: 'denials-by-feature',
+  duckdb: (filters, { limit }) => {
+    const { where, params } = filterSql(filters, { denialsOnly: true });
+    const facts = factsSource(filters, params, 'day');
+    return [{ sql: `SELECT e.feature AS feature, sum(e.n) AS count FROM ${facts} e WHERE ${where} AND e.status_code NOT IN (${[...NOT_A_DENIAL].join(', ')}) GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${Math.trunc(limit)}`, params }];
+  },
+  map: ([rows]) => {
+    const total = (rows ?? []).reduce((n, r) => n + Number(r.count), 0);
+    return {
+      total,
+      rows: (rows ?? []).map((r) => ({
+        feature: String(r.feature),
+        count: Number(r.count),
+        percentage: total === 0 ? 0 : Math.round((Number(r.count) * 10_000) / total) / 100,
+      })),
+    };
+  },
+};

@@ -1,0 +1,15 @@
+/** Minutes as people read a duration: `45 min`, `2 h 05 min`, `3 d 4 h`. */
+export function formatDuration(minutes: number): string {
+  const m = Math.round(minutes);
+  if (m < 60) return `${m} min`;
+  if (m < 24 * 60) return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
+  const hours = Math.floor(m / 60);
+  return `${Math.floor(hours / 24)} d ${hours % 24} h`;
+}
+
+/** Sums hours by a key, most first. */
+export function hoursBy<T>(rows: T[], key: (row: T) => string, hours: (row: T) => number): Array<{ name: string; value: number }> {
+  const totals = new Map<string, number>();
+  for (const row of rows) totals.set(key(row), (totals.get(key(row)) ?? 0) + hours(row));
+  return [...totals].map(([name, value]) => ({ name, value: Math.round(value * 100) / 100 })).sort((a, b) => b.value - a.value || a.name.localeCompare(b.name));
+}
