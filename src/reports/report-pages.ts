@@ -25,7 +25,7 @@ export const EVENT_EXPORT_COLUMNS: ExportColumn[] = Object.entries(EVENT_COLUMNS
 /** The key columns of `EVENT_EXPORT_COLUMNS`, which the CSV names as the API does. */
 export const EVENT_CSV_COLUMNS: ExportColumn[] = EVENT_EXPORT_COLUMNS.map((c) => ({ key: c.key, label: c.key }));
 
-const DENIAL_SUMMARY_COLUMNS: ExportColumn[] = (['ts', 'accountId', 'user', 'deviceId', 'alias', 'feature', 'version', 'statusCode', 'denialName', 'denialDescription'] as const).map(
+const DENIAL_SUMMARY_COLUMNS: ExportColumn[] = (['ts', 'accountName', 'accountId', 'user', 'deviceId', 'alias', 'feature', 'version', 'denialReason', 'statusCode', 'denialName', 'denialDescription'] as const).map(
   (key) => ({ key, label: EVENT_COLUMNS[key].label }),
 );
 
