@@ -25,6 +25,18 @@ export const denialCodesSchema = z.object({
 });
 export type DenialCodes = z.infer<typeof denialCodesSchema>;
 
+const idList = (max: number) =>
+  z
+    .string()
+    .max(8000)
+    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+    .pipe(z.array(z.string().max(max)).max(200, 'must name at most 200 IDs'))
+    .optional();
+const namesQuerySchema = z.object({ accounts: idList(128).describe('account IDs, comma-separated'), instances: idList(64).describe('instance IDs, comma-separated') });
+const namedSchema = z.array(z.object({ id: z.string(), name: z.string() }));
+export const reportNamesSchema = z.object({ accounts: namedSchema, instances: namedSchema });
+export type ReportNames = z.infer<typeof reportNamesSchema>;
+
 /** The Usage and Denials report, one route per widget; every widget takes the common filters. */
 export const reportRoutes: FastifyPluginAsyncZod<{ ctx: BackofficeContext }> = async (app, { ctx }) => {
   const read = { access: READ_ROLES };
@@ -42,6 +54,18 @@ export const reportRoutes: FastifyPluginAsyncZod<{ ctx: BackofficeContext }> = a
         color: denialColor(code),
       })),
     }),
+  );
+
+  app.get(
+    `${REPORT_API}/names`,
+    {
+      config: read,
+      schema: { tags: ['report'], summary: 'The registry names of the given account and instance IDs (IDs it does not know are left out)', querystring: namesQuerySchema, response: { 200: reportNamesSchema, 400: errorBodySchema } },
+    },
+    async (request) => {
+      const named = (kind: 'account' | 'instance', ids: string[] = []) => [...ctx.registry.names(kind, ids)].map(([id, name]) => ({ id, name }));
+      return { accounts: named('account', request.query.accounts), instances: named('instance', request.query.instances) };
+    },
   );
 
   for (const name of Object.keys(WIDGETS) as WidgetName[]) {

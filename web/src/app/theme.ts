@@ -1,4 +1,5 @@
-import { createTheme } from '@mui/material';
+import { useMemo } from 'react';
+import { createTheme, useColorScheme } from '@mui/material';
 import { THEME_COLORS } from './theme-colors.js';
 
 /**
@@ -19,3 +20,10 @@ export const theme = createTheme({
 
 /** Where the user's choice (system, light or dark) is kept. */
 export const COLOR_MODE_KEY = 'tally.color-mode';
+
+/** Whether the page shows the dark scheme now (the system's when following it), for charts to follow. */
+export function useChartScheme(): { dark: boolean } {
+  const { mode, systemMode } = useColorScheme();
+  const dark = (mode === 'system' ? systemMode : mode) === 'dark';
+  return useMemo(() => ({ dark }), [dark]);
+}

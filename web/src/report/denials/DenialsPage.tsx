@@ -37,7 +37,7 @@ export default function DenialsPage() {
           {(d) => <DenialsDistributionChart data={d} onSelect={(code) => drill('codes', String(code))} height={340} />}
         </WidgetCard>
         <WidgetCard title="Denials by account" subtitle="Click a bar to drill down" query={byAccount} isEmpty={(d) => d.total === 0} emptyText={none} testId="widget-denials-by-account">
-          {(d) => <RankingBarChart rows={d.rows.map((r) => ({ name: r.accountId ?? '(no account)', value: r.count }))} valueLabel="Denials" label="Denials by account" onSelect={(name) => drill('accounts', name)} testId="denials-by-account-chart" />}
+          {(d) => <RankingBarChart rows={d.rows.map((r) => ({ name: r.accountName ?? r.accountId ?? '(no account)', id: r.accountId ?? '(no account)', value: r.count }))} valueLabel="Denials" rowLabel="Account" label="Denials by account" onSelect={(id) => drill('accounts', id)} testId="denials-by-account-chart" />}
         </WidgetCard>
         <Box sx={{ gridColumn: { md: 'span 2' } }}>
           <WidgetCard title="Denials over time" subtitle="Per status code" query={overTime} isEmpty={(d) => d.rows.length === 0} emptyText={none} testId="widget-denials-over-time">
@@ -64,7 +64,7 @@ export default function DenialsPage() {
                       {d.rows.map((r) => (
                         <TableRow key={r.eventId} data-testid="denial-row">
                           <TableCell sx={{ whiteSpace: 'nowrap' }}>{new Date(r.ts).toLocaleString()}</TableCell>
-                          <TableCell>{r.accountId ?? '–'}</TableCell>
+                          <TableCell>{r.accountId === null ? '–' : <span title={`Account ID ${r.accountId}`}>{r.accountName ?? r.accountId}</span>}</TableCell>
                           <TableCell>{r.user ?? '–'}</TableCell>
                           <TableCell>{r.alias ? `${r.alias} (${r.deviceId})` : r.deviceId}</TableCell>
                           <TableCell>
@@ -72,9 +72,7 @@ export default function DenialsPage() {
                           </TableCell>
                           <TableCell>
                             <Tooltip title={r.denialDescription ?? ''}>
-                              <span>
-                                {r.statusCode} {r.denialName}
-                              </span>
+                              <span>{r.denialReason}</span>
                             </Tooltip>
                           </TableCell>
                         </TableRow>
