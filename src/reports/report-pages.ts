@@ -1,7 +1,6 @@
 import type { EChartsOption } from 'echarts';
 import type { ReportFilters } from '../warehouse/filters.js';
-import { DENIALS } from '../licensing/denials.js';
-import type { DenialCode } from '../licensing/denials.js';
+import { denialReason } from '../licensing/denials.js';
 import type { ColumnCondition, EventColumn, EventsOptions } from '../warehouse/queries/get-events.js';
 import { EVENT_COLUMNS } from '../warehouse/queries/get-events.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
@@ -62,7 +61,7 @@ export const EVENT_COLUMN_KEYS = Object.keys(EVENT_COLUMNS) as [keyof typeof EVE
 /** The listing's columns by key, in the order asked. */
 export const eventExportColumns = (keys: readonly string[]): ExportColumn[] => keys.map((key) => EVENT_EXPORT_COLUMNS.find((c) => c.key === key)!);
 
-const DENIAL_SUMMARY_COLUMNS: ExportColumn[] = eventExportColumns(['ts', 'accountId', 'user', 'deviceId', 'alias', 'feature', 'version', 'statusCode', 'denialName', 'denialDescription']);
+const DENIAL_SUMMARY_COLUMNS: ExportColumn[] = eventExportColumns(['ts', 'accountName', 'accountId', 'user', 'deviceId', 'alias', 'feature', 'version', 'denialReason', 'statusCode', 'denialName', 'denialDescription']);
 
 /** One widget as a section: its table, and the chart drawn from it. */
 export async function widgetSection(name: WidgetName, warehouse: Pick<Warehouse, 'report'>, filters: ReportFilters): Promise<ReportSection> {
@@ -100,12 +99,6 @@ export function pageListing(
     : { title: 'Events', columns: columns ? eventExportColumns(columns) : EVENT_EXPORT_COLUMNS, options: all, denialsOnly: false };
 }
 
-/** A denial code as people read it: "Insufficient count (7)". */
-export function denialText(code: number): string {
-  const name = DENIALS[code as DenialCode]?.name ?? 'Unknown';
-  const words = name.toLowerCase().replace(/_/g, ' ');
-  return `${words.charAt(0).toUpperCase()}${words.slice(1)} (${code})`;
-}
 
 const OPS: Record<ColumnCondition['op'], string> = { '=': 'is', '!=': 'is not', '>': '>', '>=': '>=', '<': '<', '<=': '<=', '~': 'contains' };
 const minute = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
@@ -134,7 +127,7 @@ export function filterRows(f: ReportFilters, options: { listing?: ListingDescrip
     ['Features', listOr(f.features, 'All')],
     ['License model', f.model ? `${f.model.charAt(0).toUpperCase()}${f.model.slice(1)}` : 'All'],
     ['Event kinds', listOr(f.kinds, 'All')],
-    ['Denial codes', listOr(f.codes.map(denialText), 'All')],
+    ['Denial codes', listOr(f.codes.map(denialReason), 'All')],
     ['Search', f.search ?? 'None'],
     ['True denials only', f.trueDenials ? `Yes: a denial followed by a grant within ${f.toleranceSeconds / 60} minutes is not counted` : 'No: every denial counts'],
   ];

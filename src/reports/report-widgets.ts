@@ -1,5 +1,6 @@
 import type { EChartsOption } from 'echarts';
 import { z } from 'zod';
+import { denialReason } from '../licensing/denials.js';
 import type { ReportFilters } from '../warehouse/filters.js';
 import { activeRankingSchema, getActiveAccounts, getActiveInstances, getUniqueClients, uniqueClientsSchema } from '../warehouse/queries/get-active-clients.js';
 import { concurrentUsageSchema, getConcurrentUsage } from '../warehouse/queries/get-concurrent-usage.js';
@@ -14,6 +15,7 @@ import { accountUtilizationSchema, getAccountUtilization } from '../warehouse/qu
 import { denialsByFeatureSchema, getDenialsByFeature } from '../warehouse/queries/get-denials-by-feature.js';
 import { denialsInsightsSchema, getDenialsInsights } from '../warehouse/queries/get-denials-insights.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
+import { denialColor } from './denial-palette.js';
 
 const wholeNumber = z.coerce.number().int('must be a whole number').min(1, 'must be 1 or more');
 const upTo1000 = wholeNumber.max(1000, 'must be at most 1000');
@@ -101,8 +103,8 @@ const ranking = (summary: string, title: string, query: typeof getActiveAccounts
     answer: activeRankingSchema,
     run: (warehouse, filters, q) => warehouse.report(query, filters, { limit: q.limit }),
     table: {
-      columns: { id: 'ID', usage: 'Usage', checkouts: 'Checkouts', clients: 'Clients', denials: 'Denials' },
-      chart: (r) => ({ title, chart: bar(r.rows.map((x) => x.id ?? '(none)'), r.rows.map((x) => x.usage), 'Usage') }),
+      columns: { name: 'Name', id: 'ID', usage: 'Usage', checkouts: 'Checkouts', clients: 'Clients', denials: 'Denials' },
+      chart: (r) => ({ title, chart: bar(r.rows.map((x) => x.name ?? x.id ?? '(none)'), r.rows.map((x) => x.usage), 'Usage') }),
     },
   });
 
@@ -113,10 +115,14 @@ export const WIDGETS = {
     answer: denialsDistributionSchema,
     run: (warehouse, filters) => warehouse.report(getDenialsDistribution, filters, {}),
     table: {
-      columns: { code: 'Code', name: 'Name', description: 'Description', count: 'Denials', percentage: 'Percentage' },
+      columns: { label: 'Reason', code: 'Code', name: 'Name', description: 'Description', count: 'Denials', percentage: 'Percentage' },
       chart: (d) => ({
         title: `Denials distribution (${d.total} denials)`,
-        chart: { legend: { bottom: 0 }, series: [{ type: 'pie', radius: ['30%', '60%'], center: ['50%', '45%'], data: d.rows.map((r) => ({ name: `${r.code} ${r.name}`, value: r.count })), label: { formatter: '{b}: {d}%' } }] },
+        chart: {
+          // Every code in the legend, wrapping onto more lines: a printed page cannot page a legend.
+          legend: { type: 'plain', bottom: 0 },
+          series: [{ type: 'pie', radius: ['30%', '60%'], center: ['50%', '42%'], data: d.rows.map((r) => ({ name: r.label, value: r.count, itemStyle: { color: denialColor(r.code) } })), label: { formatter: '{d}%' } }],
+        },
       }),
     },
   }),
@@ -126,9 +132,9 @@ export const WIDGETS = {
     answer: denialsByAccountSchema,
     run: (warehouse, filters, q) => warehouse.report(getDenialsByAccount, filters, { limit: q.limit }),
     table: {
-      columns: { accountId: 'Account', count: 'Denials', percentage: 'Percentage' },
+      columns: { accountName: 'Account', accountId: 'Account ID', count: 'Denials', percentage: 'Percentage' },
       query: { limit: 20 },
-      chart: (r) => ({ title: 'Denials by account', chart: bar(r.rows.map((x) => x.accountId ?? '(none)'), r.rows.map((x) => x.count), 'Denials') }),
+      chart: (r) => ({ title: 'Denials by account', chart: bar(r.rows.map((x) => x.accountName ?? x.accountId ?? '(none)'), r.rows.map((x) => x.count), 'Denials') }),
     },
   }),
   events: listing('All events: paged, sortable by any column, narrowed by column conditions such as usagePercentage>=80', false),
@@ -243,7 +249,22 @@ export const WIDGETS = {
     run: (warehouse, filters) => warehouse.report(getDenialsOverTime, filters, {}),
     table: {
       columns: { bucketStart: 'Period start (UTC)', code: 'Code', count: 'Denials' },
-      chart: (r) => ({ title: `Denials per ${r.bucket}`, chart: lines(sumByBucket(r.rows, ['count']), [['count', 'Denials']]) }),
+      chart(r) {
+        // Stacked by code in each code's colour, as on screen.
+        const buckets = [...new Set(r.rows.map((x) => x.bucketStart))].sort();
+        const codes = [...new Set(r.rows.map((x) => x.code))].sort((a, b) => a - b);
+        const count = new Map(r.rows.map((x) => [`${x.bucketStart} ${x.code}`, x.count]));
+        return {
+          title: `Denials per ${r.bucket}`,
+          chart: {
+            legend: { type: 'plain', top: 0 },
+            grid: { left: 10, right: 20, top: 30 + 20 * Math.floor(codes.length / 4), bottom: 10, containLabel: true },
+            xAxis: { type: 'category', data: buckets.map((b) => b.slice(0, 16).replace('T', ' ')) },
+            yAxis: { type: 'value' },
+            series: codes.map((code) => ({ type: 'bar', stack: 'denials', name: denialReason(code), itemStyle: { color: denialColor(code) }, data: buckets.map((b) => count.get(`${b} ${code}`) ?? 0) })),
+          },
+        };
+      },
     },
   }),
 };

@@ -47,4 +47,13 @@ export interface ReportQuery<O, R> {
   name: string;
   duckdb: (filters: ReportFilters, options: O) => Sql[];
   map: (results: Array<Array<Record<string, unknown>>>, filters: ReportFilters, options: O) => R;
+  /**
+   * The columns of its rows that hold an account's or an instance's ID, each with the column
+   * its name goes in. Names live in the back office's registry, not here: the warehouse leaves
+   * them null and the back office fills them in (reports/report-names.ts).
+   */
+  names?: Readonly<Record<string, { kind: NamedKind; into: string }>>;
 }
+
+/** What has a name in the back office's registry but only an ID in the warehouse. */
+export type NamedKind = 'account' | 'instance';

@@ -160,7 +160,7 @@ describe('the Usage and Denials report in the browser', { timeout: 60_000 }, () 
     // Hovering the largest slice (code 7, from twelve o'clock clockwise) names the reason and its share.
     await hoverPie('denials-pie', 0.2);
     await expect.poll(() => widgetText('widget-denials')).toContain(`${SCENARIO.denials.byCode[7][0]} denials · ${SCENARIO.denials.byCode[7][1]}%`);
-    expect(await widgetText('widget-denials')).toContain('INSUFFICIENT_COUNT');
+    expect(await widgetText('widget-denials')).toContain('Insufficient count (7)');
     // Bars and their value labels come in the same order: acme 9, globex 8, initech 3.
     const bars = await page.getByTestId('denials-by-account-chart').locator('text').allTextContents();
     const accounts = Object.keys(SCENARIO.denials.byAccount);

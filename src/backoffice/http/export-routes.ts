@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { REPORT_ROLES } from '../../http/access.js';
 import { errorBodySchema } from '../../http/errors.js';
 import { cell, csvLine, csvStream } from '../../reports/csv.js';
+import { namedReader } from '../../reports/report-names.js';
 import type { ReportPage } from '../../reports/report-pages.js';
 import { EVENT_COLUMN_KEYS, EVENT_EXPORT_COLUMNS, REPORT_PAGES, eventExportColumns, filterRows, pageListing, pageSections, widgetSection } from '../../reports/report-pages.js';
 import { TABLE_WIDGETS, listingQuery, scopeListing } from '../../reports/report-widgets.js';
@@ -51,9 +52,10 @@ const sendFile = (reply: FastifyReply, name: string, format: keyof typeof MIME, 
  */
 export const exportRoutes: FastifyPluginAsyncZod<{ ctx: BackofficeContext }> = async (app, { ctx }) => {
   const read = { access: REPORT_ROLES };
+  const warehouse = namedReader(ctx.warehouse, (kind, ids) => ctx.registry.names(kind, ids));
   /** The listing's rows in chunks. */
   const listingChunks = (filters: ReportFilters, options: EventsOptions, denialsOnly: boolean) => {
-    const pages = ctx.warehouse.stream(getEvents, ...scopeListing(filters, options, denialsOnly));
+    const pages = warehouse.stream(getEvents, ...scopeListing(filters, options, denialsOnly));
     return (async function* () {
       for await (const page of pages) yield page.rows;
     })();
@@ -80,7 +82,7 @@ export const exportRoutes: FastifyPluginAsyncZod<{ ctx: BackofficeContext }> = a
       { config: read, schema: { tags: ['report export'], summary: `The ${name} widget's table as CSV`, querystring: reportQuerySchema, response: fileResponse } },
       async (request, reply) => {
         const filters = toFilters(request.query, ctx.clock.now());
-        const section = await widgetSection(name, ctx.warehouse, filters);
+        const section = await widgetSection(name, warehouse, filters);
         const body = csvLine(section.columns.map((c) => c.label)) + section.rows.map((row) => csvLine(section.columns.map((c) => cell(row, c.key)))).join('');
         return sendFile(reply, name, 'csv', body);
       },
@@ -102,7 +104,7 @@ export const exportRoutes: FastifyPluginAsyncZod<{ ctx: BackofficeContext }> = a
         },
         async (request, reply) => {
           const filters = toFilters(request.query, ctx.clock.now());
-          const sections = await pageSections(page, ctx.warehouse, filters);
+          const sections = await pageSections(page, warehouse, filters);
           const listing = pageListing(page, listingOptions(request.query), request.query.columns);
           const bucket = sections.find((s) => s.bucket)?.bucket;
           const described = filterRows(filters, { scope: scopeOf(request), ...(bucket ? { bucket } : {}), ...(listing ? { listing: { ...listing.options, columns: listing.columns } } : {}) });
@@ -116,7 +118,7 @@ export const exportRoutes: FastifyPluginAsyncZod<{ ctx: BackofficeContext }> = a
           const { PDF_TABLE_ROWS, pdfStream } = await import('../../reports/pdf.js');
           if (listing) {
             // A PDF prints the first rows of the listing; the count says how many more there are.
-            const rows = await ctx.warehouse.report(getEvents, ...scopeListing(filters, { ...listing.options, pageSize: PDF_TABLE_ROWS }, listing.denialsOnly));
+            const rows = await warehouse.report(getEvents, ...scopeListing(filters, { ...listing.options, pageSize: PDF_TABLE_ROWS }, listing.denialsOnly));
             sections.push({ title: `${listing.title} (${rows.total})`, columns: listing.columns, rows: rows.rows, omitted: rows.total - rows.rows.length });
           }
           return sendFile(reply, page, 'pdf', pdfStream(TITLES[page], described, sections));

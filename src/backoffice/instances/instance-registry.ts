@@ -180,6 +180,17 @@ export class InstanceRegistry {
     this.db.prepare('UPDATE instances SET retired_at = ? WHERE id = ? AND retired_at IS NULL').run(this.clock.now(), id);
   }
 
+  /**
+   * The names of the accounts or instances among `ids` the registry knows (deleted instances
+   * too: their events stay in the report), for the report to show names instead of IDs.
+   */
+  names(kind: 'account' | 'instance', ids: readonly string[]): Map<string, string> {
+    if (ids.length === 0) return new Map();
+    const table = kind === 'account' ? 'accounts' : 'instances';
+    const rows = this.db.prepare(`SELECT id, name FROM ${table} WHERE id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids)) as Array<{ id: string; name: string }>;
+    return new Map(rows.map((r) => [r.id, r.name]));
+  }
+
   noteSync(instanceId: string): void {
     this.db.prepare('UPDATE instances SET last_sync_at = ? WHERE id = ?').run(this.clock.now(), instanceId);
   }

@@ -9,6 +9,8 @@ export const activeRankingSchema = z.object({
   rankedBy: z.literal('usage'),
   rows: z.array(z.object({
     id: z.string().nullable(),
+    /** The account's or instance's name in the registry; null when it has none there. */
+    name: z.string().nullable(),
     /** Counts checked out or consumed: what the ranking is by. */
     usage: z.number(),
     checkouts: z.number(),
@@ -22,6 +24,7 @@ export type ActiveRanking = z.infer<typeof activeRankingSchema>;
 function activeBy(column: 'account_id' | 'instance_id', name: string): ReportQuery<{ limit: number }, ActiveRanking> {
   return {
     name,
+    names: { id: { kind: column === 'account_id' ? 'account' : 'instance', into: 'name' } },
     duckdb: (filters, { limit }) => {
       const { where, params } = filterSql(filters);
       const facts = factsSource(filters, params, 'day');
@@ -46,7 +49,7 @@ function activeBy(column: 'account_id' | 'instance_id', name: string): ReportQue
     },
     map: ([rows]) => ({
       rankedBy: 'usage',
-      rows: (rows ?? []).map((r) => ({ id: (r.id as string | null) ?? null, usage: Number(r.usage), checkouts: Number(r.checkouts), clients: Number(r.clients), denials: Number(r.denials) })),
+      rows: (rows ?? []).map((r) => ({ id: (r.id as string | null) ?? null, name: null, usage: Number(r.usage), checkouts: Number(r.checkouts), clients: Number(r.clients), denials: Number(r.denials) })),
     }),
   };
 }

@@ -6,13 +6,14 @@ import { NOT_A_DENIAL } from '../../licensing/denials.js';
 
 export const denialsByAccountSchema = z.object({
   total: z.number(),
-  rows: z.array(z.object({ accountId: z.string().nullable(), count: z.number(), percentage: z.number() })),
+  rows: z.array(z.object({ accountId: z.string().nullable(), accountName: z.string().nullable(), count: z.number(), percentage: z.number() })),
 });
 export type DenialsByAccount = z.infer<typeof denialsByAccountSchema>;
 
 /** Denials per account, most first. */
 export const getDenialsByAccount: ReportQuery<{ limit: number }, DenialsByAccount> = {
   name: 'denials-by-account',
+  names: { accountId: { kind: 'account', into: 'accountName' } },
   duckdb: (filters, { limit }) => {
     const { where, params } = filterSql(filters, { denialsOnly: true });
     const facts = factsSource(filters, params, 'day');
@@ -24,6 +25,7 @@ export const getDenialsByAccount: ReportQuery<{ limit: number }, DenialsByAccoun
       total,
       rows: (rows ?? []).map((r) => ({
         accountId: (r.account_id as string | null) ?? null,
+        accountName: null,
         count: Number(r.count),
         percentage: total === 0 ? 0 : Math.round((Number(r.count) * 10_000) / total) / 100,
       })),

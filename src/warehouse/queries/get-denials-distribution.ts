@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DENIALS, NOT_A_DENIAL } from '../../licensing/denials.js';
+import { DENIALS, NOT_A_DENIAL, denialReason } from '../../licensing/denials.js';
 import type { DenialCode } from '../../licensing/denials.js';
 import { filterSql } from '../duckdb/filter-sql.js';
 import { factsSource } from '../duckdb/sources.js';
@@ -9,7 +9,7 @@ export const denialsDistributionSchema = z.object({
   /** Denial events counted (malformed requests never are). */
   total: z.number(),
   /** One row per denial code, most frequent first. */
-  rows: z.array(z.object({ code: z.number(), name: z.string(), description: z.string(), count: z.number(), percentage: z.number() })),
+  rows: z.array(z.object({ code: z.number(), label: z.string().describe('the reason as people read it: Insufficient count (7)'), name: z.string(), description: z.string(), count: z.number(), percentage: z.number() })),
 });
 export type DenialsDistribution = z.infer<typeof denialsDistributionSchema>;
 
@@ -30,6 +30,7 @@ export const getDenialsDistribution: ReportQuery<Record<string, never>, DenialsD
         const entry = DENIALS[code as DenialCode] as (typeof DENIALS)[DenialCode] | undefined;
         return {
           code,
+          label: denialReason(code),
           name: entry?.name ?? `CODE_${code}`,
           description: entry?.description ?? 'Unknown denial code.',
           count: Number(r.count),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { TallyError } from '../../common/errors.js';
-import { DENIALS, NOT_A_DENIAL } from '../../licensing/denials.js';
+import { DENIALS, NOT_A_DENIAL, denialReason } from '../../licensing/denials.js';
 import type { DenialCode } from '../../licensing/denials.js';
 import { filterSql } from '../duckdb/filter-sql.js';
 import { factsSource } from '../duckdb/sources.js';
@@ -13,12 +13,15 @@ const number = z.number();
 /**
  * The columns of the events listing, in the order shown: the name the API and the CSV give
  * each, the label the spreadsheet and the PDF print, its value, and the SQL of those a listing
- * sorts and filters by (the denial's name and description come from the denial code table).
+ * sorts and filters by (the denial's reason, name and description come from the denial code table;
+ * account and instance names from the back office's registry).
  */
 export const EVENT_COLUMNS = {
   ts: { label: 'Time (UTC)', value: text, sql: 'e.ts' },
-  accountId: { label: 'Account', value: text.nullable(), sql: 'e.account_id' },
-  instanceId: { label: 'Instance', value: text, sql: 'e.instance_id' },
+  accountId: { label: 'Account ID', value: text.nullable(), sql: 'e.account_id' },
+  accountName: { label: 'Account', value: text.nullable() },
+  instanceId: { label: 'Instance ID', value: text, sql: 'e.instance_id' },
+  instanceName: { label: 'Instance', value: text.nullable() },
   feature: { label: 'Feature', value: text, sql: 'e.feature' },
   version: { label: 'Version', value: text, sql: 'e.version' },
   kind: { label: 'Kind', value: text, sql: 'e.kind' },
@@ -34,6 +37,7 @@ export const EVENT_COLUMNS = {
   // sorting a hundred million rows stays integer arithmetic (decimal division was 10× slower).
   usagePercentage: { label: 'Usage percentage', value: number.nullable(), sql: 'CASE WHEN e.capacity > 0 THEN (20000 * e.in_use_after::BIGINT + e.capacity) // (2 * e.capacity) END', scale: 100 },
   statusCode: { label: 'Denial code', value: number.nullable(), sql: 'e.status_code' },
+  denialReason: { label: 'Denial reason', value: text.nullable() },
   denialName: { label: 'Denial', value: text.nullable() },
   denialDescription: { label: 'Denial description', value: text.nullable() },
   source: { label: 'Source', value: text, sql: 'e.source' },
@@ -109,6 +113,7 @@ export interface EventsOptions {
 /** Every event in the filters: paged, sorted by any column, narrowed by column conditions. */
 export const getEvents: ReportQuery<EventsOptions, EventsPage> = {
   name: 'events',
+  names: { accountId: { kind: 'account', into: 'accountName' }, instanceId: { kind: 'instance', into: 'instanceName' } },
   duckdb: (filters, o) => {
     const { where, params } = filterSql(filters);
     const extra = o.conditions.map((c) => {
@@ -146,7 +151,7 @@ export const getEvents: ReportQuery<EventsOptions, EventsPage> = {
     pageSize: o.pageSize,
     rows: (rows ?? []).map((r) => {
       const denial = r.statusCode === null ? undefined : (DENIALS[Number(r.statusCode) as DenialCode] as (typeof DENIALS)[DenialCode] | undefined);
-      const fromTable: Record<string, string | null> = { denialName: denial?.name ?? null, denialDescription: denial?.description ?? null };
+      const fromTable: Record<string, string | null> = { accountName: null, instanceName: null, denialReason: r.statusCode === null ? null : denialReason(Number(r.statusCode)), denialName: denial?.name ?? null, denialDescription: denial?.description ?? null };
       // Key by key in the listing's order, which the JSON keeps.
       const row: Record<string, unknown> = { eventId: r.eventId };
       for (const name of ROW_COLUMNS) row[name] = name in fromTable ? fromTable[name] : r[name] !== null && NUMERIC.has(name as EventColumn) ? Number(r[name]) : r[name];

@@ -53,8 +53,9 @@ describe('the report\'s definitions', () => {
     expect(cells(2)).toEqual(Object.entries(columns).map(([key, value]) => (key === 'ts' ? new Date(value as string) : value)));
     expect(sheet.getRow(1).cellCount).toBe(Object.keys(columns).length);
 
-    // The grid shows the denial's name in its code's column, and its description nowhere.
-    const { denialName: _name, denialDescription: _description, ...gridColumns } = columns;
+    // The grid shows names in the ID columns, the denial's reason in its code's column, and the
+    // denial's name and description nowhere.
+    const { accountName: _account, instanceName: _instance, denialReason: _reason, denialName: _name, denialDescription: _description, ...gridColumns } = columns;
     expect(Object.keys(GRID_COLUMNS)).toEqual(Object.keys(gridColumns));
     const types = z.toJSONSchema(eventRowSchema).properties!;
     const numeric = Object.keys(gridColumns).filter((key) => JSON.stringify(types[key]).includes('"number"'));

@@ -27,6 +27,8 @@ describe('the denials widgets of the Usage and Denials report', () => {
     // Not denials, or not counted as such.
     events.push(buildEvent({ kind: 'checkout', ts: at(1) }), buildEvent({ kind: 'deny', statusCode: 51, ts: at(2) }));
     await bo.warehouse.ingest(events);
+    // One account the registry names; the other came from a log source it does not know.
+    bo.registry.addAccount({ id: 'acme', name: 'Acme Corporation' });
   });
   afterAll(async () => bo.stop());
 
@@ -42,13 +44,20 @@ describe('the denials widgets of the Usage and Denials report', () => {
       [58, 'WOULD_CAUSE_OVERAGE', 10, 5],
     ]);
     expect(res.body.rows[0].description).toMatch(/count/);
+    expect(res.body.rows[0].label).toBe('Insufficient count (7)');
   });
 
-  it('counts denials per account', async () => {
+  it('answers every counted denial code with its label and its chart colour', async () => {
+    const res = await get(`${REPORT}/denial-codes`);
+    expect(res.body.rows.find((r: { code: number }) => r.code === 7)).toEqual({ code: 7, name: 'INSUFFICIENT_COUNT', label: 'Insufficient count (7)', description: expect.stringMatching(/count/), color: expect.stringMatching(/^#[0-9A-F]{6}$/i) });
+    expect(res.body.rows.map((r: { code: number }) => r.code)).not.toContain(51);
+  });
+
+  it('counts denials per account, naming the accounts the registry knows', async () => {
     const res = await get(`${REPORT}/denials-by-account?${RANGE}`);
     expect(res.body.rows).toEqual([
-      { accountId: 'acme', count: 120, percentage: 60 },
-      { accountId: 'globex', count: 80, percentage: 40 },
+      { accountId: 'acme', accountName: 'Acme Corporation', count: 120, percentage: 60 },
+      { accountId: 'globex', accountName: null, count: 80, percentage: 40 },
     ]);
   });
 

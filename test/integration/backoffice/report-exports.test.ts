@@ -65,13 +65,24 @@ describe('the exports of the Usage and Denials report', () => {
     expect(clients.find((r) => r.Feature === 'cad')?.Devices).toBe(String(SCENARIO.uniqueDevices.cad));
   });
 
+  it('exports names beside IDs and denial reasons as people read them', async () => {
+    bo.registry.addAccount({ id: 'acme', name: 'Acme Corporation' });
+    const reasons = checkCsv((await download(`${REPORT}/denials-distribution.csv`)).body);
+    expect(reasons.find((r) => r.Code === '7')?.Reason).toBe('Insufficient count (7)');
+    const events = checkCsv((await download(`${REPORT}/denials-summary.csv?accounts=acme`)).body);
+    expect(new Set(events.map((r) => `${r.accountName} ${r.accountId}`))).toEqual(new Set(['Acme Corporation acme']));
+    expect(events.filter((r) => r.denialReason === 'Insufficient count (7)')).toHaveLength(events.filter((r) => r.statusCode === '7').length);
+    const byAccount = checkCsv((await download(`${REPORT}/denials-by-account.csv`)).body);
+    expect(byAccount.find((r) => r['Account ID'] === 'acme')?.Account).toBe('Acme Corporation');
+  });
+
   it('exports the denials page as a workbook: a sheet per widget and the summary', async () => {
     const res = await download(`${REPORT}/denials.xlsx?accounts=acme`);
     expect(res.type).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     const workbook = await checkWorkbook(res.body);
     expect(workbook.worksheets.map((w) => w.name)).toEqual(['Filters', 'Denial reasons', 'Denials distribution', 'Denials by account', 'Denials by feature', 'Denials per week', 'Denials summary']);
     const byAccount = workbook.getWorksheet('Denials by account')!;
-    expect([byAccount.getCell('A2').value, byAccount.getCell('B2').value]).toEqual(['acme', SCENARIO.denials.byAccount.acme]);
+    expect([byAccount.getCell('B2').value, byAccount.getCell('C2').value]).toEqual(['acme', SCENARIO.denials.byAccount.acme]);
     expect(workbook.getWorksheet('Denials summary')!.rowCount).toBe(1 + SCENARIO.denials.byAccount.acme);
   });
 

@@ -66,8 +66,8 @@ describe('the events listing, rankings and unique clients of the report', () => 
     expect(accounts.body).toEqual({
       rankedBy: 'usage',
       rows: [
-        { id: 'globex', usage: 30, checkouts: 0, clients: 1, denials: 0 },
-        { id: 'acme', usage: 5, checkouts: 3, clients: 3, denials: 1 },
+        { id: 'globex', name: null, usage: 30, checkouts: 0, clients: 1, denials: 0 },
+        { id: 'acme', name: null, usage: 5, checkouts: 3, clients: 3, denials: 1 },
       ],
     });
     const instances = await get(`${REPORT}/active-instances?${RANGE}&features=cad`);

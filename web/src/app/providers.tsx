@@ -1,10 +1,11 @@
 import { StrictMode } from 'react';
 import type { ReactNode } from 'react';
-import { CssBaseline, ThemeProvider, createTheme } from '@mui/material';
+import { CssBaseline, ThemeProvider } from '@mui/material';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { Navigate, useLocation } from 'react-router';
 import { ApiError } from '../api/client.js';
 import { AuthProvider, useAuth } from '../api/auth.js';
+import { COLOR_MODE_KEY, theme } from './theme.js';
 
 /** The query cache both apps use: answers stay fresh for 30 s; refusals are not retried. */
 export function newQueryClient(): QueryClient {
@@ -20,14 +21,12 @@ export function newQueryClient(): QueryClient {
   });
 }
 
-const theme = createTheme({ palette: { primary: { main: '#1f5fa8' } } });
-
 /** Query cache, theme and session: what every page of both apps stands on. */
 export function AppProviders({ queryClient, children }: { queryClient: QueryClient; children: ReactNode }) {
   return (
     <StrictMode>
       <QueryClientProvider client={queryClient}>
-        <ThemeProvider theme={theme}>
+        <ThemeProvider theme={theme} defaultMode="system" modeStorageKey={COLOR_MODE_KEY}>
           <CssBaseline />
           <AuthProvider>{children}</AuthProvider>
         </ThemeProvider>

@@ -2,6 +2,8 @@ import { useState } from 'react';
 import { Box, Button, Container, Tab, Tabs, TextField } from '@mui/material';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import { BackOfficeBar } from '../app/BackOfficeBar.js';
+import { usePageTitle } from '../app/page-title.js';
+import { MAIN_ID } from '../app/SkipLink.js';
 
 const PAGES = [
   { path: '/licensing/products', label: 'Products' },
@@ -13,11 +15,13 @@ const PAGES = [
 /** The licensing area's frame: its pages, and a box that opens an activation ID. */
 export function LicensingLayout() {
   const { pathname } = useLocation();
-  const current = PAGES.find((p) => pathname.startsWith(p.path))?.path ?? false;
+  const page = PAGES.find((p) => pathname.startsWith(p.path));
+  const current = page?.path ?? false;
+  usePageTitle(...(page ? [page.label] : pathname.startsWith('/licensing/activation-ids/') ? ['Activation ID'] : []), 'Licensing');
   return (
-    <Box sx={{ minHeight: '100vh', bgcolor: 'grey.50' }}>
+    <Box sx={{ minHeight: '100vh' }}>
       <BackOfficeBar area="licensing" />
-      <Container maxWidth="xl" sx={{ py: 2 }}>
+      <Container component="main" id={MAIN_ID} tabIndex={-1} maxWidth="xl" sx={{ py: 2, '&:focus': { outline: 'none' } }}>
         <Box sx={{ display: 'flex', alignItems: 'center', flexWrap: 'wrap', gap: 1, borderBottom: 1, borderColor: 'divider', mb: 2 }}>
           <Tabs value={current} variant="scrollable" allowScrollButtonsMobile sx={{ flexGrow: 1, minWidth: 0 }}>
             {PAGES.map((p) => (

@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import { Alert, Box, Button, Card, CardContent, TextField, Typography } from '@mui/material';
 import { Navigate, useLocation, useNavigate } from 'react-router';
 import { ApiError } from '../api/client.js';
+import { usePageTitle } from '../app/page-title.js';
 import { useAuth } from '../api/auth.js';
 import { PasswordField } from './PasswordField.js';
 
@@ -27,6 +28,7 @@ export function LoginPage({ title, purpose, children }: LoginPageProps) {
   const auth = useAuth();
   const navigate = useNavigate();
   const location = useLocation();
+  usePageTitle('Log in', title);
   const from = (location.state as { from?: string } | null)?.from ?? '/';
   const [user, setUser] = useState('');
   const [password, setPassword] = useState('');
@@ -71,7 +73,7 @@ export function LoginPage({ title, purpose, children }: LoginPageProps) {
   };
 
   return (
-    <Box sx={{ minHeight: '100vh', display: 'flex', alignItems: 'center', justifyContent: 'center', bgcolor: 'grey.100', p: 2 }}>
+    <Box component="main" sx={{ minHeight: '100vh', display: 'flex', alignItems: 'center', justifyContent: 'center', p: 2 }}>
       <Card sx={{ width: '100%', maxWidth: 380 }}>
         <CardContent>
           <Typography variant="h5" component="h1" gutterBottom>

@@ -102,8 +102,8 @@ export function ManagerShell() {
     </Box>
   );
   return (
-    <Box sx={{ display: 'flex', minHeight: '100vh', bgcolor: 'grey.50' }}>
-      <AppBar position="fixed" elevation={0} sx={{ zIndex: (t) => t.zIndex.drawer + 1 }}>
+    <Box sx={{ display: 'flex', minHeight: '100vh' }}>
+      <AppBar position="fixed" elevation={0} enableColorOnDark sx={{ zIndex: (t) => t.zIndex.drawer + 1 }}>
         <Toolbar sx={{ gap: 1 }}>
           <IconButton color="inherit" edge="start" aria-label="Open the navigation" onClick={() => setOpen(true)} sx={{ display: { md: 'none' } }}>
             <Icon>menu</Icon>
@@ -114,7 +114,7 @@ export function ManagerShell() {
           </Typography>
           {/* A back office hosts many instances: which one this is stays in sight. */}
           {connection.kind === 'cloud' && connection.instanceId && (
-            <Chip size="small" data-testid="cloud-instance" label={`Cloud instance ${connection.instanceId}`} sx={{ bgcolor: 'grey.200', flexShrink: 1, minWidth: 0 }} />
+            <Chip size="small" data-testid="cloud-instance" label={`Cloud instance ${connection.instanceId}`} sx={{ bgcolor: 'action.selected', flexShrink: 1, minWidth: 0 }} />
           )}
           <FailoverRoleChip failover={health.data?.failover} />
           {auth.session ? (

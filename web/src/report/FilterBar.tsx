@@ -9,8 +9,8 @@ import type { LicenseModel, ListFilter, ReportFilterState } from './filters.js';
 import { EVENT_KINDS, RANGE_PRESETS, timeRange, useReportFilters } from './filters.js';
 
 
-/** Values seen in the time range, offered as suggestions once the list is opened. */
-function useSuggestions(key: 'accounts' | 'instances' | 'features', filters: ReportFilterState, open: boolean): string[] {
+/** Values seen in the time range, offered as suggestions once the list is opened, each with the name it shows. */
+function useSuggestions(key: 'accounts' | 'instances' | 'features', filters: ReportFilterState, open: boolean): Array<[value: string, label: string]> {
   const range = new URLSearchParams(timeRange(filters));
   const widget = key === 'accounts' ? 'active-accounts' : key === 'instances' ? 'active-instances' : 'unique-clients';
   if (key !== 'features') range.set('limit', '200');
@@ -18,7 +18,7 @@ function useSuggestions(key: 'accounts' | 'instances' | 'features', filters: Rep
     queryKey: ['usage-denials', 'suggest', widget, range.toString()],
     queryFn: async () => {
       const body = await apiJson<ActiveRanking | UniqueClients>(`${REPORT_API}/${widget}?${range.toString()}`);
-      return body.rows.map((r) => ('feature' in r ? r.feature : r.id)).filter((v): v is string => v !== null);
+      return body.rows.flatMap((r): Array<[string, string]> => ('feature' in r ? [[r.feature, r.feature]] : r.id === null ? [] : [[r.id, r.name ?? r.id]]));
     },
     enabled: open,
     staleTime: 60_000,
@@ -26,10 +26,13 @@ function useSuggestions(key: 'accounts' | 'instances' | 'features', filters: Rep
   return query.data ?? [];
 }
 
-function ListFilterInput({ name, label, options, loadOptions }: { name: ListFilter; label: string; options?: string[]; loadOptions?: 'accounts' | 'instances' | 'features' }) {
+function ListFilterInput({ name, label, options, loadOptions }: { name: ListFilter; label: string; options?: Array<[value: string, label: string]>; loadOptions?: 'accounts' | 'instances' | 'features' }) {
   const { filters, update } = useReportFilters();
   const [open, setOpen] = useState(false);
   const suggestions = useSuggestions(loadOptions ?? 'accounts', filters, open && loadOptions !== undefined);
+  // The list offers names; the filter (and the URL) keeps the values behind them.
+  const offered = options ?? suggestions;
+  const labels = new Map(offered);
   return (
     <Autocomplete
       multiple
@@ -38,7 +41,8 @@ function ListFilterInput({ name, label, options, loadOptions }: { name: ListFilt
       open={open}
       onOpen={() => setOpen(true)}
       onClose={() => setOpen(false)}
-      options={options ?? suggestions}
+      options={offered.map(([value]) => value)}
+      getOptionLabel={(value) => labels.get(value) ?? value}
       value={filters[name]}
       onChange={(_e, value) => update({ [name]: value })}
       renderValue={() => null}
@@ -106,8 +110,8 @@ export function FilterBar() {
         <MenuItem value="concurrent">Concurrent</MenuItem>
         <MenuItem value="metered">Metered</MenuItem>
       </TextField>
-      <ListFilterInput name="kinds" label="Event kinds" options={EVENT_KINDS} />
-      <ListFilterInput name="codes" label="Denial codes" options={(codes.data?.rows ?? []).map((c) => String(c.code))} />
+      <ListFilterInput name="kinds" label="Event kinds" options={EVENT_KINDS.map((k) => [k, k])} />
+      <ListFilterInput name="codes" label="Denial reasons" options={(codes.data?.rows ?? []).map((c) => [String(c.code), c.label])} />
       <SearchInput key={filters.search} current={filters.search} onSearch={(search) => update({ search })} />
     </Box>
   );

@@ -1,6 +1,9 @@
-import { Box, Container, Tab, Tabs } from '@mui/material';
+import { Box, Container, Tab, Tabs, Typography } from '@mui/material';
+import { visuallyHidden } from '../app/visually-hidden.js';
 import { Link, Outlet, useLocation } from 'react-router';
 import { BackOfficeBar } from '../app/BackOfficeBar.js';
+import { usePageTitle } from '../app/page-title.js';
+import { MAIN_ID } from '../app/SkipLink.js';
 import { ExportMenu } from './ExportMenu.js';
 import { FilterBar } from './FilterBar.js';
 import { FilterChips } from './FilterChips.js';
@@ -26,10 +29,15 @@ export function ReportLayout() {
   const search = `?${writeFilters(filters).toString()}`;
   const current = PAGES.find((p) => p.path === pathname) ?? PAGES[0]!;
   usePrefetch(pageRequests(current.page, filters, params));
+  usePageTitle(current.label, 'Usage and Denials');
   return (
-    <Box sx={{ minHeight: '100vh', bgcolor: 'grey.50' }}>
+    <Box sx={{ minHeight: '100vh' }}>
       <BackOfficeBar area="report" />
-      <Container maxWidth="xl" sx={{ py: 2 }}>
+      <Container component="main" id={MAIN_ID} tabIndex={-1} maxWidth="xl" sx={{ py: 2, '&:focus': { outline: 'none' } }}>
+        {/* The tabs say which page this is; the heading says it to a screen reader's list of headings. */}
+        <Typography component="h1" sx={visuallyHidden}>
+          Usage and Denials: {current.label}
+        </Typography>
         <Box sx={{ display: 'flex', alignItems: 'center', flexWrap: 'wrap', gap: 1, borderBottom: 1, borderColor: 'divider', mb: 2 }}>
           <Tabs value={current.path} variant="scrollable" allowScrollButtonsMobile sx={{ flexGrow: 1 }}>
             {PAGES.map((p) => (

@@ -37,7 +37,7 @@ export function FailoverRoleChip({ failover }: { failover: FailoverStatus | unde
       data-testid="failover-role"
       label={label}
       color={failover.serving ? (failover.role === 'backup' ? 'warning' : 'success') : 'default'}
-      sx={{ bgcolor: failover.serving ? undefined : 'grey.200', flexShrink: 0 }}
+      sx={{ bgcolor: failover.serving ? undefined : 'action.selected', flexShrink: 0 }}
     />
   );
 }

@@ -60,7 +60,7 @@ export function ModelEditor({ value, onChange, readOnly, marks, label, ref }: Mo
         border: 1,
         borderColor: 'divider',
         borderRadius: 1,
-        bgcolor: readOnly ? 'grey.100' : 'background.paper',
+        bgcolor: readOnly ? 'action.hover' : 'background.paper',
         overflow: 'hidden',
         fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace',
         fontSize: 13,
@@ -68,7 +68,7 @@ export function ModelEditor({ value, onChange, readOnly, marks, label, ref }: Mo
         '&:focus-within': { outline: 2, outlineColor: 'primary.main', outlineOffset: -1 },
       }}
     >
-      <Box aria-hidden sx={{ flex: '0 0 auto', overflow: 'hidden', bgcolor: 'grey.100', borderRight: 1, borderColor: 'divider', color: 'text.secondary', userSelect: 'none' }}>
+      <Box aria-hidden sx={{ flex: '0 0 auto', overflow: 'hidden', bgcolor: 'action.hover', borderRight: 1, borderColor: 'divider', color: 'text.secondary', userSelect: 'none' }}>
         <Box sx={{ transform: `translateY(${-scroll.top}px)`, py: `${PAD}px` }}>
           {Array.from({ length: lines }, (_, i) => {
             const problem = marked.get(i + 1);

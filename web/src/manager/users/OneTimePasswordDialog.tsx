@@ -30,7 +30,7 @@ export function OneTimePasswordDialog({ value, onClose }: { value: OneTimePasswo
       <DialogTitle id="otp-title">{value?.why === 'reset' ? `New one-time password of ${value?.user}` : `${value?.user} was added`}</DialogTitle>
       <DialogContent>
         <DialogContentText>The one-time password of {value?.user}:</DialogContentText>
-        <Box sx={{ display: 'flex', alignItems: 'center', gap: 1, my: 1.5, p: 1, bgcolor: 'grey.100', borderRadius: 1 }}>
+        <Box sx={{ display: 'flex', alignItems: 'center', gap: 1, my: 1.5, p: 1, bgcolor: 'action.hover', borderRadius: 1 }}>
           <Box component="code" id="one-time-password" data-testid="one-time-password" sx={{ flexGrow: 1, fontSize: '1.1rem', wordBreak: 'break-all', userSelect: 'all' }}>
             {value?.password}
           </Box>

@@ -43,7 +43,7 @@ export default function DenialsPage() {
           {(d) => <DenialsDistributionChart data={d} onSelect={(code) => drill('codes', String(code))} height={340} />}
         </WidgetCard>
         <WidgetCard title="Denials by account" subtitle="Click a bar to drill down" query={byAccount} isEmpty={(d) => d.total === 0} emptyText={none} testId="widget-denials-by-account">
-          {(d) => <RankingBarChart rows={d.rows.map((r) => ({ name: r.accountId ?? '(no account)', value: r.count }))} valueLabel="Denials" label="Denials by account" onSelect={(name) => drill('accounts', name)} testId="denials-by-account-chart" />}
+          {(d) => <RankingBarChart rows={d.rows.map((r) => ({ name: r.accountName ?? r.accountId ?? '(no account)', id: r.accountId ?? '(no account)', value: r.count }))} valueLabel="Denials" rowLabel="Account" label="Denials by account" onSelect={(id) => drill('accounts', id)} testId="denials-by-account-chart" />}
         </WidgetCard>
         <WidgetCard title="Denials by feature" subtitle="Click a bar to narrow the report to the feature" query={byFeature} isEmpty={(d) => d.total === 0} emptyText={none} testId="widget-denials-by-feature">
           {(d) => (

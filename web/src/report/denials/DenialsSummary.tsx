@@ -51,7 +51,7 @@ export function DenialsSummary({ data }: { data: EventsPage }) {
             {data.rows.map((r) => (
               <TableRow key={r.eventId} data-testid="denial-row">
                 <TableCell sx={{ whiteSpace: 'nowrap' }}>{new Date(r.ts).toLocaleString()}</TableCell>
-                <TableCell>{r.accountId ?? '–'}</TableCell>
+                <TableCell>{r.accountId === null ? '–' : <span title={`Account ID ${r.accountId}`}>{r.accountName ?? r.accountId}</span>}</TableCell>
                 <TableCell>{r.user ?? '–'}</TableCell>
                 <TableCell>{r.alias ? `${r.alias} (${r.deviceId})` : r.deviceId}</TableCell>
                 <TableCell>
@@ -59,9 +59,7 @@ export function DenialsSummary({ data }: { data: EventsPage }) {
                 </TableCell>
                 <TableCell>
                   <Tooltip title={r.denialDescription ?? ''}>
-                    <span>
-                      {r.statusCode} {r.denialName}
-                    </span>
+                    <span>{r.denialReason}</span>
                   </Tooltip>
                 </TableCell>
               </TableRow>

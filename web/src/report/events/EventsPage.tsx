@@ -18,7 +18,10 @@ const SHOWN: Partial<Record<EventColumn, Partial<GridColDef<EventRow>>>> = {
   ts: { valueFormatter: (v: string) => new Date(v).toLocaleString() },
   feature: { renderCell: (p: GridRenderCellParams<EventRow, string>) => <FeatureInManager feature={p.row.feature} tabIndex={p.hasFocus ? 0 : -1} /> },
   usagePercentage: { valueFormatter: (v: number | null) => (v === null ? '' : `${v}%`) },
-  statusCode: { align: 'left', headerAlign: 'left', valueFormatter: (_v, row) => (row.statusCode === null ? '' : `${row.statusCode} ${row.denialName ?? ''}`) },
+  statusCode: { align: 'left', headerAlign: 'left', valueFormatter: (_v, row) => row.denialReason ?? '' },
+  // The registry's name where it has one; the ID on hover.
+  accountId: { valueFormatter: (_v, row) => row.accountName ?? row.accountId ?? '', renderCell: (p: GridRenderCellParams<EventRow>) => <span title={p.row.accountId ?? ''}>{p.formattedValue}</span> },
+  instanceId: { valueFormatter: (_v, row) => row.instanceName ?? row.instanceId, renderCell: (p: GridRenderCellParams<EventRow>) => <span title={p.row.instanceId}>{p.formattedValue}</span> },
 };
 const COLUMNS = (Object.keys(GRID_COLUMNS) as EventColumn[]).map((field): GridColDef<EventRow> => {
   const { header, width, flex, numeric } = GRID_COLUMNS[field];

@@ -104,10 +104,10 @@ export default function OverviewPage() {
           )}
         </Box>
         <WidgetCard title="Most active account identifiers" subtitle="Counts checked out or consumed · click a bar to drill down" query={accounts} isEmpty={(d) => d.rows.length === 0} testId="widget-accounts">
-          {(d) => <RankingBarChart rows={d.rows.map((r) => ({ name: r.id ?? '(no account)', value: r.usage }))} valueLabel="Usage" label="Most active accounts" onSelect={(name) => drill('accounts', name)} testId="accounts-chart" />}
+          {(d) => <RankingBarChart rows={d.rows.map((r) => ({ name: r.name ?? r.id ?? '(no account)', id: r.id ?? '(no account)', value: r.usage }))} valueLabel="Usage" rowLabel="Account" label="Most active accounts" onSelect={(id) => drill('accounts', id)} testId="accounts-chart" />}
         </WidgetCard>
         <WidgetCard title="Most active cloud server instances" subtitle="Counts checked out or consumed · click a bar to drill down" query={instances} isEmpty={(d) => d.rows.length === 0} testId="widget-instances">
-          {(d) => <RankingBarChart rows={d.rows.map((r) => ({ name: r.id ?? '(none)', value: r.usage }))} valueLabel="Usage" label="Most active instances" onSelect={(name) => drill('instances', name)} testId="instances-chart" />}
+          {(d) => <RankingBarChart rows={d.rows.map((r) => ({ name: r.name ?? r.id ?? '(none)', id: r.id ?? '(none)', value: r.usage }))} valueLabel="Usage" rowLabel="Instance" label="Most active instances" onSelect={(id) => drill('instances', id)} testId="instances-chart" />}
         </WidgetCard>
         <WidgetCard title="Unique served clients per feature" subtitle="Distinct devices and users served · click a feature to drill down" query={clients} isEmpty={(d) => d.rows.length === 0} testId="widget-clients">
           {(d) => <UniqueClientsChart data={d} onSelect={(feature) => drill('features', feature)} />}
