@@ -5,6 +5,7 @@ import { reportScenario } from '../support/report-data.js';
 import type { TestBackoffice } from '../support/test-backoffice.js';
 import { startTestBackoffice } from '../support/test-backoffice.js';
 import { checkCsv } from '../support/export-checks.js';
+import { ADMIN_PASSWORD } from '../support/test-server.js';
 import { NEW_PASSWORD, openBrowser, SHOTS, untilSettled } from '../support/browser.js';
 
 const USERS = '/api/1.0/instances/~/users';
@@ -20,11 +21,11 @@ describe('sharing the Usage and Denials report', { timeout: 60_000 }, () => {
     const made = await bo.call('POST', USERS, { name, role, ...(account ? { account } : {}) }, { authorization: `Bearer ${await bo.adminToken()}` });
     await bo.call('POST', '/api/1.0/instances/~/reset-password', { user: name, currentPassword: made.body.oneTimePassword, newPassword: NEW_PASSWORD });
   };
-  const logIn = async (on: Page, user: string) => {
+  const logIn = async (on: Page, user: string, password = NEW_PASSWORD) => {
     await on.goto(bo.url);
     await on.waitForURL('**/login');
     await on.locator('input[name="user"]').fill(user);
-    await on.locator('input[name="password"]').fill(NEW_PASSWORD);
+    await on.locator('input[name="password"]').fill(password);
     await on.getByRole('button', { name: 'Log in' }).click();
     await on.getByRole('button', { name: 'Views' }).waitFor();
     await untilSettled(on);
@@ -131,6 +132,27 @@ describe('sharing the Usage and Denials report', { timeout: 60_000 }, () => {
     await viewer.goto(`${bo.url}/`);
     await untilSettled(viewer);
     await shots(viewer, 'sharing-account-viewer-overview');
+    await context.close();
+  });
+
+  it('lets an administrator add an account viewer for one account on the users page', async () => {
+    await bo.adminToken();
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const admin = await context.newPage();
+    await logIn(admin, 'admin', ADMIN_PASSWORD);
+    await admin.goto(`${bo.url}/licensing/users`);
+    await admin.getByRole('button', { name: 'Add user' }).click();
+    const dialog = admin.getByRole('dialog');
+    await dialog.getByLabel('User name').fill('globex-viewer');
+    await dialog.getByRole('combobox', { name: /Role/ }).click();
+    await admin.getByRole('option', { name: 'Account viewer' }).click();
+    // The account is asked for, and needed.
+    expect(await dialog.getByRole('button', { name: 'Add user' }).isDisabled()).toBe(true);
+    await dialog.getByRole('textbox', { name: 'Account' }).fill('globex');
+    await shots(admin, 'sharing-add-account-viewer');
+    await dialog.getByRole('button', { name: 'Add user' }).click();
+    await admin.getByText('globex-viewer was added as Account viewer of globex.').waitFor();
+    expect((await bo.call('GET', `${USERS}/globex-viewer`, undefined, { authorization: `Bearer ${await bo.adminToken()}` })).body).toMatchObject({ role: 'account-viewer', account: 'globex' });
     await context.close();
   });
 });

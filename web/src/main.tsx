@@ -17,6 +17,7 @@ const EventsPage = lazy(() => import('./report/events/EventsPage.js'));
 const ProductsPage = lazy(() => import('./licensing/products/ProductsPage.js'));
 const ProductPage = lazy(() => import('./licensing/products/ProductPage.js'));
 const ProductForm = lazy(() => import('./licensing/products/ProductForm.js'));
+const UsersPage = lazy(() => import('./manager/users/UsersPage.js'));
 const OpenView = lazy(() => import('./report/views/OpenView.js'));
 const EntitlementsPage = lazy(() => import('./licensing/entitlements/EntitlementsPage.js'));
 const EntitlementPage = lazy(() => import('./licensing/entitlements/EntitlementPage.js'));
@@ -65,6 +66,7 @@ createRoot(document.getElementById('root')!).render(
           >
             <Route index element={<Navigate to="products" replace />} />
             <Route path="products" element={page(<ProductsPage />)} />
+            <Route path="users" element={page(<UsersPage withAccountViewer />)} />
             <Route path="products/new" element={page(<ProductForm />)} />
             <Route path="products/:productId" element={page(<ProductPage />)} />
             <Route path="entitlements" element={page(<EntitlementsPage />)} />
