@@ -11,7 +11,7 @@ import { NEW_PASSWORD, openBrowser, SHOTS, untilSettled } from '../support/brows
 const USERS = '/api/1.0/instances/~/users';
 
 /** Saving a view, opening its link, and a user who sees one account only, in a real Chromium. */
-describe('sharing the Usage and Denials report', { timeout: 60_000 }, () => {
+describe('sharing the Usage and Denials report', { timeout: 120_000 }, () => {
   let bo: TestBackoffice;
   let browser: Browser;
   let page: Page;
