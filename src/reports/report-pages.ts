@@ -22,31 +22,40 @@ export interface ReportSection {
 
 /**
  * The one heading of a column key in every export, whatever a widget calls it on screen:
- * sentence case, times without their zone (the filters say it once, and the values carry it).
+ * sentence case, an ID said as such beside the name it stands for, times without their zone
+ * (the filters say it once, and the values carry it).
  */
 const HEADINGS: Record<string, string> = {
   ts: 'Time',
   bucketStart: 'Period start',
-  accountId: 'Account',
-  instanceId: 'Instance',
+  start: 'Start',
+  end: 'End',
+  peakAt: 'Peak at',
+  accountId: 'Account ID',
+  accountName: 'Account',
+  instanceId: 'Instance ID',
+  instanceName: 'Instance',
   feature: 'Feature',
-  code: 'Denial code',
   statusCode: 'Denial code',
-  name: 'Denial',
   denialName: 'Denial',
-  description: 'Description',
+  denialReason: 'Denial reason',
   denialDescription: 'Description',
   deviceId: 'Device',
   user: 'User',
 };
-/** A ranking's `id` is what it ranks. */
-const ID_HEADINGS: Partial<Record<WidgetName, string>> = { 'active-accounts': 'Account', 'active-instances': 'Instance' };
+/** Keys that mean something else in each widget: a ranking's `id` is what it ranks. */
+const WIDGET_HEADINGS: Partial<Record<WidgetName, Record<string, string>>> = {
+  'active-accounts': { id: 'Account ID', name: 'Account' },
+  'active-instances': { id: 'Instance ID', name: 'Instance' },
+  'denials-distribution': { code: 'Denial code', name: 'Denial', label: 'Denial reason', description: 'Description' },
+  'denials-over-time': { code: 'Denial code' },
+};
 /** Columns that hold a moment (ISO text in the rows): a spreadsheet gets them as dates. */
-const DATE_KEYS = new Set(['ts', 'bucketStart']);
+const DATE_KEYS = new Set(['ts', 'bucketStart', 'start', 'end', 'peakAt']);
 
 /** The export column of a key: its one heading, and whether it is a date. */
 export function exportColumn(key: string, label: string, widget?: WidgetName): ExportColumn {
-  const heading = (key === 'id' && widget && ID_HEADINGS[widget]) || HEADINGS[key] || label.replace(/ \(UTC\)$/, '');
+  const heading = (widget && WIDGET_HEADINGS[widget]?.[key]) || HEADINGS[key] || label.replace(/ \(UTC\)$/, '').replace(/ \(%\)$/, ' %');
   return DATE_KEYS.has(key) ? { key, label: heading, type: 'date' } : { key, label: heading };
 }
 

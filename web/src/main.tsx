@@ -19,6 +19,7 @@ const UtilizationPage = lazy(() => import('./report/utilization/UtilizationPage.
 const ProductsPage = lazy(() => import('./licensing/products/ProductsPage.js'));
 const ProductPage = lazy(() => import('./licensing/products/ProductPage.js'));
 const ProductForm = lazy(() => import('./licensing/products/ProductForm.js'));
+const UsersPage = lazy(() => import('./manager/users/UsersPage.js'));
 const OpenView = lazy(() => import('./report/views/OpenView.js'));
 const EntitlementsPage = lazy(() => import('./licensing/entitlements/EntitlementsPage.js'));
 const EntitlementPage = lazy(() => import('./licensing/entitlements/EntitlementPage.js'));
@@ -69,6 +70,7 @@ createRoot(document.getElementById('root')!).render(
           >
             <Route index element={<Navigate to="products" replace />} />
             <Route path="products" element={page(<ProductsPage />)} />
+            <Route path="users" element={page(<UsersPage withAccountViewer />)} />
             <Route path="products/new" element={page(<ProductForm />)} />
             <Route path="products/:productId" element={page(<ProductPage />)} />
             <Route path="entitlements" element={page(<EntitlementsPage />)} />

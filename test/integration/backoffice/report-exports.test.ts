@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
+import { TABLE_WIDGETS } from '../../../src/reports/report-widgets.js';
 import { checkCsv, checkPdf, checkWorkbook, pdfText } from '../../support/export-checks.js';
 import { reportScenario, SCENARIO } from '../../support/report-data.js';
 import type { TestBackoffice } from '../../support/test-backoffice.js';
@@ -37,7 +38,7 @@ describe('the exports of the Usage and Denials report', () => {
     const rows = checkCsv(res.body);
     expect(rows).toHaveLength(SCENARIO.acmeEventsAtOrAbove80);
     expect(rows.map((r) => Number(r['Usage percentage']))).toEqual([100, 80, 80, 80]);
-    expect(new Set(rows.map((r) => r.Account))).toEqual(new Set(['acme']));
+    expect(new Set(rows.map((r) => r['Account ID']))).toEqual(new Set(['acme']));
   });
 
   it('streams more rows than one chunk of the engine holds, each exactly once', async () => {
@@ -98,20 +99,21 @@ describe('the exports of the Usage and Denials report', () => {
   });
 
   it('heads every CSV alike: sentence case, and one word for one column across files', async () => {
-    const files = ['events', 'denials-summary', 'concurrent-usage', 'metered-usage', 'active-accounts', 'active-instances', 'unique-clients', 'denials-distribution', 'denials-by-account', 'denials-over-time'];
+    const files = ['events', 'denials-summary', ...TABLE_WIDGETS];
     const headings = new Map<string, string[]>();
     for (const file of files) {
       const res = await download(`${REPORT}/${file}.csv`);
       expect(res.status).toBe(200);
       const heading = res.body.toString('utf8').split('\r\n')[0]!.split(',');
       headings.set(file, heading);
-      // "Time", "Denial code", "Clients per license": a capital first, then lower case (but ID).
-      for (const h of heading) expect(h, `${file}.csv: ${h}`).toMatch(/^[A-Z][a-z]*( ([a-z]+|ID))*$/);
+      // "Time", "Account ID", "Clients per license": a capital first, then lower case (but ID).
+      for (const h of heading) expect(h, `${file}.csv: ${h}`).toMatch(/^[A-Z][a-z]*( ([a-z]+|ID|%))*$/);
+      expect(new Set(heading).size, `${file}.csv names a column twice`).toBe(heading.length);
     }
-    expect(headings.get('events')).toEqual(expect.arrayContaining(['Time', 'Account', 'Instance', 'Feature', 'Denial code']));
-    expect(headings.get('active-accounts')![0]).toBe('Account');
-    expect(headings.get('active-instances')![0]).toBe('Instance');
-    expect(headings.get('denials-by-account')![0]).toBe('Account');
+    expect(headings.get('events')).toEqual(expect.arrayContaining(['Time', 'Account ID', 'Instance ID', 'Feature', 'Denial code']));
+    expect(headings.get('active-accounts')).toContain('Account ID');
+    expect(headings.get('active-instances')).toContain('Instance ID');
+    expect(headings.get('denials-by-account')).toContain('Account ID');
     expect(headings.get('concurrent-usage')!.slice(0, 2)).toEqual(['Period start', 'Feature']);
     expect(headings.get('denials-distribution')![0]).toBe('Denial code');
   });

@@ -62,7 +62,7 @@ describe('an account-viewer and saved views of the usage report', () => {
       const body = Buffer.from(await res.arrayBuffer());
       if (url.endsWith('.csv')) {
         const rows = checkCsv(body);
-        for (const row of rows) if ('Account' in row) expect(row.Account, url).toBe('acme');
+        for (const row of rows) if ('Account ID' in row) expect(row['Account ID'], url).toBe('acme');
       } else if (url.endsWith('.xlsx')) {
         const filters = (await checkWorkbook(body)).getWorksheet('Filters')!;
         let accounts = '';

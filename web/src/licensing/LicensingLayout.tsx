@@ -10,6 +10,7 @@ const PAGES = [
   { path: '/licensing/entitlements', label: 'Entitlements' },
   { path: '/licensing/cloud-instances', label: 'Cloud instances' },
   { path: '/licensing/offline', label: 'Offline requests' },
+  { path: '/licensing/users', label: 'Users' },
 ] as const;
 
 /** The licensing area's frame: its pages, and a box that opens an activation ID. */

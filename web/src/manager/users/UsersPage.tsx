@@ -48,8 +48,11 @@ function useAdminCount(): number | null {
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
-/** Users: who may manage this server and with which role; admins only. */
-export default function UsersPage() {
+/**
+ * Users: who may manage this server and with which role; admins only. A back office's users
+ * may also be account viewers (`withAccountViewer`), each bound to one account.
+ */
+export default function UsersPage({ withAccountViewer = false }: { withAccountViewer?: boolean }) {
   const auth = useAuth();
   const mayList = useMay('GET', '/users');
   const { pageSize } = useConnection();
@@ -69,10 +72,10 @@ export default function UsersPage() {
   const failed = (what: string, e: unknown) =>
     notify(e instanceof ApiError && e.status === 403 ? `Access denied: ${e.message}` : `Could not ${what}: ${e instanceof Error ? e.message : String(e)}`, 'error');
 
-  const add = async (name: string, role: Role) => {
-    const created = await apiJson<WithPassword>(usersPath(), { method: 'POST', body: JSON.stringify({ name, role }) });
+  const add = async (name: string, role: Role, account?: string) => {
+    const created = await apiJson<WithPassword>(usersPath(), { method: 'POST', body: JSON.stringify({ name, role, ...(account === undefined ? {} : { account }) }) });
     await refresh();
-    notify(`${created.user.name} was added as ${roleLabel(role)}.`);
+    notify(`${created.user.name} was added as ${roleLabel(role, created.user.account)}.`);
     setShown({ user: created.user.name, password: created.oneTimePassword, why: 'added' });
   };
   const changeRole = async (user: UserView, role: Role) => {
@@ -122,7 +125,7 @@ export default function UsersPage() {
   const isLastAdmin = (u: UserView) => u.role === 'admin' && admins === 1;
   const columns: Array<GridColDef<UserView>> = [
     { field: 'name', headerName: 'User', flex: 1, minWidth: 140, renderCell: ({ row }) => (isYou(row) ? `${row.name} (you)` : row.name) },
-    { field: 'role', headerName: 'Role', width: 130, valueGetter: (_, row) => roleLabel(row.role) },
+    { field: 'role', headerName: 'Role', width: withAccountViewer ? 200 : 130, valueGetter: (_, row) => roleLabel(row.role, row.account) },
     {
       field: 'mustChangePassword',
       headerName: 'Must change password',
@@ -193,7 +196,7 @@ export default function UsersPage() {
         emptyText="No users."
         height={480}
       />
-      <AddUserDialog open={adding} onClose={() => setAdding(false)} onAdd={add} />
+      <AddUserDialog open={adding} onClose={() => setAdding(false)} onAdd={add} withAccountViewer={withAccountViewer} />
       <ChangeRoleDialog key={changing?.name ?? ''} user={changing} lastAdmin={changing !== null && isLastAdmin(changing)} isYou={changing !== null && isYou(changing)} onClose={() => setChanging(null)} onChange={changeRole} />
       <OneTimePasswordDialog value={shown} onClose={() => setShown(null)} />
     </Box>

@@ -7,6 +7,10 @@ export const ROLE_CHOICES: Array<{ role: Role; label: string; may: string }> = [
   { role: 'reservations', label: 'Reservations', may: 'Sees every view; manages reservations and the pool model.' },
 ];
 
-export function roleLabel(role: Role): string {
-  return ROLE_CHOICES.find((c) => c.role === role)?.label ?? role;
+/** A back office's own role: a user who sees the usage report of one account only. */
+export const ACCOUNT_VIEWER_CHOICE = { role: 'account-viewer', label: 'Account viewer', may: "Sees the usage report of one account only; nothing else." } as const satisfies { role: Role; label: string; may: string };
+
+export function roleLabel(role: Role, account?: string | null): string {
+  const label = [...ROLE_CHOICES, ACCOUNT_VIEWER_CHOICE].find((c) => c.role === role)?.label ?? role;
+  return account ? `${label} of ${account}` : label;
 }
