@@ -72,9 +72,9 @@ describe('the back office web app, accessibly', { timeout: 60_000 }, () => {
       titles.add(await page.title());
       // The skip link is the first stop of the tab order, and takes focus past the bar and the tabs.
       await page.keyboard.press('Tab');
-      expect(await page.evaluate(() => document.activeElement?.textContent), path).toBe('Skip to content');
+      expect(await page.evaluate<string>('document.activeElement?.textContent'), path).toBe('Skip to content');
       await page.keyboard.press('Enter');
-      expect(await page.evaluate(() => document.activeElement?.id), path).toBe('main-content');
+      expect(await page.evaluate<string>('document.activeElement?.id'), path).toBe('main-content');
       expect(await page.locator('main#main-content').count()).toBe(1);
       expect(await page.locator('header nav').count()).toBe(1);
     }
@@ -86,8 +86,9 @@ describe('the back office web app, accessibly', { timeout: 60_000 }, () => {
     await settled();
     const chart = page.getByTestId('denials-by-account-chart');
     expect(await chart.getAttribute('tabindex')).toBe('0');
-    for (let i = 0; i < 60 && !(await chart.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('Tab');
-    expect(await chart.evaluate((el) => el === document.activeElement)).toBe(true);
+    const focused = () => page.evaluate<string | undefined>('document.activeElement?.dataset.testid');
+    for (let i = 0; i < 60 && (await focused()) !== 'denials-by-account-chart'; i++) await page.keyboard.press('Tab');
+    expect(await focused()).toBe('denials-by-account-chart');
     await page.keyboard.press('ArrowDown');
     const announced = page.getByTestId('denials-by-account-chart-announcement');
     await expect.poll(() => announced.textContent()).toContain(`Acme Corporation: ID acme, Denials ${SCENARIO.denials.byAccount.acme}`);
@@ -118,7 +119,7 @@ describe('the back office web app, accessibly', { timeout: 60_000 }, () => {
     for (const reason of ['Insufficient count (7)', 'Expired (11)', 'Not available (15)', 'Rule rejection (80)', 'Filter rejection (67)']) expect(await widget.getByRole('listitem').allTextContents()).toContain(reason);
     await widget.getByRole('button', { name: 'View as table' }).click();
     const table = page.getByTestId('denials-pie-table');
-    const rows = await table.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
+    const rows = await Promise.all((await table.locator('tbody tr').all()).map((tr) => tr.locator('th, td').allTextContents()));
     expect(rows).toContainEqual(['Insufficient count (7)', String(SCENARIO.denials.byCode[7][0]), String(SCENARIO.denials.byCode[7][1])]);
     expect(rows).toHaveLength(Object.keys(SCENARIO.denials.byCode).length);
     await widget.getByRole('button', { name: 'View as chart' }).click();
@@ -136,17 +137,20 @@ describe('the back office web app, accessibly', { timeout: 60_000 }, () => {
   it('follows a dark system theme with readable text, and keeps the theme the user picks', async () => {
     const context = await browser.newContext({ colorScheme: 'dark', viewport: { width: 1440, height: 900 } });
     // The same login: the session lives in the tab's session storage.
-    const session = await page.evaluate(() => JSON.stringify(Object.entries(sessionStorage)));
+    const session = await page.evaluate<string>('JSON.stringify(Object.entries(sessionStorage))');
     await context.addInitScript({ content: `for (const [k, v] of ${session}) sessionStorage.setItem(k, v);` });
     const dark = await context.newPage();
     await dark.goto(`${bo.url}/denials`);
     await untilSettled(dark);
-    const colors = await dark.getByTestId('widget-denials').evaluate((card) => ({ page: getComputedStyle(document.body).backgroundColor, paper: getComputedStyle(card).backgroundColor, text: getComputedStyle(card.querySelector('h2')!).color }));
+    const colors = await dark.evaluate<{ page: string; paper: string; text: string }>(`(() => {
+      const card = document.querySelector('[data-testid="widget-denials"]');
+      return { page: getComputedStyle(document.body).backgroundColor, paper: getComputedStyle(card).backgroundColor, text: getComputedStyle(card.querySelector('h2')).color };
+    })()`);
     expect(colors.page).toBe(hexToRgb(THEME_COLORS.dark.background));
     expect(colors.paper).toBe(hexToRgb(THEME_COLORS.dark.paper));
     expect(contrast(colors.text, colors.paper)).toBeGreaterThanOrEqual(4.5);
     // The chart's axis labels are light on the dark paper.
-    const axisText = await dark.getByTestId('denials-by-account-chart').locator('text').first().evaluate((t) => getComputedStyle(t).fill);
+    const axisText = await dark.evaluate<string>(`getComputedStyle(document.querySelector('[data-testid="denials-by-account-chart"] text')).fill`);
     expect(contrast(axisText, colors.paper)).toBeGreaterThanOrEqual(3);
     await shot(dark, 'dark-denials');
     await context.close();
@@ -155,13 +159,13 @@ describe('the back office web app, accessibly', { timeout: 60_000 }, () => {
     await page.goto(bo.url);
     await page.getByRole('button', { name: /^Theme: System/ }).click();
     await page.getByRole('menuitemradio', { name: 'Dark' }).click();
-    await expect.poll(() => page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe(hexToRgb(THEME_COLORS.dark.background));
+    await expect.poll(() => page.evaluate<string>('getComputedStyle(document.body).backgroundColor')).toBe(hexToRgb(THEME_COLORS.dark.background));
     await page.reload();
     await page.getByRole('button', { name: 'Theme: Dark' }).waitFor();
-    expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe(hexToRgb(THEME_COLORS.dark.background));
+    expect(await page.evaluate<string>('getComputedStyle(document.body).backgroundColor')).toBe(hexToRgb(THEME_COLORS.dark.background));
     await page.getByRole('button', { name: 'Theme: Dark' }).click();
     await page.getByRole('menuitemradio', { name: /^System/ }).click();
-    await expect.poll(() => page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe(hexToRgb(THEME_COLORS.light.background));
+    await expect.poll(() => page.evaluate<string>('getComputedStyle(document.body).backgroundColor')).toBe(hexToRgb(THEME_COLORS.light.background));
   });
 
   it('exports names beside IDs and denial reasons as people read them (CSV)', async () => {

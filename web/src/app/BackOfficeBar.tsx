@@ -15,7 +15,7 @@ export function BackOfficeBar({ area }: { area: (typeof AREAS)[number]['area'] }
   return (
     <>
     <SkipLink />
-    <AppBar position="static" elevation={0} component="header" enableColorOnDark>
+    <AppBar position="static" elevation={0} component="header">
       <Toolbar sx={{ gap: { xs: 0.5, sm: 2 }, flexWrap: 'wrap' }}>
         <Box component="nav" aria-label="Back office areas" sx={{ display: 'flex', gap: { xs: 0, sm: 1 }, flexGrow: 1, flexWrap: 'wrap' }}>
           {AREAS.filter((a) => a.area === 'report' || auth.session?.role !== 'account-viewer').map((a) => (

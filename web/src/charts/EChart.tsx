@@ -45,7 +45,9 @@ export function EChart({ option, height = 300, label, onClick, testId, table: gi
   const clickRef = useRef(onClick);
   const scheme = useChartScheme();
   const [asTable, setAsTable] = useState(false);
-  const [focused, setFocused] = useState<number | null>(null);
+  // The value the keyboard is on belongs to the option it was chosen in: new data starts afresh.
+  const [keyboard, setKeyboard] = useState<{ option: EChartsCoreOption; index: number } | null>(null);
+  const focused = keyboard?.option === option ? keyboard.index : null;
   const table = useMemo(() => given ?? chartTable(option), [given, option]);
   const pie = useMemo(() => series(option).some((s) => s.type === 'pie'), [option]);
   const tableId = useId();
@@ -82,13 +84,12 @@ export function EChart({ option, height = 300, label, onClick, testId, table: gi
       },
       { notMerge: true },
     );
-    setFocused(null);
   }, [option, scheme, asTable]);
 
   /** Highlights one bar, slice or point (every series at that category) and shows its tooltip. */
   const focus = (index: number) => {
     const instance = chart.current;
-    setFocused(index);
+    setKeyboard({ option, index });
     if (!instance) return;
     const count = series(option).length;
     instance.dispatchAction({ type: 'downplay' });

@@ -34,7 +34,11 @@ export function chartTable(option: EChartsCoreOption): ChartTable {
   const series = list(o.series);
   const pie = series.find((s) => s.type === 'pie');
   if (pie) {
-    return { columns: ['Name', pie.name ?? 'Value'], rows: (pie.data ?? []).map((d) => [String((d as { name?: unknown }).name ?? ''), valueOf(d)]) };
+    const nameOf = (d: Datum) => {
+      const name = (d as { name?: unknown } | null)?.name;
+      return typeof name === 'string' || typeof name === 'number' ? String(name) : '';
+    };
+    return { columns: ['Name', pie.name ?? 'Value'], rows: (pie.data ?? []).map((d) => [nameOf(d), valueOf(d)]) };
   }
   const category = [...list(o.xAxis), ...list(o.yAxis)].find((a) => a.type === 'category');
   const names = series.map((s, i) => s.name ?? `Series ${i + 1}`);

@@ -103,7 +103,7 @@ export function ManagerShell() {
   );
   return (
     <Box sx={{ display: 'flex', minHeight: '100vh' }}>
-      <AppBar position="fixed" elevation={0} enableColorOnDark sx={{ zIndex: (t) => t.zIndex.drawer + 1 }}>
+      <AppBar position="fixed" elevation={0} sx={{ zIndex: (t) => t.zIndex.drawer + 1 }}>
         <Toolbar sx={{ gap: 1 }}>
           <IconButton color="inherit" edge="start" aria-label="Open the navigation" onClick={() => setOpen(true)} sx={{ display: { md: 'none' } }}>
             <Icon>menu</Icon>
