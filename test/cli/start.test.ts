@@ -143,7 +143,7 @@ describe('tally start', () => {
     expect(existsSync(missing)).toBe(false);
     const known = await runTally(['backoffice', 'account', 'list'], { ...process.env, TALLY_DATA: join(dir, 'first') });
     expect(known.stdout).toMatch(/northwind\s+Northwind Engineering/);
-  });
+  }, 90_000);
 
   it('refuses a second license server or back office on a folder another one is using, in one line and before writing anything', async () => {
     for (const role of ['server', 'backoffice'] as const) {
