@@ -59,7 +59,7 @@ async function firstStart(backoffice: RunningBackoffice, server: RunningServer, 
 export function registerStartCommands(program: Command): void {
   program
     .command('start')
-    .description('quick start: a license server and a back office in one process, with a demo license, account and traffic')
+    .description('quick start: a license server and a back office in one process, with a demo license, accounts, 90 days of history and live traffic')
     .option('-d, --data <dir>', 'data folder, server/ and backoffice/ inside (TALLY_DATA; default ./tally-data)')
     .option('-p, --port <port>', 'back office port', String(SETTINGS.backoffice.port.default))
     .option('--server-port <port>', 'license server port', String(SETTINGS.server.port.default))
