@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EpochMs } from '../common/time.js';
 import type { LineItemInput, ProductInput } from '../licensing/entitlement.js';
@@ -27,6 +27,7 @@ export function demoFeatures(now: EpochMs): FeatureRecordInput[] {
  * license. A real server trusts the producer's key, never one it made itself.
  */
 export function prepareDemo(dataDir: string, now: EpochMs): { publicKeyPem: string; license: LicenseFile } {
+  mkdirSync(dataDir, { recursive: true });
   const keyFile = join(dataDir, 'demo-producer.key');
   const pubFile = join(dataDir, 'demo-producer.pub');
   if (!existsSync(keyFile) || !existsSync(pubFile)) {

@@ -1,13 +1,13 @@
 import type { ChildProcess } from 'node:child_process';
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { adminLogin, callJson } from '../support/test-server.js';
-import { TALLY, runTally } from '../support/tally-cli.js';
+import { TALLY, runTally, spawnTally, stopProcess } from '../support/tally-cli.js';
 
 /** Runs `tally start` to its end and answers its exit code and what it printed. */
 async function startToEnd(args: string[]): Promise<{ code: number; output: string }> {
@@ -32,7 +32,7 @@ async function start(data: string, args: string[]): Promise<Started> {
   const child = spawn(process.execPath, [...TALLY, 'start', '--data', data, '--port', '0', '--server-port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const urls = await new Promise<{ server: string; backoffice: string }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no start-up banner: ${output}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`no start-up banner: ${output}`)), 150_000);
     const check = (c: Buffer) => {
       output += c.toString();
       const server = /license server API\s+(http:\/\/[\d.:]+)/.exec(output)?.[1];
@@ -103,7 +103,7 @@ describe('tally start', () => {
       // A second start on the same folder stops in one line before writing anything.
       const second = await startToEnd(['--data', data, '--port', '0', '--server-port', '0']);
       expect(second.code).toBe(1);
-      expect(second.output.trim()).toBe(`error: Tally is already running on ${data} (PID ${first.child.pid}, back office at ${first.backoffice}): stop it, or give this start another folder with --data.`);
+      expect(second.output.trim()).toBe(`error: Tally (tally start) is already running on ${data} (PID ${first.child.pid}, at ${first.backoffice}): stop it, or give this one another folder with --data.`);
     } finally {
       await stop(first);
     }
@@ -118,7 +118,7 @@ describe('tally start', () => {
     } finally {
       await stop(again);
     }
-  }, 240_000);
+  }, 420_000);
 
   it('refuses a port another program holds in one line, before writing anything', async () => {
     const holder = createServer();
@@ -143,5 +143,23 @@ describe('tally start', () => {
     expect(existsSync(missing)).toBe(false);
     const known = await runTally(['backoffice', 'account', 'list'], { ...process.env, TALLY_DATA: join(dir, 'first') });
     expect(known.stdout).toMatch(/northwind\s+Northwind Engineering/);
-  });
+  }, 90_000);
+
+  it('refuses a second license server or back office on a folder another one is using, in one line and before writing anything', async () => {
+    for (const role of ['server', 'backoffice'] as const) {
+      const data = join(dir, `alone-${role}`);
+      const running = spawnTally(role, ['--data', data, ...(role === 'server' ? ['--demo'] : [])]);
+      try {
+        const url = await running.listening;
+        const before = readdirSync(data).sort();
+        const second = await runTally([role, '--data', data, '--port', '0'], process.env);
+        expect(second.code).toBe(1);
+        expect(second.stderr.trim()).toBe(`error: Tally (${role === 'server' ? 'license server' : 'back office'}) is already running on ${data} (PID ${running.child.pid}, at ${url}): stop it, or give this one another folder with --data.`);
+        expect(readdirSync(data).sort()).toEqual(before);
+      } finally {
+        await stopProcess(running, 'SIGINT');
+      }
+      expect(existsSync(join(data, 'running.json'))).toBe(false);
+    }
+  }, 240_000);
 });

@@ -48,7 +48,7 @@ type Step =
  * by `endsAt`: the live server starts with nothing in use.
  */
 export function siteHistory(site: DemoSite, endsAt: EpochMs, days = HISTORY_DAYS): UsageEvent[] {
-  const random = mulberry32(seedOf(`${site.instanceId}:${endsAt}`));
+  const random = mulberry32(seedOf(`${site.key}:${endsAt}`));
   const events: UsageEvent[] = [];
   const steps = new TinyQueue<Step>([], (a, b) => a.at - b.at || a.order - b.order);
   let order = 0;
@@ -68,7 +68,7 @@ export function siteHistory(site: DemoSite, endsAt: EpochMs, days = HISTORY_DAYS
   const emit = (at: number, kind: UsageEvent['kind'], device: number, feature: SiteFeature, count: number, statusCode: DenialCode | null) => {
     const after = feature.model === 'metered' ? (consumed.get(feature.name) ?? 0) : (inUse.get(feature.name) ?? 0);
     events.push({
-      eventId: `demo-${site.instanceId}-${endsAt.toString(36)}-${events.length.toString(36)}`,
+      eventId: `history-${site.key}-${endsAt.toString(36)}-${events.length.toString(36)}`,
       ts: new Date(Math.round(at)).toISOString(),
       instanceId: site.instanceId,
       accountId: site.accountId,
@@ -77,7 +77,7 @@ export function siteHistory(site: DemoSite, endsAt: EpochMs, days = HISTORY_DAYS
       version: feature.version,
       count,
       model: feature.model,
-      deviceId: `${site.instanceId}-ws-${String(device).padStart(3, '0')}`,
+      deviceId: `${site.key}-ws-${String(device).padStart(3, '0')}`,
       deviceIdType: 'STRING',
       deviceAlias: `ws-${device}.${site.domain}`,
       user: site.users[device % site.users.length]!,

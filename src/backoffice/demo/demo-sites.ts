@@ -24,6 +24,8 @@ export interface SiteFeature {
 export interface DemoSite {
   instanceId: string;
   instanceName: string;
+  /** Starts the site's device and event IDs: short, and unique among the sites. */
+  key: string;
   accountId: string;
   accountName: string;
   /** The site's offset from UTC, in hours: its office hours are local. */
@@ -63,6 +65,7 @@ export function demoSites(liveInstanceId: string, endsAt: EpochMs): DemoSite[] {
     {
       instanceId: liveInstanceId,
       instanceName: 'Demo license server',
+      key: 'demo',
       accountId: 'demo',
       accountName: 'Demo Customer',
       utcOffset: 1,
@@ -83,6 +86,7 @@ export function demoSites(liveInstanceId: string, endsAt: EpochMs): DemoSite[] {
     },
     {
       instanceId: 'northwind-hq',
+      key: 'northwind-hq',
       instanceName: 'Northwind HQ license server',
       accountId: 'northwind',
       accountName: 'Northwind Engineering',
@@ -101,6 +105,7 @@ export function demoSites(liveInstanceId: string, endsAt: EpochMs): DemoSite[] {
     },
     {
       instanceId: 'kestrel-osaka',
+      key: 'kestrel-osaka',
       instanceName: 'Kestrel Osaka lab server',
       accountId: 'kestrel',
       accountName: 'Kestrel Robotics',
@@ -120,6 +125,7 @@ export function demoSites(liveInstanceId: string, endsAt: EpochMs): DemoSite[] {
     },
     {
       instanceId: 'harbor-render',
+      key: 'harbor-render',
       instanceName: 'Harbor render farm',
       accountId: 'harbor',
       accountName: 'Harbor Studios',
@@ -134,6 +140,7 @@ export function demoSites(liveInstanceId: string, endsAt: EpochMs): DemoSite[] {
     },
     {
       instanceId: 'harbor-studio',
+      key: 'harbor-studio',
       instanceName: 'Harbor studio floor',
       accountId: 'harbor',
       accountName: 'Harbor Studios',

@@ -6,6 +6,7 @@ import { registerCatalogCommands } from './catalog.js';
 import { registerCloudInstanceCommands } from './cloud-instances.js';
 import { stopOnSignals, withSettings } from '../options.js';
 import { ensurePortsFree } from '../preflight.js';
+import { ensureFolderFree, noteRunning } from '../start-folder.js';
 import { emit, table } from '../output.js';
 
 /** `tally backoffice`: the back office role and its accounts and instances. */
@@ -21,12 +22,17 @@ export function registerBackofficeCommands(program: Command): void {
     .option('-c, --config <file>', 'JSON config file (TALLY_CONFIG)')
     .action(async (opts: { config?: string }) => {
       const settings = loadSettings({ file: opts.config, overrides: given(opts) });
+      ensureFolderFree(settings.backoffice.dataDir);
       await ensurePortsFree([{ role: 'back office', host: settings.backoffice.host, port: settings.backoffice.port, flag: '--port' }]);
       // Loaded here: the role's modules take a while to load, and other commands need none of them.
       const { startBackoffice } = await import('../../backoffice/main.js');
       const running = await startBackoffice({ settings });
+      const forget = noteRunning(settings.backoffice.dataDir, { role: 'back office', backofficeUrl: running.url });
       process.stderr.write(`Tally back office listening on ${running.url} (data in ${settings.backoffice.dataDir})\n`);
-      stopOnSignals(() => running.close());
+      stopOnSignals(async () => {
+        await running.close();
+        forget();
+      });
     });
 
   const account = backoffice.command('account').description("the producer's customers");

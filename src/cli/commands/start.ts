@@ -9,7 +9,7 @@ import { parseDurationSeconds } from '../../common/time.js';
 import { stopOnSignals } from '../options.js';
 import { ensurePortsFree } from '../preflight.js';
 import { table } from '../output.js';
-import { ensureFolderFree, noteRunningStart, startFolder, defaultServerUrl } from '../start-folder.js';
+import { defaultServerUrl, ensureFolderFree, noteRunning, startFolder } from '../start-folder.js';
 import type { RunningBackoffice } from '../../backoffice/main.js';
 import type { RunningServer } from '../../server/main.js';
 import { demoCatalog } from '../../server/demo.js';
@@ -59,7 +59,7 @@ async function firstStart(backoffice: RunningBackoffice, server: RunningServer, 
 export function registerStartCommands(program: Command): void {
   program
     .command('start')
-    .description('quick start: a license server and a back office in one process, with a demo license, account and traffic')
+    .description('quick start: a license server and a back office in one process, with a demo license, accounts, 90 days of history and live traffic')
     .option('-d, --data <dir>', 'data folder, server/ and backoffice/ inside (TALLY_DATA; default ./tally-data)')
     .option('-p, --port <port>', 'back office port', String(SETTINGS.backoffice.port.default))
     .option('--server-port <port>', 'license server port', String(SETTINGS.server.port.default))
@@ -87,7 +87,7 @@ export function registerStartCommands(program: Command): void {
           'log.level': opts.logLevel,
         },
       });
-      ensureFolderFree(data);
+      ensureFolderFree(data, ['server', 'backoffice']);
       await ensurePortsFree([
         { role: 'back office', host: opts.host, port: settings.backoffice.port, flag: '--port' },
         { role: 'license server', host: opts.host, port: settings.server.port, flag: '--server-port' },
@@ -102,7 +102,7 @@ export function registerStartCommands(program: Command): void {
       settings.capabilityPolling.enabled = true;
       settings.capabilityPolling.interval = 3600;
       const server = await startLicenseServer({ settings, producerPublicKeyPem: backoffice.producerKey.publicKeyPem, announce: (text) => (passwords.server = oneTime(text)) });
-      const forgetRunning = noteRunningStart(data, { serverUrl: server.url, backofficeUrl: backoffice.url });
+      const forgetRunning = noteRunning(data, { role: 'tally start', serverUrl: server.url, backofficeUrl: backoffice.url });
       // First start: set up what a producer and an administrator would, then mark it done.
       // A folder of an older quick start holds a demo license signed by a key of its own, which the server no longer trusts.
       const older = server.service.setAsideLicenses().some((l) => l.licenseId === 'demo');
