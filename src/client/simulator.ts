@@ -40,6 +40,13 @@ export interface SimulationOptions {
    * for people trying the server by hand beside the simulation.
    */
   holdAtMost?: Record<string, number>;
+  /**
+   * Units of a metered feature (by name) the devices leave unconsumed, judged by `roomOf`: a
+   * capped feature would otherwise be used up within minutes and refuse everyone after.
+   */
+  keepFree?: Record<string, number>;
+  /** What the server has free of a feature now (null: uncounted), for `keepFree`. */
+  roomOf?: (feature: string) => number | null;
   /** Deterministic randomness for tests. */
   random?: () => number;
 }
@@ -107,7 +114,9 @@ export class TrafficSimulator {
       const feature = this.pick();
       const count = this.random() < 0.15 ? 2 + Math.floor(this.random() * 4) : 1;
       if (feature.metered) {
-        await this.send({ device, incremental: true, features: [{ name: feature.name, version: feature.version, count: count * 5 }] });
+        const room = this.options.roomOf?.(feature.name) ?? null;
+        const reserve = this.options.keepFree?.[feature.name];
+        if (reserve === undefined || room === null || room - count * 5 >= reserve) await this.send({ device, incremental: true, features: [{ name: feature.name, version: feature.version, count: count * 5 }] });
         await this.sleep(think * (0.5 + this.random()), until);
         continue;
       }

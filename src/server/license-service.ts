@@ -328,6 +328,12 @@ export class LicenseService {
     }));
   }
 
+  /** Counts of a feature still free now (capacity of its active records less those in use); null when uncounted. */
+  roomOf(name: string): number | null {
+    const capacity = this.state.capacityOf(name, this.clock.now());
+    return capacity === null ? null : capacity - this.state.inUseOf(name);
+  }
+
   /** Resolves when every change made so far is committed. */
   flush(): Promise<void> {
     return this.writer.drain();

@@ -137,8 +137,10 @@ export function registerStartCommands(program: Command): void {
           '',
         ].join('\n'),
       );
-      // Some cad and cam counts stay free, so that a client command tried by hand beside the simulation is granted.
-      const simulator = opts.simulate ? new TrafficSimulator({ server: server.url, devices: Number(opts.devices), thinkMs: 2000, borrowSeconds: 60, holdAtMost: { cad: 5, cam: 8 } }) : null;
+      // Some cad and cam counts and render hours stay free, so that a client command tried by hand beside the simulation is granted.
+      const simulator = opts.simulate
+        ? new TrafficSimulator({ server: server.url, devices: Number(opts.devices), thinkMs: 2000, borrowSeconds: 60, holdAtMost: { cad: 5, cam: 8 }, keepFree: { 'render-hours': 100 }, roomOf: (feature) => server.service.roomOf(feature) })
+        : null;
       void simulator?.run();
       stopOnSignals(async () => {
         simulator?.stop();
