@@ -16,15 +16,15 @@ const time = (v: string | null) => (v === null ? '' : new Date(v).toLocaleString
 const NUMBER = { type: 'number' as const, sortingOrder: ['desc', 'asc'] as const };
 
 const COLUMNS: Array<GridColDef<Session>> = [
-  { field: 'start', headerName: 'Start', width: 170, sortingOrder: ['desc', 'asc'], valueFormatter: time },
-  { field: 'end', headerName: 'End', width: 170, sortingOrder: ['desc', 'asc'], valueFormatter: (v: string | null) => (v === null ? 'still held' : time(v)) },
-  { field: 'minutes', headerName: 'Duration', width: 120, ...NUMBER, valueFormatter: (v: number) => formatDuration(v) },
+  { field: 'start', headerName: 'Start', width: 190, sortingOrder: ['desc', 'asc'], valueFormatter: time },
+  { field: 'end', headerName: 'End', width: 190, sortingOrder: ['desc', 'asc'], valueFormatter: (v: string | null) => (v === null ? 'still held' : time(v)) },
+  { field: 'minutes', headerName: 'Duration', width: 130, ...NUMBER, valueFormatter: (v: number) => formatDuration(v) },
   { field: 'feature', headerName: 'Feature', flex: 1, minWidth: 100, renderCell: (p) => <FeatureInManager feature={p.row.feature} tabIndex={p.hasFocus ? 0 : -1} /> },
   { field: 'deviceId', headerName: 'Device', flex: 1, minWidth: 120 },
   { field: 'user', headerName: 'User', flex: 1, minWidth: 100 },
   { field: 'accountId', headerName: 'Account', flex: 1, minWidth: 100 },
   { field: 'instanceId', headerName: 'Instance', flex: 1, minWidth: 110 },
-  { field: 'peakCount', headerName: 'Most held', width: 100, ...NUMBER },
+  { field: 'peakCount', headerName: 'Most held', width: 110, ...NUMBER },
   { field: 'endedBy', headerName: 'Ended by', width: 100, sortable: false },
 ];
 
