@@ -37,7 +37,7 @@ describe('the report’s daily pages in the browser', { timeout: 60_000 }, () =>
     await page.locator('input[name="newPassword"]').fill(NEW_PASSWORD);
     await page.getByRole('button', { name: 'Set password and log in' }).click();
     await page.getByTestId('widget-events').waitFor();
-  });
+  }, 60_000);
   afterAll(async () => {
     await browser?.close();
     await bo?.stop();
