@@ -100,15 +100,14 @@ describe('the Usage and Denials report in the browser', { timeout: 60_000 }, () 
     await page.keyboard.press('Escape');
     await expect.poll(() => page.getByRole('columnheader', { name: 'Usage Percentage' }).count()).toBe(1);
 
-    // Filter the column: Usage Percentage >= 80.
-    await page.getByRole('columnheader', { name: 'Usage Percentage' }).hover();
-    await page.getByRole('columnheader', { name: 'Usage Percentage' }).getByRole('button', { name: /menu/i }).click();
-    await page.getByRole('menuitem', { name: 'Filter' }).click();
-    await page.locator('.MuiDataGrid-filterFormOperatorInput [role="combobox"]').click();
-    await page.getByRole('option', { name: '>=', exact: true }).click();
-    await page.getByPlaceholder('Filter value').fill('80');
+    // A column condition: Usage Percentage >= 80.
+    await page.getByRole('combobox', { name: 'Column' }).click();
+    await page.getByRole('option', { name: 'Usage Percentage', exact: true }).click();
+    await page.getByRole('combobox', { name: 'Condition' }).click();
+    await page.getByRole('option', { name: '≥', exact: true }).click();
+    await page.getByTestId('condition-value').fill('80');
+    await page.getByRole('button', { name: 'Add condition' }).click();
     await expect.poll(() => new URL(page.url()).searchParams.get('where'), { timeout: 10_000 }).toBe('usagePercentage>=80');
-    await page.keyboard.press('Escape');
     await settled();
     await expect.poll(() => page.locator('.MuiDataGrid-row').count(), { timeout: 10_000 }).toBe(SCENARIO.acmeEventsAtOrAbove80);
     const percentages = await page.locator('.MuiDataGrid-row [data-field="usagePercentage"]').allInnerTexts();

@@ -8,6 +8,7 @@ import { getConcurrentUsage } from '../../src/warehouse/queries/get-concurrent-u
 import { getDenialsByAccount } from '../../src/warehouse/queries/get-denials-by-account.js';
 import { getDenialsDistribution } from '../../src/warehouse/queries/get-denials-distribution.js';
 import { getDenialsOverTime } from '../../src/warehouse/queries/get-denials-over-time.js';
+import { getDenialsByFeature } from '../../src/warehouse/queries/get-denials-by-feature.js';
 import { getMeteredUsage } from '../../src/warehouse/queries/get-metered-usage.js';
 import { getEvents } from '../../src/warehouse/queries/get-events.js';
 import { buildEvent } from '../support/factories.js';
@@ -58,6 +59,9 @@ async function everyWidget(warehouse: Warehouse, filters: ReportFilters): Promis
     distribution: await warehouse.report(getDenialsDistribution, filters, {}),
     byAccount: await warehouse.report(getDenialsByAccount, filters, { limit: 10 }),
     overTime: await warehouse.report(getDenialsOverTime, filters, {}),
+    byFeature: await warehouse.report(getDenialsByFeature, filters, { limit: 10 }),
+    // A contains-condition on a column the rollups keep counts from them.
+    containsTotal: (await warehouse.report(getEvents, filters, { page: 1, pageSize: 1, sort: 'ts', order: 'desc', conditions: [{ column: 'accountId', op: '~', value: 'CCT-1' }] })).total,
     // The listing's total, counted from rollups when its conditions are on what they keep.
     deniedTotal: (await warehouse.report(getEvents, filters, { page: 1, pageSize: 1, sort: 'ts', order: 'desc', conditions: [{ column: 'kind', op: '=', value: 'deny' }, { column: 'statusCode', op: '!=', value: '51' }] })).total,
     allTotal: (await warehouse.report(getEvents, filters, { page: 1, pageSize: 1, sort: 'ts', order: 'desc', conditions: [] })).total,

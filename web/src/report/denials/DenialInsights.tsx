@@ -57,21 +57,21 @@ export function DenialInsights({ data, onAccount, onCode }: { data: DenialsInsig
               <TableCell align="right" title="Denials of this reason / (checkouts + denials)">
                 Denial rate
               </TableCell>
-              <TableCell sx={{ minWidth: 200 }}>What it means</TableCell>
-              <TableCell sx={{ minWidth: 220 }}>What to do</TableCell>
+              <TableCell sx={{ minWidth: 200, display: { xs: 'none', md: 'table-cell' } }}>What it means</TableCell>
+              <TableCell sx={{ minWidth: { md: 220 } }}>What to do</TableCell>
             </TableRow>
           </TableHead>
           <TableBody>
             {data.rows.map((r) => (
               <TableRow key={r.code} data-testid="insight-row" sx={{ verticalAlign: 'top' }}>
-                <TableCell sx={{ whiteSpace: 'nowrap' }}>
-                  <Link component="button" type="button" onClick={() => onCode(r.code)} title={r.description}>
+                <TableCell sx={{ whiteSpace: { md: 'nowrap' }, wordBreak: { xs: 'break-word', md: 'normal' } }}>
+                  <Link component="button" type="button" onClick={() => onCode(r.code)} title={r.description} sx={{ textAlign: 'left' }}>
                     {r.code} {r.name}
                   </Link>
                 </TableCell>
                 <TableCell align="right">{r.count.toLocaleString()}</TableCell>
                 <TableCell align="right">{r.denialRate} %</TableCell>
-                <TableCell>{r.meaning}</TableCell>
+                <TableCell sx={{ display: { xs: 'none', md: 'table-cell' } }}>{r.meaning}</TableCell>
                 <TableCell>{r.action}</TableCell>
               </TableRow>
             ))}

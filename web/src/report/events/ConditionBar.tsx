@@ -36,7 +36,6 @@ export function ConditionBar({ conditions, onChange }: { conditions: Condition[]
             setOp(opsOf(next)[0].op);
           }}
           sx={{ minWidth: 150 }}
-          slotProps={{ select: { inputProps: { 'data-testid': 'condition-column' } } }}
         >
           {CONDITION_COLUMNS.map((c) => (
             <MenuItem key={c} value={c}>

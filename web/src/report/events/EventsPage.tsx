@@ -43,7 +43,8 @@ export default function EventsPage() {
   const pageSize = Number(url.get('size') ?? 50) || 50;
   const events = useEvents(eventsRequest(filters, url));
   const box = useRef<HTMLDivElement>(null);
-  const height = useFillHeight(box);
+  // Below the grid: the card's padding and the page's.
+  const height = useFillHeight(box, { margin: 28 });
 
   const hideParam = url.get('hide');
   const visibility = useMemo<GridColumnVisibilityModel>(() => {

@@ -1,8 +1,7 @@
-import { Alert, Box, Button, Card, Typography } from '@mui/material';
-import { DataGrid } from '@mui/x-data-grid';
-import type { GridColDef, GridSortModel } from '@mui/x-data-grid';
+import type { ReactNode } from 'react';
+import { Alert, Box, Button, Card, Table, TableBody, TableCell, TableContainer, TableHead, TablePagination, TableRow, TableSortLabel, Typography } from '@mui/material';
 import { useSearchParams } from 'react-router';
-import type { Sessions } from '../../../../src/warehouse/queries/get-sessions.js';
+import type { SessionSort, Sessions } from '../../../../src/warehouse/queries/get-sessions.js';
 import { RankingBarChart } from '../../charts/RankingBarChart.js';
 import { WidgetCard } from '../../components/WidgetCard.js';
 import { apiParams, useReportFilters } from '../filters.js';
@@ -12,20 +11,20 @@ import { sessionsRequest } from '../page-requests.js';
 import { formatDuration, hoursBy } from './duration.js';
 
 type Session = Sessions['rows'][number];
-const time = (v: string | null) => (v === null ? '' : new Date(v).toLocaleString());
-const NUMBER = { type: 'number' as const, sortingOrder: ['desc', 'asc'] as const };
+const time = (v: string | null) => (v === null ? 'still held' : new Date(v).toLocaleString());
 
-const COLUMNS: Array<GridColDef<Session>> = [
-  { field: 'start', headerName: 'Start', width: 170, sortingOrder: ['desc', 'asc'], valueFormatter: time },
-  { field: 'end', headerName: 'End', width: 170, sortingOrder: ['desc', 'asc'], valueFormatter: (v: string | null) => (v === null ? 'still held' : time(v)) },
-  { field: 'minutes', headerName: 'Duration', width: 120, ...NUMBER, valueFormatter: (v: number) => formatDuration(v) },
-  { field: 'feature', headerName: 'Feature', flex: 1, minWidth: 100, renderCell: (p) => <FeatureInManager feature={p.row.feature} tabIndex={p.hasFocus ? 0 : -1} /> },
-  { field: 'deviceId', headerName: 'Device', flex: 1, minWidth: 120 },
-  { field: 'user', headerName: 'User', flex: 1, minWidth: 100 },
-  { field: 'accountId', headerName: 'Account', flex: 1, minWidth: 100 },
-  { field: 'instanceId', headerName: 'Instance', flex: 1, minWidth: 110 },
-  { field: 'peakCount', headerName: 'Most held', width: 100, ...NUMBER },
-  { field: 'endedBy', headerName: 'Ended by', width: 100, sortable: false },
+/** The listing's columns; those with a `sort` sort on the server. A plain table: the data grid would double the page's code. */
+const COLUMNS: Array<{ label: string; sort?: SessionSort; numeric?: true; cell: (s: Session) => ReactNode }> = [
+  { label: 'Start', sort: 'start', cell: (s) => time(s.start) },
+  { label: 'End', sort: 'end', cell: (s) => time(s.end) },
+  { label: 'Duration', sort: 'minutes', numeric: true, cell: (s) => formatDuration(s.minutes) },
+  { label: 'Feature', sort: 'feature', cell: (s) => <FeatureInManager feature={s.feature} /> },
+  { label: 'Device', sort: 'deviceId', cell: (s) => s.deviceId },
+  { label: 'User', sort: 'user', cell: (s) => s.user ?? '–' },
+  { label: 'Account', sort: 'accountId', cell: (s) => s.accountId ?? '–' },
+  { label: 'Instance', sort: 'instanceId', cell: (s) => s.instanceId },
+  { label: 'Most held', sort: 'peakCount', numeric: true, cell: (s) => s.peakCount },
+  { label: 'Ended by', cell: (s) => s.endedBy ?? '' },
 ];
 
 /** How long devices held concurrent features: the hours per feature and account, and each session. */
@@ -36,7 +35,8 @@ export default function SessionsPage() {
   const pageSize = Number(url.get('size') ?? 25) || 25;
   const sessions = useSessions(sessionsRequest(filters, url));
   const hours = useSessionHours(apiParams(filters));
-  const sortModel: GridSortModel = url.get('sort') ? [{ field: url.get('sort')!, sort: url.get('order') === 'asc' ? 'asc' : 'desc' }] : [];
+  const sort = url.get('sort') ?? 'start';
+  const order = url.get('order') === 'asc' ? 'asc' : 'desc';
   const change = (set: Record<string, string | null>, resetPage = true) =>
     setUrl((current) => {
       const next = new URLSearchParams(current);
@@ -68,7 +68,7 @@ export default function SessionsPage() {
           )}
         </WidgetCard>
       </Box>
-      <Card variant="outlined" data-testid="widget-sessions" data-state={sessions.isPending ? 'loading' : sessions.isError ? 'error' : 'ready'} sx={{ p: 2 }}>
+      <Card variant="outlined" data-testid="widget-sessions" data-state={sessions.isPending || sessions.isFetching ? 'loading' : sessions.isError ? 'error' : 'ready'} sx={{ p: 2 }}>
         <Typography variant="subtitle1" component="h2" sx={{ fontWeight: 600 }}>
           Checkout sessions
         </Typography>
@@ -82,27 +82,55 @@ export default function SessionsPage() {
             Could not load the sessions: {sessions.error.message}
           </Alert>
         )}
-        <Box sx={{ height: 620, width: '100%' }}>
-          <DataGrid
-            label="Checkout sessions"
-            density="compact"
-            columns={COLUMNS}
-            rows={sessions.data?.rows ?? []}
-            getRowId={(r) => `${r.instanceId} ${r.deviceId} ${r.feature} ${r.start}`}
-            rowCount={sessions.data?.total ?? 0}
-            loading={sessions.isFetching}
-            paginationMode="server"
-            sortingMode="server"
-            disableColumnFilter
-            pageSizeOptions={[25, 50, 100]}
-            paginationModel={{ page: page - 1, pageSize }}
-            onPaginationModelChange={(m) => change({ page: m.page > 0 ? String(m.page + 1) : null, size: m.pageSize === 25 ? null : String(m.pageSize) }, false)}
-            sortModel={sortModel}
-            onSortModelChange={(m) => change({ sort: m[0]?.field ?? null, order: m[0]?.sort ?? null })}
-            disableRowSelectionOnClick
-            localeText={{ noRowsLabel: none }}
-          />
-        </Box>
+        {sessions.data && (
+          <>
+            <TableContainer>
+              <Table size="small" aria-label="Checkout sessions">
+                <TableHead>
+                  <TableRow>
+                    {COLUMNS.map((c) => (
+                      <TableCell key={c.label} align={c.numeric ? 'right' : 'left'} sortDirection={c.sort === sort ? order : false} sx={{ whiteSpace: 'nowrap' }}>
+                        {c.sort ? (
+                          // Most first at the first click: the longest, the latest, the last in the alphabet.
+                          <TableSortLabel active={c.sort === sort} direction={c.sort === sort ? order : 'desc'} onClick={() => change({ sort: c.sort === 'start' && c.sort === sort && order === 'asc' ? null : c.sort!, order: c.sort === sort && order === 'desc' ? 'asc' : null })}>
+                            {c.label}
+                          </TableSortLabel>
+                        ) : (
+                          c.label
+                        )}
+                      </TableCell>
+                    ))}
+                  </TableRow>
+                </TableHead>
+                <TableBody>
+                  {sessions.data.rows.map((r) => (
+                    <TableRow key={`${r.instanceId} ${r.deviceId} ${r.feature} ${r.start}`} data-testid="session-row">
+                      {COLUMNS.map((c) => (
+                        <TableCell key={c.label} align={c.numeric ? 'right' : 'left'} data-field={c.sort ?? 'endedBy'} sx={{ whiteSpace: 'nowrap' }}>
+                          {c.cell(r)}
+                        </TableCell>
+                      ))}
+                    </TableRow>
+                  ))}
+                  {sessions.data.rows.length === 0 && (
+                    <TableRow>
+                      <TableCell colSpan={COLUMNS.length}>{none}</TableCell>
+                    </TableRow>
+                  )}
+                </TableBody>
+              </Table>
+            </TableContainer>
+            <TablePagination
+              component="div"
+              count={sessions.data.total}
+              page={page - 1}
+              rowsPerPage={pageSize}
+              rowsPerPageOptions={[25, 50, 100]}
+              onPageChange={(_e, p) => change({ page: p > 0 ? String(p + 1) : null }, false)}
+              onRowsPerPageChange={(e) => change({ size: e.target.value === '25' ? null : e.target.value })}
+            />
+          </>
+        )}
       </Card>
     </Box>
   );

@@ -1,4 +1,4 @@
-import { Box, Chip, LinearProgress, Table, TableBody, TableCell, TableContainer, TableHead, TableRow, Typography } from '@mui/material';
+import { Box, Chip, Table, TableBody, TableCell, TableContainer, TableHead, TableRow, Typography } from '@mui/material';
 import { alpha } from '@mui/material/styles';
 import { useNavigate } from 'react-router';
 import { WidgetCard } from '../../components/WidgetCard.js';
@@ -8,8 +8,11 @@ import { useAccountUtilization } from '../hooks.js';
 function Percentage({ value, high }: { value: number; high: boolean }) {
   return (
     <Box sx={{ display: 'flex', alignItems: 'center', gap: 1, justifyContent: 'flex-end' }}>
-      <LinearProgress variant="determinate" value={Math.min(100, value)} color={high ? 'warning' : 'primary'} sx={{ width: 60, display: { xs: 'none', sm: 'block' } }} aria-hidden />
-      <span>{value} %</span>
+      {/* A bar, not a progress indicator: nothing is loading. */}
+      <Box aria-hidden sx={{ width: 60, height: 6, borderRadius: 3, bgcolor: 'action.hover', display: { xs: 'none', sm: 'block' } }}>
+        <Box sx={{ width: `${Math.min(100, value)}%`, height: '100%', borderRadius: 3, bgcolor: high ? 'warning.main' : 'primary.main' }} />
+      </Box>
+      <Box component="span" sx={{ whiteSpace: 'nowrap' }}>{value} %</Box>
     </Box>
   );
 }
@@ -20,7 +23,7 @@ export default function UtilizationPage() {
   const navigate = useNavigate();
   const utilization = useAccountUtilization(apiParams(filters));
   // Drill down: the account's overview, the other filters kept.
-  const open = (accountId: string) => navigate({ pathname: '/', search: `?${writeFilters({ ...filters, accounts: [accountId] }).toString()}` });
+  const open = (accountId: string) => void navigate({ pathname: '/', search: `?${writeFilters({ ...filters, accounts: [accountId] }).toString()}` });
 
   return (
     <WidgetCard
@@ -45,7 +48,7 @@ export default function UtilizationPage() {
                 <TableRow>
                   <TableCell>Account</TableCell>
                   <TableCell align="right">Peak</TableCell>
-                  <TableCell>Feature at peak</TableCell>
+                  <TableCell sx={{ display: { xs: 'none', sm: 'table-cell' } }}>Feature at peak</TableCell>
                   <TableCell sx={{ display: { xs: 'none', md: 'table-cell' } }}>Peak first reached</TableCell>
                   <TableCell align="right">Average</TableCell>
                   <TableCell align="right" sx={{ display: { xs: 'none', sm: 'table-cell' } }}>Licenses</TableCell>
@@ -73,7 +76,7 @@ export default function UtilizationPage() {
                       <TableCell align="right">
                         <Percentage value={r.peakPercentage} high={high} />
                       </TableCell>
-                      <TableCell>{r.peakFeature}</TableCell>
+                      <TableCell sx={{ display: { xs: 'none', sm: 'table-cell' } }}>{r.peakFeature}</TableCell>
                       <TableCell sx={{ display: { xs: 'none', md: 'table-cell' }, whiteSpace: 'nowrap' }}>{new Date(r.peakAt).toLocaleString()}</TableCell>
                       <TableCell align="right">
                         <Percentage value={r.averagePercentage} high={r.averagePercentage >= d.threshold} />
