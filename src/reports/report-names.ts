@@ -7,9 +7,11 @@ type ReportReader = Pick<Warehouse, 'report' | 'stream'>;
 
 /** Fills the name columns of a query's rows (in place) from the book, one look-up per kind. */
 function fillNames<R>(query: ReportQuery<unknown, R>, answer: R, book: NameBook): R {
-  const rows = (answer as { rows?: unknown }).rows;
-  if (!query.names || !Array.isArray(rows) || rows.length === 0) return answer;
-  for (const [idColumn, { kind, into }] of Object.entries(query.names)) {
+  if (!query.names) return answer;
+  for (const [idColumn, { kind, into, at }] of Object.entries(query.names)) {
+    const holder = (at ? (answer as Record<string, unknown>)[at] : answer) as { rows?: unknown } | undefined;
+    const rows = holder?.rows;
+    if (!Array.isArray(rows) || rows.length === 0) continue;
     const ids = [...new Set(rows.map((r: Record<string, unknown>) => r[idColumn]).filter((id): id is string => typeof id === 'string'))];
     const names = book(kind, ids);
     for (const row of rows as Array<Record<string, unknown>>) row[into] = typeof row[idColumn] === 'string' ? (names.get(row[idColumn]) ?? null) : null;

@@ -144,7 +144,7 @@ export const WIDGETS = {
     answer: sessionsSchema,
     run: (warehouse, filters, q) => warehouse.report(getSessions, filters, { page: q.page, pageSize: q.pageSize, sort: q.sort, order: q.order }),
     table: {
-      columns: { start: 'Start (UTC)', end: 'End (UTC)', minutes: 'Minutes', accountId: 'Account', instanceId: 'Instance', feature: 'Feature', deviceId: 'Device', user: 'User', peakCount: 'Most counts held', endedBy: 'Ended by' },
+      columns: { start: 'Start (UTC)', end: 'End (UTC)', minutes: 'Minutes', accountName: 'Account', accountId: 'Account ID', instanceName: 'Instance', instanceId: 'Instance ID', feature: 'Feature', deviceId: 'Device', user: 'User', peakCount: 'Most counts held', endedBy: 'Ended by' },
       // A table export holds the newest thousand sessions, the most a page of the API holds.
       query: { pageSize: 1000 },
       chart(r) {
@@ -160,8 +160,8 @@ export const WIDGETS = {
     answer: sessionHoursSchema,
     run: (warehouse, filters) => warehouse.report(getSessionHours, filters, {}),
     table: {
-      columns: { accountId: 'Account', feature: 'Feature', hours: 'Hours', sessions: 'Sessions' },
-      chart: (r) => ({ title: `Hours used (${r.totalHours})`, chart: bar(r.rows.map((x) => `${x.accountId ?? '(none)'} · ${x.feature}`), r.rows.map((x) => x.hours), 'Hours') }),
+      columns: { accountName: 'Account', accountId: 'Account ID', feature: 'Feature', hours: 'Hours', sessions: 'Sessions' },
+      chart: (r) => ({ title: `Hours used (${r.totalHours})`, chart: bar(r.rows.map((x) => `${x.accountName ?? x.accountId ?? '(none)'} · ${x.feature}`), r.rows.map((x) => x.hours), 'Hours') }),
     },
   }),
   'account-utilization': widget({
@@ -170,8 +170,8 @@ export const WIDGETS = {
     answer: accountUtilizationSchema,
     run: (warehouse, filters, q) => warehouse.report(getAccountUtilization, filters, { limit: q.limit }),
     table: {
-      columns: { accountId: 'Account', peakPercentage: 'Peak utilization (%)', peakFeature: 'Feature at peak', peakAt: 'Peak at (UTC)', averagePercentage: 'Average utilization (%)', capacity: 'Licenses', denials: 'Denials' },
-      chart: (r) => ({ title: `Peak utilization per account (${r.threshold} % and more is high)`, chart: bar(r.rows.map((x) => x.accountId ?? '(none)'), r.rows.map((x) => x.peakPercentage), 'Peak %') }),
+      columns: { accountName: 'Account', accountId: 'Account ID', peakPercentage: 'Peak utilization (%)', peakFeature: 'Feature at peak', peakAt: 'Peak at (UTC)', averagePercentage: 'Average utilization (%)', capacity: 'Licenses', denials: 'Denials' },
+      chart: (r) => ({ title: `Peak utilization per account (${r.threshold} % and more is high)`, chart: bar(r.rows.map((x) => x.accountName ?? x.accountId ?? '(none)'), r.rows.map((x) => x.peakPercentage), 'Peak %') }),
     },
   }),
   'denials-by-feature': widget({

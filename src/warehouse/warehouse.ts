@@ -52,7 +52,7 @@ export interface ReportQuery<O, R> {
    * its name goes in. Names live in the back office's registry, not here: the warehouse leaves
    * them null and the back office fills them in (reports/report-names.ts).
    */
-  names?: Readonly<Record<string, { kind: NamedKind; into: string }>>;
+  names?: Readonly<Record<string, { kind: NamedKind; into: string; /** Where the rows are, when not the answer's `rows`. */ at?: 'buyers' }>>;
 }
 
 /** What has a name in the back office's registry but only an ID in the warehouse. */

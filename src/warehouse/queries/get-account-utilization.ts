@@ -12,6 +12,8 @@ export const accountUtilizationSchema = z.object({
   /** Accounts with counted concurrent features in use in the range, highest peak first. */
   rows: z.array(z.object({
     accountId: z.string().nullable(),
+    /** The registry's name of the account; null when it has none. */
+    accountName: z.string().nullable(),
     /** The highest in use / capacity any of its concurrent features reached on a server, in percent. */
     peakPercentage: z.number(),
     /** The feature and the first moment of that peak. */
@@ -39,6 +41,7 @@ const percent = (x: unknown) => Math.round(Number(x ?? 0) * 10_000) / 100;
  * utilization. The account, instance and feature filters apply; the denials follow every filter.
  */
 export const getAccountUtilization: ReportQuery<{ limit: number }, AccountUtilization> = {
+  names: { accountId: { kind: 'account', into: 'accountName' } },
   name: 'account-utilization',
   duckdb: (filters, { limit }) => {
     const usage = filterSql({ ...filters, model: 'concurrent', kinds: ['checkout', 'return', 'expire'], codes: [], search: null, trueDenials: false });
@@ -81,6 +84,7 @@ export const getAccountUtilization: ReportQuery<{ limit: number }, AccountUtiliz
     threshold: HIGH_UTILIZATION,
     rows: (rows ?? []).map((r) => ({
       accountId: (r.account_id as string | null) ?? null,
+      accountName: null,
       peakPercentage: percent(r.peak),
       peakFeature: String(r.peak_feature),
       peakAt: String(r.peak_at),

@@ -31,7 +31,7 @@ export const denialsInsightsSchema = z.object({
     threshold: z.number(),
     minDenials: z.number(),
     /** Accounts with at least `minDenials` true insufficient-count denials at `threshold` % or more, most first. */
-    rows: z.array(z.object({ accountId: z.string().nullable(), denials: z.number(), features: z.array(z.string()) })),
+    rows: z.array(z.object({ accountId: z.string().nullable(), accountName: z.string().nullable(), denials: z.number(), features: z.array(z.string()) })),
   }),
 });
 export type DenialsInsights = z.infer<typeof denialsInsightsSchema>;
@@ -45,6 +45,7 @@ export type DenialsInsights = z.infer<typeof denialsInsightsSchema>;
  * over the capacity then — the same measure as the account utilization.
  */
 export const getDenialsInsights: ReportQuery<Record<string, never>, DenialsInsights> = {
+  names: { accountId: { kind: 'account', into: 'accountName', at: 'buyers' } },
   name: 'denials-insights',
   duckdb: (filters) => {
     const counted = filterSql({ ...filters, kinds: ['checkout', 'deny'] });
@@ -96,7 +97,7 @@ export const getDenialsInsights: ReportQuery<Record<string, never>, DenialsInsig
       buyers: {
         threshold: HIGH_UTILIZATION,
         minDenials: BUYER_MIN_DENIALS,
-        rows: (buyers ?? []).map((r) => ({ accountId: (r.account_id as string | null) ?? null, denials: Number(r.denials), features: (r.features as string[]).map(String) })),
+        rows: (buyers ?? []).map((r) => ({ accountId: (r.account_id as string | null) ?? null, accountName: null, denials: Number(r.denials), features: (r.features as string[]).map(String) })),
       },
     };
   },

@@ -14,7 +14,10 @@ export const sessionsSchema = z.object({
   pageSize: z.number(),
   rows: z.array(z.object({
     instanceId: z.string(),
+    /** The registry's name of the instance; null when it has none. */
+    instanceName: z.string().nullable(),
     accountId: z.string().nullable(),
+    accountName: z.string().nullable(),
     feature: z.string(),
     deviceId: z.string(),
     user: z.string().nullable(),
@@ -85,6 +88,7 @@ function listedSessions(filters: ReportFilters): { sql: string; params: unknown[
  * are listed, most recent first.
  */
 export const getSessions: ReportQuery<SessionsOptions, Sessions> = {
+  names: { accountId: { kind: 'account', into: 'accountName' }, instanceId: { kind: 'instance', into: 'instanceName' } },
   name: 'sessions',
   duckdb: (filters, { page, pageSize, sort, order }) => {
     const { sql: sessions, params, to } = listedSessions(filters);
@@ -110,7 +114,9 @@ export const getSessions: ReportQuery<SessionsOptions, Sessions> = {
     pageSize,
     rows: (rows ?? []).map((r) => ({
       instanceId: String(r.instance_id),
+      instanceName: null,
       accountId: (r.account_id as string | null) ?? null,
+      accountName: null,
       feature: String(r.feature),
       deviceId: String(r.device_id),
       user: (r.user_name as string | null) ?? null,
@@ -126,19 +132,20 @@ export const getSessions: ReportQuery<SessionsOptions, Sessions> = {
 export const sessionHoursSchema = z.object({
   totalHours: z.number(),
   /** Per account and feature: hours held within the range and the sessions they came from, most hours first. */
-  rows: z.array(z.object({ accountId: z.string().nullable(), feature: z.string(), hours: z.number(), sessions: z.number() })),
+  rows: z.array(z.object({ accountId: z.string().nullable(), accountName: z.string().nullable(), feature: z.string(), hours: z.number(), sessions: z.number() })),
 });
 export type SessionHours = z.infer<typeof sessionHoursSchema>;
 
 /** Hours of checkout sessions within the range per account and feature (sessions counted as `getSessions` lists them). */
 export const getSessionHours: ReportQuery<Record<string, never>, SessionHours> = {
+  names: { accountId: { kind: 'account', into: 'accountName' } },
   name: 'session-hours',
   duckdb: (filters) => {
     const { sql, params } = listedSessions(filters);
     return [{ sql: `${sql} SELECT account_id, feature, sum(minutes) / 60.0 AS hours, count(*) AS sessions FROM listed GROUP BY ALL ORDER BY hours DESC, account_id NULLS LAST, feature`, params }];
   },
   map: ([rows]) => {
-    const all = (rows ?? []).map((r) => ({ accountId: (r.account_id as string | null) ?? null, feature: String(r.feature), hours: Number(r.hours), sessions: Number(r.sessions) }));
+    const all = (rows ?? []).map((r) => ({ accountId: (r.account_id as string | null) ?? null, accountName: null, feature: String(r.feature), hours: Number(r.hours), sessions: Number(r.sessions) }));
     const round = (h: number) => Math.round(h * 100) / 100;
     return { totalHours: round(all.reduce((n, r) => n + r.hours, 0)), rows: all.map((r) => ({ ...r, hours: round(r.hours) })) };
   },

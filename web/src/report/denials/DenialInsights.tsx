@@ -35,8 +35,8 @@ export function DenialInsights({ data, onAccount, onCode }: { data: DenialsInsig
                     {b.accountId === null ? (
                       '(no account)'
                     ) : (
-                      <Link component="button" type="button" onClick={() => onAccount(b.accountId!)} sx={{ textAlign: 'left' }}>
-                        {b.accountId}
+                      <Link component="button" type="button" onClick={() => onAccount(b.accountId!)} sx={{ textAlign: 'left' }} title={`Account ID ${b.accountId}`}>
+                        {b.accountName ?? b.accountId}
                       </Link>
                     )}
                   </TableCell>

@@ -21,8 +21,8 @@ const COLUMNS: Array<{ label: string; sort?: SessionSort; numeric?: true; cell: 
   { label: 'Feature', sort: 'feature', cell: (s) => <FeatureInManager feature={s.feature} /> },
   { label: 'Device', sort: 'deviceId', cell: (s) => s.deviceId },
   { label: 'User', sort: 'user', cell: (s) => s.user ?? '–' },
-  { label: 'Account', sort: 'accountId', cell: (s) => s.accountId ?? '–' },
-  { label: 'Instance', sort: 'instanceId', cell: (s) => s.instanceId },
+  { label: 'Account', sort: 'accountId', cell: (s) => (s.accountId === null ? '–' : <span title={`Account ID ${s.accountId}`}>{s.accountName ?? s.accountId}</span>) },
+  { label: 'Instance', sort: 'instanceId', cell: (s) => <span title={`Instance ID ${s.instanceId}`}>{s.instanceName ?? s.instanceId}</span> },
   { label: 'Most held', sort: 'peakCount', numeric: true, cell: (s) => s.peakCount },
   { label: 'Ended by', cell: (s) => s.endedBy ?? '' },
 ];
@@ -59,7 +59,7 @@ export default function SessionsPage() {
         <WidgetCard title="Hours used per account" subtitle="Click a bar to drill down" query={hours} isEmpty={(d) => d.rows.length === 0} emptyText={none} testId="widget-hours-by-account" minHeight={160}>
           {(d) => (
             <RankingBarChart
-              rows={hoursBy(d.rows, (r) => r.accountId ?? '(no account)', (r) => r.hours)}
+              rows={hoursBy(d.rows, (r) => r.accountId ?? '(no account)', (r) => r.hours, (r) => r.accountName ?? r.accountId ?? '(no account)')}
               valueLabel="Hours"
               label="Hours used per account"
               onSelect={(name) => name !== '(no account)' && drill('accounts', name)}

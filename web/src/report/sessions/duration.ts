@@ -8,8 +8,12 @@ export function formatDuration(minutes: number): string {
 }
 
 /** Sums hours by a key, most first. */
-export function hoursBy<T>(rows: T[], key: (row: T) => string, hours: (row: T) => number): Array<{ name: string; value: number }> {
-  const totals = new Map<string, number>();
-  for (const row of rows) totals.set(key(row), (totals.get(key(row)) ?? 0) + hours(row));
-  return [...totals].map(([name, value]) => ({ name, value: Math.round(value * 100) / 100 })).sort((a, b) => b.value - a.value || a.name.localeCompare(b.name));
+export function hoursBy<T>(rows: T[], key: (row: T) => string, hours: (row: T) => number, nameOf: (row: T) => string = key): Array<{ name: string; id: string; value: number }> {
+  const totals = new Map<string, { name: string; value: number }>();
+  for (const row of rows) {
+    const total = totals.get(key(row)) ?? { name: nameOf(row), value: 0 };
+    total.value += hours(row);
+    totals.set(key(row), total);
+  }
+  return [...totals].map(([id, t]) => ({ id, name: t.name, value: Math.round(t.value * 100) / 100 })).sort((a, b) => b.value - a.value || a.name.localeCompare(b.name));
 }

@@ -58,10 +58,10 @@ export default function UtilizationPage() {
               <TableBody>
                 {d.rows.map((r) => {
                   const high = r.peakPercentage >= d.threshold;
-                  const name = r.accountId ?? '(no account)';
+                  const name = r.accountName ?? r.accountId ?? '(no account)';
                   return (
                     <TableRow
-                      key={name}
+                      key={r.accountId ?? name}
                       hover
                       data-testid="utilization-row"
                       data-high={high ? 'true' : 'false'}
@@ -71,7 +71,7 @@ export default function UtilizationPage() {
                       sx={{ cursor: r.accountId === null ? 'default' : 'pointer', ...(high ? { bgcolor: (t) => alpha(t.palette.warning.main, 0.12) } : {}) }}
                     >
                       <TableCell>
-                        {name} {high && <Chip size="small" color="warning" label={`≥ ${d.threshold} %`} sx={{ ml: 0.5 }} />}
+                        <span title={r.accountId === null ? undefined : `Account ID ${r.accountId}`}>{name}</span> {high && <Chip size="small" color="warning" label={`≥ ${d.threshold} %`} sx={{ ml: 0.5 }} />}
                       </TableCell>
                       <TableCell align="right">
                         <Percentage value={r.peakPercentage} high={high} />
