@@ -1,6 +1,6 @@
 import type { EChartsOption } from 'echarts';
 import { z } from 'zod';
-import type { ReportFilters } from '../warehouse/filters.js';
+import type { FilterName, ReportFilters } from '../warehouse/filters.js';
 import { activeRankingSchema, getActiveAccounts, getActiveInstances, getUniqueClients, uniqueClientsSchema } from '../warehouse/queries/get-active-clients.js';
 import { concurrentUsageSchema, getConcurrentUsage } from '../warehouse/queries/get-concurrent-usage.js';
 import { denialsByAccountSchema, getDenialsByAccount } from '../warehouse/queries/get-denials-by-account.js';
@@ -27,8 +27,10 @@ const eventsQuery = pagingQuery.extend(listingQuery.shape);
 type RowOf<A> = A extends { rows: Array<infer R> } ? R : never;
 
 /** One widget of the Usage and Denials report: its route, its answer, and how it exports. */
-export interface Widget<A extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType> {
+export interface Widget<A extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, I extends readonly FilterName[] = readonly FilterName[]> {
   summary: string;
+  /** The report filters this widget does not apply (its query leaves them out), shown on the widget. */
+  ignores: I;
   /** Query parameters beyond the report's filters. */
   query?: Q;
   answer: A;
@@ -42,7 +44,7 @@ export interface Widget<A extends z.ZodType = z.ZodType, Q extends z.ZodType = z
     chart(answer: z.output<A>): { title: string; chart: EChartsOption };
   };
 }
-const widget = <A extends z.ZodType, Q extends z.ZodType = z.ZodObject>(w: Widget<A, Q>): Widget<A, Q> => w;
+const widget = <A extends z.ZodType, const I extends readonly FilterName[], Q extends z.ZodType = z.ZodObject>(w: Widget<A, Q, I>): Widget<A, Q, I> => w;
 
 /** The filters and options of a listing, narrowed to denials for the denials summary. */
 export function scopeListing(filters: ReportFilters, options: EventsOptions, denialsOnly: boolean): [ReportFilters, EventsOptions] {
@@ -52,9 +54,10 @@ export function scopeListing(filters: ReportFilters, options: EventsOptions, den
   return [scoped, { ...options, conditions }];
 }
 
-const listing = (summary: string, denialsOnly: boolean) =>
+const listing = <const I extends readonly FilterName[]>(summary: string, denialsOnly: boolean, ignores: I) =>
   widget({
     summary,
+    ignores,
     query: eventsQuery,
     answer: eventsPageSchema,
     run: (warehouse, filters, q) => warehouse.report(getEvents, ...scopeListing(filters, { page: q.page, pageSize: q.pageSize, sort: q.sort, order: q.order, conditions: parseConditions(q.where) }, denialsOnly)),
@@ -90,6 +93,7 @@ const lines = (rows: Array<Record<string, unknown>>, series: Array<[key: string,
 const ranking = (summary: string, title: string, query: typeof getActiveAccounts) =>
   widget({
     summary,
+    ignores: [],
     query: limitQuery,
     answer: activeRankingSchema,
     run: (warehouse, filters, q) => warehouse.report(query, filters, { limit: q.limit }),
@@ -103,6 +107,7 @@ const ranking = (summary: string, title: string, query: typeof getActiveAccounts
 export const WIDGETS = {
   'denials-distribution': widget({
     summary: 'Denials by status code: code, name, description, count and percentage of all denials',
+    ignores: ['kinds'],
     answer: denialsDistributionSchema,
     run: (warehouse, filters) => warehouse.report(getDenialsDistribution, filters, {}),
     table: {
@@ -115,6 +120,7 @@ export const WIDGETS = {
   }),
   'denials-by-account': widget({
     summary: 'Denials per account, most first',
+    ignores: ['kinds'],
     query: limitQuery,
     answer: denialsByAccountSchema,
     run: (warehouse, filters, q) => warehouse.report(getDenialsByAccount, filters, { limit: q.limit }),
@@ -124,16 +130,18 @@ export const WIDGETS = {
       chart: (r) => ({ title: 'Denials by account', chart: bar(r.rows.map((x) => x.accountId ?? '(none)'), r.rows.map((x) => x.count), 'Denials') }),
     },
   }),
-  events: listing('All events: paged, sortable by any column, narrowed by column conditions such as usagePercentage>=80', false),
+  events: listing('All events: paged, sortable by any column, narrowed by column conditions such as usagePercentage>=80', false, []),
   sessions: widget({
     summary: 'Checkout sessions: how long each device held each concurrent feature, with totals',
+    ignores: ['kinds', 'codes', 'true'],
     query: pagingQuery,
     answer: sessionsSchema,
     run: (warehouse, filters, q) => warehouse.report(getSessions, filters, { page: q.page, pageSize: q.pageSize }),
   }),
-  'denials-summary': listing('Denials one by one: client, user, feature, time and reason', true),
+  'denials-summary': listing('Denials one by one: client, user, feature, time and reason', true, ['kinds']),
   'concurrent-usage': widget({
     summary: 'Concurrent usage over time per feature: in use at the end of each bucket, capacity (null when uncounted), peak, overdraft past capacity',
+    ignores: ['kinds', 'codes', 'true'],
     answer: concurrentUsageSchema,
     run: (warehouse, filters) => warehouse.report(getConcurrentUsage, filters, {}),
     table: {
@@ -154,6 +162,7 @@ export const WIDGETS = {
   }),
   'metered-usage': widget({
     summary: 'Metered usage over time per feature: consumed, cap, in use and overage',
+    ignores: ['kinds', 'codes', 'true'],
     answer: meteredUsageSchema,
     run: (warehouse, filters) => warehouse.report(getMeteredUsage, filters, {}),
     table: {
@@ -173,6 +182,7 @@ export const WIDGETS = {
   'active-instances': ranking('License server instances ranked by counts checked out or consumed', 'Most active cloud server instances', getActiveInstances),
   'unique-clients': widget({
     summary: 'Distinct devices and users served per feature, and clients per license count',
+    ignores: ['codes', 'true'],
     answer: uniqueClientsSchema,
     run: (warehouse, filters) => warehouse.report(getUniqueClients, filters, {}),
     table: {
@@ -181,7 +191,8 @@ export const WIDGETS = {
     },
   }),
   'denials-over-time': widget({
-    summary: 'Denials per time bucket (sized to the range) and status code',
+    summary: 'Denials per time bucket (chosen, or sized to the range) and status code',
+    ignores: ['kinds'],
     answer: denialsOverTimeSchema,
     run: (warehouse, filters) => warehouse.report(getDenialsOverTime, filters, {}),
     table: {

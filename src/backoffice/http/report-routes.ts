@@ -7,6 +7,7 @@ import type { DenialCode } from '../../licensing/denials.js';
 import type { Widget, WidgetName } from '../../reports/report-widgets.js';
 import { WIDGETS } from '../../reports/report-widgets.js';
 import { reportQuerySchema, toFilters } from '../../warehouse/filters.js';
+import { dataAsOfSchema, getDataAsOf } from '../../warehouse/queries/get-data-as-of.js';
 import type { BackofficeContext } from '../context.js';
 
 export const REPORT_API = '/api/reports/usage-denials';
@@ -26,6 +27,12 @@ export const reportRoutes: FastifyPluginAsyncZod<{ ctx: BackofficeContext }> = a
         .map(([code, d]) => ({ code: Number(code), name: d.name, description: d.description }))
         .filter((d) => !NOT_A_DENIAL.has(d.code as DenialCode)),
     }),
+  );
+
+  app.get(
+    `${REPORT_API}/data-as-of`,
+    { config: read, schema: { tags: ['report'], summary: 'How fresh the report is: the newest event the warehouse holds and when events were last stored', response: { 200: dataAsOfSchema } } },
+    async () => ctx.warehouse.report(getDataAsOf, toFilters({}, ctx.clock.now()), {}),
   );
 
   for (const name of Object.keys(WIDGETS) as WidgetName[]) {
