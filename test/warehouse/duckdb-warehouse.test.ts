@@ -129,7 +129,7 @@ describe('DuckDB charts over time', () => {
       buildEvent({ ts: '2026-05-03T10:00:00.000Z', inUseAfter: 1, count: 1, capacity: 4 }),
       buildEvent({ ts: '2026-05-20T16:30:00.000Z', kind: 'return', inUseAfter: 0, count: 1, capacity: 4 }),
       buildEvent({ ts: '2026-05-04T10:00:00.000Z', kind: 'deny', statusCode: 7, inUseAfter: 1, capacity: 4 }),
-      buildEvent({ ts: '2026-05-21T10:00:00.000Z', kind: 'deny', statusCode: 9, inUseAfter: 0, capacity: 4 }),
+      buildEvent({ ts: '2026-05-21T10:00:00.000Z', kind: 'deny', statusCode: 10, inUseAfter: 0, capacity: 4 }),
     ]);
     // Thirty days: the automatic grouping is by day.
     const filters = range('2026-05-01T00:00:00Z', '2026-05-31T00:00:00Z');
@@ -143,7 +143,7 @@ describe('DuckDB charts over time', () => {
     const denials = await warehouse.report(getDenialsOverTime, filters, {});
     expect(denials.rows).toEqual([
       { bucketStart: '2026-05-04T00:00:00Z', code: 7, count: 1 },
-      { bucketStart: '2026-05-21T00:00:00Z', code: 9, count: 1 },
+      { bucketStart: '2026-05-21T00:00:00Z', code: 10, count: 1 },
     ]);
     // By the week they fall in two weeks (starting on Monday).
     const weekly = await warehouse.report(getDenialsOverTime, { ...filters, bucket: 'week' }, {});
@@ -156,7 +156,7 @@ describe('DuckDB charts over time', () => {
     await warehouse.ingest([
       buildEvent({ ts: '2026-05-03T10:00:00.000Z', inUseAfter: 2, count: 2, capacity: 4 }),
       // A denial reports what was in use when it came.
-      buildEvent({ ts: '2026-05-05T10:00:00.000Z', kind: 'deny', statusCode: 9, inUseAfter: 3, capacity: 4 }),
+      buildEvent({ ts: '2026-05-05T10:00:00.000Z', kind: 'deny', statusCode: 10, inUseAfter: 3, capacity: 4 }),
     ]);
     const filters = range('2026-05-01T00:00:00Z', '2026-05-08T00:00:00Z');
     const all = await warehouse.report(getConcurrentUsage, filters, {});
