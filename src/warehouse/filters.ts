@@ -22,8 +22,8 @@ export type Grouping = Bucket | 'auto';
 
 /** The most buckets a chart over time is drawn with: more are more points than pixels. */
 export const MAX_BUCKETS = 2000;
-/** Each bucket's shortest length, so that a count of buckets over a range is never too low. */
-const BUCKET_MS: Record<Bucket, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000, week: 7 * 86_400_000, month: 28 * 86_400_000 };
+/** Each bucket's shortest length (a month of 28 days), so that a count of buckets over a range is never too low. */
+export const BUCKET_MS = { minute: 60_000, hour: 3_600_000, day: 86_400_000, week: 604_800_000, month: 2_419_200_000 } as const satisfies Record<Bucket, number>;
 const DEFAULT_SPAN_MS = 365 * 86_400_000;
 
 /** How many buckets of `bucket` a range of `spanMs` spreads over (at most: months are taken as 28 days). */

@@ -38,5 +38,5 @@ export function pageRequests(page: ReportPageName, filters: ReportFilterState, u
   if (page === 'denials') return [['denials-distribution', all], ['denials-by-account', all], ['denials-over-time', all], ['denials-summary', summaryRequest(filters, 0)]];
   const model = overviewModel(filters);
   const usage = apiParams(filters, { model });
-  return [[`${model}-usage`, usage], ['active-accounts', usage], ['active-instances', usage], ['unique-clients', usage], ['denials-distribution', all]];
+  return [[`${model}-usage`, usage], ['active-accounts', usage], ['active-instances', usage], ['unique-clients', usage], ['denials-distribution', usage]];
 }

@@ -1,21 +1,29 @@
 import { useMemo } from 'react';
 import type { DenialsOverTime } from '../../../../src/warehouse/queries/get-denials-over-time.js';
 import { EChart } from '../../charts/EChart.js';
-import { bucketLabel, timeChartOption } from '../overview/usage-series.js';
+import { timeRange, useReportFilters } from '../filters.js';
+import { TimeGrouping } from '../overview/TimeGrouping.js';
+import { timeChartOption } from '../overview/usage-series.js';
 import { denialColor } from './denial-colors.js';
 
-/** Denials per period, stacked by status code. */
+/** Denials per period, stacked by status code, on a time axis over the whole range. */
 export function DenialsOverTimeChart({ data }: { data: DenialsOverTime }) {
+  const { filters } = useReportFilters();
+  const { from, to } = timeRange(filters);
   const option = useMemo(() => {
     const buckets = [...new Set(data.rows.map((r) => r.bucketStart))].sort();
     const codes = [...new Set(data.rows.map((r) => r.code))].sort((a, b) => a - b);
-    const index = new Map(buckets.map((b, i) => [b, i]));
     const series = codes.map((code) => {
-      const values = buckets.map(() => 0);
-      for (const r of data.rows) if (r.code === code) values[index.get(r.bucketStart)!] = r.count;
-      return { type: 'bar', stack: 'denials', name: `Code ${code}`, data: values, itemStyle: { color: denialColor(code) } };
+      const counts = new Map(data.rows.filter((r) => r.code === code).map((r) => [r.bucketStart, r.count]));
+      const points = buckets.map((b) => [Date.parse(b), counts.get(b) ?? 0]);
+      return { type: 'bar', stack: 'denials', name: `Code ${code}`, data: points, barMinWidth: 3, barMaxWidth: 40, itemStyle: { color: denialColor(code) } };
     });
-    return timeChartOption(buckets.map((b) => bucketLabel(b, data.bucket)), 'Denials', series);
-  }, [data]);
-  return <EChart option={option} label="Denials over time by status code" testId="denials-over-time-chart" />;
+    return timeChartOption({ yName: 'Denials', bucket: data.bucket, range: { from, to }, series });
+  }, [data, from, to]);
+  return (
+    <>
+      <TimeGrouping bucket={data.bucket} />
+      <EChart option={option} label="Denials over time by status code" testId="denials-over-time-chart" />
+    </>
+  );
 }

@@ -8,6 +8,7 @@ import { useDenialsByAccount, useDenialsDistribution, useDenialsOverTime, useDen
 import { DenialsDistributionChart } from './DenialsDistributionChart.js';
 import { DenialsOverTimeChart } from './DenialsOverTimeChart.js';
 import { FeatureInManager } from '../manager-link.js';
+import { ignoredFilters } from '../ignored-filters.js';
 
 
 /** Why requests were refused: by code, by account, over time, and one by one. */
@@ -33,19 +34,19 @@ export default function DenialsPage() {
         label="True denials only (leave out a denial when the same device or user got the feature within 5 minutes before or after)"
       />
       <Box sx={{ display: 'grid', gap: 2, gridTemplateColumns: { xs: 'minmax(0, 1fr)', md: 'repeat(2, minmax(0, 1fr))' } }}>
-        <WidgetCard title="Denials distribution" subtitle="By status code · hover a slice for details, click it to filter" query={distribution} isEmpty={(d) => d.total === 0} emptyText={none} testId="widget-denials">
+        <WidgetCard title="Denials distribution" subtitle="By status code · hover a slice for details, click it to filter" query={distribution} isEmpty={(d) => d.total === 0} emptyText={none} testId="widget-denials" ignores={ignoredFilters('denials-distribution', filters)}>
           {(d) => <DenialsDistributionChart data={d} onSelect={(code) => drill('codes', String(code))} height={340} />}
         </WidgetCard>
-        <WidgetCard title="Denials by account" subtitle="Click a bar to drill down" query={byAccount} isEmpty={(d) => d.total === 0} emptyText={none} testId="widget-denials-by-account">
+        <WidgetCard title="Denials by account" subtitle="Click a bar to drill down" query={byAccount} isEmpty={(d) => d.total === 0} emptyText={none} testId="widget-denials-by-account" ignores={ignoredFilters('denials-by-account', filters)}>
           {(d) => <RankingBarChart rows={d.rows.map((r) => ({ name: r.accountId ?? '(no account)', value: r.count }))} valueLabel="Denials" label="Denials by account" onSelect={(name) => drill('accounts', name)} testId="denials-by-account-chart" />}
         </WidgetCard>
         <Box sx={{ gridColumn: { md: 'span 2' } }}>
-          <WidgetCard title="Denials over time" subtitle="Per status code" query={overTime} isEmpty={(d) => d.rows.length === 0} emptyText={none} testId="widget-denials-over-time">
+          <WidgetCard title="Denials over time" subtitle="Per status code" query={overTime} isEmpty={(d) => d.rows.length === 0} emptyText={none} testId="widget-denials-over-time" ignores={ignoredFilters('denials-over-time', filters)}>
             {(d) => <DenialsOverTimeChart data={d} />}
           </WidgetCard>
         </Box>
         <Box sx={{ gridColumn: { md: 'span 2' } }}>
-          <WidgetCard title="Denials summary" subtitle="Each denial: who, what, when and why" query={summary} isEmpty={(d) => d.total === 0} emptyText={none} testId="widget-denials-summary" minHeight={120}>
+          <WidgetCard title="Denials summary" subtitle="Each denial: who, what, when and why" query={summary} isEmpty={(d) => d.total === 0} emptyText={none} testId="widget-denials-summary" ignores={ignoredFilters('denials-summary', filters)} minHeight={120}>
             {(d) => (
               <>
                 <TableContainer>

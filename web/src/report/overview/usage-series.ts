@@ -1,4 +1,5 @@
 import type { Bucket } from '../../../../src/warehouse/filters.js';
+import { escapeHtml } from '../../charts/escape-html.js';
 import type { ConcurrentUsage } from '../../../../src/warehouse/queries/get-concurrent-usage.js';
 import type { MeteredUsage } from '../../../../src/warehouse/queries/get-metered-usage.js';
 
@@ -83,20 +84,58 @@ export function meteredTotals(data: MeteredUsage) {
   };
 }
 
-/** A bucket's start as a short label for the time axis. */
+/** A bucket's start as a short label: the period it stands for. */
 export function bucketLabel(iso: string, bucket: Bucket): string {
   const d = new Date(iso);
   if (bucket === 'minute' || bucket === 'hour') return d.toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
-  return d.toLocaleDateString(undefined, { month: 'short', day: 'numeric', year: '2-digit' });
+  if (bucket === 'month') return d.toLocaleDateString(undefined, { month: 'long', year: 'numeric', timeZone: 'UTC' });
+  const day = d.toLocaleDateString(undefined, { month: 'short', day: 'numeric', year: 'numeric', timeZone: 'UTC' });
+  return bucket === 'week' ? `Week of ${day}` : day;
 }
 
-/** A chart over time: the buckets along the bottom, a legend on top, the given series. */
-export function timeChartOption(labels: string[], yName: string, series: object[]) {
+/** A series' values by bucket start, as points of a time axis. */
+export type TimePoint = [time: number, value: number | null];
+export const timePoints = <B>(series: ReadonlyArray<readonly [string, B]>, value: (b: B) => number | null): TimePoint[] => series.map(([t, b]) => [Date.parse(t), value(b)]);
+
+/**
+ * Whether a line needs its points drawn: a line through a lone point draws nothing, so with few
+ * points, or a point with no neighbour to join, each point is shown as a marker.
+ */
+export function needsMarkers(points: readonly TimePoint[]): boolean {
+  if (points.length <= 40) return true;
+  return points.some(([, v], i) => v !== null && (points[i - 1]?.[1] ?? null) === null && (points[i + 1]?.[1] ?? null) === null);
+}
+
+interface TooltipItem {
+  marker?: unknown;
+  seriesName?: string;
+  value?: unknown;
+}
+
+/**
+ * A chart over time on a time axis spanning the whole range, so that a stretch without data
+ * shows as one; the tooltip names the period and each series (escaped: it is HTML).
+ */
+export function timeChartOption(options: { yName: string; bucket: Bucket; range: { from: string; to: string }; series: object[] }) {
+  const { yName, bucket, range, series } = options;
   return {
-    tooltip: { trigger: 'axis' },
+    tooltip: {
+      trigger: 'axis',
+      formatter: (items: TooltipItem | TooltipItem[]) => {
+        const list = Array.isArray(items) ? items : [items];
+        const [first] = list;
+        const time = Array.isArray(first?.value) ? Number((first.value as unknown[])[0]) : NaN;
+        const head = Number.isNaN(time) ? '' : escapeHtml(bucketLabel(new Date(time).toISOString(), bucket));
+        const rows = list.map((p) => {
+          const v: unknown = Array.isArray(p.value) ? (p.value as unknown[])[1] : p.value;
+          return `${typeof p.marker === 'string' ? p.marker : ''}${escapeHtml(p.seriesName)}: <b>${v === null || v === undefined ? '–' : escapeHtml(Number(v).toLocaleString())}</b>`;
+        });
+        return [head, ...rows].join('<br/>');
+      },
+    },
     legend: { top: 0, type: 'scroll' },
-    grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
-    xAxis: { type: 'category', data: labels },
+    grid: { left: 8, right: 24, top: 32, bottom: 8, containLabel: true },
+    xAxis: { type: 'time', min: Date.parse(range.from), max: Date.parse(range.to), axisLabel: { hideOverlap: true } },
     yAxis: { type: 'value', name: yName, minInterval: 1 },
     series,
   };
