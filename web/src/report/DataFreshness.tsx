@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { Box, Button, MenuItem, TextField, Tooltip, Typography } from '@mui/material';
 import { useQueryClient } from '@tanstack/react-query';
 import { useDataAsOf } from './hooks.js';
-import { useReportFilters } from './filters.js';
+import { timeRange, useReportFilters } from './filters.js';
 import type { RefreshMinutes } from './refresh.js';
 import { REFRESH_MINUTES, moveReportNow, storeRefresh, storedRefresh, useReportNow } from './refresh.js';
 
@@ -22,12 +22,13 @@ export function DataFreshness() {
   const { filters } = useReportFilters();
   const client = useQueryClient();
   const [minutes, setMinutes] = useState<RefreshMinutes>(storedRefresh);
-  const custom = filters.range === 'custom';
   const refresh = useCallback(() => {
+    const before = timeRange(filters);
     moveReportNow();
-    // A fixed range asks the same question as before: ask it again.
-    if (custom) void client.invalidateQueries({ queryKey: ['usage-denials'] });
-  }, [client, custom]);
+    const after = timeRange(filters);
+    // A range that did not move (a fixed one, or within the same minute) asks the same question: ask it again.
+    if (before.from === after.from && before.to === after.to) void client.invalidateQueries({ queryKey: ['usage-denials'], predicate: (q) => q.queryKey[1] !== 'data-as-of' });
+  }, [client, filters]);
   useEffect(() => {
     if (minutes === 0) return;
     const timer = setInterval(refresh, minutes * 60_000);
@@ -38,9 +39,9 @@ export function DataFreshness() {
   const text = !data ? (asOf.isError ? 'Data as of: unknown' : 'Data as of …') : data.newestEvent ? `Data as of ${when(data.newestEvent)}` : 'No data yet';
   const detail = data?.lastIngest ? `Newest event ${new Date(data.newestEvent!).toLocaleString()}; events last stored ${new Date(data.lastIngest).toLocaleString()}` : 'No events stored yet';
   return (
-    <Box sx={{ display: 'flex', alignItems: 'center', gap: 1, ml: 'auto', flexShrink: 0 }}>
+    <Box sx={{ display: 'flex', alignItems: 'center', justifyContent: 'flex-end', flexWrap: 'wrap', gap: 1, ml: 'auto', minWidth: 0 }}>
       <Tooltip title={detail}>
-        <Typography variant="caption" color="text.secondary" data-testid="data-as-of" tabIndex={0} sx={{ whiteSpace: 'nowrap' }}>
+        <Typography variant="caption" color="text.secondary" data-testid="data-as-of" tabIndex={0}>
           {text}
         </Typography>
       </Tooltip>
@@ -58,7 +59,6 @@ export function DataFreshness() {
           setMinutes(next);
         }}
         sx={{ width: 110 }}
-        slotProps={{ select: { inputProps: { 'data-testid': 'auto-refresh' } } }}
       >
         {REFRESH_MINUTES.map((m) => (
           <MenuItem key={m} value={m}>

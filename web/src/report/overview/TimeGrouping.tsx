@@ -19,7 +19,7 @@ export function TimeGrouping({ bucket }: { bucket: Bucket }) {
         label="Group by"
         value={chosen}
         onChange={(e) => update({ bucket: e.target.value as typeof chosen }, { replace: false })}
-        slotProps={{ select: { renderValue: (v) => (v === 'auto' ? `Automatic (${bucket})` : (GROUPINGS.find((g) => g.value === v)?.label ?? String(v))), inputProps: { 'data-testid': 'time-grouping' } } }}
+        slotProps={{ select: { renderValue: (v) => (v === 'auto' ? `Automatic (${bucket})` : (GROUPINGS.find((g) => g.value === v)?.label ?? String(v))) } }}
         sx={{ width: 170 }}
       >
         {GROUPINGS.map((g) => (
