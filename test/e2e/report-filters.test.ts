@@ -164,7 +164,7 @@ describe('the report\'s filters and time in the browser', { timeout: 90_000 }, (
     await page.getByRole('button', { name: 'Refresh the report now' }).click();
     await asked;
     // Every minute, chosen in this browser and kept.
-    await chooseInSelect('Auto-refresh', '1 min');
+    await chooseInSelect('Auto-refresh', 'Every 1 min');
     expect(await page.evaluate(() => localStorage.getItem('tally.report.refreshMinutes'))).toBe('1');
     asked = widgetResponse('concurrent-usage');
     const freshness = widgetResponse('data-as-of');

@@ -50,19 +50,20 @@ export function DataFreshness() {
       </Button>
       <TextField
         select
+        variant="standard"
         size="small"
-        label="Auto-refresh"
         value={minutes}
         onChange={(e) => {
           const next = Number(e.target.value) as RefreshMinutes;
           storeRefresh(next);
           setMinutes(next);
         }}
-        sx={{ width: 110 }}
+        slotProps={{ select: { 'aria-label': 'Auto-refresh', renderValue: (m) => (m === 0 ? 'Auto-refresh off' : `Auto-refresh: ${String(m)} min`) } }}
+        sx={{ '& .MuiInputBase-input': { fontSize: 13, py: 0.25 } }}
       >
         {REFRESH_MINUTES.map((m) => (
           <MenuItem key={m} value={m}>
-            {m === 0 ? 'Off' : `${m} min`}
+            {m === 0 ? 'Off' : `Every ${m} min`}
           </MenuItem>
         ))}
       </TextField>

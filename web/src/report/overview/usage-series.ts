@@ -134,7 +134,8 @@ export function timeChartOption(options: { yName: string; bucket: Bucket; range:
       },
     },
     legend: { top: 0, type: 'scroll' },
-    grid: { left: 8, right: 24, top: 32, bottom: 8, containLabel: true },
+    // Room under the legend for the axis name, however the legend wraps on a phone.
+    grid: { left: 8, right: 24, top: 52, bottom: 8, containLabel: true },
     xAxis: { type: 'time', min: Date.parse(range.from), max: Date.parse(range.to), axisLabel: { hideOverlap: true } },
     yAxis: { type: 'value', name: yName, minInterval: 1 },
     series,
