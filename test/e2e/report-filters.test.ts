@@ -59,7 +59,7 @@ describe('the report\'s filters and time in the browser', { timeout: 90_000 }, (
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.getByTestId('usage-chart').waitFor({ timeout: 20_000 });
     await settled();
-  });
+  }, 60_000);
   afterAll(async () => {
     await browser?.close();
     await bo?.stop();
