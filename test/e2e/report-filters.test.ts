@@ -128,6 +128,8 @@ describe('the report\'s filters and time in the browser', { timeout: 90_000 }, (
     await drawer.getByRole('button', { name: 'Cancel' }).click();
     await page.getByRole('tab', { name: 'Denials' }).click();
     await page.waitForURL((u) => u.pathname === '/denials');
+    await settled();
+    await shot('denials-1440');
     await page.getByRole('button', { name: 'More filters' }).click();
     expect(await drawer.getByRole('combobox', { name: 'License model' }).textContent()).toBe('Metered');
     await drawer.getByRole('combobox', { name: 'License model' }).click();
@@ -197,5 +199,10 @@ describe('the report\'s filters and time in the browser', { timeout: 90_000 }, (
     await drawer.getByRole('button', { name: 'Apply' }).click();
     await expect.poll(() => url().searchParams.get('search')).toBe('acme-ws-01');
     await expect.poll(() => page.getByTestId('filter-chip').allInnerTexts()).toEqual(['Search: acme-ws-01']);
+    await page.getByRole('tab', { name: 'Denials' }).click();
+    await page.waitForURL((u) => u.pathname === '/denials');
+    await settled();
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth')).toBeLessThanOrEqual(0);
+    await shot('denials-390');
   });
 });
