@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { groupingFits } from '../../web/src/report/grouping.js';
 import type { TimePoint } from '../../web/src/report/overview/usage-series.js';
-import { needsMarkers } from '../../web/src/report/overview/usage-series.js';
+import { bucketStarts, needsMarkers } from '../../web/src/report/overview/usage-series.js';
 
 const HOUR = 3_600_000;
 const line = (values: Array<number | null>): TimePoint[] => values.map((v, i) => [i * HOUR, v]);
@@ -35,5 +35,15 @@ describe('the groupings offered for a range', () => {
     expect(groupingFits('auto', days(3650))).toBe(true);
     expect(groupingFits('day', days(365))).toBe(true);
     expect(groupingFits('month', days(3650))).toBe(true);
+  });
+});
+
+describe('the periods of a range a bar chart spreads over', () => {
+  const iso = (starts: number[]) => starts.map((t) => new Date(t).toISOString().slice(0, 10));
+
+  it('start where the API starts them: weeks on Monday, months on the first, in UTC', () => {
+    expect(iso(bucketStarts({ from: '2026-05-06T10:00:00Z', to: '2026-05-20T00:00:00Z' }, 'week'))).toEqual(['2026-05-04', '2026-05-11', '2026-05-18']);
+    expect(iso(bucketStarts({ from: '2026-01-31T10:00:00Z', to: '2026-03-02T00:00:00Z' }, 'month'))).toEqual(['2026-01-01', '2026-02-01', '2026-03-01']);
+    expect(bucketStarts({ from: '2026-05-06T10:30:00Z', to: '2026-05-06T13:00:00Z' }, 'hour')).toHaveLength(3);
   });
 });

@@ -5,12 +5,12 @@ import { EChart } from '../../charts/EChart.js';
 import { timeRange, useReportFilters } from '../filters.js';
 import { TimeGrouping } from './TimeGrouping.js';
 import type { TimePoint } from './usage-series.js';
-import { concurrentTotals, meteredTotals, needsMarkers, timeChartOption, timePoints } from './usage-series.js';
+import { bucketStarts, concurrentTotals, countsOverRange, meteredTotals, needsMarkers, timeChartOption, timePoints } from './usage-series.js';
 
 const line = (name: string, data: TimePoint[], extra: object = {}) => ({ type: 'line', name, data, showSymbol: needsMarkers(data), symbolSize: 7, connectNulls: false, ...extra });
 const capLine = (name: string, data: TimePoint[]) => line(name, data, { lineStyle: { type: 'dashed' }, step: 'end', color: '#7f8c8d' });
-// A bar of a lone period on a long range is still wide enough to see.
-const bar = (name: string, data: TimePoint[], extra: object = {}) => ({ type: 'bar', name, stack: 'u', data, barMinWidth: 3, barMaxWidth: 40, ...extra });
+// Bars cover every period of the range (one period wide); a lone one on a long range is still seen.
+const bar = (name: string, data: TimePoint[], extra: object = {}) => ({ type: 'bar', name, stack: 'u', data, barMinWidth: 2, barMaxWidth: 40, ...extra });
 
 /** Licenses in use against capacity per bucket, with the peak of each bucket; overdraft and uncounted use apart. */
 export function ConcurrentUsageChart({ data }: { data: ConcurrentUsage }) {
@@ -41,10 +41,9 @@ export function MeteredUsageChart({ data }: { data: MeteredUsage }) {
   const { from, to } = timeRange(filters);
   const option = useMemo(() => {
     const { series, features } = meteredTotals(data);
-    const bars: object[] = [
-      bar('Consumed', timePoints(series, (b) => Math.max(0, b.consumed - b.overage))),
-      bar('Overage', timePoints(series, (b) => b.overage), { color: '#c0392b' }),
-    ];
+    const starts = bucketStarts({ from, to }, data.bucket);
+    const over = (value: (b: (typeof series)[number][1]) => number) => countsOverRange(new Map(series.map(([t, b]) => [Date.parse(t), value(b)])), starts);
+    const bars: object[] = [bar('Consumed', over((b) => Math.max(0, b.consumed - b.overage))), bar('Overage', over((b) => b.overage), { color: '#c0392b' })];
     // Caps of different features are in different units: a cap line only for one feature.
     if (features === 1) bars.push(capLine('Cap', timePoints(series, (b) => b.cap)));
     return timeChartOption({ yName: 'Units', bucket: data.bucket, range: { from, to }, series: bars });

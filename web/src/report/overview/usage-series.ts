@@ -93,6 +93,34 @@ export function bucketLabel(iso: string, bucket: Bucket): string {
   return bucket === 'week' ? `Week of ${day}` : day;
 }
 
+/** The start of the bucket `ms` falls in, in UTC as the API counts (weeks start on Monday). */
+function bucketStart(ms: number, bucket: Bucket): number {
+  const d = new Date(ms);
+  if (bucket === 'minute') return Math.floor(ms / 60_000) * 60_000;
+  if (bucket === 'hour') return Math.floor(ms / 3_600_000) * 3_600_000;
+  const day = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
+  if (bucket === 'day') return day;
+  if (bucket === 'week') return day - ((d.getUTCDay() + 6) % 7) * 86_400_000;
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+}
+
+/** Every bucket start of the range, so that bars are one period wide and a quiet period is a zero. */
+export function bucketStarts(range: { from: string; to: string }, bucket: Bucket): number[] {
+  const starts: number[] = [];
+  const end = Date.parse(range.to);
+  for (let t = bucketStart(Date.parse(range.from), bucket); t < end && starts.length <= 2000; ) {
+    starts.push(t);
+    const d = new Date(t);
+    t = bucket === 'month' ? Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1) : t + { minute: 60_000, hour: 3_600_000, day: 86_400_000, week: 604_800_000 }[bucket];
+  }
+  return starts;
+}
+
+/** Counts per bucket start over every bucket of the range, zero where there were none. */
+export function countsOverRange(counts: ReadonlyMap<number, number>, starts: readonly number[]): TimePoint[] {
+  return starts.map((t) => [t, counts.get(t) ?? 0]);
+}
+
 /** A series' values by bucket start, as points of a time axis. */
 export type TimePoint = [time: number, value: number | null];
 export const timePoints = <B>(series: ReadonlyArray<readonly [string, B]>, value: (b: B) => number | null): TimePoint[] => series.map(([t, b]) => [Date.parse(t), value(b)]);
