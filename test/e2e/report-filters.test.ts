@@ -167,7 +167,7 @@ describe('the report\'s filters and time in the browser', { timeout: 90_000 }, (
     await asked;
     // Every minute, chosen in this browser and kept.
     await chooseInSelect('Auto-refresh', 'Every 1 min');
-    expect(await page.evaluate(() => localStorage.getItem('tally.report.refreshMinutes'))).toBe('1');
+    expect(await page.evaluate<string | null>("localStorage.getItem('tally.report.refreshMinutes')")).toBe('1');
     asked = widgetResponse('concurrent-usage');
     const freshness = widgetResponse('data-as-of');
     await page.clock.fastForward('01:05');

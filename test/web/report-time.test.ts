@@ -13,7 +13,7 @@ describe('markers on a chart over time', () => {
   });
 
   it('are left out of a long unbroken line, and drawn when one of its points has no neighbour to join', () => {
-    const long = Array.from({ length: 200 }, () => 1 as number | null);
+    const long: Array<number | null> = Array.from({ length: 200 }, () => 1);
     expect(needsMarkers(line(long))).toBe(false);
     long[100] = null;
     long[102] = null;

@@ -29,13 +29,15 @@ export const REFRESH_MINUTES = [0, 1, 5, 15] as const;
 export type RefreshMinutes = (typeof REFRESH_MINUTES)[number];
 export const DEFAULT_REFRESH: RefreshMinutes = 5;
 const STORAGE_KEY = 'tally.report.refreshMinutes';
+// The report's modules are also read by the server's tests, where there is no storage.
+const storage = () => (globalThis as { localStorage?: { getItem(key: string): string | null; setItem(key: string, value: string): void } }).localStorage;
 
 /** The refresh interval this browser chose (a habit of the reader, not part of a shared view). */
 export function storedRefresh(): RefreshMinutes {
-  const stored = Number(globalThis.localStorage?.getItem(STORAGE_KEY) ?? NaN);
+  const stored = Number(storage()?.getItem(STORAGE_KEY) ?? NaN);
   return REFRESH_MINUTES.find((m) => m === stored) ?? DEFAULT_REFRESH;
 }
 
 export function storeRefresh(minutes: RefreshMinutes): void {
-  globalThis.localStorage?.setItem(STORAGE_KEY, String(minutes));
+  storage()?.setItem(STORAGE_KEY, String(minutes));
 }
