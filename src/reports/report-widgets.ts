@@ -1,7 +1,7 @@
 import type { EChartsOption } from 'echarts';
 import { z } from 'zod';
 import { denialReason } from '../licensing/denials.js';
-import type { ReportFilters } from '../warehouse/filters.js';
+import type { FilterName, ReportFilters } from '../warehouse/filters.js';
 import { activeRankingSchema, getActiveAccounts, getActiveInstances, getUniqueClients, uniqueClientsSchema } from '../warehouse/queries/get-active-clients.js';
 import { concurrentUsageSchema, getConcurrentUsage } from '../warehouse/queries/get-concurrent-usage.js';
 import { denialsByAccountSchema, getDenialsByAccount } from '../warehouse/queries/get-denials-by-account.js';
@@ -36,8 +36,10 @@ const sessionsQuery = pagingQuery.extend({
 type RowOf<A> = A extends { rows: Array<infer R> } ? R : never;
 
 /** One widget of the Usage and Denials report: its route, its answer, and how it exports. */
-export interface Widget<A extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType> {
+export interface Widget<A extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, I extends readonly FilterName[] = readonly FilterName[]> {
   summary: string;
+  /** The report filters this widget does not apply (its query leaves them out), shown on the widget. */
+  ignores: I;
   /** Query parameters beyond the report's filters. */
   query?: Q;
   answer: A;
@@ -51,7 +53,7 @@ export interface Widget<A extends z.ZodType = z.ZodType, Q extends z.ZodType = z
     chart(answer: z.output<A>): { title: string; chart: EChartsOption };
   };
 }
-const widget = <A extends z.ZodType, Q extends z.ZodType = z.ZodObject>(w: Widget<A, Q>): Widget<A, Q> => w;
+const widget = <A extends z.ZodType, const I extends readonly FilterName[], Q extends z.ZodType = z.ZodObject>(w: Widget<A, Q, I>): Widget<A, Q, I> => w;
 
 /** The filters and options of a listing, narrowed to denials for the denials summary. */
 export function scopeListing(filters: ReportFilters, options: EventsOptions, denialsOnly: boolean): [ReportFilters, EventsOptions] {
@@ -61,9 +63,10 @@ export function scopeListing(filters: ReportFilters, options: EventsOptions, den
   return [scoped, { ...options, conditions }];
 }
 
-const listing = (summary: string, denialsOnly: boolean) =>
+const listing = <const I extends readonly FilterName[]>(summary: string, denialsOnly: boolean, ignores: I) =>
   widget({
     summary,
+    ignores,
     query: eventsQuery,
     answer: eventsPageSchema,
     run: (warehouse, filters, q) => warehouse.report(getEvents, ...scopeListing(filters, { page: q.page, pageSize: q.pageSize, sort: q.sort, order: q.order, conditions: parseConditions(q.where) }, denialsOnly)),
@@ -99,6 +102,7 @@ const lines = (rows: Array<Record<string, unknown>>, series: Array<[key: string,
 const ranking = (summary: string, title: string, query: typeof getActiveAccounts) =>
   widget({
     summary,
+    ignores: [],
     query: limitQuery,
     answer: activeRankingSchema,
     run: (warehouse, filters, q) => warehouse.report(query, filters, { limit: q.limit }),
@@ -112,6 +116,7 @@ const ranking = (summary: string, title: string, query: typeof getActiveAccounts
 export const WIDGETS = {
   'denials-distribution': widget({
     summary: 'Denials by status code: code, name, description, count and percentage of all denials',
+    ignores: ['kinds'],
     answer: denialsDistributionSchema,
     run: (warehouse, filters) => warehouse.report(getDenialsDistribution, filters, {}),
     table: {
@@ -128,6 +133,7 @@ export const WIDGETS = {
   }),
   'denials-by-account': widget({
     summary: 'Denials per account, most first',
+    ignores: ['kinds'],
     query: limitQuery,
     answer: denialsByAccountSchema,
     run: (warehouse, filters, q) => warehouse.report(getDenialsByAccount, filters, { limit: q.limit }),
@@ -137,9 +143,10 @@ export const WIDGETS = {
       chart: (r) => ({ title: 'Denials by account', chart: bar(r.rows.map((x) => x.accountName ?? x.accountId ?? '(none)'), r.rows.map((x) => x.count), 'Denials') }),
     },
   }),
-  events: listing('All events: paged, sortable by any column, narrowed by column conditions such as usagePercentage>=80', false),
+  events: listing('All events: paged, sortable by any column, narrowed by column conditions such as usagePercentage>=80', false, []),
   sessions: widget({
     summary: 'Checkout sessions: how long each device held each concurrent feature, with totals; paged and sorted',
+    ignores: ['kinds', 'codes', 'true'],
     query: sessionsQuery,
     answer: sessionsSchema,
     run: (warehouse, filters, q) => warehouse.report(getSessions, filters, { page: q.page, pageSize: q.pageSize, sort: q.sort, order: q.order }),
@@ -157,6 +164,7 @@ export const WIDGETS = {
   }),
   'session-hours': widget({
     summary: 'Hours of checkout sessions within the range per account and feature, most first',
+    ignores: ['kinds', 'codes', 'true'],
     answer: sessionHoursSchema,
     run: (warehouse, filters) => warehouse.report(getSessionHours, filters, {}),
     table: {
@@ -166,6 +174,8 @@ export const WIDGETS = {
   }),
   'account-utilization': widget({
     summary: 'Accounts ranked by the peak and the time-weighted average utilization of their concurrent licenses, with the feature at peak and denials',
+    // The utilization is of concurrent licenses by time, account, instance and feature; the denials column follows every filter.
+    ignores: ['model', 'kinds', 'codes', 'search', 'true'],
     query: z.object({ limit: upTo1000.default(100) }),
     answer: accountUtilizationSchema,
     run: (warehouse, filters, q) => warehouse.report(getAccountUtilization, filters, { limit: q.limit }),
@@ -176,6 +186,7 @@ export const WIDGETS = {
   }),
   'denials-by-feature': widget({
     summary: 'Denials per feature, most first',
+    ignores: ['kinds'],
     query: limitQuery,
     answer: denialsByFeatureSchema,
     run: (warehouse, filters, q) => warehouse.report(getDenialsByFeature, filters, { limit: q.limit }),
@@ -187,6 +198,7 @@ export const WIDGETS = {
   }),
   'denials-insights': widget({
     summary: 'Each denial reason with its count, denial rate, meaning and suggested action, and the accounts that would buy more',
+    ignores: ['kinds'],
     answer: denialsInsightsSchema,
     run: (warehouse, filters) => warehouse.report(getDenialsInsights, filters, {}),
     table: {
@@ -194,9 +206,10 @@ export const WIDGETS = {
       chart: (r) => ({ title: `Denial reasons (${r.denials} denials, ${r.checkouts} checkouts)`, chart: bar(r.rows.map((x) => `${x.code} ${x.name}`), r.rows.map((x) => x.denialRate), 'Denial rate %') }),
     },
   }),
-  'denials-summary': listing('Denials one by one: client, user, feature, time and reason', true),
+  'denials-summary': listing('Denials one by one: client, user, feature, time and reason', true, ['kinds']),
   'concurrent-usage': widget({
     summary: 'Concurrent usage over time per feature: in use at the end of each bucket, capacity (null when uncounted), peak, overdraft past capacity',
+    ignores: ['kinds', 'codes', 'true'],
     answer: concurrentUsageSchema,
     run: (warehouse, filters) => warehouse.report(getConcurrentUsage, filters, {}),
     table: {
@@ -217,6 +230,7 @@ export const WIDGETS = {
   }),
   'metered-usage': widget({
     summary: 'Metered usage over time per feature: consumed, cap, in use and overage',
+    ignores: ['kinds', 'codes', 'true'],
     answer: meteredUsageSchema,
     run: (warehouse, filters) => warehouse.report(getMeteredUsage, filters, {}),
     table: {
@@ -236,6 +250,7 @@ export const WIDGETS = {
   'active-instances': ranking('License server instances ranked by counts checked out or consumed', 'Most active cloud server instances', getActiveInstances),
   'unique-clients': widget({
     summary: 'Distinct devices and users served per feature, and clients per license count',
+    ignores: ['codes', 'true'],
     answer: uniqueClientsSchema,
     run: (warehouse, filters) => warehouse.report(getUniqueClients, filters, {}),
     table: {
@@ -244,7 +259,8 @@ export const WIDGETS = {
     },
   }),
   'denials-over-time': widget({
-    summary: 'Denials per time bucket (sized to the range) and status code',
+    summary: 'Denials per time bucket (chosen, or sized to the range) and status code',
+    ignores: ['kinds'],
     answer: denialsOverTimeSchema,
     run: (warehouse, filters) => warehouse.report(getDenialsOverTime, filters, {}),
     table: {

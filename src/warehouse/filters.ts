@@ -13,6 +13,27 @@ const list = (item: z.ZodType<string, string>) =>
 
 const CODES = Object.keys(DENIALS);
 
+/** The time buckets over-time widgets count in, finest first. */
+export const BUCKETS = ['minute', 'hour', 'day', 'week', 'month'] as const;
+export const bucketSchema = z.enum(BUCKETS);
+export type Bucket = z.infer<typeof bucketSchema>;
+/** A bucket the caller chose, or `auto`: the one that fits the range. */
+export type Grouping = Bucket | 'auto';
+
+/** The most buckets a chart over time is drawn with: more are more points than pixels. */
+export const MAX_BUCKETS = 2000;
+/** Each bucket's shortest length (a month of 28 days), so that a count of buckets over a range is never too low. */
+export const BUCKET_MS = { minute: 60_000, hour: 3_600_000, day: 86_400_000, week: 604_800_000, month: 2_419_200_000 } as const satisfies Record<Bucket, number>;
+const DEFAULT_SPAN_MS = 365 * 86_400_000;
+
+/** How many buckets of `bucket` a range of `spanMs` spreads over (at most: months are taken as 28 days). */
+export function bucketCount(bucket: Bucket, spanMs: number): number {
+  return Math.ceil(spanMs / BUCKET_MS[bucket]) + 1;
+}
+
+/** A query's report filters name these; a widget that does not apply one says so. */
+export type FilterName = 'accounts' | 'instances' | 'features' | 'model' | 'kinds' | 'codes' | 'search' | 'true';
+
 /** Query parameters every widget of the Usage and Denials report takes. */
 export const reportQuerySchema = z
   .object({
@@ -27,8 +48,21 @@ export const reportQuerySchema = z
     search: z.string().min(1).max(256).optional().describe('part of a device ID, alias or user'),
     true: z.enum(['0', '1'], { error: 'must be 0 or 1' }).optional().describe('1: only true denials'),
     tolerance: z.coerce.number().int('must be a whole number of minutes').min(0).max(1440).optional().describe('minutes (default 5)'),
+    bucket: z
+      .enum(['auto', ...BUCKETS], { error: `must be auto or one of ${BUCKETS.join(', ')}` })
+      .optional()
+      .describe('time grouping of charts over time (default auto: fitted to the range)'),
   })
-  .refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), { path: ['to'], message: 'must be after from' });
+  .refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), { path: ['to'], message: 'must be after from' })
+  .superRefine((q, ctx) => {
+    if (!q.bucket || q.bucket === 'auto') return;
+    const to = q.to ? Date.parse(q.to) : Date.now();
+    const span = q.from ? to - Date.parse(q.from) : DEFAULT_SPAN_MS;
+    const count = bucketCount(q.bucket, span);
+    if (count > MAX_BUCKETS) {
+      ctx.addIssue({ code: 'custom', path: ['bucket'], message: `${q.bucket} gives about ${count} periods over this range, more than ${MAX_BUCKETS}: choose a coarser grouping or a shorter range` });
+    }
+  });
 
 /** The report's query parameters as a caller writes them (the browser app builds these). */
 export type ReportQueryParams = z.input<typeof reportQuerySchema>;
@@ -47,12 +81,14 @@ export interface ReportFilters {
   /** Count a denial only when the device or user did not get the feature within the tolerance. */
   trueDenials: boolean;
   toleranceSeconds: number;
+  /** The time bucket charts over time count in; null: the one that fits the range. */
+  bucket: Bucket | null;
 }
 
 /** Turns validated query parameters into filters; the time range defaults to the last 12 months. */
 export function toFilters(q: z.output<typeof reportQuerySchema>, now: EpochMs): ReportFilters {
   const to = q.to ? Date.parse(q.to) : now;
-  const from = q.from ? Date.parse(q.from) : to - 365 * 86_400_000;
+  const from = q.from ? Date.parse(q.from) : to - DEFAULT_SPAN_MS;
   return {
     from,
     to,
@@ -65,18 +101,28 @@ export function toFilters(q: z.output<typeof reportQuerySchema>, now: EpochMs): 
     search: q.search ?? null,
     trueDenials: q.true === '1',
     toleranceSeconds: (q.tolerance ?? 5) * 60,
+    bucket: q.bucket === undefined || q.bucket === 'auto' ? null : q.bucket,
   };
 }
 
-/** The time buckets over-time widgets count in, finest first. */
-export const bucketSchema = z.enum(['minute', 'hour', 'day', 'week']);
-export type Bucket = z.infer<typeof bucketSchema>;
+/**
+ * The filters a usage query applies: event kinds, denial codes and true denials narrow denials
+ * only, and usage is counted from every event in use (see `ignores` of the usage widgets).
+ */
+export function usageFilters(filters: ReportFilters): ReportFilters {
+  return { ...filters, kinds: [], codes: [], trueDenials: false };
+}
 
-/** A time bucket that fits the range: minutes for hours, hours for days, days for months, weeks beyond. */
-export function bucketFor(filters: ReportFilters): Bucket {
+/**
+ * The time bucket of charts over time: the one chosen, else one that fits the range — minutes
+ * up to 6 hours, hours up to 7 days, days up to 180 days, weeks up to two years, months beyond.
+ */
+export function bucketFor(filters: Pick<ReportFilters, 'from' | 'to' | 'bucket'>): Bucket {
+  if (filters.bucket) return filters.bucket;
   const span = filters.to - filters.from;
   if (span <= 6 * 3_600_000) return 'minute';
   if (span <= 7 * 86_400_000) return 'hour';
   if (span <= 180 * 86_400_000) return 'day';
-  return 'week';
+  if (span <= 2 * 366 * 86_400_000) return 'week';
+  return 'month';
 }

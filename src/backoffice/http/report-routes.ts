@@ -8,6 +8,7 @@ import { namedReader } from '../../reports/report-names.js';
 import type { Widget, WidgetName } from '../../reports/report-widgets.js';
 import { WIDGETS } from '../../reports/report-widgets.js';
 import { reportQuerySchema, toFilters } from '../../warehouse/filters.js';
+import { dataAsOfSchema, getDataAsOf } from '../../warehouse/queries/get-data-as-of.js';
 import type { BackofficeContext } from '../context.js';
 
 export const REPORT_API = '/api/reports/usage-denials';
@@ -66,6 +67,12 @@ export const reportRoutes: FastifyPluginAsyncZod<{ ctx: BackofficeContext }> = a
       const named = (kind: 'account' | 'instance', ids: string[] = []) => [...ctx.registry.names(kind, ids)].map(([id, name]) => ({ id, name }));
       return { accounts: named('account', request.query.accounts), instances: named('instance', request.query.instances) };
     },
+  );
+
+  app.get(
+    `${REPORT_API}/data-as-of`,
+    { config: read, schema: { tags: ['report'], summary: 'How fresh the report is: the newest event the warehouse holds and when events were last stored', response: { 200: dataAsOfSchema } } },
+    async () => ctx.warehouse.report(getDataAsOf, toFilters({}, ctx.clock.now()), {}),
   );
 
   for (const name of Object.keys(WIDGETS) as WidgetName[]) {

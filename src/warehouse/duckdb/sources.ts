@@ -28,7 +28,7 @@ export function rollupsAnswer(f: ReportFilters): boolean {
   return f.search === null && !f.trueDenials;
 }
 
-/** The coarsest rollup a chart bucketed by `bucket` may read. */
+/** The coarsest rollup a chart bucketed by `bucket` may read (weeks and months are whole days). */
 export function grainForBucket(bucket: Bucket): Grain {
   return bucket === 'minute' ? 'raw' : bucket === 'hour' ? 'hour' : 'day';
 }

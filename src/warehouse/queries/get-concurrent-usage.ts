@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { filterSql } from '../duckdb/filter-sql.js';
 import { factsSource, grainForBucket } from '../duckdb/sources.js';
-import { bucketFor, bucketSchema } from '../filters.js';
+import { bucketFor, bucketSchema, usageFilters } from '../filters.js';
 import type { ReportQuery } from '../warehouse.js';
 
 export const concurrentUsageSchema = z.object({
@@ -23,9 +23,10 @@ export type ConcurrentUsage = z.infer<typeof concurrentUsageSchema>;
  */
 export const getConcurrentUsage: ReportQuery<Record<string, never>, ConcurrentUsage> = {
   name: 'concurrent-usage',
-  duckdb: (filters) => {
+  duckdb: (all) => {
+    const filters = usageFilters(all);
     const bucket = bucketFor(filters);
-    const { where, params } = filterSql({ ...filters, kinds: [] });
+    const { where, params } = filterSql(filters);
     const facts = factsSource(filters, params, grainForBucket(bucket));
     params.push(filters.from * 1000, filters.to * 1000);
     const from = `make_timestamptz($${params.length - 1}::BIGINT)`;

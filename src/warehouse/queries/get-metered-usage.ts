@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { filterSql } from '../duckdb/filter-sql.js';
 import { factsSource, grainForBucket } from '../duckdb/sources.js';
-import { bucketFor, bucketSchema } from '../filters.js';
+import { bucketFor, bucketSchema, usageFilters } from '../filters.js';
 import type { ReportQuery } from '../warehouse.js';
 
 export const meteredUsageSchema = z.object({
@@ -18,9 +18,10 @@ export type MeteredUsage = z.infer<typeof meteredUsageSchema>;
 /** Metered consumption over time per feature. */
 export const getMeteredUsage: ReportQuery<Record<string, never>, MeteredUsage> = {
   name: 'metered-usage',
-  duckdb: (filters) => {
+  duckdb: (all) => {
+    const filters = usageFilters(all);
     const bucket = bucketFor(filters);
-    const { where, params } = filterSql({ ...filters, kinds: [] });
+    const { where, params } = filterSql(filters);
     const facts = factsSource(filters, params, grainForBucket(bucket));
     return [{
       sql: `

@@ -50,4 +50,30 @@ describe('usage over time in the report', () => {
     expect((await get(`${REPORT}/concurrent-usage?from=2026-07-01T08:00:00Z&to=2026-07-01T09:00:00Z`)).body.bucket).toBe('minute');
     expect((await get(`${REPORT}/concurrent-usage?from=2026-06-01T00:00:00Z&to=2026-08-01T00:00:00Z`)).body.bucket).toBe('day');
   });
+
+  it('groups by the period asked for, on every chart over time', async () => {
+    for (const widget of ['concurrent-usage', 'metered-usage', 'denials-over-time']) {
+      expect((await get(`${REPORT}/${widget}?${RANGE}&bucket=day`)).body.bucket).toBe('day');
+    }
+    const monthly = await get(`${REPORT}/metered-usage?${RANGE}&bucket=month`);
+    expect(monthly.body.rows).toEqual([{ feature: 'hours', bucketStart: '2026-07-01T00:00:00Z', consumed: 110, cap: 100, inUseAfter: 110, overage: 10 }]);
+    expect((await get(`${REPORT}/concurrent-usage?${RANGE}&bucket=auto`)).body.bucket).toBe('hour');
+  });
+
+  it('refuses a grouping that is none, or that would give too many periods for the range, naming the field', async () => {
+    const unknown = await get(`${REPORT}/concurrent-usage?${RANGE}&bucket=fortnight`);
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.details).toEqual([{ field: 'querystring.bucket', message: 'must be auto or one of minute, hour, day, week, month' }]);
+    const tooMany = await get(`${REPORT}/denials-over-time?from=2025-07-01T00:00:00Z&to=2026-07-01T00:00:00Z&bucket=hour`);
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body.error.details[0].field).toBe('querystring.bucket');
+    expect(tooMany.body.error.details[0].message).toContain('choose a coarser grouping or a shorter range');
+  });
+
+  it('says how fresh the data is: the newest event and the last ingest', async () => {
+    const res = await get(`${REPORT}/data-as-of`);
+    expect(res.status).toBe(200);
+    expect(res.body.newestEvent).toBe('2026-07-01T10:05:00.000Z');
+    expect(Date.now() - Date.parse(res.body.lastIngest)).toBeLessThan(60_000);
+  });
 });

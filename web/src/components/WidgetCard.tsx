@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { Box, Card, CardContent, Typography } from '@mui/material';
+import { Box, Card, CardContent, Chip, Tooltip, Typography } from '@mui/material';
 import { QueryState } from './QueryState.js';
 import type { UseQueryResult } from '@tanstack/react-query';
 
@@ -14,10 +14,12 @@ export interface WidgetCardProps<T> {
   children: (data: T) => ReactNode;
   testId?: string;
   minHeight?: number;
+  /** Filters in force that this widget does not apply, by their labels. */
+  ignores?: string[];
 }
 
 /** A report widget with its title, and a loading, error or empty state that says what to do. */
-export function WidgetCard<T>({ title, subtitle, query, isEmpty, emptyText, children, testId, minHeight = 300 }: WidgetCardProps<T>) {
+export function WidgetCard<T>({ title, subtitle, query, isEmpty, emptyText, children, testId, minHeight = 300, ignores = [] }: WidgetCardProps<T>) {
   const body = (
     <QueryState query={query} what="this widget" isEmpty={isEmpty} emptyText={emptyText ?? 'No data in this time range with these filters. Widen the time range or remove a filter.'} minHeight={minHeight}>
       {children}
@@ -34,7 +36,13 @@ export function WidgetCard<T>({ title, subtitle, query, isEmpty, emptyText, chil
             {subtitle}
           </Typography>
         )}
-        <Box sx={{ mt: 1, opacity: query.isFetching && !query.isPending ? 0.6 : 1 }}>{body}</Box>
+        {ignores.length > 0 && (
+          <Tooltip title="These filters do not concern what this widget counts: it is not narrowed by them.">
+            <Chip size="small" variant="outlined" label={`Ignores: ${ignores.join(', ')}`} data-testid="widget-ignores" sx={{ ml: subtitle ? 1 : 0, height: 20, fontSize: 11 }} />
+          </Tooltip>
+        )}
+        {/* Dimmed only when new data is slow to come, so that a refresh does not flicker. */}
+        <Box sx={{ mt: 1, opacity: query.isFetching && !query.isPending ? 0.6 : 1, transition: query.isFetching ? 'opacity 0.2s 0.4s' : 'none' }}>{body}</Box>
       </CardContent>
     </Card>
   );

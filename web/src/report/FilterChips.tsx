@@ -1,13 +1,14 @@
 import { Box, Button, Chip } from '@mui/material';
 import { useAuth } from '../api/auth.js';
 import { useDenialLook } from './denials/denial-colors.js';
+import { DataFreshness } from './DataFreshness.js';
 import { LIST_FILTERS, RANGE_PRESETS, useReportFilters } from './filters.js';
 import type { ListFilter } from './filters.js';
 import { useNames } from './names.js';
 
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '…');
 
-/** The filters in force, each removable; the time range is always shown. */
+/** The filters in force, each removable; the time range is always shown, and how fresh the data is. */
 export function FilterChips() {
   const { filters, update } = useReportFilters();
   // A user bound to one account sees it as a filter it cannot remove (the server holds it).
@@ -24,7 +25,7 @@ export function FilterChips() {
       chips.push({ key: `${key}:${value}`, label: `${label}: ${text}`, ...(text !== value ? { title: value } : {}), remove: () => update({ [key]: filters[key].filter((v) => v !== value) }) });
     }
   }
-  if (filters.model) chips.push({ key: 'model', label: `License model: ${filters.model}`, remove: () => update({ model: null }) });
+  if (filters.model) chips.push({ key: 'model', label: `License model: ${filters.model === 'concurrent' ? 'Concurrent' : 'Metered'}`, remove: () => update({ model: null }) });
   if (filters.search) chips.push({ key: 'search', label: `Search: ${filters.search}`, remove: () => update({ search: '' }) });
   if (filters.trueDenials) chips.push({ key: 'true', label: 'True denials only', remove: () => update({ trueDenials: false }) });
   const range = filters.range === 'custom' ? `${when(filters.from)} – ${when(filters.to)}` : (RANGE_PRESETS.find((p) => p.value === filters.range)?.label ?? 'Last 30 days');
@@ -40,6 +41,7 @@ export function FilterChips() {
           Clear all
         </Button>
       )}
+      <DataFreshness />
     </Box>
   );
 }

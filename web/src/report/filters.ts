@@ -4,7 +4,11 @@ import type { LicenseModel } from '../../../src/licensing/feature-record.js';
 import type { UsageEventKind } from '../../../src/licensing/usage-event.js';
 
 export type { LicenseModel };
-import type { ReportQueryParams } from '../../../src/warehouse/filters.js';
+import type { FilterName, Grouping, ReportQueryParams } from '../../../src/warehouse/filters.js';
+import { groupingFits } from './grouping.js';
+import { reportNow, useReportNow } from './refresh.js';
+
+export type { FilterName, Grouping };
 
 /** Time range presets: URL value, label, length in ms. */
 export const RANGE_PRESETS = [
@@ -15,6 +19,15 @@ export const RANGE_PRESETS = [
   { value: '12m', label: 'Last 12 months', ms: 365 * 86_400_000 },
 ] as const;
 export const DEFAULT_RANGE = '30d';
+
+/** Time groupings of charts over time, offered on each: automatic fits the range. */
+export const GROUPINGS: ReadonlyArray<{ value: Grouping; label: string }> = [
+  { value: 'auto', label: 'Automatic' },
+  { value: 'hour', label: 'Hour' },
+  { value: 'day', label: 'Day' },
+  { value: 'week', label: 'Week' },
+  { value: 'month', label: 'Month' },
+];
 
 /** Every event kind, offered as a filter: a kind the domain adds does not compile until it is here. */
 export const EVENT_KINDS = Object.keys({ checkout: 0, return: 0, expire: 0, consume: 0, deny: 0 } satisfies Record<UsageEventKind, 0>);
@@ -35,6 +48,28 @@ export interface ReportFilterState {
   codes: string[];
   search: string;
   trueDenials: boolean;
+  /** The time grouping of charts over time. */
+  bucket: Grouping;
+}
+
+/** What each filter is called on screen, as the chips and the widgets that ignore one name it. */
+export const FILTER_LABELS: Record<FilterName, string> = {
+  accounts: 'Accounts',
+  instances: 'Instances',
+  features: 'Features',
+  model: 'License model',
+  kinds: 'Event kinds',
+  codes: 'Denial codes',
+  search: 'Search',
+  true: 'True denials only',
+};
+
+/** Whether a filter narrows anything now. */
+export function filterInForce(f: ReportFilterState, name: FilterName): boolean {
+  if (name === 'true') return f.trueDenials;
+  if (name === 'model') return f.model !== null;
+  if (name === 'search') return f.search !== '';
+  return f[name].length > 0;
 }
 
 /** The list filters, which drill-downs add to and chips remove from. */
@@ -64,6 +99,7 @@ export function readFilters(params: URLSearchParams): ReportFilterState {
     codes: listOf(params, 'codes'),
     search: params.get('search') ?? '',
     trueDenials: params.get('true') === '1',
+    bucket: GROUPINGS.find((g) => g.value === params.get('bucket'))?.value ?? 'auto',
   };
 }
 
@@ -77,11 +113,15 @@ export function writeFilters(f: ReportFilterState, params = new URLSearchParams(
   set('model', f.model);
   set('search', f.search || null);
   set('true', f.trueDenials ? '1' : null);
+  set('bucket', f.bucket === 'auto' ? null : f.bucket);
   return params;
 }
 
-/** The time range in force, rounded to the minute so that a re-render asks the same question. */
-export function timeRange(f: ReportFilterState, now = Date.now()): { from: string; to: string } {
+/**
+ * The time range in force, up to the report's last refresh (not the moment of rendering, so that
+ * every widget asks about the same range), rounded to the minute.
+ */
+export function timeRange(f: ReportFilterState, now = reportNow()): { from: string; to: string } {
   if (f.range === 'custom' && f.from && f.to) return { from: new Date(f.from).toISOString(), to: new Date(f.to).toISOString() };
   const preset = RANGE_PRESETS.find((p) => p.value === f.range) ?? RANGE_PRESETS.find((p) => p.value === DEFAULT_RANGE)!;
   const to = Math.ceil(now / 60_000) * 60_000;
@@ -91,8 +131,9 @@ export function timeRange(f: ReportFilterState, now = Date.now()): { from: strin
 /** The API's query parameters for these filters; `model` overrides the filter's own. */
 export function apiParams(f: ReportFilterState, options: { model?: LicenseModel | null; now?: number } = {}): URLSearchParams {
   const model = options.model === undefined ? f.model : options.model;
+  const range = timeRange(f, options.now);
   const q: { [K in keyof ReportQueryParams]: string | undefined } = {
-    ...timeRange(f, options.now),
+    ...range,
     accounts: f.accounts.join(',') || undefined,
     instances: f.instances.join(',') || undefined,
     features: f.features.join(',') || undefined,
@@ -102,6 +143,8 @@ export function apiParams(f: ReportFilterState, options: { model?: LicenseModel 
     search: f.search || undefined,
     true: f.trueDenials ? '1' : undefined,
     tolerance: undefined,
+    // A grouping too fine for a longer range falls back to the automatic one.
+    bucket: f.bucket === 'auto' || !groupingFits(f.bucket, range) ? undefined : f.bucket,
   };
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(q)) if (value !== undefined) params.set(key, value);
@@ -111,6 +154,8 @@ export function apiParams(f: ReportFilterState, options: { model?: LicenseModel 
 /** The report's filters from the URL, and changes that push a history entry (Back undoes them). */
 export function useReportFilters() {
   const [params, setParams] = useSearchParams();
+  // A refresh moves relative ranges on: every user of the filters asks again.
+  useReportNow();
   const filters = useMemo(() => readFilters(params), [params]);
   const update = useCallback(
     (change: Partial<ReportFilterState>, options: { replace?: boolean } = {}) => {

@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { DenialCodes } from '../../../src/backoffice/http/report-routes.js';
 import type { WidgetAnswer, WidgetName } from '../../../src/reports/report-widgets.js';
+import type { DataAsOf } from '../../../src/warehouse/queries/get-data-as-of.js';
 import { apiJson } from '../api/client.js';
 
 export const REPORT_API = '/api/reports/usage-denials';
@@ -49,3 +50,6 @@ export const useSessions = (p: URLSearchParams) => useWidget('sessions', p);
 export const useSessionHours = (p: URLSearchParams) => useWidget('session-hours', p);
 export const useAccountUtilization = (p: URLSearchParams) => useWidget('account-utilization', p);
 export const useDenialCodes = () => useQuery({ ...widgetQuery<DenialCodes>('denial-codes', ''), placeholderData: keepPreviousData });
+/** How fresh the report's data is, asked again at every refresh of the report (`asOf`, its clock). */
+export const useDataAsOf = (asOf: number) =>
+  useQuery({ queryKey: ['usage-denials', 'data-as-of', asOf], queryFn: ({ signal }) => apiJson<DataAsOf>(`${REPORT_API}/data-as-of`, { signal }), placeholderData: keepPreviousData, staleTime: 0 });

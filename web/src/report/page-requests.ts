@@ -65,5 +65,5 @@ export function pageRequests(page: ReportPageName, filters: ReportFilterState, u
   if (page === 'utilization') return [['account-utilization', all]];
   const model = overviewModel(filters);
   const usage = apiParams(filters, { model });
-  return [[`${model}-usage`, usage], ['active-accounts', usage], ['active-instances', usage], ['unique-clients', usage], ['denials-distribution', all]];
+  return [[`${model}-usage`, usage], ['active-accounts', usage], ['active-instances', usage], ['unique-clients', usage], ['denials-distribution', usage]];
 }

@@ -8,6 +8,7 @@ import { DenialInsights } from './DenialInsights.js';
 import { DenialsDistributionChart } from './DenialsDistributionChart.js';
 import { DenialsOverTimeChart } from './DenialsOverTimeChart.js';
 import { DenialsSummary } from './DenialsSummary.js';
+import { ignoredFilters } from '../ignored-filters.js';
 
 /** Why requests were refused and what to do about it: by reason, account, feature, over time, and one by one. */
 export default function DenialsPage() {
@@ -34,18 +35,19 @@ export default function DenialsPage() {
         isEmpty={(d) => d.denials === 0}
         emptyText={none}
         testId="widget-denials-insights"
+        ignores={ignoredFilters('denials-insights', filters)}
         minHeight={120}
       >
         {(d) => <DenialInsights data={d} onAccount={(id) => drill('accounts', id)} onCode={(code) => drill('codes', String(code))} />}
       </WidgetCard>
       <Box sx={{ display: 'grid', gap: 2, gridTemplateColumns: { xs: 'minmax(0, 1fr)', md: 'repeat(2, minmax(0, 1fr))' } }}>
-        <WidgetCard title="Denials distribution" subtitle="By status code · hover a slice for details, click it to filter" query={distribution} isEmpty={(d) => d.total === 0} emptyText={none} testId="widget-denials">
+        <WidgetCard title="Denials distribution" subtitle="By status code · hover a slice for details, click it to filter" query={distribution} isEmpty={(d) => d.total === 0} emptyText={none} testId="widget-denials" ignores={ignoredFilters('denials-distribution', filters)}>
           {(d) => <DenialsDistributionChart data={d} onSelect={(code) => drill('codes', String(code))} height={340} />}
         </WidgetCard>
-        <WidgetCard title="Denials by account" subtitle="Click a bar to drill down" query={byAccount} isEmpty={(d) => d.total === 0} emptyText={none} testId="widget-denials-by-account">
+        <WidgetCard title="Denials by account" subtitle="Click a bar to drill down" query={byAccount} isEmpty={(d) => d.total === 0} emptyText={none} testId="widget-denials-by-account" ignores={ignoredFilters('denials-by-account', filters)}>
           {(d) => <RankingBarChart rows={d.rows.map((r) => ({ name: r.accountName ?? r.accountId ?? '(no account)', id: r.accountId ?? '(no account)', value: r.count }))} valueLabel="Denials" rowLabel="Account" label="Denials by account" onSelect={(id) => drill('accounts', id)} testId="denials-by-account-chart" />}
         </WidgetCard>
-        <WidgetCard title="Denials by feature" subtitle="Click a bar to narrow the report to the feature" query={byFeature} isEmpty={(d) => d.total === 0} emptyText={none} testId="widget-denials-by-feature">
+        <WidgetCard title="Denials by feature" subtitle="Click a bar to narrow the report to the feature" query={byFeature} isEmpty={(d) => d.total === 0} emptyText={none} testId="widget-denials-by-feature" ignores={ignoredFilters('denials-by-feature', filters)}>
           {(d) => (
             <RankingBarChart
               rows={d.rows.map((r) => ({ name: r.feature, value: r.count }))}
@@ -56,11 +58,11 @@ export default function DenialsPage() {
             />
           )}
         </WidgetCard>
-        <WidgetCard title="Denials over time" subtitle="Per status code" query={overTime} isEmpty={(d) => d.rows.length === 0} emptyText={none} testId="widget-denials-over-time">
+        <WidgetCard title="Denials over time" subtitle="Per status code" query={overTime} isEmpty={(d) => d.rows.length === 0} emptyText={none} testId="widget-denials-over-time" ignores={ignoredFilters('denials-over-time', filters)}>
           {(d) => <DenialsOverTimeChart data={d} />}
         </WidgetCard>
         <Box sx={{ gridColumn: { md: 'span 2' } }}>
-          <WidgetCard title="Denials summary" subtitle="Each denial: who, what, when and why · click a heading to sort" query={summary} isEmpty={(d) => d.total === 0} emptyText={none} testId="widget-denials-summary" minHeight={120}>
+          <WidgetCard title="Denials summary" subtitle="Each denial: who, what, when and why · click a heading to sort" query={summary} isEmpty={(d) => d.total === 0} emptyText={none} testId="widget-denials-summary" ignores={ignoredFilters('denials-summary', filters)} minHeight={120}>
             {(d) => <DenialsSummary data={d} />}
           </WidgetCard>
         </Box>

@@ -4,6 +4,7 @@ import { RankingBarChart } from '../../charts/RankingBarChart.js';
 import { WidgetCard } from '../../components/WidgetCard.js';
 import { DenialsDistributionChart } from '../denials/DenialsDistributionChart.js';
 import { apiParams, useReportFilters, writeFilters } from '../filters.js';
+import { ignoredFilters } from '../ignored-filters.js';
 import type { LicenseModel } from '../filters.js';
 import { overviewModel } from '../page-requests.js';
 import { useActiveAccounts, useActiveInstances, useConcurrentUsage, useDenialsDistribution, useMeteredUsage, useUniqueClients } from '../hooks.js';
@@ -52,7 +53,9 @@ export default function OverviewPage() {
   const accounts = useActiveAccounts(usageParams);
   const instances = useActiveInstances(usageParams);
   const clients = useUniqueClients(usageParams);
-  const denials = useDenialsDistribution(apiParams(filters));
+  // The switch above is the model filter: the denials follow it like every widget of the page.
+  const denials = useDenialsDistribution(usageParams);
+  const ignores = (widget: Parameters<typeof ignoredFilters>[0]) => ignoredFilters(widget, filters);
   const fmt = (n: number | null | undefined) => (n === null || n === undefined ? '–' : n.toLocaleString());
 
   let figures: Figure[];
@@ -81,7 +84,10 @@ export default function OverviewPage() {
   return (
     <Box sx={{ display: 'flex', flexDirection: 'column', gap: 2 }}>
       <Box sx={{ display: 'flex', alignItems: 'center', gap: 2, flexWrap: 'wrap' }}>
-        <ToggleButtonGroup exclusive size="small" value={model} onChange={(_e, value: LicenseModel | null) => value && update({ model: value })} aria-label="License model">
+        <Typography variant="body2" color="text.secondary" id="model-switch-label">
+          License model
+        </Typography>
+        <ToggleButtonGroup exclusive size="small" value={model} onChange={(_e, value: LicenseModel | null) => value && update({ model: value })} aria-labelledby="model-switch-label">
           <ToggleButton value="concurrent">Concurrent</ToggleButton>
           <ToggleButton value="metered">Metered</ToggleButton>
         </ToggleButtonGroup>
@@ -94,25 +100,25 @@ export default function OverviewPage() {
       <Box sx={{ display: 'grid', gap: 2, gridTemplateColumns: { xs: 'minmax(0, 1fr)', md: 'repeat(2, minmax(0, 1fr))' } }}>
         <Box sx={{ gridColumn: { md: 'span 2' } }}>
           {model === 'concurrent' ? (
-            <WidgetCard title="Concurrent usage over time" subtitle="Counted licenses in use at the end of each period, the period's peak and capacity; overdraft and uncounted use apart" query={concurrent} isEmpty={(d) => d.rows.length === 0} testId="widget-usage">
+            <WidgetCard title="Concurrent usage over time" subtitle="Counted licenses in use at the end of each period, the period's peak and capacity; overdraft and uncounted use apart" query={concurrent} isEmpty={(d) => d.rows.length === 0} testId="widget-usage" ignores={ignores('concurrent-usage')}>
               {(d) => <ConcurrentUsageChart data={d} />}
             </WidgetCard>
           ) : (
-            <WidgetCard title="Metered usage over time" subtitle="Units consumed per period against the cap; overage in red" query={metered} isEmpty={(d) => d.rows.length === 0} testId="widget-usage">
+            <WidgetCard title="Metered usage over time" subtitle="Units consumed per period against the cap; overage in red" query={metered} isEmpty={(d) => d.rows.length === 0} testId="widget-usage" ignores={ignores('metered-usage')}>
               {(d) => <MeteredUsageChart data={d} />}
             </WidgetCard>
           )}
         </Box>
-        <WidgetCard title="Most active account identifiers" subtitle="Counts checked out or consumed · click a bar to drill down" query={accounts} isEmpty={(d) => d.rows.length === 0} testId="widget-accounts">
+        <WidgetCard title="Most active accounts" subtitle="Counts checked out or consumed · click a bar to drill down" query={accounts} isEmpty={(d) => d.rows.length === 0} testId="widget-accounts" ignores={ignores('active-accounts')}>
           {(d) => <RankingBarChart rows={d.rows.map((r) => ({ name: r.name ?? r.id ?? '(no account)', id: r.id ?? '(no account)', value: r.usage }))} valueLabel="Usage" rowLabel="Account" label="Most active accounts" onSelect={(id) => drill('accounts', id)} testId="accounts-chart" />}
         </WidgetCard>
-        <WidgetCard title="Most active cloud server instances" subtitle="Counts checked out or consumed · click a bar to drill down" query={instances} isEmpty={(d) => d.rows.length === 0} testId="widget-instances">
+        <WidgetCard title="Most active cloud server instances" subtitle="Counts checked out or consumed · click a bar to drill down" query={instances} isEmpty={(d) => d.rows.length === 0} testId="widget-instances" ignores={ignores('active-instances')}>
           {(d) => <RankingBarChart rows={d.rows.map((r) => ({ name: r.name ?? r.id ?? '(none)', id: r.id ?? '(none)', value: r.usage }))} valueLabel="Usage" rowLabel="Instance" label="Most active instances" onSelect={(id) => drill('instances', id)} testId="instances-chart" />}
         </WidgetCard>
-        <WidgetCard title="Unique served clients per feature" subtitle="Distinct devices and users served · click a feature to drill down" query={clients} isEmpty={(d) => d.rows.length === 0} testId="widget-clients">
+        <WidgetCard title="Unique served clients per feature" subtitle="Distinct devices and users served · click a feature to drill down" query={clients} isEmpty={(d) => d.rows.length === 0} testId="widget-clients" ignores={ignores('unique-clients')}>
           {(d) => <UniqueClientsChart data={d} onSelect={(feature) => drill('features', feature)} />}
         </WidgetCard>
-        <WidgetCard title="Denials distribution" subtitle="Denials by status code · click a slice to open the denials" query={denials} isEmpty={(d) => d.total === 0} emptyText="No denials in this time range with these filters." testId="widget-denials">
+        <WidgetCard title="Denials distribution" subtitle="Denials by status code · click a slice to open the denials" query={denials} isEmpty={(d) => d.total === 0} emptyText="No denials in this time range with these filters." testId="widget-denials" ignores={ignores('denials-distribution')}>
           {(d) => (
             <DenialsDistributionChart
               data={d}

@@ -1,4 +1,5 @@
 import type { Bucket } from '../../../../src/warehouse/filters.js';
+import { escapeHtml } from '../../charts/escape-html.js';
 import type { ConcurrentUsage } from '../../../../src/warehouse/queries/get-concurrent-usage.js';
 import type { MeteredUsage } from '../../../../src/warehouse/queries/get-metered-usage.js';
 
@@ -83,20 +84,87 @@ export function meteredTotals(data: MeteredUsage) {
   };
 }
 
-/** A bucket's start as a short label for the time axis. */
+/** A bucket's start as a short label: the period it stands for. */
 export function bucketLabel(iso: string, bucket: Bucket): string {
   const d = new Date(iso);
   if (bucket === 'minute' || bucket === 'hour') return d.toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
-  return d.toLocaleDateString(undefined, { month: 'short', day: 'numeric', year: '2-digit' });
+  if (bucket === 'month') return d.toLocaleDateString(undefined, { month: 'long', year: 'numeric', timeZone: 'UTC' });
+  const day = d.toLocaleDateString(undefined, { month: 'short', day: 'numeric', year: 'numeric', timeZone: 'UTC' });
+  return bucket === 'week' ? `Week of ${day}` : day;
 }
 
-/** A chart over time: the buckets along the bottom, a legend on top, the given series. */
-export function timeChartOption(labels: string[], yName: string, series: object[]) {
+/** The start of the bucket `ms` falls in, in UTC as the API counts (weeks start on Monday). */
+function bucketStart(ms: number, bucket: Bucket): number {
+  const d = new Date(ms);
+  if (bucket === 'minute') return Math.floor(ms / 60_000) * 60_000;
+  if (bucket === 'hour') return Math.floor(ms / 3_600_000) * 3_600_000;
+  const day = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
+  if (bucket === 'day') return day;
+  if (bucket === 'week') return day - ((d.getUTCDay() + 6) % 7) * 86_400_000;
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+}
+
+/** Every bucket start of the range, so that bars are one period wide and a quiet period is a zero. */
+export function bucketStarts(range: { from: string; to: string }, bucket: Bucket): number[] {
+  const starts: number[] = [];
+  const end = Date.parse(range.to);
+  for (let t = bucketStart(Date.parse(range.from), bucket); t < end && starts.length <= 2000; ) {
+    starts.push(t);
+    const d = new Date(t);
+    t = bucket === 'month' ? Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1) : t + { minute: 60_000, hour: 3_600_000, day: 86_400_000, week: 604_800_000 }[bucket];
+  }
+  return starts;
+}
+
+/** Counts per bucket start over every bucket of the range, zero where there were none. */
+export function countsOverRange(counts: ReadonlyMap<number, number>, starts: readonly number[]): TimePoint[] {
+  return starts.map((t) => [t, counts.get(t) ?? 0]);
+}
+
+/** A series' values by bucket start, as points of a time axis. */
+export type TimePoint = [time: number, value: number | null];
+export const timePoints = <B>(series: ReadonlyArray<readonly [string, B]>, value: (b: B) => number | null): TimePoint[] => series.map(([t, b]) => [Date.parse(t), value(b)]);
+
+/**
+ * Whether a line needs its points drawn: a line through a lone point draws nothing, so with few
+ * points, or a point with no neighbour to join, each point is shown as a marker.
+ */
+export function needsMarkers(points: readonly TimePoint[]): boolean {
+  if (points.length <= 40) return true;
+  return points.some(([, v], i) => v !== null && (points[i - 1]?.[1] ?? null) === null && (points[i + 1]?.[1] ?? null) === null);
+}
+
+interface TooltipItem {
+  marker?: unknown;
+  seriesName?: string;
+  value?: unknown;
+}
+
+/**
+ * A chart over time on a time axis spanning the whole range, so that a stretch without data
+ * shows as one; the tooltip names the period and each series (escaped: it is HTML).
+ */
+export function timeChartOption(options: { yName: string; bucket: Bucket; range: { from: string; to: string }; series: object[] }) {
+  const { yName, bucket, range, series } = options;
   return {
-    tooltip: { trigger: 'axis' },
+    tooltip: {
+      trigger: 'axis',
+      formatter: (items: TooltipItem | TooltipItem[]) => {
+        const list = Array.isArray(items) ? items : [items];
+        const [first] = list;
+        const time = Array.isArray(first?.value) ? Number((first.value as unknown[])[0]) : NaN;
+        const head = Number.isNaN(time) ? '' : escapeHtml(bucketLabel(new Date(time).toISOString(), bucket));
+        const rows = list.map((p) => {
+          const v: unknown = Array.isArray(p.value) ? (p.value as unknown[])[1] : p.value;
+          return `${typeof p.marker === 'string' ? p.marker : ''}${escapeHtml(p.seriesName)}: <b>${v === null || v === undefined ? '–' : escapeHtml(Number(v).toLocaleString())}</b>`;
+        });
+        return [head, ...rows].join('<br/>');
+      },
+    },
     legend: { top: 0, type: 'scroll' },
-    grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
-    xAxis: { type: 'category', data: labels },
+    // Room under the legend for the axis name, however the legend wraps on a phone.
+    grid: { left: 8, right: 24, top: 52, bottom: 8, containLabel: true },
+    xAxis: { type: 'time', min: Date.parse(range.from), max: Date.parse(range.to), axisLabel: { hideOverlap: true } },
     yAxis: { type: 'value', name: yName, minInterval: 1 },
     series,
   };

@@ -4,6 +4,7 @@ import { useSearchParams } from 'react-router';
 import type { SessionSort, Sessions } from '../../../../src/warehouse/queries/get-sessions.js';
 import { RankingBarChart } from '../../charts/RankingBarChart.js';
 import { WidgetCard } from '../../components/WidgetCard.js';
+import { ignoredFilters } from '../ignored-filters.js';
 import { apiParams, useReportFilters } from '../filters.js';
 import { useSessionHours, useSessions } from '../hooks.js';
 import { FeatureInManager } from '../manager-link.js';
@@ -53,10 +54,10 @@ export default function SessionsPage() {
   return (
     <Box sx={{ display: 'flex', flexDirection: 'column', gap: 2 }}>
       <Box sx={{ display: 'grid', gap: 2, gridTemplateColumns: { xs: 'minmax(0, 1fr)', md: 'repeat(2, minmax(0, 1fr))' } }}>
-        <WidgetCard title="Hours used per feature" subtitle="Checkout sessions within the range · click a bar to narrow the report to the feature" query={hours} isEmpty={(d) => d.rows.length === 0} emptyText={none} testId="widget-hours-by-feature" minHeight={160}>
+        <WidgetCard title="Hours used per feature" subtitle="Checkout sessions within the range · click a bar to narrow the report to the feature" query={hours} isEmpty={(d) => d.rows.length === 0} emptyText={none} testId="widget-hours-by-feature" ignores={ignoredFilters('session-hours', filters)} minHeight={160}>
           {(d) => <RankingBarChart rows={hoursBy(d.rows, (r) => r.feature, (r) => r.hours)} valueLabel="Hours" label="Hours used per feature" onSelect={(name) => drill('features', name)} testId="hours-by-feature-chart" />}
         </WidgetCard>
-        <WidgetCard title="Hours used per account" subtitle="Click a bar to drill down" query={hours} isEmpty={(d) => d.rows.length === 0} emptyText={none} testId="widget-hours-by-account" minHeight={160}>
+        <WidgetCard title="Hours used per account" subtitle="Click a bar to drill down" query={hours} isEmpty={(d) => d.rows.length === 0} emptyText={none} testId="widget-hours-by-account" ignores={ignoredFilters('session-hours', filters)} minHeight={160}>
           {(d) => (
             <RankingBarChart
               rows={hoursBy(d.rows, (r) => r.accountId ?? '(no account)', (r) => r.hours, (r) => r.accountName ?? r.accountId ?? '(no account)')}

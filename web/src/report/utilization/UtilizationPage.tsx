@@ -2,6 +2,7 @@ import { Box, Chip, Table, TableBody, TableCell, TableContainer, TableHead, Tabl
 import { alpha } from '@mui/material/styles';
 import { useNavigate } from 'react-router';
 import { WidgetCard } from '../../components/WidgetCard.js';
+import { ignoredFilters } from '../ignored-filters.js';
 import { apiParams, useReportFilters, writeFilters } from '../filters.js';
 import { useAccountUtilization } from '../hooks.js';
 
@@ -33,6 +34,7 @@ export default function UtilizationPage() {
       isEmpty={(d) => d.rows.length === 0}
       emptyText="No concurrent use of counted licenses in this time range with these filters. Widen the time range or remove a filter."
       testId="widget-account-utilization"
+      ignores={ignoredFilters('account-utilization', filters)}
       minHeight={160}
     >
       {(d) => (
