@@ -2,13 +2,10 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { THEME_COLORS } from '../../web/src/app/theme-colors.js';
-import { checkCsv } from '../support/export-checks.js';
 import { reportScenario, SCENARIO } from '../support/report-data.js';
 import type { TestBackoffice } from '../support/test-backoffice.js';
 import { startTestBackoffice } from '../support/test-backoffice.js';
 import { NEW_PASSWORD, openBrowser, SHOTS, untilSettled } from '../support/browser.js';
-
-const REPORT = '/api/reports/usage-denials';
 
 /** An rgb()/rgba() colour as CSS reports it, as WCAG relative luminance. */
 function luminance(css: string): number {
@@ -166,13 +163,5 @@ describe('the back office web app, accessibly', { timeout: 60_000 }, () => {
     await page.getByRole('button', { name: 'Theme: Dark' }).click();
     await page.getByRole('menuitemradio', { name: /^System/ }).click();
     await expect.poll(() => page.evaluate<string>('getComputedStyle(document.body).backgroundColor')).toBe(hexToRgb(THEME_COLORS.light.background));
-  });
-
-  it('exports names beside IDs and denial reasons as people read them (CSV)', async () => {
-    const res = await fetch(`${bo.url}${REPORT}/denials-summary.csv?accounts=acme`, { headers: { authorization: `Bearer ${await bo.adminToken()}` } });
-    const rows = checkCsv(Buffer.from(await res.arrayBuffer()));
-    expect(rows).toHaveLength(SCENARIO.denials.byAccount.acme);
-    expect(new Set(rows.map((r) => r.accountName))).toEqual(new Set(['Acme Corporation']));
-    expect(rows.filter((r) => r.denialReason === 'Insufficient count (7)')).toHaveLength(rows.filter((r) => r.statusCode === '7').length);
   });
 });

@@ -62,10 +62,10 @@ describe('the report pages’ queries', () => {
     expect(r.threshold).toBe(80);
     expect(r.rows).toEqual([
       // 9 of 10 at 08:42; (8 × 42 + 9 × 78) / (10 × 120) count-minutes.
-      { accountId: 'few', peakPercentage: 90, peakFeature: 'cad', peakAt: at('08:00'), averagePercentage: 90, capacity: 10, denials: 2 },
-      { accountId: 'buyer', peakPercentage: 90, peakFeature: 'cad', peakAt: at('08:42'), averagePercentage: 86.5, capacity: 10, denials: 4 },
+      { accountId: 'few', accountName: null, peakPercentage: 90, peakFeature: 'cad', peakAt: at('08:00'), averagePercentage: 90, capacity: 10, denials: 2 },
+      { accountId: 'buyer', accountName: null, peakPercentage: 90, peakFeature: 'cad', peakAt: at('08:42'), averagePercentage: 86.5, capacity: 10, denials: 4 },
       // 5 of 10 for one hour, none the next.
-      { accountId: 'calm', peakPercentage: 50, peakFeature: 'cad', peakAt: at('08:00'), averagePercentage: 25, capacity: 10, denials: 6 },
+      { accountId: 'calm', accountName: null, peakPercentage: 50, peakFeature: 'cad', peakAt: at('08:00'), averagePercentage: 25, capacity: 10, denials: 6 },
     ]);
   });
 
@@ -85,7 +85,7 @@ describe('the report pages’ queries', () => {
     expect(r.rows[0]!.action).toMatch(/^Buy more/);
     expect(r.rows[1]!.action).toMatch(/^Renew/);
     // calm's denials came at 50 %, few's are two, buyer's fourth was served two minutes later.
-    expect(r.buyers).toEqual({ threshold: 80, minDenials: 3, rows: [{ accountId: 'buyer', denials: 3, features: ['cad'] }] });
+    expect(r.buyers).toEqual({ threshold: 80, minDenials: 3, rows: [{ accountId: 'buyer', accountName: null, denials: 3, features: ['cad'] }] });
   });
 
   it('ranks denials by feature', async () => {
@@ -99,9 +99,9 @@ describe('the report pages’ queries', () => {
     expect(hours).toEqual({
       totalHours: 6.3,
       rows: [
-        { accountId: 'buyer', feature: 'cad', hours: 3.3, sessions: 2 },
-        { accountId: 'few', feature: 'cad', hours: 2, sessions: 1 },
-        { accountId: 'calm', feature: 'cad', hours: 1, sessions: 1 },
+        { accountId: 'buyer', accountName: null, feature: 'cad', hours: 3.3, sessions: 2 },
+        { accountId: 'few', accountName: null, feature: 'cad', hours: 2, sessions: 1 },
+        { accountId: 'calm', accountName: null, feature: 'cad', hours: 1, sessions: 1 },
       ],
     });
     const shortest = await warehouse.report(getSessions, filters(), { page: 1, pageSize: 2, sort: 'minutes', order: 'asc' });

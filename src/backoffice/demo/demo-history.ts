@@ -1,5 +1,6 @@
 import TinyQueue from 'tinyqueue';
 import type { EpochMs } from '../../common/time.js';
+import { DENIAL } from '../../licensing/denials.js';
 import type { DenialCode } from '../../licensing/denials.js';
 import type { UsageEvent } from '../../licensing/usage-event.js';
 import type { DemoSite, SiteFeature } from './demo-sites.js';
@@ -134,7 +135,7 @@ export function siteHistory(site: DemoSite, endsAt: EpochMs, days = HISTORY_DAYS
     if (feature.model === 'metered') {
       const total = (consumed.get(feature.name) ?? 0) + count;
       if (feature.capacity !== null && total > feature.capacity) {
-        emit(step.at, 'deny', device, feature, count, 58);
+        emit(step.at, 'deny', device, feature, count, DENIAL.WOULD_CAUSE_OVERAGE);
         continue;
       }
       consumed.set(feature.name, total);
@@ -143,7 +144,7 @@ export function siteHistory(site: DemoSite, endsAt: EpochMs, days = HISTORY_DAYS
     }
     const held = inUse.get(feature.name) ?? 0;
     if (feature.capacity !== null && held + count > feature.capacity + (feature.overdraft ?? 0)) {
-      emit(step.at, 'deny', device, feature, count, 7);
+      emit(step.at, 'deny', device, feature, count, DENIAL.INSUFFICIENT_COUNT);
       // Asks again a little later, while there is still work to do; after a few refusals gives up.
       const retry = step.at + (8 + random() * 20) * MINUTE;
       if (step.tries < 3 && retry < step.until) steps.push({ ...step, at: retry, order: order++, tries: step.tries + 1 });

@@ -1,5 +1,5 @@
 import type { EpochMs } from '../../common/time.js';
-import type { DenialCode } from '../../licensing/denials.js';
+import { DENIAL } from '../../licensing/denials.js';
 
 /** A feature a demo site uses, with what its license says about it. */
 export interface SiteFeature {
@@ -17,7 +17,7 @@ export interface SiteFeature {
   expiresAt?: EpochMs;
   startsAt?: EpochMs;
   /** A checkout filter or rule of access on the server refuses these devices (by index). */
-  refusedDevices?: { code: Extract<DenialCode, 67 | 80 | 81>; every: number };
+  refusedDevices?: { code: (typeof DENIAL)['FILTER_REJECTION' | 'RULE_REJECTION' | 'RULE_MAX_EXCEEDED']; every: number };
 }
 
 /** One license server of a demo account, and the people who use it. */
@@ -118,8 +118,8 @@ export function demoSites(liveInstanceId: string, endsAt: EpochMs): DemoSite[] {
       users: USERS.kestrel,
       features: [
         // Every fifth device is a virtual machine that the server's checkout filter refuses.
-        { name: 'cad', version: '2.0', model: 'concurrent', capacity: 10, weight: 50, count: 1, refusedDevices: { code: 67, every: 5 } },
-        { name: 'sim-seats', version: '1.0', model: 'concurrent', capacity: 6, weight: 30, count: 1, refusedDevices: { code: 81, every: 7 } },
+        { name: 'cad', version: '2.0', model: 'concurrent', capacity: 10, weight: 50, count: 1, refusedDevices: { code: DENIAL.FILTER_REJECTION, every: 5 } },
+        { name: 'sim-seats', version: '1.0', model: 'concurrent', capacity: 6, weight: 30, count: 1, refusedDevices: { code: DENIAL.RULE_MAX_EXCEEDED, every: 7 } },
         { name: 'viewer', version: '1.0', model: 'concurrent', capacity: null, weight: 20, count: 1 },
       ],
     },
