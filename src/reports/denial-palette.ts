@@ -8,7 +8,7 @@ import type { DenialCode } from '../licensing/denials.js';
  */
 export const DENIAL_COLORS: Readonly<Record<DenialCode, string>> = {
   7: '#D55E00', // vermillion: insufficient count, the one that says "buy more"
-  10: '#8A7D00', // olive
+  10: '#C2366E', // raspberry: not yet started, "check the dates"
   11: '#B07000', // ochre: expired, "renew"
   12: '#1A9BB8', // cyan
   15: '#767676', // grey: a feature the server does not have

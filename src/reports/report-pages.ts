@@ -49,6 +49,7 @@ const WIDGET_HEADINGS: Partial<Record<WidgetName, Record<string, string>>> = {
   'active-instances': { id: 'Instance ID', name: 'Instance' },
   'denials-distribution': { code: 'Denial code', name: 'Denial', label: 'Denial reason', description: 'Description' },
   'denials-over-time': { code: 'Denial code' },
+  'denials-insights': { code: 'Denial code', label: 'Denial reason' },
 };
 /** Columns that hold a moment (ISO text in the rows): a spreadsheet gets them as dates. */
 const DATE_KEYS = new Set(['ts', 'bucketStart', 'start', 'end', 'peakAt']);

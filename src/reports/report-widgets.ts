@@ -202,8 +202,8 @@ export const WIDGETS = {
     answer: denialsInsightsSchema,
     run: (warehouse, filters) => warehouse.report(getDenialsInsights, filters, {}),
     table: {
-      columns: { code: 'Code', name: 'Reason', count: 'Denials', denialRate: 'Denial rate (%)', meaning: 'What it means', action: 'What to do' },
-      chart: (r) => ({ title: `Denial reasons (${r.denials} denials, ${r.checkouts} checkouts)`, chart: bar(r.rows.map((x) => `${x.code} ${x.name}`), r.rows.map((x) => x.denialRate), 'Denial rate %') }),
+      columns: { label: 'Reason', code: 'Code', count: 'Denials', denialRate: 'Denial rate (%)', meaning: 'What it means', action: 'What to do' },
+      chart: (r) => ({ title: `Denial reasons (${r.denials} denials, ${r.checkouts} checkouts)`, chart: bar(r.rows.map((x) => x.label), r.rows.map((x) => x.denialRate), 'Denial rate %') }),
     },
   }),
   'denials-summary': listing('Denials one by one: client, user, feature, time and reason', true, ['kinds']),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DENIAL, DENIALS, NOT_A_DENIAL } from '../../licensing/denials.js';
+import { DENIAL, DENIALS, NOT_A_DENIAL, denialReason } from '../../licensing/denials.js';
 import type { DenialCode } from '../../licensing/denials.js';
 import { filterSql } from '../duckdb/filter-sql.js';
 import { factsSource } from '../duckdb/sources.js';
@@ -19,6 +19,8 @@ export const denialsInsightsSchema = z.object({
   /** One row per reason that occurred, most denials first. */
   rows: z.array(z.object({
     code: z.number(),
+    /** The reason as people read it: Insufficient count (7). */
+    label: z.string(),
     name: z.string(),
     description: z.string(),
     count: z.number(),
@@ -88,6 +90,7 @@ export const getDenialsInsights: ReportQuery<Record<string, never>, DenialsInsig
         .sort((a, b) => b.count - a.count || a.code - b.code)
         .map((r) => ({
           code: r.code,
+          label: denialReason(r.code),
           name: DENIALS[r.code]?.name ?? String(r.code),
           description: DENIALS[r.code]?.description ?? '',
           count: r.count,

@@ -66,7 +66,7 @@ export function DenialInsights({ data, onAccount, onCode }: { data: DenialsInsig
               <TableRow key={r.code} data-testid="insight-row" sx={{ verticalAlign: 'top' }}>
                 <TableCell sx={{ whiteSpace: { md: 'nowrap' }, wordBreak: { xs: 'break-word', md: 'normal' } }}>
                   <Link component="button" type="button" onClick={() => onCode(r.code)} title={r.description} sx={{ textAlign: 'left' }}>
-                    {r.code} {r.name}
+                    {r.label}
                   </Link>
                 </TableCell>
                 <TableCell align="right">{r.count.toLocaleString()}</TableCell>
