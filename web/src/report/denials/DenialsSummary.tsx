@@ -1,9 +1,9 @@
 import { Table, TableBody, TableCell, TableContainer, TableHead, TablePagination, TableRow, TableSortLabel, Tooltip } from '@mui/material';
-import { useSearchParams } from 'react-router';
 import type { EventsPage } from '../../../../src/warehouse/queries/get-events.js';
 import { FeatureInManager } from '../manager-link.js';
 import type { SummarySort } from '../page-requests.js';
 import { SUMMARY_PAGE_SIZE, summaryState } from '../page-requests.js';
+import { useUrlState } from '../url-state.js';
 
 const COLUMNS: Array<{ sort: SummarySort; label: string }> = [
   { sort: 'ts', label: 'Time' },
@@ -16,21 +16,12 @@ const COLUMNS: Array<{ sort: SummarySort; label: string }> = [
 
 /** The denials one by one; its page and sort live in the URL, so Back and a shared link restore them. */
 export function DenialsSummary({ data }: { data: EventsPage }) {
-  const [url, setUrl] = useSearchParams();
+  const { url, change } = useUrlState();
   const { page, sort, order } = summaryState(url);
-  const change = (set: Record<string, string | null>) =>
-    setUrl((current) => {
-      const next = new URLSearchParams(current);
-      for (const [k, v] of Object.entries(set)) {
-        if (v) next.set(k, v);
-        else next.delete(k);
-      }
-      return next;
-    });
   const sortBy = (column: SummarySort) => {
     // A new column starts with the most recent, the most, or the last in the alphabet first: like the events grid's numbers.
     const nextOrder = column === sort && order === 'desc' ? 'asc' : 'desc';
-    change({ dsort: column === 'ts' && nextOrder === 'desc' ? null : column, dorder: nextOrder === 'desc' ? null : 'asc', dpage: null });
+    change({ dsort: column === 'ts' && nextOrder === 'desc' ? null : column, dorder: nextOrder === 'desc' ? null : 'asc', dpage: null }, null);
   };
   return (
     <>
@@ -73,7 +64,7 @@ export function DenialsSummary({ data }: { data: EventsPage }) {
         page={page - 1}
         rowsPerPage={SUMMARY_PAGE_SIZE}
         rowsPerPageOptions={[SUMMARY_PAGE_SIZE]}
-        onPageChange={(_e, p) => change({ dpage: p > 0 ? String(p + 1) : null })}
+        onPageChange={(_e, p) => change({ dpage: p > 0 ? String(p + 1) : null }, null)}
       />
     </>
   );

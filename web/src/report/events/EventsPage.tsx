@@ -2,7 +2,6 @@ import { useMemo, useRef } from 'react';
 import { Alert, Box, Button, Card } from '@mui/material';
 import { DataGrid } from '@mui/x-data-grid';
 import type { GridColDef, GridColumnVisibilityModel, GridRenderCellParams, GridSortModel } from '@mui/x-data-grid';
-import { useSearchParams } from 'react-router';
 import type { EventColumn, EventRow } from '../../../../src/warehouse/queries/get-events.js';
 import { useFillHeight } from '../../components/fill-height.js';
 import { useReportFilters } from '../filters.js';
@@ -12,6 +11,7 @@ import { ConditionBar } from './ConditionBar.js';
 import { formatWhere, parseWhere } from './conditions.js';
 import { GRID_COLUMNS } from './event-columns.js';
 import { FeatureInManager } from '../manager-link.js';
+import { useUrlState } from '../url-state.js';
 
 /** What the grid shows in a cell where it is not the value itself. */
 const SHOWN: Partial<Record<EventColumn, Partial<GridColDef<EventRow>>>> = {
@@ -38,7 +38,7 @@ const DEFAULT_HIDDEN = COLUMNS.map((c) => c.field).filter((field) => GRID_COLUMN
  */
 export default function EventsPage() {
   const { filters } = useReportFilters();
-  const [url, setUrl] = useSearchParams();
+  const { url, change } = useUrlState();
   const page = Math.max(1, Number(url.get('page') ?? 1) || 1);
   const pageSize = Number(url.get('size') ?? 50) || 50;
   const events = useEvents(eventsRequest(filters, url));
@@ -53,16 +53,6 @@ export default function EventsPage() {
   }, [hideParam]);
   const sortModel: GridSortModel = url.get('sort') ? [{ field: url.get('sort')!, sort: url.get('order') === 'asc' ? 'asc' : 'desc' }] : [];
   const conditions = useMemo(() => parseWhere(url.get('where')), [url]);
-  const change = (set: Record<string, string | null>, resetPage = true) =>
-    setUrl((current) => {
-      const next = new URLSearchParams(current);
-      for (const [k, v] of Object.entries(set)) {
-        if (v) next.set(k, v);
-        else next.delete(k);
-      }
-      if (resetPage) next.delete('page');
-      return next;
-    });
 
   return (
     <Card variant="outlined" data-testid="widget-events" data-state={events.isPending ? 'loading' : events.isError ? 'error' : 'ready'} sx={{ p: 1 }}>
@@ -87,11 +77,11 @@ export default function EventsPage() {
           disableColumnFilter
           pageSizeOptions={[25, 50, 100]}
           paginationModel={{ page: page - 1, pageSize }}
-          onPaginationModelChange={(m) => change({ page: m.page > 0 ? String(m.page + 1) : null, size: m.pageSize === 50 ? null : String(m.pageSize) }, false)}
+          onPaginationModelChange={(m) => change({ page: m.page > 0 ? String(m.page + 1) : null, size: m.pageSize === 50 ? null : String(m.pageSize) }, null)}
           sortModel={sortModel}
           onSortModelChange={(m) => change({ sort: m[0]?.field ?? null, order: m[0]?.sort ?? null })}
           columnVisibilityModel={visibility}
-          onColumnVisibilityModelChange={(m) => change({ hide: COLUMNS.filter((c) => m[c.field] === false).map((c) => c.field).join(',') || ',' }, false)}
+          onColumnVisibilityModelChange={(m) => change({ hide: COLUMNS.filter((c) => m[c.field] === false).map((c) => c.field).join(',') || ',' }, null)}
           disableRowSelectionOnClick
           localeText={{ noRowsLabel: 'No events in this time range with these filters and conditions. Widen the time range or remove a filter or condition.' }}
         />

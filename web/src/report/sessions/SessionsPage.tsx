@@ -1,6 +1,5 @@
 import type { ReactNode } from 'react';
 import { Alert, Box, Button, Card, Table, TableBody, TableCell, TableContainer, TableHead, TablePagination, TableRow, TableSortLabel, Typography } from '@mui/material';
-import { useSearchParams } from 'react-router';
 import type { SessionSort, Sessions } from '../../../../src/warehouse/queries/get-sessions.js';
 import { RankingBarChart } from '../../charts/RankingBarChart.js';
 import { WidgetCard } from '../../components/WidgetCard.js';
@@ -10,6 +9,7 @@ import { useSessionHours, useSessions } from '../hooks.js';
 import { FeatureInManager } from '../manager-link.js';
 import { sessionsRequest } from '../page-requests.js';
 import { formatDuration, hoursBy } from './duration.js';
+import { useUrlState } from '../url-state.js';
 
 type Session = Sessions['rows'][number];
 const time = (v: string | null) => (v === null ? 'still held' : new Date(v).toLocaleString());
@@ -31,23 +31,13 @@ const COLUMNS: Array<{ label: string; sort?: SessionSort; numeric?: true; cell: 
 /** How long devices held concurrent features: the hours per feature and account, and each session. */
 export default function SessionsPage() {
   const { filters, drill } = useReportFilters();
-  const [url, setUrl] = useSearchParams();
+  const { url, change } = useUrlState();
   const page = Math.max(1, Number(url.get('page') ?? 1) || 1);
   const pageSize = Number(url.get('size') ?? 25) || 25;
   const sessions = useSessions(sessionsRequest(filters, url));
   const hours = useSessionHours(apiParams(filters));
   const sort = url.get('sort') ?? 'start';
   const order = url.get('order') === 'asc' ? 'asc' : 'desc';
-  const change = (set: Record<string, string | null>, resetPage = true) =>
-    setUrl((current) => {
-      const next = new URLSearchParams(current);
-      for (const [k, v] of Object.entries(set)) {
-        if (v) next.set(k, v);
-        else next.delete(k);
-      }
-      if (resetPage) next.delete('page');
-      return next;
-    });
   const none = 'No checkout sessions in this time range with these filters. Widen the time range or remove a filter.';
   const totals = sessions.data;
 
@@ -127,7 +117,7 @@ export default function SessionsPage() {
               page={page - 1}
               rowsPerPage={pageSize}
               rowsPerPageOptions={[25, 50, 100]}
-              onPageChange={(_e, p) => change({ page: p > 0 ? String(p + 1) : null }, false)}
+              onPageChange={(_e, p) => change({ page: p > 0 ? String(p + 1) : null }, null)}
               onRowsPerPageChange={(e) => change({ size: e.target.value === '25' ? null : e.target.value })}
             />
           </>
