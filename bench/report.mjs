@@ -1,4 +1,5 @@
 // npm run bench:report [-- --events N] [--runs 3]
+/* global document -- the functions given to page.evaluate run in the page */
 // Fills a warehouse with N events (default 10 million, by SQL inside DuckDB as
 // `bench:warehouse --in-engine` does), starts a back office on it, and loads each page of the
 // report in Chromium: the time from navigation until every widget shows its data (a fresh
@@ -59,8 +60,10 @@ try {
     for (const [name, path] of PAGES) {
       const times = [];
       for (let run = 0; run < runs; run++) {
-        const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
-        await context.addInitScript(`sessionStorage.setItem('tally.session', ${JSON.stringify(JSON.stringify(session))})`);
+        // The bench's own wait for the widgets is script the page's Content-Security-Policy would refuse.
+        const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, bypassCSP: true });
+        // The key the app keeps a session under: `tally.session:<origin>:<instance>` (the back office itself: '' and ~).
+        await context.addInitScript(`sessionStorage.setItem('tally.session::~', ${JSON.stringify(JSON.stringify(session))})`);
         const page = await context.newPage();
         const loaded = new Set();
         page.on('response', (res) => {
@@ -70,11 +73,17 @@ try {
         const t0 = performance.now();
         await page.goto(`${bo.url}${path}${query}`);
         // Every widget has left its loading state (and no page chunk is still coming).
-        await page.waitForFunction(
-          `document.querySelectorAll('[data-testid^="widget-"]').length > 0 && document.querySelectorAll('[data-state="loading"], [role="progressbar"], .MuiDataGrid-overlay').length === 0`,
-          null,
-          { timeout: 120_000, polling: 10 },
-        );
+        try {
+          await page.waitForFunction(
+            `document.querySelectorAll('[data-testid^="widget-"]').length > 0 && document.querySelectorAll('[data-state="loading"], [role="progressbar"], .MuiDataGrid-overlay').length === 0`,
+            null,
+            { timeout: 120_000, polling: 10 },
+          );
+        } catch (error) {
+          await page.screenshot({ path: '/tmp/bench-report-stuck.png' });
+          const waiting = await page.evaluate(() => [...document.querySelectorAll('[data-state="loading"], [role="progressbar"]')].map((e) => e.getAttribute('data-testid') ?? e.outerHTML.slice(0, 200)));
+          throw new Error(`${name} (${range}) did not finish loading in 2 minutes; still loading: ${waiting.join(', ') || 'a progress bar or the grid'}`, { cause: error });
+        }
         times.push(performance.now() - t0);
         scripts.set(name, loaded);
         await context.close();
